@@ -1,0 +1,5 @@
+"""Allow ``python -m calm``."""
+
+from calm.cli import main
+
+main()

@@ -1,0 +1,289 @@
+"""The ``calm`` command line. Each command is thin: the work lives in the modules it calls.
+
+Heavy packages (textual, pydub, simpleaudio) are imported inside the commands
+that use them, so ``calm --help`` and ``calm list`` stay quick.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from calm import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from calm.library import Entry, Library
+    from calm.script import Category
+    from calm.timeline import Timeline
+
+app = typer.Typer(
+    name="calm",
+    help="A quiet place to breathe: timed breathing and unwinding scripts in your terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+USAGE_ERROR = 2
+"""Exit status for something typed wrong, as with any Unix tool."""
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+MinutesOption = Annotated[
+    float | None,
+    typer.Option("--minutes", "-m", min=0.1, max=180, help="Fit the session to about M minutes."),
+]
+CyclesOption = Annotated[
+    int | None,
+    typer.Option("--cycles", "-c", min=1, max=10_000, help="Breathe N breaths in all."),
+]
+GentleOption = Annotated[
+    bool,
+    typer.Option("--gentle", help="Leave out every breath hold, keeping the in and out breaths."),
+]
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"calm: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"calm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """A quiet place to breathe: timed breathing and unwinding scripts in your terminal."""
+
+
+@app.command("list")
+def list_scripts(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", help="Only this category: breathing, unwinding, ..."),
+    ] = None,
+) -> None:
+    """List the scripts you can start."""
+    from calm.catalogue import catalogue_json, catalogue_table, collect
+
+    rows = collect(_library(), _category(category) if category else None)
+    if as_json:
+        for row in rows:
+            if row.error is not None:
+                typer.echo(row.error.first_line, err=True)
+        typer.echo(json.dumps(catalogue_json(rows), indent=2))
+        return
+    _console().print(catalogue_table(rows))
+
+
+@app.command()
+def show(
+    script: Annotated[str, typer.Argument(help="A script name, or a path to a .toml file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
+    minutes: MinutesOption = None,
+    cycles: CyclesOption = None,
+    gentle: GentleOption = False,
+) -> None:
+    """Preview a script: its steps, its length and its breathing rate."""
+    from calm.preview import preview, timeline_json
+
+    entry, timeline = _compile(script, minutes, cycles, gentle)
+    if as_json:
+        typer.echo(json.dumps(timeline_json(entry, timeline), indent=2))
+        return
+    _console().print(preview(entry, timeline))
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path], typer.Argument(help="Script files, or folders of them, to check.")
+    ],
+) -> None:
+    """Check script files; every problem is printed as one line."""
+    from calm.loader import load_script
+    from calm.problems import ScriptError
+    from calm.timeline import compile_timeline
+    from calm.wording import length_text
+
+    problems = 0
+    for path in _expand(files):
+        try:
+            script = load_script(path)
+        except ScriptError as error:
+            for line in error.lines():
+                typer.echo(line, err=True)
+            problems += len(error.problems)
+            continue
+        typer.echo(f"{path}: ok ({length_text(compile_timeline(script))})")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="The new script's name, such as my-evening.")],
+    from_script: Annotated[
+        str | None, typer.Option("--from", help="Start from a copy of this script.")
+    ] = None,
+) -> None:
+    """Write a new script into your scripts folder, ready to edit."""
+    from calm import locations
+    from calm.template import template_for
+
+    name = name.removesuffix(".toml")
+    if not _NAME.match(name):
+        _fail(
+            f'"{name}" is not a usable name; use letters, digits, "-" or "_", such as my-evening',
+            USAGE_ERROR,
+        )
+    if from_script is not None:
+        content = _resolve(from_script).path.read_bytes()
+    else:
+        content = template_for(name).encode("utf-8")
+    folder = locations.user_scripts_dirs()[0]
+    target = folder / f"{name}.toml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with target.open("xb") as handle:
+            handle.write(content)
+    except FileExistsError:
+        _fail(f"{target} already exists; calm never overwrites a script. Pick another name.")
+    except OSError as error:
+        _fail(f"cannot write {target}: {error.strerror or error}")
+    typer.echo(str(target))
+    typer.echo(f"Edit it, then check it with `calm validate {target}` and try `calm start {name}`.",
+               err=True)
+
+
+@app.command()
+def start(
+    script: Annotated[str, typer.Argument(help="A script name, or a path to a .toml file.")],
+    minutes: MinutesOption = None,
+    cycles: CyclesOption = None,
+    gentle: GentleOption = False,
+    plain: Annotated[bool, typer.Option("--plain", help="Print lines of text, no screen.")] = False,
+    no_audio: Annotated[bool, typer.Option("--no-audio", help="No sound cues.")] = False,
+) -> None:
+    """Start a session."""
+    from calm.plain import run_plain
+    from calm.trace import trace_from_environment
+
+    _, timeline = _compile(script, minutes, cycles, gentle)
+    trace, notice = trace_from_environment()
+    if notice:
+        typer.echo(notice, err=True)
+    try:
+        run_plain(timeline, trace=trace)
+    finally:
+        if trace is not None:
+            trace.close()
+
+
+# -- shared helpers ----------------------------------------------------------
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _library() -> Library:
+    from calm.library import Library
+
+    return Library.discover()
+
+
+def _category(value: str) -> Category:
+    from calm.script import Category
+    from calm.suggest import did_you_mean
+
+    names = [category.value for category in Category]
+    if value.lower() in names:
+        return Category(value.lower())
+    hint = did_you_mean(value.lower(), names)
+    _fail(
+        f'no category "{value}"; expected one of {", ".join(names)}' + (f"; {hint}" if hint else ""),
+        USAGE_ERROR,
+    )
+
+
+def _resolve(wanted: str) -> Entry:
+    from calm.library import UnknownScriptError
+
+    try:
+        return _library().resolve(wanted)
+    except UnknownScriptError as error:
+        _fail(error.message, USAGE_ERROR)
+
+
+def _compile(
+    wanted: str, minutes: float | None, cycles: int | None, gentle: bool
+) -> tuple[Entry, Timeline]:
+    from calm.problems import ScriptError
+    from calm.timeline import LengthError, LengthOptions, compile_timeline
+
+    entry = _resolve(wanted)
+    try:
+        script = entry.load()
+    except ScriptError as error:
+        for line in error.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(1) from None
+    try:
+        options = LengthOptions(minutes=minutes, cycles=cycles, gentle=gentle)
+        return entry, compile_timeline(script, options)
+    except LengthError as error:
+        _fail(str(error), USAGE_ERROR)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.toml")))
+        else:
+            found.append(path)
+    return found
+
+
+def main() -> None:
+    """Run the ``calm`` command, turning every usage error into one line."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as error:
+        hint = ""
+        context = getattr(error, "ctx", None)
+        if context is not None and getattr(error, "exit_code", 1) == USAGE_ERROR:
+            hint = f" (see `{context.command_path} --help`)"
+        typer.echo(f"calm: {error.format_message()}{hint}", err=True)
+        sys.exit(getattr(error, "exit_code", 1))
+    except typer.Abort:
+        sys.exit(1)
+    except BrokenPipeError:
+        # Output piped into `head` and the like; the reader has all it wanted.
+        sys.stderr.close()
+        sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()
+

@@ -1,0 +1,156 @@
+"""Where scripts come from: the built-in ones, the user's folders, and direct paths.
+
+Listing the library only looks at file names; a script is read when it is
+needed, so a broken file never hides the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from calm import locations
+from calm.loader import load_script
+from calm.problems import ScriptError
+from calm.script import Script
+from calm.suggest import closest
+
+
+class Origin(StrEnum):
+    """Where a script was found."""
+
+    BUILTIN = "built-in"
+    USER = "user"
+    PATH = "path"
+
+
+@dataclass(eq=False)
+class Entry:
+    """One script file in the library, loaded on first use."""
+
+    name: str
+    path: Path
+    origin: Origin
+    shadows: list[Path] = field(default_factory=list)
+    """Files of the same name that this one hides, such as a built-in script."""
+    _script: Script | None = field(default=None, repr=False)
+    _error: ScriptError | None = field(default=None, repr=False)
+    _loaded: bool = field(default=False, repr=False)
+
+    @property
+    def shown_path(self) -> str:
+        """How the file is named in messages."""
+        if self.origin is Origin.BUILTIN:
+            return f"{self.name}.toml (built-in)"
+        return str(self.path)
+
+    def load(self) -> Script:
+        """The checked script.
+
+        Raises:
+            ScriptError: when the file has problems.
+        """
+        if not self._loaded:
+            try:
+                self._script = load_script(self.path, name=self.name, source=self.shown_path)
+            except ScriptError as error:
+                self._error = error
+            self._loaded = True
+        if self._error is not None:
+            raise self._error
+        assert self._script is not None
+        return self._script
+
+    @property
+    def error(self) -> ScriptError | None:
+        """The problems with the file, if it has any."""
+        try:
+            self.load()
+        except ScriptError as error:
+            return error
+        return None
+
+
+class UnknownScriptError(LookupError):
+    """No script has the name the user typed."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """One line that says what was not found and what might have been meant."""
+        text = f'no script named "{self.name}"'
+        if self.suggestions:
+            text += "; did you mean " + ", ".join(self.suggestions) + "?"
+        return text + " Run `calm list` to see them all."
+
+
+class Library:
+    """All the scripts calm can find, by name."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self._by_name = {entry.name: entry for entry in entries}
+
+    @classmethod
+    def discover(
+        cls, builtin_dir: Path | None = None, user_dirs: list[Path] | None = None
+    ) -> Library:
+        """Find every script in the user's folders and the built-in folder.
+
+        A user script hides a built-in of the same name, and an earlier user
+        folder hides a later one.
+        """
+        builtin = builtin_dir if builtin_dir is not None else locations.builtin_scripts_dir()
+        users = user_dirs if user_dirs is not None else locations.user_scripts_dirs()
+        found: dict[str, Entry] = {}
+        sources = [(folder, Origin.USER) for folder in users] + [(builtin, Origin.BUILTIN)]
+        for folder, origin in sources:
+            for path in _script_files(folder):
+                name = path.stem
+                if name in found:
+                    found[name].shadows.append(path)
+                else:
+                    found[name] = Entry(name=name, path=path, origin=origin)
+        return cls(list(found.values()))
+
+    @property
+    def names(self) -> list[str]:
+        """Every script name, sorted."""
+        return sorted(self._by_name)
+
+    def entries(self) -> list[Entry]:
+        """Every script, sorted by name."""
+        return [self._by_name[name] for name in self.names]
+
+    def get(self, name: str) -> Entry | None:
+        """The script called ``name``, if there is one."""
+        return self._by_name.get(name)
+
+    def resolve(self, wanted: str) -> Entry:
+        """The script the user means: a name from the library or a path to a file.
+
+        Raises:
+            UnknownScriptError: when nothing matches.
+        """
+        entry = self._by_name.get(wanted)
+        if entry is not None:
+            return entry
+        path = Path(wanted).expanduser()
+        looks_like_path = wanted.endswith(".toml") or "/" in wanted or "\\" in wanted
+        if looks_like_path or path.is_file():
+            return Entry(name=path.stem, path=path, origin=Origin.PATH)
+        lowered = {name.lower(): name for name in self._by_name}
+        if wanted.lower() in lowered:
+            return self._by_name[lowered[wanted.lower()]]
+        raise UnknownScriptError(wanted, closest(wanted, self._by_name))
+
+
+def _script_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(path for path in folder.glob("*.toml") if path.is_file())
+    except OSError:
+        return []

@@ -1,0 +1,64 @@
+"""Every place calm reads or writes. Nothing else in calm knows a path.
+
+Built-in scripts and sounds sit inside the installed package; in a source
+checkout (and an editable install) they are the top-level ``scripts/`` and
+``audio/`` folders. The user's own files live under the platform's config and
+data folders, found by platformdirs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "calm"
+SCRIPTS_PATH_VARIABLE = "CALM_SCRIPTS_PATH"
+
+
+def _bundled(folder: str) -> Path:
+    package = Path(__file__).resolve().parent
+    inside = package / folder
+    if inside.is_dir():
+        return inside
+    return package.parent / folder
+
+
+def builtin_scripts_dir() -> Path:
+    """The folder of the scripts that ship with calm."""
+    return _bundled("scripts")
+
+
+def builtin_audio_dir() -> Path:
+    """The folder of the sound cues that ship with calm."""
+    return _bundled("audio")
+
+
+def config_dir() -> Path:
+    """The user's calm config folder, which may not exist yet."""
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def config_file() -> Path:
+    """The user's ``config.toml``."""
+    return config_dir() / "config.toml"
+
+
+def data_dir() -> Path:
+    """The folder for calm's own data, such as the practice history."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def user_scripts_dirs() -> list[Path]:
+    """The folders of the user's own scripts, first one first.
+
+    ``CALM_SCRIPTS_PATH`` replaces the default folder; like ``PATH``, it may name
+    several folders, and a script in an earlier one hides one of the same name later.
+    """
+    configured = os.environ.get(SCRIPTS_PATH_VARIABLE)
+    if configured:
+        return [Path(part).expanduser() for part in configured.split(os.pathsep) if part]
+    return [config_dir() / "scripts"]

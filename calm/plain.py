@@ -1,0 +1,199 @@
+"""The plain-text runner: one line as each step and phase begins.
+
+It is what ``calm start --plain`` shows, and what runs whenever stdout is not a
+terminal. It sleeps until the next boundary as the runner computes it from the
+session start, so late wake-ups never add up.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from types import FrameType
+from typing import IO
+
+from calm.clock import Clock
+from calm.script import StepKind
+from calm.session import EventKind, SessionEvent, SessionOutcome, SessionRunner, Status
+from calm.timeline import Timeline
+from calm.trace import TraceWriter
+from calm.wording import breaths_text, duration_text, length_text, phase_label, seconds_text
+
+
+class Input(Enum):
+    """What came of waiting for the user at a prompt."""
+
+    LINE = "line"
+    TIMEOUT = "timeout"
+    CLOSED = "closed"
+
+
+class LineReader:
+    """Waits for the user to press Enter, with an optional time limit."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._closed = False
+        self._pending = b""
+        try:
+            self._fd: int | None = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            self._fd = None
+
+    def wait(self, timeout: float | None) -> Input:
+        """Wait up to ``timeout`` seconds (forever when None) for one line."""
+        if self._closed:
+            return Input.CLOSED
+        if self._fd is None or os.name == "nt":
+            # Without a selectable file there is no way to time out; read a line.
+            line = self._stream.readline()
+            self._closed = not line
+            return Input.LINE if line else Input.CLOSED
+        import select
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self._pending:
+            left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            ready, _, _ = select.select([self._fd], [], [], left)
+            if not ready:
+                return Input.TIMEOUT
+            chunk = os.read(self._fd, 4096)
+            if not chunk:
+                self._closed = True
+                return Input.CLOSED
+            self._pending += chunk
+        _, self._pending = self._pending.split(b"\n", 1)
+        return Input.LINE
+
+
+class PlainPrinter:
+    """Turns session events into lines of text."""
+
+    def __init__(self, timeline: Timeline, out: IO[str]) -> None:
+        self.timeline = timeline
+        self.out = out
+
+    def say(self, line: str = "") -> None:
+        """Write one line right away, so it appears as the moment begins."""
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def opening(self) -> None:
+        """The script's title, length and caution."""
+        script = self.timeline.script
+        self.say(f"{script.title} · {length_text(self.timeline)}")
+        self.say(script.summary)
+        if script.caution:
+            self.say(f"Caution: {script.caution}")
+        self.say()
+
+    def __call__(self, event: SessionEvent) -> None:
+        """Print the line for one event."""
+        segment = event.segment
+        if event.kind is EventKind.STEP and segment is not None:
+            span = self.timeline.steps[segment.step]
+            total = len(self.timeline.steps)
+            if segment.kind is StepKind.BREATHE:
+                length = f"{breaths_text(span.cycles)}, {duration_text(span.ms / 1000)}"
+            elif segment.ms is None:
+                length = "self-paced"
+            elif segment.kind is StepKind.PROMPT:
+                length = f"up to {duration_text(segment.ms / 1000)}"
+            else:
+                length = duration_text(segment.ms / 1000)
+            self.say(f"Step {segment.step_number} of {total} · {length}")
+            text = span.step.text
+            if segment.kind is StepKind.PROMPT:
+                text += " (press Enter to continue)"
+            if text:
+                self.say(f"  {text}")
+        elif event.kind is EventKind.PHASE and segment is not None and segment.phase:
+            span = self.timeline.steps[segment.step]
+            count = f"{(segment.cycle or 0) + 1}/{span.cycles}"
+            label = segment.text or phase_label(segment.phase)
+            self.say(f"  {count:>7}  {label} · {seconds_text((segment.ms or 0) / 1000)}")
+
+    def closing(self, outcome: SessionOutcome) -> None:
+        """The one-line summary, and the script's reminder after a finished session."""
+        done = f"{duration_text(outcome.practised_seconds)}, {breaths_text(outcome.breaths)}"
+        if outcome.status is Status.COMPLETED:
+            self.say()
+            self.say(f"That's the end of the session: {done}.")
+            reminder = self.timeline.script.reminder
+            if reminder:
+                self.say(reminder)
+        else:
+            self.say(f"Session ended after {done}. Take a moment before you get up.")
+
+
+def run_plain(
+    timeline: Timeline,
+    *,
+    out: IO[str] | None = None,
+    stdin: IO[str] | None = None,
+    clock: Clock | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    trace: TraceWriter | None = None,
+) -> SessionOutcome:
+    """Run a whole session as lines of text; Ctrl+C ends it calmly."""
+    printer = PlainPrinter(timeline, out or sys.stdout)
+    reader = LineReader(stdin or sys.stdin)
+    runner = SessionRunner(timeline, clock=clock)
+    if trace is not None:
+        runner.add_listener(trace)
+    runner.add_listener(printer)
+    printer.opening()
+    with _sigterm_as_interrupt():
+        try:
+            runner.start()
+            while runner.running:
+                _wait_for_next_moment(runner, reader, sleep)
+        except KeyboardInterrupt:
+            runner.finish()
+    printer.closing(runner.outcome())
+    return runner.outcome()
+
+
+def _wait_for_next_moment(
+    runner: SessionRunner, reader: LineReader, sleep: Callable[[float], None]
+) -> None:
+    if runner.waiting:
+        reader.wait(None)
+        runner.continue_prompt()
+        return
+    delay = runner.seconds_to_next_boundary() or 0.0
+    if runner.segment.kind is StepKind.PROMPT:
+        # A timed prompt: Enter moves on early, otherwise it runs to its limit.
+        answer = reader.wait(delay)
+        if answer is Input.LINE:
+            runner.continue_prompt()
+            return
+        if answer is Input.CLOSED:
+            sleep(delay)
+    else:
+        sleep(delay)
+    runner.poll()
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Let ``kill`` end a plain session as calmly as Ctrl+C does."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:
+        # Not the main thread: leave signals alone.
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,42 @@
+"""Problems found in a script, each one a single line that names the file and the place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a script file."""
+
+    source: str
+    """The file, as the user would recognise it."""
+    place: str | None
+    """Where in the file, such as ``line 3, column 5`` or ``step 3 > pattern > exhale``."""
+    message: str
+    """What was expected and what was found."""
+
+    def __str__(self) -> str:
+        if self.place:
+            return f"{self.source}: {self.place}: {self.message}"
+        return f"{self.source}: {self.message}"
+
+
+class ScriptError(Exception):
+    """A script could not be loaded. It carries every problem found, one line each."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        if not self.problems:
+            raise ValueError("a ScriptError needs at least one problem")
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """Each problem as the one line shown to the user."""
+        return [str(problem) for problem in self.problems]
+
+    @property
+    def first_line(self) -> str:
+        """The first problem, for places that have room for only one line."""
+        return str(self.problems[0])

@@ -1,0 +1,167 @@
+"""The script model: what a relaxation script says, once it has been loaded and checked.
+
+Every duration is held in whole milliseconds so that the timeline can add them
+up exactly: ten thousand breaths later, a boundary is still where it belongs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Phase(StrEnum):
+    """One part of a breath."""
+
+    INHALE = "inhale"
+    HOLD_IN = "hold_in"
+    EXHALE = "exhale"
+    HOLD_OUT = "hold_out"
+
+    @property
+    def is_hold(self) -> bool:
+        """Whether this phase is a pause in the breath rather than a movement."""
+        return self in (Phase.HOLD_IN, Phase.HOLD_OUT)
+
+
+class Category(StrEnum):
+    """What kind of practice a script offers."""
+
+    BREATHING = "breathing"
+    UNWINDING = "unwinding"
+    GROUNDING = "grounding"
+    RESET = "reset"
+
+
+class StepKind(StrEnum):
+    """The three kinds of step a script is made of."""
+
+    SAY = "say"
+    BREATHE = "breathe"
+    PROMPT = "prompt"
+
+
+@dataclass(frozen=True, slots=True)
+class Progression:
+    """A phase that lengthens or shortens by a set amount each cycle, up to a limit."""
+
+    per_cycle_ms: int
+    """Milliseconds added each cycle; negative to shorten."""
+    limit_ms: int
+    """The length the phase stops at."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSpec:
+    """One phase of a breathing pattern."""
+
+    phase: Phase
+    ms: int
+    """Length of the phase in the first cycle."""
+    text: str | None = None
+    """Words shown for this phase, such as "in through the nose"."""
+    cue: str | None = None
+    """The sound cue played as the phase begins."""
+    progression: Progression | None = None
+
+    def ms_in_cycle(self, cycle: int) -> int:
+        """Length of this phase in the given cycle, counted from 0."""
+        if self.progression is None:
+            return self.ms
+        grown = self.ms + cycle * self.progression.per_cycle_ms
+        if self.progression.per_cycle_ms > 0:
+            return min(grown, self.progression.limit_ms)
+        return max(grown, self.progression.limit_ms)
+
+
+@dataclass(frozen=True, slots=True)
+class Length:
+    """How long a breathing step or a whole script lasts: a number of cycles or of minutes."""
+
+    cycles: int | None = None
+    ms: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.cycles is None) == (self.ms is None):
+            raise ValueError("a Length is either cycles or a time, not both or neither")
+
+    @classmethod
+    def of_minutes(cls, minutes: float) -> Length:
+        """A length given in minutes."""
+        return cls(ms=round(minutes * 60_000))
+
+
+@dataclass(frozen=True, slots=True)
+class SayStep:
+    """An instruction shown for a set time."""
+
+    text: str
+    ms: int
+    cue: str | None = None
+    kind: StepKind = field(default=StepKind.SAY, init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BreatheStep:
+    """A pattern of phases repeated for a number of cycles or minutes."""
+
+    text: str
+    pattern: tuple[PhaseSpec, ...]
+    length: Length | None = None
+    """The step's own length; None means it takes its share of the script's length."""
+    cue: str | None = None
+    kind: StepKind = field(default=StepKind.BREATHE, init=False)
+
+    @property
+    def has_holds(self) -> bool:
+        """Whether any phase of the pattern is a hold."""
+        return any(spec.phase.is_hold for spec in self.pattern)
+
+    def cycle_ms(self, cycle: int) -> int:
+        """Length of one whole breath in the given cycle, counted from 0."""
+        return sum(spec.ms_in_cycle(cycle) for spec in self.pattern)
+
+    def without_holds(self) -> BreatheStep:
+        """The same step with every hold removed, for those who should not hold their breath."""
+        kept = tuple(spec for spec in self.pattern if not spec.phase.is_hold)
+        return BreatheStep(text=self.text, pattern=kept, length=self.length, cue=self.cue)
+
+
+@dataclass(frozen=True, slots=True)
+class PromptStep:
+    """A self-paced step: it waits until the user continues, or until its time limit."""
+
+    text: str
+    timeout_ms: int | None = None
+    cue: str | None = None
+    kind: StepKind = field(default=StepKind.PROMPT, init=False)
+
+
+Step = SayStep | BreatheStep | PromptStep
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A whole relaxation script, checked and ready to compile into a timeline."""
+
+    name: str
+    """The name it is started by: the file name without ``.toml``."""
+    title: str
+    summary: str
+    category: Category
+    steps: tuple[Step, ...]
+    tags: tuple[str, ...] = ()
+    length: Length | None = None
+    """The default length of the breathing, for the whole script."""
+    sources: tuple[str, ...] = ()
+    caution: str | None = None
+    """Shown once before the session starts."""
+    reminder: str | None = None
+    """Shown after the session ends."""
+    path: Path | None = None
+
+    @property
+    def breathe_steps(self) -> tuple[BreatheStep, ...]:
+        """The steps that repeat a breathing pattern."""
+        return tuple(step for step in self.steps if isinstance(step, BreatheStep))

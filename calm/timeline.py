@@ -1,0 +1,355 @@
+"""Compiling a script into a timeline of segments, each with an absolute start.
+
+Starts are whole milliseconds counted from the session start, so the timeline
+is exact however long it runs; ``state_at`` only ever looks things up in it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+
+from calm.loader import MAX_CYCLES, MAX_MINUTES
+from calm.script import BreatheStep, Length, Phase, PromptStep, SayStep, Script, Step, StepKind
+
+
+class LengthError(ValueError):
+    """A length override that does not fit the script, such as cycles for a script with no
+    breathing."""
+
+
+@dataclass(frozen=True, slots=True)
+class LengthOptions:
+    """How the user asked to change a script's length."""
+
+    minutes: float | None = None
+    """Fit the whole session to about this many minutes, in whole breaths."""
+    cycles: int | None = None
+    """Breathe this many breaths in all."""
+    gentle: bool = False
+    """Remove every hold, keeping the inhale and exhale as written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One stretch of the session: a say or prompt step, or one phase of one breath."""
+
+    index: int
+    start_ms: int
+    ms: int | None
+    """Length; None for a prompt that waits for the user with no time limit."""
+    step: int
+    """The step's index, counted from 0."""
+    kind: StepKind
+    phase: Phase | None
+    text: str | None
+    """The phase's own words, or the say or prompt text."""
+    cue: str | None
+    cycle: int | None
+    """Which breath of its step this phase belongs to, counted from 0."""
+    ends_cycle: bool
+    """Whether this is the last phase of a breath."""
+
+    @property
+    def end_ms(self) -> int:
+        """Where the segment ends; an untimed prompt takes no time on the timeline."""
+        return self.start_ms + (self.ms or 0)
+
+    @property
+    def untimed(self) -> bool:
+        """Whether the segment waits for the user with no time limit."""
+        return self.ms is None
+
+    @property
+    def step_number(self) -> int:
+        """The step's number as people count it, from 1."""
+        return self.step + 1
+
+
+@dataclass(frozen=True, slots=True)
+class StepSpan:
+    """Where one step of the script lies on the timeline."""
+
+    index: int
+    step: Step
+    first: int
+    """Index of the step's first segment."""
+    stop: int
+    """Index one past the step's last segment."""
+    start_ms: int
+    ms: int
+    cycles: int
+    """How many breaths the step holds; 0 for say and prompt steps."""
+
+    @property
+    def breaths_per_minute(self) -> float | None:
+        """The step's breathing rate, for breathe steps."""
+        if not self.cycles or not self.ms:
+            return None
+        return self.cycles * 60_000 / self.ms
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineState:
+    """Where a session is at one moment: what ``state_at`` answers."""
+
+    segment: Segment
+    step: int
+    """The step's index, counted from 0."""
+    kind: StepKind
+    phase: Phase | None
+    cycle: int | None
+    progress: float
+    """How far through the current phase or step, from 0 to 1."""
+    remaining: float | None
+    """Seconds left in the current phase or step; None while an untimed prompt waits."""
+    elapsed: float
+    """Seconds into the timeline."""
+    fraction: float
+    """How far through the whole session, from 0 to 1."""
+    finished: bool
+
+
+class Timeline:
+    """A compiled script: every segment with its absolute start, and the steps they form."""
+
+    def __init__(
+        self, script: Script, options: LengthOptions, segments: list[Segment], spans: list[StepSpan]
+    ) -> None:
+        self.script = script
+        self.options = options
+        self.segments = segments
+        self.steps = spans
+        self.total_ms = segments[-1].end_ms if segments else 0
+        self._starts = [segment.start_ms for segment in segments]
+
+    @property
+    def total_seconds(self) -> float:
+        """The planned length, not counting time spent waiting at untimed prompts."""
+        return self.total_ms / 1000
+
+    @property
+    def cycles(self) -> int:
+        """How many breaths the whole session holds."""
+        return sum(span.cycles for span in self.steps)
+
+    @property
+    def has_untimed_prompts(self) -> bool:
+        """Whether the session waits for the user somewhere."""
+        return any(segment.untimed for segment in self.segments)
+
+    @property
+    def breaths_per_minute(self) -> float | None:
+        """The breathing rate over all breathe steps together."""
+        breathing_ms = sum(span.ms for span in self.steps if span.cycles)
+        if not breathing_ms:
+            return None
+        return self.cycles * 60_000 / breathing_ms
+
+    def index_at(self, elapsed: float) -> int:
+        """The index of the timed segment that holds ``elapsed`` seconds."""
+        position = elapsed * 1000
+        index = bisect.bisect_right(self._starts, position) - 1
+        index = max(index, 0)
+        # Untimed prompts take no time, so the segment after one starts where it does.
+        while index + 1 < len(self.segments) and self.segments[index].end_ms <= position:
+            index += 1
+        return index
+
+    def state_at(self, elapsed: float) -> TimelineState:
+        """Where a session is ``elapsed`` seconds into the timeline."""
+        return self.state_in(self.index_at(elapsed), elapsed)
+
+    def state_in(self, index: int, elapsed: float) -> TimelineState:
+        """The state inside segment ``index`` at ``elapsed`` seconds into the timeline."""
+        segment = self.segments[index]
+        position = min(max(elapsed * 1000, segment.start_ms), segment.end_ms)
+        finished = elapsed * 1000 >= self.total_ms and index == len(self.segments) - 1
+        if segment.ms is None:
+            progress, remaining = 0.0, None
+        else:
+            progress = (position - segment.start_ms) / segment.ms
+            remaining = (segment.end_ms - position) / 1000
+        if finished and segment.untimed:
+            progress, remaining = 1.0, 0.0
+        fraction = position / self.total_ms if self.total_ms else float(finished)
+        return TimelineState(
+            segment=segment,
+            step=segment.step,
+            kind=segment.kind,
+            phase=segment.phase,
+            cycle=segment.cycle,
+            progress=progress,
+            remaining=remaining,
+            elapsed=position / 1000,
+            fraction=fraction,
+            finished=finished,
+        )
+
+
+def compile_timeline(script: Script, options: LengthOptions | None = None) -> Timeline:
+    """Lay the script out in time, applying any length overrides.
+
+    Raises:
+        LengthError: when an override does not fit the script.
+    """
+    options = options or LengthOptions()
+    _check_options(script, options)
+    steps = [_gentle(step) if options.gentle else step for step in script.steps]
+    cycles = _cycles_per_step(steps, script.length, options)
+    segments: list[Segment] = []
+    spans: list[StepSpan] = []
+    start = 0
+    for index, step in enumerate(steps):
+        first = len(segments)
+        for ms, phase, text, cue, cycle, ends_cycle in _pieces(step, cycles.get(index, 0)):
+            segments.append(
+                Segment(
+                    index=len(segments),
+                    start_ms=start,
+                    ms=ms,
+                    step=index,
+                    kind=step.kind,
+                    phase=phase,
+                    text=text,
+                    cue=cue,
+                    cycle=cycle,
+                    ends_cycle=ends_cycle,
+                )
+            )
+            start += ms or 0
+        step_start = segments[first].start_ms
+        spans.append(
+            StepSpan(
+                index=index,
+                step=step,
+                first=first,
+                stop=len(segments),
+                start_ms=step_start,
+                ms=start - step_start,
+                cycles=cycles.get(index, 0),
+            )
+        )
+    return Timeline(script, options, segments, spans)
+
+
+def _check_options(script: Script, options: LengthOptions) -> None:
+    if options.minutes is not None and options.cycles is not None:
+        raise LengthError("use --minutes or --cycles, not both")
+    if (options.minutes is not None or options.cycles is not None) and not script.breathe_steps:
+        raise LengthError(f"{script.name} has no breathing steps, so its length is fixed")
+    if options.minutes is not None and not 0 < options.minutes <= MAX_MINUTES:
+        raise LengthError(f"minutes must be > 0 and at most {MAX_MINUTES:g}")
+    if options.cycles is not None and not 1 <= options.cycles <= MAX_CYCLES:
+        raise LengthError(f"cycles must be from 1 to {MAX_CYCLES}")
+
+
+def _gentle(step: Step) -> Step:
+    if isinstance(step, BreatheStep):
+        return step.without_holds()
+    return step
+
+
+def _fixed_ms(step: Step) -> int:
+    if isinstance(step, SayStep):
+        return step.ms
+    if isinstance(step, PromptStep):
+        return step.timeout_ms or 0
+    return 0
+
+
+def _cycles_per_step(
+    steps: list[Step], script_length: Length | None, options: LengthOptions
+) -> dict[int, int]:
+    """How many breaths each breathe step takes, keyed by step index."""
+    breathing = {index: step for index, step in enumerate(steps) if isinstance(step, BreatheStep)}
+    if options.cycles is not None:
+        target: Length | None = Length(cycles=options.cycles)
+    elif options.minutes is not None:
+        target = Length.of_minutes(options.minutes)
+    else:
+        target = script_length
+    if target is None:
+        return {index: _own_cycles(step) for index, step in breathing.items()}
+    if target.cycles is not None:
+        cycle_weights = _weights({i: _own_cycles(s) for i, s in breathing.items() if s.length})
+        return _share_cycles(target.cycles, {i: round(cycle_weights[i]) for i in breathing})
+    assert target.ms is not None
+    budget = max(target.ms - sum(_fixed_ms(step) for step in steps), 0)
+    weights = _weights({i: _own_ms(s) for i, s in breathing.items() if s.length})
+    total_weight = sum(weights[index] for index in breathing)
+    return {
+        index: cycles_for_ms(step, budget * weights[index] / total_weight)
+        for index, step in breathing.items()
+    }
+
+
+def _weights(known: dict[int, float]) -> defaultdict[int, float]:
+    """Each step's share of a script-wide length: its own length where it has one, and
+    the average of the others where it has none."""
+    average = sum(known.values()) / len(known) if known else 1.0
+    weights: defaultdict[int, float] = defaultdict(lambda: average)
+    weights.update(known)
+    return weights
+
+
+def _own_cycles(step: BreatheStep) -> int:
+    length = step.length
+    assert length is not None
+    if length.cycles is not None:
+        return length.cycles
+    assert length.ms is not None
+    return cycles_for_ms(step, length.ms)
+
+
+def _own_ms(step: BreatheStep) -> float:
+    length = step.length
+    assert length is not None
+    if length.ms is not None:
+        return float(length.ms)
+    return float(sum(step.cycle_ms(cycle) for cycle in range(_own_cycles(step))))
+
+
+def cycles_for_ms(step: BreatheStep, budget_ms: float) -> int:
+    """The whole number of breaths that comes closest to ``budget_ms``, at least one."""
+    total = 0
+    cycles = 0
+    while cycles < MAX_CYCLES:
+        breath = step.cycle_ms(cycles)
+        # Stop when one more breath would overshoot by more than it would fill.
+        if cycles and total + breath / 2 > budget_ms:
+            break
+        total += breath
+        cycles += 1
+    return cycles
+
+
+def _share_cycles(total: int, weights: dict[int, int]) -> dict[int, int]:
+    """Share ``total`` breaths among steps in proportion to their weights, at least one each."""
+    weight_sum = sum(weights.values())
+    exact = {index: total * weight / weight_sum for index, weight in weights.items()}
+    shares = {index: int(value) for index, value in exact.items()}
+    # Largest remainders first, so the shares add up to the total.
+    leftover = total - sum(shares.values())
+    by_remainder = sorted(exact, key=lambda index: exact[index] - shares[index], reverse=True)
+    for index in by_remainder[:leftover]:
+        shares[index] += 1
+    return {index: max(share, 1) for index, share in shares.items()}
+
+
+def _pieces(
+    step: Step, cycles: int
+) -> list[tuple[int | None, Phase | None, str | None, str | None, int | None, bool]]:
+    if isinstance(step, SayStep):
+        return [(step.ms, None, step.text, step.cue, None, False)]
+    if isinstance(step, PromptStep):
+        return [(step.timeout_ms, None, step.text, step.cue, None, False)]
+    pieces: list[tuple[int | None, Phase | None, str | None, str | None, int | None, bool]] = []
+    last = len(step.pattern) - 1
+    for cycle in range(cycles):
+        for position, spec in enumerate(step.pattern):
+            pieces.append(
+                (spec.ms_in_cycle(cycle), spec.phase, spec.text, spec.cue, cycle, position == last)
+            )
+    return pieces
