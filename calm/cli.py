@@ -168,8 +168,10 @@ def new(
     except OSError as error:
         _fail(f"cannot write {target}: {error.strerror or error}")
     typer.echo(str(target))
-    typer.echo(f"Edit it, then check it with `calm validate {target}` and try `calm start {name}`.",
-               err=True)
+    typer.echo(
+        f"Edit it, then check it with `calm validate {target}` and try `calm start {name}`.",
+        err=True,
+    )
 
 
 @app.command()
@@ -220,7 +222,8 @@ def _category(value: str) -> Category:
         return Category(value.lower())
     hint = did_you_mean(value.lower(), names)
     _fail(
-        f'no category "{value}"; expected one of {", ".join(names)}' + (f"; {hint}" if hint else ""),
+        f'no category "{value}"; expected one of {", ".join(names)}'
+        + (f"; {hint}" if hint else ""),
         USAGE_ERROR,
     )
 
@@ -286,4 +289,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-

@@ -98,9 +98,7 @@ def load_script(path: Path, name: str | None = None, source: str | None = None) 
     return parse_script_bytes(data, name=name or path.stem, source=shown, path=path)
 
 
-def parse_script_bytes(
-    data: bytes, *, name: str, source: str, path: Path | None = None
-) -> Script:
+def parse_script_bytes(data: bytes, *, name: str, source: str, path: Path | None = None) -> Script:
     """Check raw file contents and turn them into a script.
 
     Raises:
@@ -277,9 +275,7 @@ class _Checker:
             self._problem(f"{key} must be at least {MIN_SECONDS}, got {_number(value)}")
             return None
         if value > MAX_SECONDS:
-            self._problem(
-                f"{key} must be at most {MAX_SECONDS:g} (one hour), got {_number(value)}"
-            )
+            self._problem(f"{key} must be at most {MAX_SECONDS:g} (one hour), got {_number(value)}")
             return None
         return _ms(value)
 
@@ -521,8 +517,10 @@ class _Checker:
 
     def _phase(self, entry: object) -> PhaseSpec | None:
         if not isinstance(entry, dict):
-            self._problem(f"expected a table such as {{ phase = \"inhale\", seconds = 4 }}, "
-                          f"got {describe_value(entry)}")
+            self._problem(
+                f'expected a table such as {{ phase = "inhale", seconds = 4 }}, '
+                f"got {describe_value(entry)}"
+            )
             return None
         self._unknown_keys(entry, PHASE_KEYS)
         phase = self._phase_name(entry)

@@ -279,8 +279,10 @@ class SessionRunner:
         following = self.segment.step + 1
         if following == len(self.timeline.steps):
             # Moving on from a closing prompt is how a session is meant to end.
-            ending = Status.COMPLETED if self.segment.kind is StepKind.PROMPT else Status.ENDED_EARLY
-            return events + self._finish(self.clock.now(), ending, scheduled=None)
+            now = self.clock.now()
+            if self.segment.kind is StepKind.PROMPT:
+                return events + self._finish(now, Status.COMPLETED, now - self._started_at)
+            return events + self._finish(now, Status.ENDED_EARLY, scheduled=None)
         return events + self._jump(self.timeline.steps[following].first)
 
     def previous_step(self) -> list[SessionEvent]:
@@ -340,7 +342,9 @@ class SessionRunner:
         return events
 
     def _finish(self, now: float, status: Status, scheduled: float | None) -> list[SessionEvent]:
-        self._frozen = self.position() if status is Status.ENDED_EARLY else self.timeline.total_seconds
+        self._frozen = (
+            self.position() if status is Status.ENDED_EARLY else self.timeline.total_seconds
+        )
         self._waiting = False
         self.status = status
         self._ended_at = now

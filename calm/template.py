@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-TEMPLATE = '''\
+TEMPLATE = """\
 # {title}: a calm script. Lines starting with # are notes for you; calm ignores them.
 # Check your changes with:  calm validate {name}.toml
 # Try it with:              calm start {name}
@@ -47,7 +47,7 @@ pattern = [
 # prompt: waits until you press Enter. Add timeout = 30 to move on by itself.
 [[steps]]
 prompt = "When you are ready, open your eyes."
-'''
+"""
 
 
 def template_for(name: str) -> str:

@@ -83,5 +83,5 @@ def rate_text(breaths_per_minute: float | None) -> str:
 
 
 def breaths_text(count: int) -> str:
-    """"1 breath", "12 breaths"."""
+    """ "1 breath", "12 breaths"."""
     return f"{count} breath" if count == 1 else f"{count} breaths"
