@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rich.table import Table
-from rich.text import Text
-
+from calm.columns import BOLD, RED, align, paint
 from calm.library import Entry, Library, Origin
 from calm.problems import ScriptError
 from calm.script import Category, Script
@@ -69,32 +67,27 @@ def catalogue_json(rows: list[Row]) -> list[dict[str, Any]]:
     ]
 
 
-def catalogue_table(rows: list[Row]) -> Table:
-    """The scripts as a table, broken ones marked invalid with their first problem."""
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("name", no_wrap=True)
-    table.add_column("title")
-    table.add_column("category", no_wrap=True)
-    table.add_column("length", no_wrap=True)
-    table.add_column("source", no_wrap=True, style="dim")
+def catalogue_lines(
+    rows: list[Row], *, colour: bool = False, width: int | None = None
+) -> list[str]:
+    """The scripts as aligned columns; a broken one is marked invalid, its problem beneath."""
+    if not rows:
+        return ["No scripts found."]
+    headers = ["name", "title", "category", "length", "source"]
+    cells: list[list[str]] = []
     for row in rows:
         if row.script is None or row.timeline is None:
-            message = row.error.first_line if row.error else "invalid"
-            table.add_row(
-                Text(row.entry.name, style="red"),
-                Text(f"invalid: {message}", style="red"),
-                "",
-                "",
-                row.source,
-            )
+            cells.append([row.entry.name, "invalid", "", "", row.source])
+        else:
+            script = row.script
+            length = length_text(row.timeline)
+            cells.append([row.entry.name, script.title, script.category.value, length, row.source])
+    table = align(headers, cells, shrink=1, width=width)
+    lines = [paint(table[0], BOLD, colour)]
+    for row, line in zip(rows, table[1:], strict=True):
+        if row.error is None:
+            lines.append(line)
             continue
-        table.add_row(
-            row.entry.name,
-            row.script.title,
-            row.script.category.value,
-            length_text(row.timeline),
-            row.source,
-        )
-    if not rows:
-        table.add_row(Text("no scripts found", style="dim"), "", "", "", "")
-    return table
+        lines.append(paint(line, RED, colour))
+        lines.append(paint(f"  {row.error.first_line}", RED, colour))
+    return lines

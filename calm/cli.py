@@ -80,7 +80,8 @@ def list_scripts(
     ] = None,
 ) -> None:
     """List the scripts you can start."""
-    from calm.catalogue import catalogue_json, catalogue_table, collect
+    from calm.catalogue import catalogue_json, catalogue_lines, collect
+    from calm.columns import use_colour, write_lines
 
     rows = collect(_library(), _category(category) if category else None)
     if as_json:
@@ -89,7 +90,7 @@ def list_scripts(
                 typer.echo(row.error.first_line, err=True)
         typer.echo(json.dumps(catalogue_json(rows), indent=2))
         return
-    _console().print(catalogue_table(rows))
+    write_lines(catalogue_lines(rows, colour=use_colour(sys.stdout)))
 
 
 @app.command()

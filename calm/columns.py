@@ -1,0 +1,54 @@
+"""Plain aligned columns for quick listings, without the cost of importing rich."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import IO
+
+BOLD, RED, DIM, RESET = "\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
+
+
+def use_colour(stream: IO[str]) -> bool:
+    """Whether to colour output: only on a terminal, and never when NO_COLOR is set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def paint(text: str, style: str, colour: bool) -> str:
+    """``text`` in an ANSI ``style`` when colour is on."""
+    return f"{style}{text}{RESET}" if colour and text else text
+
+
+def align(
+    headers: list[str], rows: list[list[str]], *, shrink: int, width: int | None = None
+) -> list[str]:
+    """Lay out rows under headers in columns two spaces apart.
+
+    When the lines would be wider than ``width`` (the terminal's, by default),
+    column ``shrink`` is cut short with an ellipsis to fit.
+    """
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    widths = [max(len(row[column]) for row in [headers, *rows]) for column in range(len(headers))]
+    over = sum(widths) + 2 * (len(widths) - 1) - width
+    if over > 0:
+        widths[shrink] = max(widths[shrink] - over, len(headers[shrink]), 8)
+    lines = []
+    for row in [headers, *rows]:
+        cells = [_fit(cell, widths[column]) for column, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def _fit(cell: str, width: int) -> str:
+    if len(cell) > width:
+        return cell[: width - 1] + "…"
+    return cell.ljust(width)
+
+
+def write_lines(lines: list[str], stream: IO[str] | None = None) -> None:
+    """Write lines to ``stream``, standard output by default."""
+    target = stream or sys.stdout
+    target.write("".join(line + "\n" for line in lines))

@@ -1,0 +1,101 @@
+"""A real session in a real subprocess: every boundary lands on schedule."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calm.loader import load_script
+from calm.timeline import compile_timeline
+
+THREE_SECONDS = """\
+title = "Three seconds"
+summary = "A short script for measuring timing."
+category = "breathing"
+
+[[steps]]
+say = "Arrive."
+seconds = 0.5
+
+[[steps]]
+breathe = "Breathe."
+pattern = "0.4-0.3-0.5-0.2"
+cycles = 2
+
+[[steps]]
+say = "Done."
+seconds = 0.3
+"""
+
+TOLERANCE = 0.050
+"""How late or early a boundary may land, in seconds."""
+
+
+@pytest.mark.slow
+def test_every_boundary_lands_within_50_ms(tmp_path: Path) -> None:
+    """Each step and phase event in the trace is within 50 ms of its planned time."""
+    script_file = tmp_path / "three.toml"
+    script_file.write_text(THREE_SECONDS, encoding="utf-8")
+    trace_file = tmp_path / "trace.jsonl"
+    env = dict(os.environ, CALM_TRACE=str(trace_file))
+    result = subprocess.run(
+        [sys.executable, "-m", "calm", "start", str(script_file), "--plain"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+    events = [json.loads(line) for line in trace_file.read_text().splitlines()]
+    timeline = compile_timeline(load_script(script_file))
+    boundaries = [event for event in events if event["event"] in ("step", "phase")]
+    phase_starts = [event["scheduled"] for event in boundaries if event["event"] == "phase"]
+    planned_phases = [seg.start_ms / 1000 for seg in timeline.segments if seg.phase is not None]
+    assert phase_starts == pytest.approx(planned_phases, abs=1e-6)
+
+    for event in boundaries:
+        assert abs(event["t"] - event["scheduled"]) <= TOLERANCE, event
+    end = events[-1]
+    assert end["event"] == "end"
+    assert end["scheduled"] == pytest.approx(timeline.total_seconds, abs=1e-6)
+    assert abs(end["t"] - end["scheduled"]) <= TOLERANCE
+
+
+@pytest.mark.slow
+def test_interrupt_ends_calmly_with_one_line(tmp_path: Path) -> None:
+    """SIGINT mid-session prints a one-line summary, exits 0 and traces the end."""
+    import signal
+    import time
+
+    script_file = tmp_path / "long.toml"
+    script_file.write_text(THREE_SECONDS.replace("cycles = 2", "cycles = 50"), encoding="utf-8")
+    trace_file = tmp_path / "trace.jsonl"
+    env = dict(os.environ, CALM_TRACE=str(trace_file))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calm", "start", str(script_file), "--plain"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not (
+        trace_file.exists() and '"phase"' in trace_file.read_text()
+    ):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    last_line = out.strip().splitlines()[-1]
+    assert last_line.startswith("Session ended after ")
+    assert json.loads(trace_file.read_text().splitlines()[-1])["event"] == "end"
