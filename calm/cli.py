@@ -38,11 +38,15 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 MinutesOption = Annotated[
     float | None,
-    typer.Option("--minutes", "-m", min=0.1, max=180, help="Fit the session to about M minutes."),
+    typer.Option(
+        "--minutes", "-m", min=0.1, max=180, metavar="M", help="Fit the session to about M minutes."
+    ),
 ]
 CyclesOption = Annotated[
     int | None,
-    typer.Option("--cycles", "-c", min=1, max=10_000, help="Breathe N breaths in all."),
+    typer.Option(
+        "--cycles", "-c", min=1, max=10_000, metavar="N", help="Breathe N breaths in all."
+    ),
 ]
 GentleOption = Annotated[
     bool,
@@ -76,7 +80,11 @@ def list_scripts(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     category: Annotated[
         str | None,
-        typer.Option("--category", help="Only this category: breathing, unwinding, ..."),
+        typer.Option(
+            "--category",
+            metavar="C",
+            help="Only this category: breathing, unwinding, grounding or reset.",
+        ),
     ] = None,
 ) -> None:
     """List the scripts you can start."""
@@ -95,7 +103,9 @@ def list_scripts(
 
 @app.command()
 def show(
-    script: Annotated[str, typer.Argument(help="A script name, or a path to a .toml file.")],
+    script: Annotated[
+        str, typer.Argument(metavar="SCRIPT", help="A script name, or a path to a .toml file.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
     minutes: MinutesOption = None,
     cycles: CyclesOption = None,
@@ -114,7 +124,8 @@ def show(
 @app.command()
 def validate(
     files: Annotated[
-        list[Path], typer.Argument(help="Script files, or folders of them, to check.")
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Script files, or folders of them, to check."),
     ],
 ) -> None:
     """Check script files; every problem is printed as one line."""
@@ -139,9 +150,12 @@ def validate(
 
 @app.command()
 def new(
-    name: Annotated[str, typer.Argument(help="The new script's name, such as my-evening.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The new script's name, such as my-evening.")
+    ],
     from_script: Annotated[
-        str | None, typer.Option("--from", help="Start from a copy of this script.")
+        str | None,
+        typer.Option("--from", metavar="SCRIPT", help="Start from a copy of this script."),
     ] = None,
 ) -> None:
     """Write a new script into your scripts folder, ready to edit."""
@@ -177,7 +191,9 @@ def new(
 
 @app.command()
 def start(
-    script: Annotated[str, typer.Argument(help="A script name, or a path to a .toml file.")],
+    script: Annotated[
+        str, typer.Argument(metavar="SCRIPT", help="A script name, or a path to a .toml file.")
+    ],
     minutes: MinutesOption = None,
     cycles: CyclesOption = None,
     gentle: GentleOption = False,

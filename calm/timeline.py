@@ -7,7 +7,6 @@ is exact however long it runs; ``state_at`` only ever looks things up in it.
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
 from dataclasses import dataclass
 
 from calm.loader import MAX_CYCLES, MAX_MINUTES
@@ -251,64 +250,78 @@ def _gentle(step: Step) -> Step:
     return step
 
 
-def _fixed_ms(step: Step) -> int:
-    if isinstance(step, SayStep):
-        return step.ms
-    if isinstance(step, PromptStep):
-        return step.timeout_ms or 0
-    return 0
-
-
 def _cycles_per_step(
     steps: list[Step], script_length: Length | None, options: LengthOptions
 ) -> dict[int, int]:
-    """How many breaths each breathe step takes, keyed by step index."""
-    breathing = {index: step for index, step in enumerate(steps) if isinstance(step, BreatheStep)}
+    """How many breaths each breathe step takes, keyed by step index.
+
+    As written, a step with its own length keeps it, and the steps without one
+    share what is left of the script's length. An override from the user scales
+    every breathing step alike, in proportion to its length as written.
+    """
+    written = _written_cycles(steps, script_length)
     if options.cycles is not None:
-        target: Length | None = Length(cycles=options.cycles)
-    elif options.minutes is not None:
-        target = Length.of_minutes(options.minutes)
+        return _share_cycles(options.cycles, written)
+    if options.minutes is not None:
+        budget = max(round(options.minutes * 60_000) - _fixed_ms(steps), 0)
+        durations = {index: _breathing_ms(steps[index], count) for index, count in written.items()}
+        whole = sum(durations.values())
+        return {
+            index: cycles_for_ms(_breathe(steps[index]), budget * durations[index] / whole)
+            for index in written
+        }
+    return written
+
+
+def _written_cycles(steps: list[Step], script_length: Length | None) -> dict[int, int]:
+    """Breaths per breathe step with no override: each step's own length, and a share of
+    the script's length for the steps that have none."""
+    cycles: dict[int, int] = {}
+    sharing: list[int] = []
+    for index, step in enumerate(steps):
+        if not isinstance(step, BreatheStep):
+            continue
+        if step.length is None:
+            sharing.append(index)
+        elif step.length.cycles is not None:
+            cycles[index] = step.length.cycles
+        else:
+            assert step.length.ms is not None
+            cycles[index] = cycles_for_ms(step, step.length.ms)
+    if not sharing:
+        return cycles
+    if script_length is None:
+        raise LengthError("a breathing step has no length, and neither has the script")
+    if script_length.cycles is not None:
+        left = max(script_length.cycles - sum(cycles.values()), 0)
+        cycles.update(_share_cycles(left, dict.fromkeys(sharing, 1)))
     else:
-        target = script_length
-    if target is None:
-        return {index: _own_cycles(step) for index, step in breathing.items()}
-    if target.cycles is not None:
-        cycle_weights = _weights({i: _own_cycles(s) for i, s in breathing.items() if s.length})
-        return _share_cycles(target.cycles, {i: round(cycle_weights[i]) for i in breathing})
-    assert target.ms is not None
-    budget = max(target.ms - sum(_fixed_ms(step) for step in steps), 0)
-    weights = _weights({i: _own_ms(s) for i, s in breathing.items() if s.length})
-    total_weight = sum(weights[index] for index in breathing)
-    return {
-        index: cycles_for_ms(step, budget * weights[index] / total_weight)
-        for index, step in breathing.items()
-    }
+        assert script_length.ms is not None
+        taken = sum(_breathing_ms(steps[index], count) for index, count in cycles.items())
+        left = max(script_length.ms - _fixed_ms(steps) - taken, 0)
+        for index in sharing:
+            cycles[index] = cycles_for_ms(_breathe(steps[index]), left / len(sharing))
+    return dict(sorted(cycles.items()))
 
 
-def _weights(known: dict[int, float]) -> defaultdict[int, float]:
-    """Each step's share of a script-wide length: its own length where it has one, and
-    the average of the others where it has none."""
-    average = sum(known.values()) / len(known) if known else 1.0
-    weights: defaultdict[int, float] = defaultdict(lambda: average)
-    weights.update(known)
-    return weights
+def _breathe(step: Step) -> BreatheStep:
+    assert isinstance(step, BreatheStep)
+    return step
 
 
-def _own_cycles(step: BreatheStep) -> int:
-    length = step.length
-    assert length is not None
-    if length.cycles is not None:
-        return length.cycles
-    assert length.ms is not None
-    return cycles_for_ms(step, length.ms)
+def _breathing_ms(step: Step, cycles: int) -> int:
+    return sum(_breathe(step).cycle_ms(cycle) for cycle in range(cycles))
 
 
-def _own_ms(step: BreatheStep) -> float:
-    length = step.length
-    assert length is not None
-    if length.ms is not None:
-        return float(length.ms)
-    return float(sum(step.cycle_ms(cycle) for cycle in range(_own_cycles(step))))
+def _fixed_ms(steps: list[Step]) -> int:
+    """The time taken by the steps whose length never changes: say and timed prompts."""
+    total = 0
+    for step in steps:
+        if isinstance(step, SayStep):
+            total += step.ms
+        elif isinstance(step, PromptStep):
+            total += step.timeout_ms or 0
+    return total
 
 
 def cycles_for_ms(step: BreatheStep, budget_ms: float) -> int:
