@@ -8,8 +8,10 @@ session start, so late wake-ups never add up.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -77,11 +79,26 @@ class PlainPrinter:
     def __init__(self, timeline: Timeline, out: IO[str]) -> None:
         self.timeline = timeline
         self.out = out
+        self._terminal = hasattr(out, "isatty") and out.isatty()
 
     def say(self, line: str = "") -> None:
-        """Write one line right away, so it appears as the moment begins."""
+        """Write one line right away, so it appears as the moment begins.
+
+        On a terminal, long lines wrap between words, keeping their indent.
+        """
+        if self._terminal and line:
+            width = shutil.get_terminal_size().columns
+            indent = " " * (len(line) - len(line.lstrip()))
+            line = textwrap.fill(
+                line.strip(), width, initial_indent=indent, subsequent_indent=indent + "  "
+            )
         self.out.write(line + "\n")
         self.out.flush()
+
+    def interrupted(self) -> None:
+        """Start a fresh line after the ^C a terminal echoes."""
+        if self._terminal:
+            self.out.write("\n")
 
     def opening(self) -> None:
         """The script's title, length and caution."""
@@ -154,6 +171,7 @@ def run_plain(
             while runner.running:
                 _wait_for_next_moment(runner, reader, sleep)
         except KeyboardInterrupt:
+            printer.interrupted()
             runner.finish()
     printer.closing(runner.outcome())
     return runner.outcome()
