@@ -25,8 +25,11 @@ class Row:
     @property
     def source(self) -> str:
         """Where the script comes from, and what it hides."""
-        if self.entry.origin is Origin.USER and self.entry.shadows:
-            return "user (hides built-in)"
+        hidden = {entry.origin for entry in self.entry.hides}
+        if Origin.BUILTIN in hidden:
+            return f"{self.entry.origin.value} (hides built-in)"
+        if hidden:
+            return f"{self.entry.origin.value} (hides another)"
         return self.entry.origin.value
 
 

@@ -176,6 +176,9 @@ def new(
     target = folder / f"{name}.toml"
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        _fail(f"cannot make the scripts folder {folder}: {error.strerror or error}")
+    try:
         with target.open("xb") as handle:
             handle.write(content)
     except FileExistsError:
@@ -289,18 +292,17 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except typer.TyperException as error:
-        hint = ""
+        message = error.format_message()
         context = getattr(error, "ctx", None)
-        if context is not None and getattr(error, "exit_code", 1) == USAGE_ERROR:
-            hint = f" (see `{context.command_path} --help`)"
-        typer.echo(f"calm: {error.format_message()}{hint}", err=True)
+        # With no arguments, typer has already printed the help and has nothing to add.
+        if message:
+            hint = ""
+            if context is not None and getattr(error, "exit_code", 1) == USAGE_ERROR:
+                hint = f" (see `{context.command_path} --help`)"
+            typer.echo(f"calm: {message}{hint}", err=True)
         sys.exit(getattr(error, "exit_code", 1))
     except typer.Abort:
         sys.exit(1)
-    except BrokenPipeError:
-        # Output piped into `head` and the like; the reader has all it wanted.
-        sys.stderr.close()
-        sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -32,8 +32,8 @@ class Entry:
     name: str
     path: Path
     origin: Origin
-    shadows: list[Path] = field(default_factory=list)
-    """Files of the same name that this one hides, such as a built-in script."""
+    hides: list[Entry] = field(default_factory=list)
+    """Scripts of the same name that this one hides, such as a built-in script."""
     _script: Script | None = field(default=None, repr=False)
     _error: ScriptError | None = field(default=None, repr=False)
     _loaded: bool = field(default=False, repr=False)
@@ -86,6 +86,8 @@ class UnknownScriptError(LookupError):
         text = f'no script named "{self.name}"'
         if self.suggestions:
             text += "; did you mean " + ", ".join(self.suggestions) + "?"
+        else:
+            text += "."
         return text + " Run `calm list` to see them all."
 
 
@@ -112,7 +114,7 @@ class Library:
             for path in _script_files(folder):
                 name = path.stem
                 if name in found:
-                    found[name].shadows.append(path)
+                    found[name].hides.append(Entry(name=name, path=path, origin=origin))
                 else:
                     found[name] = Entry(name=name, path=path, origin=origin)
         return cls(list(found.values()))

@@ -18,9 +18,16 @@ class Problem:
     """What was expected and what was found."""
 
     def __str__(self) -> str:
-        if self.place:
-            return f"{self.source}: {self.place}: {self.message}"
-        return f"{self.source}: {self.message}"
+        line = (
+            f"{self.source}: {self.place}: {self.message}"
+            if self.place
+            else f"{self.source}: {self.message}"
+        )
+        # Keys and values quoted from the file may hold line breaks; a problem is one line.
+        return line.translate(_ONE_LINE)
+
+
+_ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 class ScriptError(Exception):
