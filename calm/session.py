@@ -16,7 +16,7 @@ from typing import Any
 
 from calm.clock import Clock, MonotonicClock
 from calm.script import Phase, StepKind
-from calm.timeline import Segment, Timeline, TimelineState
+from calm.timeline import Segment, Timeline, TimelineState, to_ms
 
 
 class EventKind(StrEnum):
@@ -227,7 +227,7 @@ class SessionRunner:
         if self.status is not Status.RUNNING or self._frozen is not None:
             return []
         now = self.clock.now()
-        position_ms = (now - self._anchor) * 1000
+        position_ms = to_ms(now - self._anchor)
         events: list[SessionEvent] = []
         segments = self.timeline.segments
         while self.status is Status.RUNNING and not self._waiting:

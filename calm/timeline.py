@@ -13,6 +13,15 @@ from calm.loader import MAX_CYCLES, MAX_MINUTES
 from calm.script import BreatheStep, Length, Phase, PromptStep, SayStep, Script, Step, StepKind
 
 
+def to_ms(seconds: float) -> float:
+    """Seconds as milliseconds, rounded to the microsecond.
+
+    Boundaries are whole milliseconds, but ``1.001 * 1000`` is ``1000.9999999999999``;
+    rounding keeps a moment that is exactly on a boundary from falling short of it.
+    """
+    return round(seconds * 1000, 3)
+
+
 class LengthError(ValueError):
     """A length override that does not fit the script, such as cycles for a script with no
     breathing."""
@@ -148,7 +157,7 @@ class Timeline:
 
     def index_at(self, elapsed: float) -> int:
         """The index of the timed segment that holds ``elapsed`` seconds."""
-        position = elapsed * 1000
+        position = to_ms(elapsed)
         index = bisect.bisect_right(self._starts, position) - 1
         index = max(index, 0)
         # Untimed prompts take no time, so the segment after one starts where it does.
@@ -163,8 +172,8 @@ class Timeline:
     def state_in(self, index: int, elapsed: float) -> TimelineState:
         """The state inside segment ``index`` at ``elapsed`` seconds into the timeline."""
         segment = self.segments[index]
-        position = min(max(elapsed * 1000, segment.start_ms), segment.end_ms)
-        finished = elapsed * 1000 >= self.total_ms and index == len(self.segments) - 1
+        position = min(max(to_ms(elapsed), segment.start_ms), segment.end_ms)
+        finished = to_ms(elapsed) >= self.total_ms and index == len(self.segments) - 1
         if segment.ms is None:
             progress, remaining = 0.0, None
         else:
@@ -339,16 +348,26 @@ def cycles_for_ms(step: BreatheStep, budget_ms: float) -> int:
 
 
 def _share_cycles(total: int, weights: dict[int, int]) -> dict[int, int]:
-    """Share ``total`` breaths among steps in proportion to their weights, at least one each."""
+    """Share ``total`` breaths among steps in proportion to their weights, at least one each.
+
+    Shares are whole by largest remainder, so they add up to ``total``; a step left
+    with none takes one from the largest share. Only when there are fewer breaths
+    than steps does the total come out higher.
+    """
     weight_sum = sum(weights.values())
     exact = {index: total * weight / weight_sum for index, weight in weights.items()}
     shares = {index: int(value) for index, value in exact.items()}
-    # Largest remainders first, so the shares add up to the total.
     leftover = total - sum(shares.values())
     by_remainder = sorted(exact, key=lambda index: exact[index] - shares[index], reverse=True)
     for index in by_remainder[:leftover]:
         shares[index] += 1
-    return {index: max(share, 1) for index, share in shares.items()}
+    for index, share in shares.items():
+        if share == 0:
+            largest = max(shares, key=lambda other: shares[other])
+            if shares[largest] > 1:
+                shares[largest] -= 1
+            shares[index] = 1
+    return shares
 
 
 def _pieces(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from calm.loader import parse_script_bytes
@@ -39,9 +41,7 @@ def breathing(pattern: str, cycles: int, *, say_ms: int | None = None) -> Script
     }[len(numbers)]
     spec = tuple(PhaseSpec(phase=p, ms=ms) for p, ms in zip(phases, numbers, strict=True))
     steps.append(BreatheStep(text="Breathe", pattern=spec, length=Length(cycles=cycles)))
-    return Script(
-        name="t", title="T", summary="S", category=Category.BREATHING, steps=tuple(steps)
-    )
+    return Script(name="t", title="T", summary="S", category=Category.BREATHING, steps=tuple(steps))
 
 
 BOX = """
@@ -99,7 +99,7 @@ def test_segments_are_laid_end_to_end_from_zero() -> None:
     timeline = compile_timeline(parse(SIMPLE))
     segments = timeline.segments
     assert segments[0].start_ms == 0
-    for before, after in zip(segments, segments[1:], strict=False):
+    for before, after in itertools.pairwise(segments):
         assert isinstance(after.start_ms, int)
         assert after.start_ms == before.start_ms + before.ms
     assert [s.index for s in segments] == list(range(len(segments)))
@@ -163,7 +163,11 @@ pattern = [
 """
     )
     segments = compile_timeline(script).segments
-    assert [(s.text, s.cue) for s in segments] == [("Settle", "step"), ("In", "inhale"), ("Out", None)]
+    assert [(s.text, s.cue) for s in segments] == [
+        ("Settle", "step"),
+        ("In", "inhale"),
+        ("Out", None),
+    ]
 
 
 # -- state_at -----------------------------------------------------------------------
@@ -214,11 +218,6 @@ def test_state_at_a_boundary_is_in_the_next_phase(
     assert state.remaining == timeline.segments[index].ms / 1000
 
 
-@pytest.mark.xfail(
-    reason="state_at compares elapsed*1000 (float) with integer ms without rounding, so a "
-    "boundary such as 1.001 s lands at the end of the previous segment",
-    strict=True,
-)
 def test_state_at_a_boundary_not_exact_in_binary_is_in_the_next_step() -> None:
     """At 1.001 s, the boundary after a 1.001-second say step, the state is in the next step."""
     script = breathing("4-4", 2, say_ms=1001)
@@ -288,11 +287,6 @@ def test_cycles_are_shared_in_proportion_to_own_lengths() -> None:
     assert breaths_by_step(timeline) == {0: 4, 1: 12}
 
 
-@pytest.mark.xfail(
-    reason="_share_cycles raises zero shares to 1 after the largest-remainder pass, so the "
-    "total overshoots N when one step's weight dominates",
-    strict=True,
-)
 def test_cycles_shared_among_uneven_steps_add_up_to_exactly_n() -> None:
     """--cycles N with N >= the number of breathe steps gives N breaths in all, each >= 1."""
     script = parse(
@@ -393,9 +387,47 @@ def test_script_cycles_is_the_default_length() -> None:
     assert compile_timeline(script, LengthOptions(cycles=6)).cycles == 6
 
 
+def test_script_cycles_are_left_to_the_steps_without_their_own() -> None:
+    """With a script-level cycles, a step's own cycles stand and the rest share what is left."""
+    script = parse(
+        'cycles = 10\n[[steps]]\nbreathe = "4-4"\ncycles = 4\n[[steps]]\nbreathe = "3-3"\n'
+        '[[steps]]\nbreathe = "5-5"\n'
+    )
+    timeline = compile_timeline(script)
+    assert breaths_by_step(timeline) == {0: 4, 1: 3, 2: 3}
+    assert timeline.cycles == 10
+
+
+def test_script_minutes_are_left_to_the_steps_without_their_own() -> None:
+    """With a script-level minutes, a step's own length stands and the rest fill the time left."""
+    script = parse(
+        'minutes = 2\n[[steps]]\nsay = "Settle"\nseconds = 10\n'
+        '[[steps]]\nbreathe = "4-4"\ncycles = 5\n[[steps]]\nbreathe = "5-5"\n'
+    )
+    # 120 s less 10 s of saying and 40 s of the first step leaves 70 s: seven 10 s breaths.
+    timeline = compile_timeline(script)
+    assert breaths_by_step(timeline) == {1: 5, 2: 7}
+    assert timeline.total_ms == 120_000
+
+
+def test_a_breathe_step_with_no_length_anywhere_is_a_length_error() -> None:
+    """A breathe step without a length, in a script without one, raises LengthError."""
+    step = BreatheStep(
+        text="Breathe", pattern=(PhaseSpec(Phase.INHALE, 4000), PhaseSpec(Phase.EXHALE, 4000))
+    )
+    script = Script(name="t", title="T", summary="S", category=Category.BREATHING, steps=(step,))
+    with pytest.raises(LengthError):
+        compile_timeline(script)
+
+
 @pytest.mark.parametrize(
     "options",
-    [LengthOptions(), LengthOptions(cycles=5), LengthOptions(minutes=3.3), LengthOptions(gentle=True)],
+    [
+        LengthOptions(),
+        LengthOptions(cycles=5),
+        LengthOptions(minutes=3.3),
+        LengthOptions(gentle=True),
+    ],
 )
 def test_every_breathe_step_ends_on_a_whole_breath(options: LengthOptions) -> None:
     """The last segment of every breathe step ends a cycle, whatever the length options."""
@@ -441,7 +473,9 @@ def test_gentle_leaves_a_script_without_holds_unchanged() -> None:
     script = parse('cycles = 3\n[[steps]]\nbreathe = "5.5-5.5"\n')
     plain = compile_timeline(script).segments
     gentle = compile_timeline(script, LengthOptions(gentle=True)).segments
-    assert [(s.start_ms, s.ms, s.phase) for s in gentle] == [(s.start_ms, s.ms, s.phase) for s in plain]
+    assert [(s.start_ms, s.ms, s.phase) for s in gentle] == [
+        (s.start_ms, s.ms, s.phase) for s in plain
+    ]
 
 
 def test_cycles_on_a_script_without_breathing_is_a_length_error() -> None:
@@ -598,7 +632,9 @@ def test_state_at_the_end_with_a_final_untimed_prompt_is_finished() -> None:
 
 def test_timeline_without_untimed_prompts_says_so() -> None:
     """has_untimed_prompts is False when every prompt has a timeout."""
-    script = parse('[[steps]]\nprompt = "Ready?"\ntimeout = 5\n[[steps]]\nbreathe = "4-4"\ncycles = 1\n')
+    script = parse(
+        '[[steps]]\nprompt = "Ready?"\ntimeout = 5\n[[steps]]\nbreathe = "4-4"\ncycles = 1\n'
+    )
     timeline = compile_timeline(script)
     assert not timeline.has_untimed_prompts
     assert timeline.segments[0].ms == 5000
@@ -652,11 +688,6 @@ def test_state_at_every_boundary_of_a_long_session_is_the_phase_starting_there(
         assert state.progress == 0.0
 
 
-@pytest.mark.xfail(
-    reason="state_at does not round elapsed*1000 to whole ms, so some boundaries such as "
-    "2056.7 s (breath 157 of a 13.1 s pattern) land in the previous phase",
-    strict=True,
-)
 def test_state_at_every_boundary_of_a_tenth_second_pattern_is_the_phase_starting_there() -> None:
     """For 10,000 breaths of 4.1-2.3-6.7, state_at each boundary is the segment starting there."""
     timeline = compile_timeline(breathing("4.1-2.3-6.7", 10_000))
