@@ -148,6 +148,10 @@ def _parse_toml(data: bytes, source: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScriptError([_toml_problem(source, str(error))]) from None
+    except ValueError:
+        # tomllib lets Python's limit on the digits of an integer escape as a ValueError.
+        message = "TOML: a number has too many digits to read"
+        raise ScriptError([Problem(source, None, message)]) from None
 
 
 def _toml_problem(source: str, message: str) -> Problem:
@@ -178,6 +182,9 @@ def describe_value(value: object) -> str:
 
 def _number(value: float) -> str:
     if isinstance(value, int):
+        if value.bit_length() > 128:
+            # str() of a number this long may not even be allowed; its size says enough.
+            return "a number with more than 38 digits"
         text = str(value)
         return text if len(text) <= 20 else text[:17] + "..."
     if math.isnan(value) or math.isinf(value):
@@ -239,8 +246,8 @@ class _Checker:
 
     def _one_line(self, table: dict[str, Any], key: str) -> str | None:
         value = self._text(table, key, required=True)
-        if value is not None and "\n" in value:
-            self._problem(f"{key} must be one line, got {value.count(chr(10)) + 1} lines")
+        if value is not None and len(value.splitlines()) > 1:
+            self._problem(f"{key} must be one line, got {len(value.splitlines())} lines")
             return None
         return value
 
@@ -365,7 +372,7 @@ class _Checker:
         if value.lower() in names:
             return Category(value.lower())
         hint = did_you_mean(value.lower(), names)
-        message = f'category must be one of {", ".join(names)}, got "{value}"'
+        message = f"category must be one of {', '.join(names)}, got {describe_value(value)}"
         self._problem(message + (f"; {hint}" if hint else ""))
         return None
 
@@ -374,7 +381,7 @@ class _Checker:
             self._problem("steps is missing; a script needs at least one [[steps]] table")
             return ()
         raw = document["steps"]
-        if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        if not isinstance(raw, list):
             self._problem(f"steps must be [[steps]] tables, got {describe_value(raw)}")
             return ()
         if not raw:
@@ -383,6 +390,12 @@ class _Checker:
         steps: list[Step] = []
         for number, table in enumerate(raw, start=1):
             with self._at(f"step {number}"):
+                if not isinstance(table, dict):
+                    self._problem(
+                        f"expected a [[steps]] table with say, breathe or prompt, "
+                        f"got {describe_value(table)}"
+                    )
+                    continue
                 step = self._step(table, script_length)
             if step is not None:
                 steps.append(step)
@@ -392,7 +405,11 @@ class _Checker:
         kinds = [kind for kind in StepKind if kind.value in table]
         if not kinds:
             found = ", ".join(table) or "nothing"
-            self._problem(f"expected one of say, breathe or prompt, found {found}")
+            message = f"expected one of say, breathe or prompt, found {found}"
+            names = [kind.value for kind in StepKind]
+            hints = [did_you_mean(key, names) for key in table]
+            hint = next((hint for hint in hints if hint), "")
+            self._problem(message + (f"; {hint}" if hint else ""))
             return None
         if len(kinds) > 1:
             both = " and ".join(kind.value for kind in kinds)
@@ -556,8 +573,22 @@ class _Checker:
         if isinstance(change, bool) or not isinstance(change, int | float):
             self._problem(f"per_cycle must be a number of seconds, got {describe_value(change)}")
             return None
-        if not abs(change) <= MAX_SECONDS or _ms(change) == 0:
-            self._problem(f"per_cycle must be a non-zero number of seconds, got {_number(change)}")
+        if isinstance(change, float) and math.isnan(change):
+            self._problem(f"per_cycle must be a number of seconds, got {_number(change)}")
+            return None
+        if change == 0:
+            self._problem("per_cycle must be a non-zero number of seconds, got 0")
+            return None
+        if not abs(change) <= MAX_SECONDS:
+            self._problem(
+                f"per_cycle must be at most {MAX_SECONDS:g} seconds either way, "
+                f"got {_number(change)}"
+            )
+            return None
+        if _ms(change) == 0:
+            self._problem(
+                f"per_cycle must be at least 0.001 seconds either way, got {_number(change)}"
+            )
             return None
         if not has_limit:
             self._problem("per_cycle needs a limit, the seconds the phase stops at")

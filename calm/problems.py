@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,11 +24,17 @@ class Problem:
             if self.place
             else f"{self.source}: {self.message}"
         )
-        # Keys and values quoted from the file may hold line breaks; a problem is one line.
-        return line.translate(_ONE_LINE)
+        # Keys and values quoted from the file may hold line breaks or terminal control
+        # codes; a problem is one line, and it never drives the terminal.
+        return "".join(_escape(char) if _is_control(char) else char for char in line)
 
 
-_ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+def _escape(char: str) -> str:
+    return char.encode("unicode_escape").decode("ascii")
 
 
 class ScriptError(Exception):
