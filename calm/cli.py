@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 app = typer.Typer(
     name="calm",
     help="A quiet place to breathe: timed breathing and unwinding scripts in your terminal.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -65,14 +64,26 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    context: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """A quiet place to breathe: timed breathing and unwinding scripts in your terminal."""
+    """A quiet place to breathe: timed breathing and unwinding scripts in your terminal.
+
+    Run `calm` on its own to choose a script.
+    """
+    if context.invoked_subcommand is not None:
+        return
+    from calm.tui.launch import terminal_is_interactive
+
+    if not terminal_is_interactive():
+        typer.echo(context.get_help())
+        return
+    _run_screen(None, theme=None, reduced_motion=False, skip_caution=False)
 
 
 @app.command("list")
@@ -195,19 +206,42 @@ def new(
 @app.command()
 def start(
     script: Annotated[
-        str, typer.Argument(metavar="SCRIPT", help="A script name, or a path to a .toml file.")
-    ],
+        str | None,
+        typer.Argument(
+            metavar="[SCRIPT]", help="A script name or a .toml file; none to choose one."
+        ),
+    ] = None,
     minutes: MinutesOption = None,
     cycles: CyclesOption = None,
     gentle: GentleOption = False,
     plain: Annotated[bool, typer.Option("--plain", help="Print lines of text, no screen.")] = False,
     no_audio: Annotated[bool, typer.Option("--no-audio", help="No sound cues.")] = False,
+    theme: Annotated[
+        str | None, typer.Option("--theme", metavar="NAME", help="A colour theme, such as nord.")
+    ] = None,
+    reduced_motion: Annotated[
+        bool, typer.Option("--reduced-motion", help="A still bar instead of the moving orb.")
+    ] = False,
+    skip_caution: Annotated[
+        bool, typer.Option("--skip-caution", help="Do not show the script's caution first.")
+    ] = False,
 ) -> None:
-    """Start a session."""
+    """Start a session. With no script, choose one first."""
+    from calm.tui.launch import terminal_is_interactive
+
+    screen = not plain and terminal_is_interactive()
+    if script is None:
+        if not screen:
+            _fail("name a script to start, or run calm in a terminal to choose one", USAGE_ERROR)
+        _run_screen(None, theme=theme, reduced_motion=reduced_motion, skip_caution=skip_caution)
+        return
+    _, timeline = _compile(script, minutes, cycles, gentle)
+    if screen:
+        _run_screen(timeline, theme=theme, reduced_motion=reduced_motion, skip_caution=skip_caution)
+        return
     from calm.plain import run_plain
     from calm.trace import trace_from_environment
 
-    _, timeline = _compile(script, minutes, cycles, gentle)
     trace, notice = trace_from_environment()
     if notice:
         typer.echo(notice, err=True)
@@ -219,6 +253,42 @@ def start(
 
 
 # -- shared helpers ----------------------------------------------------------
+
+
+def _run_screen(
+    timeline: Timeline | None, *, theme: str | None, reduced_motion: bool, skip_caution: bool
+) -> None:
+    from calm import locations
+    from calm.catalogue import collect
+    from calm.config import load_settings
+    from calm.trace import trace_from_environment
+    from calm.tui.launch import ThemeError, launch
+
+    settings, notices = load_settings(locations.config_file())
+    for notice in notices:
+        typer.echo(f"calm: {notice}", err=True)
+    rows = collect(_library()) if timeline is None else None
+    trace, trace_notice = trace_from_environment()
+    if trace_notice:
+        notices.append(trace_notice)
+    try:
+        code = launch(
+            timeline=timeline,
+            rows=rows,
+            settings=settings,
+            notices=notices,
+            trace=trace,
+            theme=theme,
+            reduced_motion=reduced_motion,
+            skip_caution=skip_caution,
+        )
+    except ThemeError as error:
+        _fail(str(error), USAGE_ERROR)
+    finally:
+        if trace is not None:
+            trace.close()
+    if code:
+        raise typer.Exit(code)
 
 
 def _console() -> Console:

@@ -52,6 +52,18 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
+def log_dir() -> Path:
+    """Where calm saves the details of an internal error."""
+    from platformdirs import user_log_path
+
+    return user_log_path(APP_NAME, appauthor=False)
+
+
+def tip_state_file() -> Path:
+    """Which end-of-session tip comes next."""
+    return data_dir() / "next-tip"
+
+
 def user_scripts_dirs() -> list[Path]:
     """The folders of the user's own scripts, first one first.
 

@@ -1,0 +1,104 @@
+"""``config.toml``: the user's settings, read once at start-up.
+
+The file lives in calm's config folder (see ``locations.config_file``). Every
+key is optional. A key calm does not know, or a value of the wrong kind, gives
+one notice line naming the key, and the default is used instead; a broken
+config never stops a session.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from calm.suggest import did_you_mean
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a user can set in ``config.toml``."""
+
+    theme: str = "calm"
+    """The colour theme: "calm", or one of Textual's themes such as "nord"."""
+    reduced_motion: bool = False
+    """Show a still bar instead of the moving breath visual."""
+    skip_caution: bool = False
+    """Start sessions without showing the script's caution first, as for a demo."""
+    sound: bool = True
+    """Play sound cues when sound is available."""
+    volume: int = 70
+    """Cue volume, from 0 to 100."""
+    ambient: str = ""
+    """An ambient sound bed to play under the session; empty for none."""
+    history: bool = True
+    """Keep a private record of sessions on this machine."""
+    check_in: bool = False
+    """Ask how tense you feel before and after a session."""
+
+
+_RANGES = {"volume": (0, 100)}
+
+
+def load_settings(path: Path) -> tuple[Settings, list[str]]:
+    """Read settings from ``path``, with a notice line for each problem found.
+
+    A missing file is not a problem: it means every default.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Settings(), []
+    except OSError as error:
+        return Settings(), [f"{path}: cannot be read ({error.strerror or error}); using defaults"]
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        reason = str(error).split("\n")[0]
+        return Settings(), [f"{path}: not valid TOML ({reason}); using defaults"]
+    return settings_from(document, str(path))
+
+
+def settings_from(document: dict[str, Any], source: str) -> tuple[Settings, list[str]]:
+    """Turn a parsed config into settings, keeping the default for every bad key."""
+    defaults = Settings()
+    known = {field.name: getattr(defaults, field.name) for field in fields(Settings)}
+    chosen: dict[str, Any] = {}
+    notices: list[str] = []
+    for key, value in document.items():
+        if key not in known:
+            hint = did_you_mean(key, known)
+            notices.append(
+                f'{source}: unknown key "{key}"' + (f", {hint}" if hint else "") + "; ignored"
+            )
+            continue
+        problem = _check(key, value, known[key])
+        if problem:
+            notices.append(f"{source}: {key} {problem}; using {_show(known[key])}")
+        else:
+            chosen[key] = value
+    return replace(defaults, **chosen), notices
+
+
+def _check(key: str, value: object, default: object) -> str | None:
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else f"must be true or false, got {_show(value)}"
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"must be a whole number, got {_show(value)}"
+        low, high = _RANGES.get(key, (None, None))
+        if low is not None and high is not None and not low <= value <= high:
+            return f"must be from {low} to {high}, got {value}"
+        return None
+    if not isinstance(value, str):
+        return f"must be text in quotes, got {_show(value)}"
+    return None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value) if isinstance(value, int | float) else type(value).__name__

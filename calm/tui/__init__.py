@@ -1,0 +1,1 @@
+"""The Textual front end: a picker, the breathing session and its summary."""

@@ -1,0 +1,195 @@
+"""The calm app: picker, caution, session and summary, one after another.
+
+The same app serves ``calm start`` and the tests; the tests hand it a clock
+they move by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from rich.console import Console
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from calm import locations
+from calm.catalogue import Row
+from calm.clock import Clock
+from calm.session import SessionOutcome, SessionRunner
+from calm.timeline import LengthError, Timeline, compile_timeline
+from calm.tips import next_tip
+from calm.trace import TraceWriter
+from calm.tui.screens.caution import CautionScreen
+from calm.tui.screens.picker import Choice, PickerScreen
+from calm.tui.screens.session import SessionScreen
+from calm.tui.screens.summary import SummaryScreen
+from calm.tui.theme import CALM_THEME
+
+
+class CalmApp(App[SessionOutcome | None]):
+    """Guides a session in the terminal; returns its outcome, or None when none ran."""
+
+    CSS_PATH = "calm.tcss"
+    TITLE = "calm"
+    BINDINGS = [Binding("ctrl+c", "leave", "Leave at once", priority=True, show=False)]
+
+    def __init__(
+        self,
+        *,
+        timeline: Timeline | None = None,
+        rows: list[Row] | None = None,
+        clock: Clock | None = None,
+        trace: TraceWriter | None = None,
+        theme: str = CALM_THEME.name,
+        reduced_motion: bool = False,
+        skip_caution: bool = False,
+        notices: Iterable[str] = (),
+        tip: Callable[[], str] | None = None,
+    ) -> None:
+        """Set up the app.
+
+        Args:
+            timeline: The session to run; None to open the picker instead.
+            rows: The scripts the picker offers.
+            clock: The clock sessions run on; the monotonic clock by default.
+            trace: Where to record session events, if anywhere.
+            theme: The colour theme's name.
+            reduced_motion: Show a still bar instead of the moving orb.
+            skip_caution: Start without showing the script's caution.
+            notices: One-line messages to show once the app is up, such as config problems.
+            tip: Gives the self-care tip for a script with no reminder of its own.
+        """
+        super().__init__()
+        self.register_theme(CALM_THEME)
+        self.theme = theme
+        self._timeline = timeline
+        self._rows = rows or []
+        self._clock = clock
+        self._trace = trace
+        self.reduced_motion = reduced_motion or self.animation_level == "none"
+        self.skip_caution = skip_caution
+        self._notices = list(notices)
+        self._tip = tip or (lambda: next_tip(locations.tip_state_file()))
+        self.runner: SessionRunner | None = None
+        self.left_at_once = False
+        self.crash_log: Path | None = None
+
+    def on_mount(self) -> None:
+        self._catch_signals()
+        for notice in self._notices:
+            self.notify(notice, severity="warning", timeout=8)
+        if self._timeline is not None:
+            self.begin(self._timeline, from_picker=False)
+        else:
+            self.pick()
+
+    # -- the flow ----------------------------------------------------------------
+
+    def pick(self) -> None:
+        """Open the picker."""
+        self.push_screen(PickerScreen(self._rows), self._picked)
+
+    def _picked(self, choice: Choice | None) -> None:
+        if choice is None:
+            return
+        try:
+            timeline = compile_timeline(choice.entry.load(), choice.options)
+        except LengthError as error:
+            self.notify(str(error), severity="warning")
+            self.pick()
+            return
+        self.begin(timeline, from_picker=True)
+
+    def begin(self, timeline: Timeline, *, from_picker: bool) -> None:
+        """Show the caution if there is one, then run the session."""
+        script = timeline.script
+        if script.caution and not self.skip_caution:
+
+            def decided(ready: bool | None) -> None:
+                if ready:
+                    self.run_session(timeline)
+                elif from_picker:
+                    self.pick()
+                else:
+                    self.exit(None)
+
+            self.push_screen(CautionScreen(script), decided)
+        else:
+            self.run_session(timeline)
+
+    def run_session(self, timeline: Timeline) -> None:
+        """Run the session, then show its summary."""
+        listeners = [self._trace] if self._trace is not None else []
+        self.runner = SessionRunner(timeline, clock=self._clock, listeners=listeners)
+
+        def summarise(outcome: SessionOutcome | None) -> None:
+            if outcome is None:
+                return
+            afterwards = timeline.script.reminder or self._tip()
+            summary = SummaryScreen(timeline.script, outcome, afterwards)
+            self.push_screen(summary, lambda _: self.exit(outcome))
+
+        self.push_screen(SessionScreen(self.runner, reduced_motion=self.reduced_motion), summarise)
+
+    # -- leaving -----------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        """Ctrl+C: end any session and leave at once."""
+        self.left_at_once = True
+        outcome = None
+        if self.runner is not None:
+            self.runner.finish()
+            outcome = self.runner.outcome()
+        self.exit(outcome)
+
+    def _catch_signals(self) -> None:
+        # SIGTERM and SIGHUP leave like Ctrl+C does, so Textual restores the terminal.
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, self.action_leave)
+        except (NotImplementedError, RuntimeError, AttributeError, ValueError):
+            pass  # Windows, or not the main thread: keep the defaults.
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+        """The session's controls in the command palette, with Textual's own commands."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, SessionScreen):
+            yield SystemCommand("Pause or resume", "Freeze the session", screen.action_space)
+            yield SystemCommand("Next step", "Skip to the next step", screen.action_next_step)
+            yield SystemCommand(
+                "Previous step", "Back to the previous step", screen.action_previous_step
+            )
+            yield SystemCommand("End session", "End now and see the summary", screen.action_end)
+            yield SystemCommand("Help", "Show the keys", screen.action_help)
+
+    def _print_error_renderables(self) -> None:
+        # An internal error: keep the traceback in a log, and tell the user in one line.
+        if not self._exit_renderables:
+            return
+        text = io.StringIO()
+        console = Console(file=text, width=120, color_system=None, legacy_windows=False)
+        for renderable in self._exit_renderables:
+            console.print(renderable)
+        self._exit_renderables.clear()
+        self.crash_log = _save_log(text.getvalue())
+        where = f"; details are in {self.crash_log}" if self.crash_log else ""
+        sys.stderr.write(f"calm: something went wrong inside calm and the session stopped{where}\n")
+
+
+def _save_log(text: str) -> Path | None:
+    folder = locations.log_dir()
+    path = folder / time.strftime("error-%Y%m%d-%H%M%S.log")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        return None
+    return path

@@ -1,0 +1,66 @@
+"""Starting the Textual app from the command line, with the user's settings."""
+
+from __future__ import annotations
+
+import sys
+
+from calm import locations
+from calm.catalogue import Row
+from calm.config import Settings
+from calm.session import Status
+from calm.suggest import did_you_mean
+from calm.timeline import Timeline
+from calm.trace import TraceWriter
+from calm.wording import breaths_text, duration_text
+
+
+class ThemeError(ValueError):
+    """The theme asked for on the command line does not exist."""
+
+
+def launch(
+    *,
+    timeline: Timeline | None,
+    rows: list[Row] | None,
+    settings: Settings,
+    notices: list[str],
+    trace: TraceWriter | None,
+    theme: str | None = None,
+    reduced_motion: bool = False,
+    skip_caution: bool = False,
+) -> int:
+    """Run the app until the user leaves; the exit status.
+
+    Raises:
+        ThemeError: when ``theme`` is not a theme calm knows.
+    """
+    from calm.tui.app import CalmApp
+
+    app = CalmApp(
+        timeline=timeline,
+        rows=rows,
+        trace=trace,
+        reduced_motion=reduced_motion or settings.reduced_motion,
+        skip_caution=skip_caution or settings.skip_caution,
+        notices=notices,
+    )
+    themes = sorted(app.available_themes)
+    chosen = theme or settings.theme
+    if chosen not in themes:
+        hint = did_you_mean(chosen, themes)
+        message = f'no theme "{chosen}"' + (f"; {hint}" if hint else "")
+        if theme:
+            raise ThemeError(f"{message} Themes: {', '.join(themes)}")
+        notices.append(f"{locations.config_file()}: theme: {message}; using calm")
+        chosen = "calm"
+    app.theme = chosen
+    outcome = app.run()
+    if app.left_at_once and outcome is not None and outcome.status is not Status.READY:
+        done = f"{duration_text(outcome.practised_seconds)}, {breaths_text(outcome.breaths)}"
+        print(f"Session ended after {done}. Take a moment before you get up.")
+    return app.return_code or 0
+
+
+def terminal_is_interactive() -> bool:
+    """Whether both ends of the terminal are there, so a full screen can run."""
+    return sys.stdin.isatty() and sys.stdout.isatty()

@@ -1,0 +1,240 @@
+"""The picker: every script by category, a preview, and the length to start with.
+
+Typing filters the list; the arrow keys choose; minus and plus shorten and
+lengthen the session, and Enter starts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from calm.catalogue import Row
+from calm.library import Entry
+from calm.loader import MAX_CYCLES, MAX_MINUTES
+from calm.preview import preview
+from calm.script import Category
+from calm.timeline import LengthError, LengthOptions, Timeline, compile_timeline
+from calm.wording import breaths_text, length_text
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What the picker hands back: a script and the length to run it at."""
+
+    entry: Entry
+    options: LengthOptions
+
+
+class PickerScreen(Screen[Choice]):
+    """Lets the user choose a script and its length; dismisses with the choice."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start"),
+        Binding("minus", "shorter", "Shorter", key_display="-"),
+        Binding("plus,equals_sign", "longer", "Longer", key_display="+"),
+        Binding("ctrl+g", "gentle", "Gentle"),
+        Binding("escape", "clear_or_quit", "Clear / quit"),
+    ]
+
+    def __init__(self, rows: list[Row]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.filter = ""
+        self._lengths: dict[str, LengthOptions] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="picker"):
+            with Vertical(id="picker-left"):
+                yield Static("", id="filter")
+                yield OptionList(id="scripts")
+            with Vertical(id="picker-right"):
+                with VerticalScroll(id="preview-scroll"):
+                    yield Static("", id="preview")
+                yield Static("", id="length")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one(OptionList).focus()
+
+    # -- the list ----------------------------------------------------------------
+
+    def _matches(self, row: Row) -> bool:
+        if not self.filter:
+            return True
+        wanted = self.filter.lower()
+        haystack = [row.entry.name]
+        if row.script is not None:
+            script = row.script
+            haystack += [script.title, script.summary, script.category.value, *script.tags]
+        return any(wanted in text.lower() for text in haystack)
+
+    def _fill(self) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        shown = [row for row in self.rows if self._matches(row)]
+        for category in [*Category, None]:
+            group = [
+                row for row in shown if (row.script.category if row.script else None) is category
+            ]
+            if not group:
+                continue
+            heading = category.value if category else "invalid"
+            options.add_option(Option(Text(heading.upper(), style="bold dim"), disabled=True))
+            for row in group:
+                options.add_option(self._option(row))
+        filter_text = f"Filter: {self.filter}▏" if self.filter else "Type to filter"
+        self.query_one("#filter", Static).update(filter_text)
+        first = next(
+            (index for index, option in enumerate(options.options) if not option.disabled), None
+        )
+        options.highlighted = first
+        if first is None:
+            self._show_preview(None)
+
+    def _option(self, row: Row) -> Option:
+        label = Text(f"  {row.entry.name}", style="bold")
+        if row.script is not None and row.timeline is not None:
+            label.append(f"  {row.script.title}", style="")
+            label.append(f"  {length_text(row.timeline)}", style="dim")
+        else:
+            label.append("  invalid", style="red")
+        return Option(label, id=row.entry.name, disabled=row.script is None)
+
+    def _row(self) -> Row | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return None
+        option = options.get_option_at_index(options.highlighted)
+        return next((row for row in self.rows if row.entry.name == option.id), None)
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        self._show_preview(self._row())
+
+    @on(OptionList.OptionSelected)
+    def _selected(self) -> None:
+        self.action_start()
+
+    # -- preview and length --------------------------------------------------------
+
+    def _options_for(self, row: Row) -> LengthOptions:
+        return self._lengths.get(row.entry.name, LengthOptions())
+
+    def _timeline(self, row: Row) -> Timeline | None:
+        if row.script is None:
+            return None
+        try:
+            return compile_timeline(row.script, self._options_for(row))
+        except LengthError:
+            return row.timeline
+
+    def _show_preview(self, row: Row | None) -> None:
+        preview_widget = self.query_one("#preview", Static)
+        length_widget = self.query_one("#length", Static)
+        if row is None:
+            preview_widget.update("No script matches. Press escape to clear the filter.")
+            length_widget.update("")
+            return
+        timeline = self._timeline(row)
+        if timeline is None:
+            message = row.error.first_line if row.error else "This script cannot be read."
+            preview_widget.update(Text(message, style="red"))
+            length_widget.update("")
+            return
+        preview_widget.update(preview(row.entry, timeline))
+        length = length_text(timeline)
+        if timeline.cycles:
+            length += f" · {breaths_text(timeline.cycles)}"
+        if timeline.options.gentle:
+            length += " · gentle, no holds"
+        hint = (
+            "  - / + to change · ctrl+g gentle" if row.script and row.script.breathe_steps else ""
+        )
+        length_widget.update(Text.assemble(("Length ", "dim"), (length, "bold"), (hint, "dim")))
+
+    def _change_length(self, direction: int) -> None:
+        row = self._row()
+        if row is None or row.script is None or not row.script.breathe_steps:
+            return
+        current = self._timeline(row)
+        if current is None:
+            return
+        options = self._options_for(row)
+        if _counts_breaths(row):
+            cycles = min(max(current.cycles + direction, 1), MAX_CYCLES)
+            chosen = replace(options, cycles=cycles, minutes=None)
+        else:
+            minutes = round(current.total_seconds / 60) + direction
+            chosen = replace(options, minutes=min(max(minutes, 1), MAX_MINUTES), cycles=None)
+        self._lengths[row.entry.name] = chosen
+        self._show_preview(row)
+
+    # -- keys ------------------------------------------------------------------------
+
+    def on_key(self, event: Key) -> None:
+        """Printable keys, other than the length keys, go into the filter."""
+        if event.key == "backspace" and self.filter:
+            self.filter = self.filter[:-1]
+        elif event.is_printable and event.character and event.character not in "-+=":
+            if event.character == " " and not self.filter:
+                return
+            self.filter += event.character
+        else:
+            return
+        event.stop()
+        self._fill()
+
+    def action_start(self) -> None:
+        """Start the highlighted script at the chosen length."""
+        row = self._row()
+        if row is None or row.script is None:
+            return
+        self.dismiss(Choice(row.entry, self._options_for(row)))
+
+    def action_shorter(self) -> None:
+        """A minute or a breath less."""
+        self._change_length(-1)
+
+    def action_longer(self) -> None:
+        """A minute or a breath more."""
+        self._change_length(+1)
+
+    def action_gentle(self) -> None:
+        """Leave the holds out, or put them back."""
+        row = self._row()
+        if row is None or row.script is None:
+            return
+        options = self._options_for(row)
+        self._lengths[row.entry.name] = replace(options, gentle=not options.gentle)
+        self._show_preview(row)
+
+    def action_clear_or_quit(self) -> None:
+        """Escape clears the filter, or leaves when there is none."""
+        if self.filter:
+            self.filter = ""
+            self._fill()
+        else:
+            self.app.exit()
+
+
+def _counts_breaths(row: Row) -> bool:
+    """Whether the script's length is written in breaths rather than minutes."""
+    script = row.script
+    if script is None:
+        return False
+    if script.length is not None:
+        return script.length.cycles is not None
+    return all(
+        step.length is not None and step.length.cycles is not None for step in script.breathe_steps
+    )

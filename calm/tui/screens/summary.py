@@ -1,0 +1,43 @@
+"""The summary screen: how the session went, and a gentle word for afterwards."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from calm.script import Script
+from calm.session import SessionOutcome, Status
+from calm.wording import breaths_text, duration_text
+
+
+class SummaryScreen(Screen[None]):
+    """Shows the outcome; Enter leaves."""
+
+    BINDINGS = [Binding("enter,q,escape", "leave", "Leave")]
+
+    def __init__(self, script: Script, outcome: SessionOutcome, afterwards: str) -> None:
+        super().__init__()
+        self.script = script
+        self.outcome = outcome
+        self.afterwards = afterwards
+
+    def compose(self) -> ComposeResult:
+        outcome = self.outcome
+        heading = "Session complete" if outcome.status is Status.COMPLETED else "Ended early"
+        practised = duration_text(outcome.practised_seconds)
+        with Vertical(id="summary"):
+            yield Static(heading, id="summary-title")
+            yield Static(self.script.title, classes="hint")
+            yield Static(
+                f"{practised} practised · {breaths_text(outcome.breaths)}", id="summary-numbers"
+            )
+            yield Static(self.afterwards, id="afterwards")
+            yield Static("Press Enter to leave.", classes="hint")
+        yield Footer()
+
+    def action_leave(self) -> None:
+        """Close the app."""
+        self.dismiss(None)
