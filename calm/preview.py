@@ -52,7 +52,8 @@ def preview(entry: Entry, timeline: Timeline) -> RenderableType:
     script = timeline.script
     heading = Text.assemble(
         (script.title, "bold"),
-        (f"  {entry.name} · {script.category.value} · {entry.origin.value}", "dim"),
+        "\n",
+        (f"{entry.name} · {script.category.value} · {entry.origin.value}", "dim"),
     )
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)

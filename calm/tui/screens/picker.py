@@ -39,7 +39,7 @@ class PickerScreen(Screen[Choice]):
     """Lets the user choose a script and its length; dismisses with the choice."""
 
     BINDINGS = [
-        Binding("enter", "start", "Start"),
+        Binding("enter", "start", "Start", priority=True),
         Binding("minus", "shorter", "Shorter", key_display="-"),
         Binding("plus,equals_sign", "longer", "Longer", key_display="+"),
         Binding("ctrl+g", "gentle", "Gentle"),
@@ -103,12 +103,13 @@ class PickerScreen(Screen[Choice]):
             self._show_preview(None)
 
     def _option(self, row: Row) -> Option:
-        label = Text(f"  {row.entry.name}", style="bold")
         if row.script is not None and row.timeline is not None:
-            label.append(f"  {row.script.title}", style="")
-            label.append(f"  {length_text(row.timeline)}", style="dim")
+            label = Text.assemble(
+                (row.script.title, "bold"),
+                (f"\n{row.entry.name} · {length_text(row.timeline)}", "dim"),
+            )
         else:
-            label.append("  invalid", style="red")
+            label = Text.assemble((row.entry.name, "bold"), ("\ninvalid", "red"))
         return Option(label, id=row.entry.name, disabled=row.script is None)
 
     def _row(self) -> Row | None:

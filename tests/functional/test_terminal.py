@@ -1,0 +1,151 @@
+"""The real app in a real terminal: tmux runs calm, and the test reads the screen."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+SHORT = """\
+title = "Short"
+summary = "A short script for the terminal test."
+category = "breathing"
+
+[[steps]]
+say = "Arrive here."
+seconds = 1
+
+[[steps]]
+breathe = "Follow the orb."
+pattern = [
+    { phase = "inhale", seconds = 1.5, text = "Rising in" },
+    { phase = "exhale", seconds = 1.5, text = "Falling out" },
+]
+cycles = 20
+"""
+
+
+class Terminal:
+    """A detached tmux session running a shell, driven like a person would."""
+
+    def __init__(self, socket: str, session: str) -> None:
+        self.socket = socket
+        self.session = session
+
+    def tmux(self, *args: str) -> str:
+        """Run a tmux command against this session's server."""
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        """The visible text of the pane."""
+        return self.tmux("capture-pane", "-p", "-t", self.session)
+
+    def send(self, *keys: str) -> None:
+        """Press keys, as tmux names them."""
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+    def type_line(self, line: str) -> None:
+        """Type a command and press Enter."""
+        self.tmux("send-keys", "-t", self.session, "-l", line)
+        self.send("Enter")
+
+    def flag(self, name: str) -> str:
+        """A tmux pane format value, such as alternate_on."""
+        return self.tmux("display-message", "-p", "-t", self.session, f"#{{{name}}}").strip()
+
+    def wait_for(self, found: Callable[[str], bool], timeout: float = 15) -> str:
+        """Poll the screen until ``found`` accepts it; fail after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        screen = self.screen()
+        while time.monotonic() < deadline:
+            if found(screen):
+                return screen
+            time.sleep(0.1)
+            screen = self.screen()
+        raise AssertionError(f"timed out; the screen was:\n{screen}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    """A fresh 80x24 tmux session with a plain shell, in the test's isolated home."""
+    socket = f"calm-test-{uuid.uuid4().hex[:8]}"
+    session = "calm"
+    env = dict(os.environ, PS1="$ ", TERM="xterm-256color")
+    subprocess.run(
+        ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session]
+        + ["-x", "80", "-y", "24", "bash --norc --noprofile"],
+        env=env,
+        check=True,
+        timeout=10,
+    )
+    term = Terminal(socket, session)
+    try:
+        yield term
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], check=False, timeout=10)
+
+
+def test_session_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    """Phases change on screen, space pauses, q ends, Enter leaves and the shell is restored."""
+    script = tmp_path / "short.toml"
+    script.write_text(SHORT, encoding="utf-8")
+    command = f"{shlex.quote(sys.executable)} -m calm start {shlex.quote(str(script))}"
+    terminal.type_line(f"{command}; echo calm-exited-$?")
+
+    terminal.wait_for(lambda screen: "Rising in" in screen)
+    assert terminal.flag("alternate_on") == "1"
+    terminal.wait_for(lambda screen: "Falling out" in screen)
+
+    terminal.send("Space")
+    paused = terminal.wait_for(lambda screen: "Paused" in screen)
+    time.sleep(2)  # Longer than a whole phase: a running session would have moved on.
+    assert terminal.screen() == paused
+
+    terminal.send("q")
+    terminal.wait_for(lambda screen: "Ended early" in screen)
+    terminal.send("Enter")
+    terminal.wait_for(lambda screen: "calm-exited-0" in screen)
+
+    assert terminal.flag("alternate_on") == "0"
+    assert terminal.flag("cursor_flag") == "1"
+    terminal.type_line("stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '")
+    settings = terminal.wait_for(lambda screen: "icanon" in screen.split("stty -a")[-1])
+    assert "-icanon" not in settings and "-echo " not in settings
+
+
+def test_sigterm_restores_the_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    """SIGTERM mid-session leaves calm with the alternate screen gone and the tty sane."""
+    script = tmp_path / "short.toml"
+    script.write_text(SHORT, encoding="utf-8")
+    pid_file = tmp_path / "calm.pid"
+    command = (
+        f"{shlex.quote(sys.executable)} -m calm start {shlex.quote(str(script))} & "
+        f"echo $! > {shlex.quote(str(pid_file))}; fg; echo calm-exited-$?"
+    )
+    terminal.type_line(command)
+    terminal.wait_for(lambda screen: "Rising in" in screen)
+    pid = int(pid_file.read_text().split()[0])
+    os.kill(pid, 15)
+    terminal.wait_for(lambda screen: "calm-exited-" in screen)
+    assert terminal.flag("alternate_on") == "0"
+    assert terminal.flag("cursor_flag") == "1"
