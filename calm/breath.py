@@ -23,6 +23,12 @@ def ease(progress: float) -> float:
     return (1 - math.cos(math.pi * clamped)) / 2
 
 
+def unease(value: float) -> float:
+    """The progress at which ``ease`` reaches ``value``: its inverse."""
+    clamped = min(max(value, 0.0), 1.0)
+    return math.acos(1 - 2 * clamped) / math.pi
+
+
 class BreathCurve:
     """The breath level at every point of a timeline."""
 
@@ -33,6 +39,13 @@ class BreathCurve:
         """The level ``progress`` (0 to 1) of the way through segment ``index``."""
         start, end = self._ends[index]
         return start + (end - start) * ease(progress)
+
+    def progress_at(self, index: int, level: float) -> float | None:
+        """How far through segment ``index`` the level reaches ``level``; None if it never does."""
+        start, end = self._ends[index]
+        if start == end or not min(start, end) <= level <= max(start, end):
+            return None
+        return unease((level - start) / (end - start))
 
     def bounds(self, index: int) -> tuple[float, float]:
         """The levels at the start and the end of segment ``index``."""

@@ -10,21 +10,20 @@ import math
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Center, Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Label, ProgressBar, Static
+from textual.widgets import Digits, Footer, Label, Static
 
 from calm.breath import BreathCurve
 from calm.script import StepKind
 from calm.session import SessionOutcome, SessionRunner, SessionState
 from calm.timeline import Timeline
 from calm.tui.widgets.orb import BreathOrb
+from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
-from calm.wording import clock_text, phase_label
+from calm.wording import phase_label
 
-FRAME_SECONDS = 1 / 20
-"""How often the visual is brought up to date while the breath moves."""
 TOO_SMALL = "Make the window a little larger to breathe along (at least 40 × 12)."
 
 
@@ -48,8 +47,7 @@ class SessionScreen(Screen[SessionOutcome]):
         self.timeline: Timeline = runner.timeline
         self.reduced_motion = reduced_motion
         self._curve = BreathCurve(self.timeline)
-        self._frame: Timer | None = None
-        self._boundary: Timer | None = None
+        self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
         self._done = False
 
@@ -59,59 +57,85 @@ class SessionScreen(Screen[SessionOutcome]):
             with Horizontal(id="top"):
                 yield Label(script.title, id="title")
                 yield Label("", id="step")
-            if self.reduced_motion:
-                yield StillBar(self.timeline, id="visual")
-            else:
-                yield BreathOrb(id="visual")
+            with Container(id="visual-box"):
+                if self.reduced_motion:
+                    yield StillBar(self.timeline, id="visual")
+                else:
+                    yield BreathOrb(id="visual")
             yield Static("", id="phase")
             with Center(id="countdown-row"):
                 yield Digits("", id="countdown")
             yield Static("", id="instruction")
-            with Horizontal(id="progress-row"):
-                yield ProgressBar(
-                    total=max(self.timeline.total_seconds, 0.001),
-                    show_eta=False,
-                    show_percentage=False,
-                    id="progress",
-                )
-                yield Label("", id="left")
+            yield SessionProgress(id="progress")
         yield Static(TOO_SMALL, id="too-small")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._phase = self.query_one("#phase", Static)
+        self._instruction = self.query_one("#instruction", Static)
+        self._countdown = self.query_one("#countdown", Digits)
+        self._step = self.query_one("#step", Label)
+        self._progress = self.query_one("#progress", SessionProgress)
+        self._visual = self.query_one("#visual")
         self.runner.start()
-        self._frame = self.set_interval(FRAME_SECONDS, self.tick)
         self.tick()
 
     # -- the clock -------------------------------------------------------------
 
     def tick(self) -> None:
-        """Bring the screen up to date with the runner."""
+        """Bring the screen up to date with the runner, and plan the next look."""
         if self._done:
             return
         self.runner.poll()
         if not self.runner.running:
             self._end()
             return
-        self._show(self.runner.state())
-        self._aim_at_next_boundary()
+        state = self.runner.state()
+        self._show(state)
+        if self._timer is not None:
+            self._timer.stop()
+        delay = self._until_next_change(state)
+        self._timer = None if delay is None else self.set_timer(delay, self.tick)
 
-    def _aim_at_next_boundary(self) -> None:
-        # Frames come every FRAME_SECONDS; a boundary between two frames gets a
-        # timer of its own, so the phase changes on time rather than on the next frame.
-        delay = self.runner.seconds_to_next_boundary()
-        if self._boundary is not None:
-            self._boundary.stop()
-            self._boundary = None
-        if delay is not None and delay < FRAME_SECONDS:
-            self._boundary = self.set_timer(max(delay, 0.001), self.tick)
+    def _until_next_change(self, state: SessionState) -> float | None:
+        """Seconds until anything on screen changes; None while nothing moves.
+
+        While the orb grows or shrinks that is the next frame. Otherwise the
+        screen sleeps until the countdown drops a second or a boundary arrives,
+        which keeps a resting session from using the processor for nothing.
+        """
+        boundary = self.runner.seconds_to_next_boundary()
+        if boundary is None:
+            return None
+        moment = state.timeline
+        soonest = boundary
+        if isinstance(self._visual, BreathOrb):
+            soonest = min(soonest, self._until_orb_moves(state))
+        for remaining in (moment.remaining, self.timeline.total_seconds - moment.elapsed):
+            if remaining is not None:
+                soonest = min(soonest, remaining - math.floor(remaining) or 1.0)
+        return max(soonest, 0.002)
+
+    def _until_orb_moves(self, state: SessionState) -> float:
+        """Seconds until the orb's picture changes: it is drawn in steps, so rather
+        than redrawing every frame, look again just as it reaches the next step."""
+        assert isinstance(self._visual, BreathOrb)
+        moment = state.timeline
+        index = moment.segment.index
+        start, end = self._curve.bounds(index)
+        if start == end or moment.segment.ms is None:
+            return float("inf")
+        level = self._visual.next_change(rising=end > start)
+        progress = None if level is None else self._curve.progress_at(index, level)
+        if progress is None:
+            return float("inf")
+        seconds = (progress - moment.progress) * moment.segment.ms / 1000
+        return max(seconds, 0.0) + 0.001
 
     def _end(self) -> None:
         self._done = True
-        if self._frame is not None:
-            self._frame.stop()
-        if self._boundary is not None:
-            self._boundary.stop()
+        if self._timer is not None:
+            self._timer.stop()
         self.dismiss(self.runner.outcome())
 
     # -- drawing ---------------------------------------------------------------
@@ -127,17 +151,14 @@ class SessionScreen(Screen[SessionOutcome]):
         moment = state.timeline
         segment = moment.segment
         if self._set("step", segment.step):
-            self.query_one("#step", Label).update(
-                f"step {segment.step_number} of {len(self.timeline.steps)}"
-            )
+            self._step.update(f"step {segment.step_number} of {len(self.timeline.steps)}")
         self._show_words(state)
         self._show_countdown(state)
         self._show_visual(state)
-        left = self.timeline.total_seconds - moment.elapsed
-        if self._set("left", math.ceil(left)):
-            self.query_one("#left", Label).update(f"{clock_text(left)} left")
-            self.query_one("#progress", ProgressBar).update(progress=moment.elapsed)
-        self.set_class(state.paused, "-paused")
+        left = math.ceil(self.timeline.total_seconds - moment.elapsed - 1e-9)
+        self._progress.show(moment.fraction, left)
+        if self._set("paused", state.paused):
+            self.set_class(state.paused, "-paused")
 
     def _show_words(self, state: SessionState) -> None:
         segment = state.timeline.segment
@@ -153,9 +174,9 @@ class SessionScreen(Screen[SessionOutcome]):
         else:
             words, hint = segment.text or "", ""
         if self._set("words", words):
-            self.query_one("#phase", Static).update(words)
+            self._phase.update(words)
         if self._set("hint", hint):
-            self.query_one("#instruction", Static).update(hint)
+            self._instruction.update(hint)
 
     def _show_countdown(self, state: SessionState) -> None:
         remaining = state.timeline.remaining
@@ -163,16 +184,15 @@ class SessionScreen(Screen[SessionOutcome]):
         if state.timeline.kind is StepKind.PROMPT and state.waiting:
             shown = ""
         if self._set("countdown", shown):
-            self.query_one("#countdown", Digits).update(shown)
+            self._countdown.update(shown)
 
     def _show_visual(self, state: SessionState) -> None:
         moment = state.timeline
-        if self.reduced_motion:
-            self.query_one("#visual", StillBar).show_segment(moment.segment)
-            return
-        orb = self.query_one("#visual", BreathOrb)
-        orb.level = self._curve.level(moment.segment.index, moment.progress)
-        orb.dimmed = state.paused
+        if isinstance(self._visual, StillBar):
+            self._visual.show_segment(moment.segment)
+        elif isinstance(self._visual, BreathOrb):
+            self._visual.level = self._curve.level(moment.segment.index, moment.progress)
+            self._visual.dimmed = state.paused
 
     # -- actions ---------------------------------------------------------------
 
