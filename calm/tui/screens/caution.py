@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from calm.script import Script
+from calm.tui.screens.base import CalmScreen, TooSmall
 
 
-class CautionScreen(Screen[bool]):
+class CautionScreen(CalmScreen[bool]):
     """Dismisses with True when the user is ready to begin, False to go back."""
 
     BINDINGS = [
@@ -29,6 +29,7 @@ class CautionScreen(Screen[bool]):
             yield Static("Before you begin", classes="hint")
             yield Static(self.script.caution or "", id="caution-text")
             yield Static("Press Enter when you are ready.", classes="hint")
+        yield TooSmall()
         yield Footer()
 
     def action_begin(self) -> None:

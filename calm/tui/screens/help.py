@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from calm.tui.screens.base import CalmScreen
+
 KEYS = (
     ("space", "pause and resume; at a prompt, carry on"),
     ("enter", "carry on from a prompt"),
@@ -23,6 +25,9 @@ KEYS = (
 
 class HelpScreen(ModalScreen[None]):
     """Lists the keys; any of escape, enter, q or ? closes it."""
+
+    HORIZONTAL_BREAKPOINTS = CalmScreen.HORIZONTAL_BREAKPOINTS
+    VERTICAL_BREAKPOINTS = CalmScreen.VERTICAL_BREAKPOINTS
 
     BINDINGS = [Binding("escape,enter,q,question_mark", "close", "Close")]
 

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,6 +23,7 @@ from calm.loader import MAX_CYCLES, MAX_MINUTES
 from calm.preview import preview
 from calm.script import Category
 from calm.timeline import LengthError, LengthOptions, Timeline, compile_timeline
+from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.wording import breaths_text, length_text
 
 
@@ -35,7 +35,7 @@ class Choice:
     options: LengthOptions
 
 
-class PickerScreen(Screen[Choice]):
+class PickerScreen(CalmScreen[Choice]):
     """Lets the user choose a script and its length; dismisses with the choice."""
 
     BINDINGS = [
@@ -61,6 +61,7 @@ class PickerScreen(Screen[Choice]):
                 with VerticalScroll(id="preview-scroll"):
                     yield Static("", id="preview")
                 yield Static("", id="length")
+        yield TooSmall()
         yield Footer()
 
     def on_mount(self) -> None:

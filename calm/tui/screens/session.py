@@ -11,7 +11,6 @@ import math
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Container, Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Footer, Label, Static
 
@@ -19,15 +18,14 @@ from calm.breath import BreathCurve
 from calm.script import StepKind
 from calm.session import SessionOutcome, SessionRunner, SessionState
 from calm.timeline import Timeline
+from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
 from calm.wording import phase_label
 
-TOO_SMALL = "Make the window a little larger to breathe along (at least 40 × 12)."
 
-
-class SessionScreen(Screen[SessionOutcome]):
+class SessionScreen(CalmScreen[SessionOutcome]):
     """Guides one session; dismisses itself with the outcome when the session ends."""
 
     BINDINGS = [
@@ -38,8 +36,6 @@ class SessionScreen(Screen[SessionOutcome]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q,escape", "end", "End"),
     ]
-    HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (40, "-narrow"), (70, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-too-short"), (12, "-short"), (18, "-tall")]
 
     def __init__(self, runner: SessionRunner, *, reduced_motion: bool = False) -> None:
         super().__init__()
@@ -67,7 +63,7 @@ class SessionScreen(Screen[SessionOutcome]):
                 yield Digits("", id="countdown")
             yield Static("", id="instruction")
             yield SessionProgress(id="progress")
-        yield Static(TOO_SMALL, id="too-small")
+        yield TooSmall()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -136,6 +132,9 @@ class SessionScreen(Screen[SessionOutcome]):
         self._done = True
         if self._timer is not None:
             self._timer.stop()
+        # The help may be open on top; the session's end closes it first.
+        while self.app.screen is not self and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
         self.dismiss(self.runner.outcome())
 
     # -- drawing ---------------------------------------------------------------
@@ -173,18 +172,33 @@ class SessionScreen(Screen[SessionOutcome]):
             hint = "Press Enter when you are ready."
         else:
             words, hint = segment.text or "", ""
+        if self.has_class("-short") and not state.paused:
+            # No room for the big digits: the seconds follow the words instead.
+            seconds = self._seconds_left(state)
+            words = f"{words}  {seconds}" if seconds else words
         if self._set("words", words):
             self._phase.update(words)
         if self._set("hint", hint):
             self._instruction.update(hint)
 
-    def _show_countdown(self, state: SessionState) -> None:
+    @staticmethod
+    def _seconds_left(state: SessionState) -> str:
+        """The whole seconds left in the phase or step, or nothing while a prompt waits."""
         remaining = state.timeline.remaining
-        shown = "" if remaining is None else str(max(math.ceil(remaining - 1e-9), 0))
-        if state.timeline.kind is StepKind.PROMPT and state.waiting:
-            shown = ""
+        if remaining is None or state.waiting:
+            return ""
+        return str(max(math.ceil(remaining - 1e-9), 0))
+
+    def _show_countdown(self, state: SessionState) -> None:
+        shown = self._seconds_left(state)
         if self._set("countdown", shown):
             self._countdown.update(shown)
+
+    def on_resize(self) -> None:
+        # The size classes may have changed what goes where; draw everything afresh.
+        self._shown.clear()
+        if self.runner.running and not self._done:
+            self.call_after_refresh(self.tick)
 
     def _show_visual(self, state: SessionState) -> None:
         moment = state.timeline

@@ -5,15 +5,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from calm.script import Script
 from calm.session import SessionOutcome, Status
+from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.wording import breaths_text, duration_text
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(CalmScreen[None]):
     """Shows the outcome; Enter leaves."""
 
     BINDINGS = [Binding("enter,q,escape", "leave", "Leave")]
@@ -36,6 +36,7 @@ class SummaryScreen(Screen[None]):
             )
             yield Static(self.afterwards, id="afterwards")
             yield Static("Press Enter to leave.", classes="hint")
+        yield TooSmall()
         yield Footer()
 
     def action_leave(self) -> None:

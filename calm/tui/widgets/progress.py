@@ -42,6 +42,16 @@ class SessionProgress(Widget):
             self._shown = shown
             self.refresh()
 
+    @property
+    def fraction(self) -> float:
+        """How much of the session is behind you, from 0 to 1."""
+        return self._fraction
+
+    @property
+    def left_text(self) -> str:
+        """The time left as shown, such as "3:05 left"."""
+        return f"{clock_text(self._left)} left"
+
     def _bar_width(self) -> int:
         return max(self.size.width - TIME_WIDTH, 0)
 
@@ -55,6 +65,6 @@ class SessionProgress(Widget):
         done = "━" * whole + ("╸" if half else "")
         muted = Style(color=self.app.current_theme.panel or "grey30")
         bar = Text.assemble((done, ""), ("─" * (width - len(done)), muted))
-        left = f"{clock_text(self._left)} left".rjust(TIME_WIDTH)
+        left = self.left_text.rjust(TIME_WIDTH)
         bar.append(left, style=Style(color=self.app.current_theme.foreground, dim=True))
         return bar

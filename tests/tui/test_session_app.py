@@ -1,0 +1,1074 @@
+"""Pilot tests of the Textual app, every control driven by a clock moved by hand.
+
+The session screen keeps no time of its own: a test moves the ManualClock, asks
+the screen to tick, and lets Textual settle before looking. Nothing here sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+import textual.constants
+from textual.pilot import Pilot
+from textual.widgets import Digits, OptionList, Static
+
+from calm.catalogue import Row, collect
+from calm.clock import ManualClock
+from calm.library import Library
+from calm.loader import parse_script_bytes
+from calm.script import Phase, Script, StepKind
+from calm.session import EventKind, SessionOutcome, SessionRunner, Status
+from calm.timeline import LengthOptions, Timeline, compile_timeline
+from calm.trace import TraceWriter
+from calm.tui.app import CalmApp
+from calm.tui.screens.base import TOO_SMALL
+from calm.tui.screens.caution import CautionScreen
+from calm.tui.screens.help import HelpScreen
+from calm.tui.screens.picker import PickerScreen
+from calm.tui.screens.session import SessionScreen
+from calm.tui.screens.summary import SummaryScreen
+from calm.tui.widgets.orb import BreathOrb
+from calm.tui.widgets.progress import SessionProgress
+from calm.tui.widgets.still_bar import StillBar
+from calm.wording import breaths_text, length_text
+
+TIP = "Have some water."
+START = 100.0
+
+# A short session with one of everything. Its timed parts add up to 39 s:
+#   0 s  say "Settle in."                     2 s
+#   2 s  breathe 4-4-4-4, 2 breaths           32 s  (inhale 2, hold 6, exhale 10, hold 14)
+#  34 s  timed prompt "Notice how you feel."  3 s
+#  37 s  untimed prompt "Ready?"              waits
+#  37 s  say "Well done."                     2 s
+STEPS = """
+[[steps]]
+say = "Settle in."
+seconds = 2
+
+[[steps]]
+breathe = "Trace a square with your breath."
+pattern = [
+    { phase = "inhale", seconds = 4, text = "In through the nose" },
+    { phase = "hold_in", seconds = 4, text = "Hold softly" },
+    { phase = "exhale", seconds = 4, text = "Out slowly" },
+    { phase = "hold_out", seconds = 4, text = "Rest at the bottom" },
+]
+cycles = 2
+
+[[steps]]
+prompt = "Notice how you feel."
+timeout = 3
+
+[[steps]]
+prompt = "Ready?"
+
+[[steps]]
+say = "Well done."
+seconds = 2
+"""
+TOTAL = 39.0
+INHALE, HOLD_IN, EXHALE, HOLD_OUT = 2.0, 6.0, 10.0, 14.0
+TIMED_PROMPT, UNTIMED_PROMPT = 34.0, 37.0
+
+# The same breathing with no words of its own for the phases, and no prompts.
+PLAIN_STEPS = """
+[[steps]]
+say = "Settle in."
+seconds = 2
+
+[[steps]]
+breathe = "Just breathe."
+pattern = "4-4-4-4"
+cycles = 2
+"""
+
+
+def make_script(
+    steps: str = STEPS, *, caution: str | None = None, reminder: str | None = None
+) -> Script:
+    """A script from TOML text, with a caution and a reminder when asked for."""
+    head = 'title = "Test breath"\nsummary = "A short test."\ncategory = "breathing"\n'
+    if caution:
+        head += f"caution = {json.dumps(caution)}\n"
+    if reminder:
+        head += f"reminder = {json.dumps(reminder)}\n"
+    return parse_script_bytes((head + steps).encode(), name="t", source="t.toml")
+
+
+def make_timeline(steps: str = STEPS, **kwargs: str | None) -> Timeline:
+    """The timeline of ``make_script`` at its written length."""
+    return compile_timeline(make_script(steps, **kwargs), LengthOptions())
+
+
+def pilot_test(
+    function: Callable[..., Coroutine[Any, Any, None]],
+) -> Callable[..., None]:
+    """Run an async test on a fresh event loop; no asyncio plugin is installed."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(function(*args, **kwargs))
+
+    return run
+
+
+class Driver:
+    """Reads the session screen and moves the clock under it."""
+
+    def __init__(self, app: CalmApp, pilot: Pilot[Any], clock: ManualClock) -> None:
+        self.app = app
+        self.pilot = pilot
+        self.clock = clock
+
+    @property
+    def screen(self) -> SessionScreen:
+        """The session screen, wherever it is on the stack."""
+        found = [screen for screen in self.app.screen_stack if isinstance(screen, SessionScreen)]
+        assert found, f"no session screen; the screen is {type(self.app.screen).__name__}"
+        return found[-1]
+
+    @property
+    def runner(self) -> SessionRunner:
+        assert self.app.runner is not None
+        return self.app.runner
+
+    async def advance(self, seconds: float) -> None:
+        """Move the clock on and let the session screen catch up."""
+        self.clock.advance(seconds)
+        await self.tick()
+
+    async def tick(self) -> None:
+        """One tick of the session screen, then let Textual settle."""
+        if isinstance(self.app.screen, SessionScreen):
+            self.app.screen.tick()
+        await self.pilot.pause()
+
+    async def press(self, *keys: str) -> None:
+        """Press keys and let Textual settle."""
+        await self.pilot.press(*keys)
+        await self.pilot.pause()
+
+    def text(self, selector: str) -> str:
+        """The plain text a Static or Label on the current screen shows."""
+        return str(self.app.screen.query_one(selector, Static).content)
+
+    @property
+    def phase(self) -> str:
+        return str(self.screen.query_one("#phase", Static).content)
+
+    @property
+    def countdown(self) -> str:
+        return self.screen.query_one("#countdown", Digits).value
+
+    @property
+    def instruction(self) -> str:
+        return str(self.screen.query_one("#instruction", Static).content)
+
+    @property
+    def left(self) -> str:
+        return self.screen.query_one("#progress", SessionProgress).left_text
+
+    @property
+    def level(self) -> float:
+        return self.screen.query_one("#visual", BreathOrb).level
+
+    def summary_texts(self) -> list[str]:
+        """Every line of the summary screen."""
+        assert isinstance(self.app.screen, SummaryScreen), type(self.app.screen).__name__
+        return [str(widget.content) for widget in self.app.screen.query(Static)]
+
+
+Scenario = Callable[[Driver], Awaitable[None]]
+
+
+async def drive(
+    app: CalmApp, clock: ManualClock, scenario: Scenario, size: tuple[int, int] = (80, 24)
+) -> None:
+    """Run ``scenario`` against the app in a headless terminal."""
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await scenario(Driver(app, pilot, clock))
+
+
+def session_app(timeline: Timeline | None = None, **kwargs: Any) -> tuple[CalmApp, ManualClock]:
+    """An app that runs ``timeline`` straight away on a clock of its own."""
+    clock = ManualClock(START)
+    app = CalmApp(
+        timeline=timeline or make_timeline(),
+        clock=clock,
+        skip_caution=kwargs.pop("skip_caution", True),
+        tip=lambda: TIP,
+        **kwargs,
+    )
+    return app, clock
+
+
+def library_rows() -> list[Row]:
+    """The built-in scripts, as the picker gets them."""
+    return collect(Library.discover())
+
+
+def picker_app() -> tuple[CalmApp, ManualClock]:
+    """An app that opens on the picker."""
+    clock = ManualClock(START)
+    return CalmApp(rows=library_rows(), clock=clock, tip=lambda: TIP), clock
+
+
+# -- pause and resume ------------------------------------------------------------
+
+
+@pilot_test
+async def test_space_pauses_and_freezes_the_session() -> None:
+    """Space freezes position, phase and countdown however far the clock moves."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 1)
+        await d.press("space")
+        assert d.runner.paused
+        frozen = (d.runner.position(), d.runner.index, d.countdown, d.left, d.level)
+        assert d.phase == "Paused"
+        for _ in range(3):
+            await d.advance(1000)
+            assert (d.runner.position(), d.runner.index, d.countdown, d.left, d.level) == frozen
+            assert d.phase == "Paused"
+        assert d.screen.has_class("-paused")
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_space_again_resumes_exactly_where_it_stopped() -> None:
+    """Resuming continues the phase from the very moment it was paused."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 1.25)
+        await d.press("space")
+        before = d.runner.position()
+        await d.advance(500)
+        await d.press("space")
+        assert not d.runner.paused
+        assert d.runner.position() == pytest.approx(before)
+        assert d.phase == "In through the nose"
+        assert d.countdown == "3"
+        await d.advance(1.0)
+        assert d.runner.position() == pytest.approx(before + 1.0)
+        assert d.countdown == "2"
+        await d.advance(1.75)
+        assert d.phase == "Hold softly"
+
+    await drive(app, clock, scenario)
+
+
+# -- skipping --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["n", "right"])
+@pilot_test
+async def test_next_step_keys_skip_to_the_next_step(key: str) -> None:
+    """n and the right arrow jump from the say step to the start of the breathing."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(1)
+        assert d.phase == "Settle in."
+        await d.press(key)
+        assert d.runner.segment.step == 1
+        assert d.runner.position() == pytest.approx(INHALE)
+        assert d.phase == "In through the nose"
+        assert d.text("#step") == "step 2 of 5"
+        assert d.countdown == "4"
+
+    await drive(app, clock, scenario)
+
+
+@pytest.mark.parametrize("key", ["b", "left"])
+@pilot_test
+async def test_previous_step_keys_go_back_a_step(key: str) -> None:
+    """b and the left arrow go back from the breathing to the start of the say step."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(EXHALE + 1)
+        assert d.runner.segment.step == 1
+        await d.press(key)
+        assert d.runner.segment.step == 0
+        assert d.runner.position() == pytest.approx(0.0)
+        assert d.phase == "Settle in."
+        assert d.text("#step") == "step 1 of 5"
+        await d.advance(2)
+        assert d.phase == "In through the nose"
+
+    await drive(app, clock, scenario)
+
+
+# -- ending --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["q", "escape"])
+@pilot_test
+async def test_quit_keys_end_early_with_the_numbers_so_far(key: str) -> None:
+    """q and escape go to the summary: ended early, the time practised and the breaths."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 16 + 3)  # one whole breath and a bit
+        await d.press(key)
+        assert d.runner.status is Status.ENDED_EARLY
+        texts = d.summary_texts()
+        assert texts[0] == "Ended early"
+        assert "21 s practised · 1 breath" in texts
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_time_spent_paused_does_not_count_as_practised() -> None:
+    """Time spent paused, in an earlier pause or the current one, is left out."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(5)
+        await d.press("space")
+        await d.advance(300)
+        await d.press("space")
+        await d.advance(2)
+        await d.press("space")
+        await d.advance(50)
+        await d.press("q")
+        assert "7 s practised · 0 breaths" in d.summary_texts()
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_completed_session_shows_session_complete_and_every_breath() -> None:
+    """A session run to its end says so; breaths equal the timeline's cycles."""
+    timeline = make_timeline(STEPS.replace('prompt = "Ready?"', 'prompt = "Ready?"\ntimeout = 1'))
+    app, clock = session_app(timeline)
+
+    async def scenario(d: Driver) -> None:
+        for _ in range(40):
+            await d.advance(1)
+        assert isinstance(app.screen, SummaryScreen)
+        assert d.runner.status is Status.COMPLETED
+        texts = d.summary_texts()
+        assert texts[0] == "Session complete"
+        assert f"40 s practised · {breaths_text(timeline.cycles)}" in texts
+        assert timeline.cycles == 2
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_enter_on_a_closing_prompt_completes_the_session() -> None:
+    """Moving on from a closing untimed prompt counts as completing the session."""
+    timeline = make_timeline(PLAIN_STEPS + '\n[[steps]]\nprompt = "Open your eyes."\n')
+    app, clock = session_app(timeline)
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(34)
+        assert d.phase == "Open your eyes."
+        await d.press("enter")
+        assert d.summary_texts()[0] == "Session complete"
+        assert app.return_value is None  # still on the summary
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_enter_on_the_summary_exits_with_the_outcome() -> None:
+    """Enter leaves the app, which returns the session's outcome."""
+    app, clock = session_app()
+    seen: list[SessionOutcome] = []
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(7)
+        await d.press("q")
+        seen.append(d.runner.outcome())
+        await d.press("enter")
+
+    await drive(app, clock, scenario)
+    outcome = app.return_value
+    assert isinstance(outcome, SessionOutcome)
+    assert outcome == seen[0]
+    assert outcome.status is Status.ENDED_EARLY
+    assert outcome.practised_seconds == pytest.approx(7.0)
+    assert outcome.planned_seconds == pytest.approx(TOTAL)
+
+
+@pilot_test
+async def test_ctrl_c_leaves_at_once_and_finishes_the_runner() -> None:
+    """Ctrl+C exits straight away, with no summary, and the session is finished."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(4)
+        await d.pilot.press("ctrl+c")
+
+    await drive(app, clock, scenario)
+    assert app.left_at_once
+    assert app.runner is not None
+    assert not app.runner.running
+    assert app.runner.status is Status.ENDED_EARLY
+    assert isinstance(app.return_value, SessionOutcome)
+    assert app.return_value.practised_seconds == pytest.approx(4.0)
+
+
+# -- prompts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["enter", "space"])
+@pilot_test
+async def test_untimed_prompt_waits_until_enter_or_space(key: str) -> None:
+    """An untimed prompt stays however long the clock runs, then moves on at a key."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(UNTIMED_PROMPT + 0.5)
+        assert d.phase == "Ready?"
+        for _ in range(3):
+            await d.advance(10_000)
+            assert d.phase == "Ready?"
+            assert d.runner.waiting
+            assert d.runner.segment.kind is StepKind.PROMPT
+            assert d.countdown == ""
+            assert d.instruction == "Press Enter when you are ready."
+        assert not d.runner.paused
+        await d.press(key)
+        assert d.phase == "Well done."
+        assert d.runner.segment.step == 4
+        await d.advance(2)
+        assert d.summary_texts()[0] == "Session complete"
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_timed_prompt_moves_on_by_itself() -> None:
+    """A prompt with a timeout shows its countdown and gives way when it runs out."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(TIMED_PROMPT + 0.5)
+        assert d.phase == "Notice how you feel."
+        assert d.countdown == "3"
+        await d.advance(2.5)
+        assert d.phase == "Ready?"
+
+    await drive(app, clock, scenario)
+
+
+# -- caution -----------------------------------------------------------------------
+
+
+@pilot_test
+async def test_caution_appears_first_and_enter_begins() -> None:
+    """A script's caution shows before the session; Enter starts it."""
+    timeline = make_timeline(caution="Do not strain.")
+    app, clock = session_app(timeline, skip_caution=False)
+
+    async def scenario(d: Driver) -> None:
+        assert isinstance(app.screen, CautionScreen)
+        assert app.runner is None
+        assert d.text("#caution-text") == "Do not strain."
+        await d.press("enter")
+        assert isinstance(app.screen, SessionScreen)
+        assert d.runner.running
+        assert d.phase == "Settle in."
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_escape_on_the_caution_leaves_without_a_session() -> None:
+    """Escape on the caution closes the app and no session runs."""
+    timeline = make_timeline(caution="Do not strain.")
+    app, clock = session_app(timeline, skip_caution=False)
+
+    async def scenario(d: Driver) -> None:
+        assert isinstance(app.screen, CautionScreen)
+        await d.press("escape")
+
+    await drive(app, clock, scenario)
+    assert app.runner is None
+    assert app.return_value is None
+
+
+@pilot_test
+async def test_skip_caution_starts_the_session_at_once() -> None:
+    """With skip_caution, a script's caution is not shown."""
+    timeline = make_timeline(caution="Do not strain.")
+    app, clock = session_app(timeline, skip_caution=True)
+
+    async def scenario(d: Driver) -> None:
+        assert not any(isinstance(s, CautionScreen) for s in app.screen_stack)
+        assert isinstance(app.screen, SessionScreen)
+        assert d.runner.running
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_no_caution_screen_when_the_script_has_none() -> None:
+    """A script with no caution starts straight away even without skip_caution."""
+    app, clock = session_app(make_timeline(), skip_caution=False)
+
+    async def scenario(d: Driver) -> None:
+        assert isinstance(app.screen, SessionScreen)
+
+    await drive(app, clock, scenario)
+
+
+# -- the summary's word for afterwards ----------------------------------------------
+
+
+@pilot_test
+async def test_summary_shows_the_scripts_reminder() -> None:
+    """The script's own reminder is shown, not the tip."""
+    app, clock = session_app(make_timeline(reminder="Roll your shoulders."))
+
+    async def scenario(d: Driver) -> None:
+        await d.press("q")
+        assert d.text("#afterwards") == "Roll your shoulders."
+        assert TIP not in d.summary_texts()
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_summary_shows_the_tip_when_there_is_no_reminder() -> None:
+    """A script with no reminder gets the self-care tip."""
+    app, clock = session_app(make_timeline())
+
+    async def scenario(d: Driver) -> None:
+        await d.press("q")
+        assert d.text("#afterwards") == TIP
+
+    await drive(app, clock, scenario)
+
+
+# -- help and the command palette ----------------------------------------------------
+
+
+@pilot_test
+async def test_question_mark_opens_help_and_escape_closes_it() -> None:
+    """? shows the keys over the session; escape goes back to it."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await d.press("escape")
+        assert isinstance(app.screen, SessionScreen)
+        assert d.runner.running
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_command_palette_offers_the_session_controls() -> None:
+    """The session's controls are system commands, and they act on the session."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        for title in ("Pause or resume", "Next step", "Previous step", "End session"):
+            assert title in commands
+        commands["Pause or resume"].callback()
+        assert d.runner.paused
+        commands["Pause or resume"].callback()
+        commands["Next step"].callback()
+        assert d.runner.segment.step == 1
+        commands["Previous step"].callback()
+        assert d.runner.segment.step == 0
+        commands["End session"].callback()
+        await d.pilot.pause()
+        assert d.runner.status is Status.ENDED_EARLY
+        assert isinstance(app.screen, SummaryScreen)
+
+    await drive(app, clock, scenario)
+
+
+# -- what the screen shows ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("at", "words"),
+    [
+        (INHALE + 1, "In through the nose"),
+        (HOLD_IN + 1, "Hold softly"),
+        (EXHALE + 1, "Out slowly"),
+        (HOLD_OUT + 1, "Rest at the bottom"),
+    ],
+)
+@pilot_test
+async def test_phase_label_shows_the_scripts_words(at: float, words: str) -> None:
+    """Each phase shows the words the script gives it, and the step's instruction."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(at)
+        assert d.phase == words
+        assert d.instruction == "Trace a square with your breath."
+
+    await drive(app, clock, scenario)
+
+
+@pytest.mark.parametrize(
+    ("at", "words"),
+    [
+        (INHALE + 1, "Breathe in"),
+        (HOLD_IN + 1, "Hold"),
+        (EXHALE + 1, "Breathe out"),
+        (HOLD_OUT + 1, "Hold"),
+    ],
+)
+@pilot_test
+async def test_phase_label_falls_back_to_plain_names(at: float, words: str) -> None:
+    """Phases with no words of their own are called Breathe in, Hold, Breathe out."""
+    app, clock = session_app(make_timeline(PLAIN_STEPS))
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(at)
+        assert d.phase == words
+
+    await drive(app, clock, scenario)
+
+
+@pytest.mark.parametrize(
+    ("into", "shown"),
+    [(0.0, "4"), (0.3, "4"), (0.999, "4"), (1.0, "3"), (2.5, "2"), (3.9, "1")],
+)
+@pilot_test
+async def test_countdown_shows_the_whole_seconds_left_rounded_up(into: float, shown: str) -> None:
+    """The Digits show the ceiling of the seconds left in the phase."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + into)
+        assert d.runner.segment.phase is Phase.INHALE
+        assert d.countdown == shown
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_progress_shows_the_time_left() -> None:
+    """The progress row counts the session's time down and fills the bar."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        assert d.left == "0:39 left"
+        await d.advance(10)
+        assert d.left == "0:29 left"
+        bar = d.screen.query_one("#progress", SessionProgress)
+        assert bar.fraction == pytest.approx(10 / TOTAL)
+        assert "━" in str(bar.render())
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_orb_grows_rests_and_shrinks_with_easing() -> None:
+    """The orb grows on the inhale (eased), stays on the hold, shrinks on the exhale."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE)
+        inhale = [d.level]
+        for _ in range(4):
+            await d.advance(1)
+            inhale.append(d.level)
+        assert inhale == sorted(inhale)
+        assert inhale[0] == pytest.approx(0.0)
+        assert inhale[-1] == pytest.approx(1.0)
+        assert 0 < inhale[1] < 0.25  # eased: slow to start, so under a quarter at 25%
+        assert inhale[3] > 0.75  # and slow to settle
+        hold = []
+        for _ in range(3):
+            await d.advance(1)
+            hold.append(d.level)
+        assert hold == pytest.approx([1.0, 1.0, 1.0])
+        await d.advance(1)  # the exhale begins
+        exhale = [d.level]
+        for _ in range(4):
+            await d.advance(1)
+            exhale.append(d.level)
+        assert exhale == sorted(exhale, reverse=True)
+        assert exhale[0] == pytest.approx(1.0)
+        assert exhale[1] > 0.75
+        assert exhale[-1] == pytest.approx(0.0)
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_reduced_motion_shows_a_still_bar_and_no_orb() -> None:
+    """Reduced motion replaces the orb with a still bar that lights the current phase."""
+    app, clock = session_app(reduced_motion=True)
+
+    async def scenario(d: Driver) -> None:
+        assert not d.screen.query(BreathOrb)
+        await d.advance(HOLD_IN + 1)
+        bar = d.screen.query_one("#visual", StillBar)
+        text = bar.content
+        assert str(text).split() == ["in", "4s", "hold", "4s", "out", "4s", "hold", "4s"]
+        lit = [str(text)[span.start : span.end] for span in text.spans if "reverse" in span.style]
+        assert lit == [" hold 4s "]
+        assert d.phase == "Hold softly"
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_textual_animations_none_means_reduced_motion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """TEXTUAL_ANIMATIONS=none, which Textual reads at import, gives the still bar."""
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
+    app, clock = session_app()
+    assert app.reduced_motion
+
+    async def scenario(d: Driver) -> None:
+        assert d.screen.query(StillBar)
+        assert not d.screen.query(BreathOrb)
+
+    await drive(app, clock, scenario)
+
+
+# -- size ------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_tiny_terminal_shows_one_message_and_resizing_brings_the_session_back() -> None:
+    """At 30x10 only the 'larger' message shows; at 80x24 the session is back, still running."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        screen = d.screen
+        too_small = screen.query_one("#too-small", Static)
+        session = screen.query_one("#session")
+        assert str(too_small.content).startswith("Make the window larger")
+        assert str(too_small.content) == TOO_SMALL
+        assert too_small.display
+        assert not session.display
+        assert not screen.query_one("Footer").display
+        await d.advance(INHALE + 1)
+        await d.pilot.resize_terminal(80, 24)
+        await d.tick()
+        assert session.display
+        assert not too_small.display
+        assert session.region.width == 80
+        assert d.phase == "In through the nose"
+        assert d.countdown == "3"
+
+    await drive(app, clock, scenario, size=(30, 10))
+
+
+@pilot_test
+async def test_smallest_supported_terminal_shows_the_session() -> None:
+    """At 40x12 the session shows, not the 'larger' message."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 1)
+        assert d.screen.query_one("#session").display
+        assert not d.screen.query_one("#too-small").display
+        phase = d.screen.query_one("#phase", Static)
+        assert phase.region.height >= 1
+        assert d.screen.query_one("#visual").region.height >= 3
+
+    await drive(app, clock, scenario, size=(40, 12))
+
+
+@pilot_test
+async def test_smallest_supported_terminal_still_shows_the_seconds_left_in_the_phase() -> None:
+    """At 40x12 the seconds left in the phase are still on screen somewhere."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 1)  # 3 s left in the inhale
+        countdown = d.screen.query_one("#countdown", Digits)
+        shown = countdown.value == "3" and countdown.display and countdown.region.height > 0
+        assert shown or "3" in d.phase
+
+    await drive(app, clock, scenario, size=(40, 12))
+
+
+async def open_caution(d: Driver) -> None:
+    assert isinstance(d.app.screen, CautionScreen)
+
+
+async def open_summary(d: Driver) -> None:
+    await d.advance(TOTAL)
+    await d.press("enter")  # past the untimed prompt
+    await d.advance(2)
+    assert isinstance(d.app.screen, SummaryScreen)
+
+
+async def open_help(d: Driver) -> None:
+    await d.press("question_mark")
+    assert isinstance(d.app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("opener", [open_caution, open_summary, open_help])
+@pilot_test
+async def test_smallest_supported_terminal_fits_caution_summary_and_help(
+    opener: Scenario,
+) -> None:
+    """At 40x12 each box fits whole, down to its last hint, without scrolling."""
+    script = make_script(
+        caution="This pattern holds the breath. If holding feels uncomfortable, or you have "
+        "been advised not to hold your breath, start it with --gentle.",
+        reminder="Before you move on, have a few sips of water and roll your shoulders.",
+    )
+    app, clock = session_app(compile_timeline(script), skip_caution=False)
+
+    async def scenario(d: Driver) -> None:
+        if not isinstance(app.screen, CautionScreen):
+            raise AssertionError("the caution did not come first")
+        if opener is not open_caution:
+            await d.press("enter")
+        await opener(d)
+        screen = app.screen
+        bottom = screen.size.height - (1 if screen.query("Footer") else 0)
+        last = list(screen.query(".hint"))[-1]
+        assert screen.max_scroll_y == 0
+        assert last.region.height > 0
+        assert last.region.bottom <= bottom
+
+    await drive(app, clock, scenario, size=(40, 12))
+
+
+@pilot_test
+async def test_session_ending_under_the_help_leaves_only_the_summary() -> None:
+    """When the session runs out while help is open, the summary replaces both."""
+    app, clock = session_app(make_timeline(PLAIN_STEPS))
+
+    async def scenario(d: Driver) -> None:
+        session = d.screen
+        await d.advance(30)
+        await d.press("question_mark")
+        clock.advance(10)
+        session.tick()  # what the session's own timer does when the end comes
+        await d.pilot.pause()
+        assert d.runner.status is Status.COMPLETED
+        assert isinstance(app.screen, SummaryScreen)
+        assert not any(isinstance(s, (SessionScreen, HelpScreen)) for s in app.screen_stack)
+
+    await drive(app, clock, scenario)
+
+
+# -- the trace -----------------------------------------------------------------------
+
+
+@pilot_test
+async def test_trace_records_the_sessions_events(tmp_path: Path) -> None:
+    """Steps, phases, a pause, a resume and the end all go to the trace file."""
+    path = tmp_path / "trace.jsonl"
+    handle = path.open("a", encoding="utf-8")
+    app, clock = session_app(trace=TraceWriter(handle))
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 1)
+        await d.press("space")
+        await d.advance(30)
+        await d.press("space")
+        await d.advance(4)
+        await d.press("q")
+
+    try:
+        await drive(app, clock, scenario)
+    finally:
+        handle.close()
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    kinds = [record["event"] for record in records]
+    assert kinds == ["step", "step", "phase", "pause", "resume", "phase", "end"]
+    assert {kind.value for kind in EventKind} == set(kinds)
+    assert records[2]["phase"] == "inhale"
+    assert records[5]["phase"] == "hold_in"
+    assert records[2]["scheduled"] == pytest.approx(2.0)
+    assert records[-1]["t"] == pytest.approx(37.0)
+
+
+# -- the picker ------------------------------------------------------------------------
+
+
+def option_ids(screen: PickerScreen) -> list[str | None]:
+    """The ids of the options that can be chosen, in order."""
+    options = screen.query_one(OptionList).options
+    return [option.id for option in options if not option.disabled]
+
+
+@pilot_test
+async def test_picker_lists_scripts_grouped_by_category() -> None:
+    """Each script sits under a heading for its category, headings in category order."""
+    app, clock = picker_app()
+    rows = {row.entry.name: row for row in library_rows()}
+
+    async def scenario(d: Driver) -> None:
+        assert isinstance(app.screen, PickerScreen)
+        options = app.screen.query_one(OptionList).options
+        headings: list[str] = []
+        for option in options:
+            if option.disabled and option.id is None:
+                headings.append(str(option.prompt))
+                continue
+            row = rows[str(option.id)]
+            assert row.script is not None
+            assert headings[-1] == row.script.category.value.upper()
+        assert len(headings) == len(set(headings))
+        assert headings[:2] == ["BREATHING", "UNWINDING"]
+        assert {"box", "coherent", "4-7-8", "body-scan"} <= set(option_ids(app.screen))
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_typing_filters_the_picker_and_backspace_and_escape_clear_it() -> None:
+    """'coh' leaves only coherent; backspace widens the filter; escape clears it."""
+    app, clock = picker_app()
+
+    async def scenario(d: Driver) -> None:
+        screen = app.screen
+        assert isinstance(screen, PickerScreen)
+        everything = option_ids(screen)
+        await d.press("c", "o", "h")
+        assert option_ids(screen) == ["coherent"]
+        highlighted = screen.query_one(OptionList).highlighted_option
+        assert highlighted is not None and highlighted.id == "coherent"
+        assert d.text("#filter").startswith("Filter: coh")
+        await d.press("backspace")
+        assert screen.filter == "co"
+        assert "coherent" in option_ids(screen)
+        await d.press("escape")
+        assert screen.filter == ""
+        assert option_ids(screen) == everything
+        assert isinstance(app.screen, PickerScreen)  # escape cleared, did not leave
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_escape_in_the_picker_with_no_filter_leaves() -> None:
+    """Escape with nothing typed closes the app with no session."""
+    app, clock = picker_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.press("escape")
+
+    await drive(app, clock, scenario)
+    assert app.return_value is None
+    assert app.runner is None
+
+
+@pilot_test
+async def test_plus_and_minus_change_minutes_and_enter_starts_at_that_length() -> None:
+    """For a script timed in minutes, + and - move a minute and the session runs at it."""
+    app, clock = picker_app()
+    script = Library.discover().get("coherent")
+    assert script is not None
+    six = compile_timeline(script.load(), LengthOptions(minutes=6))
+
+    async def scenario(d: Driver) -> None:
+        await d.press("c", "o", "h")
+        await d.press("plus", "plus", "minus")
+        assert d.text("#length").startswith(f"Length {length_text(six)} · ")
+        assert breaths_text(six.cycles) in d.text("#length")
+        await d.press("enter")
+        assert isinstance(app.screen, SessionScreen)
+        timeline = d.runner.timeline
+        assert timeline.options.minutes == 6
+        assert timeline.cycles == six.cycles
+        assert timeline.total_seconds == six.total_seconds
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_plus_adds_a_breath_to_a_script_timed_in_breaths() -> None:
+    """For 4-7-8, counted in breaths, + adds one breath; the session has five."""
+    app, clock = picker_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.press("f", "o", "r", "space", "7")  # 4-7-8's summary: "hold for 7"
+        assert option_ids(app.screen) == ["4-7-8"]  # type: ignore[arg-type]
+        assert "4 breaths" in d.text("#length")
+        await d.press("plus")
+        assert "5 breaths" in d.text("#length")
+        await d.press("enter")
+        assert isinstance(app.screen, CautionScreen)  # 4-7-8 has a caution
+        await d.press("enter")
+        assert d.runner.timeline.cycles == 5
+        assert d.runner.timeline.options.cycles == 5
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_ctrl_g_toggles_gentle_and_the_session_has_no_holds() -> None:
+    """ctrl+g marks the length gentle and back; a gentle session leaves out the holds."""
+    app, clock = picker_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.press("b", "o", "x")
+        assert option_ids(app.screen) == ["box"]  # type: ignore[arg-type]
+        assert "gentle" not in d.text("#length").split("  ")[0]
+        await d.press("ctrl+g")
+        assert "gentle, no holds" in d.text("#length")
+        await d.press("ctrl+g")
+        assert "gentle, no holds" not in d.text("#length")
+        await d.press("ctrl+g")
+        await d.press("enter")
+        assert isinstance(app.screen, CautionScreen)
+        await d.press("enter")
+        timeline = d.runner.timeline
+        assert timeline.options.gentle
+        phases = {segment.phase for segment in timeline.segments}
+        assert Phase.HOLD_IN not in phases
+        assert Phase.HOLD_OUT not in phases
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_escape_on_the_caution_from_the_picker_goes_back_to_the_picker() -> None:
+    """Choosing a script with a caution and declining it returns to the picker."""
+    app, clock = picker_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.press("b", "o", "x", "enter")
+        assert isinstance(app.screen, CautionScreen)
+        await d.press("escape")
+        assert isinstance(app.screen, PickerScreen)
+        assert app.runner is None
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_a_session_from_the_picker_ends_with_its_outcome() -> None:
+    """Picker, session, summary, Enter: the app returns the session's outcome."""
+    app, clock = picker_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.press("c", "o", "h", "enter")
+        assert isinstance(app.screen, SessionScreen)
+        await d.advance(8 + 11)  # the settling step and one breath
+        await d.press("q")
+        assert "19 s practised · 1 breath" in d.summary_texts()
+        await d.press("enter")
+
+    await drive(app, clock, scenario)
+    assert isinstance(app.return_value, SessionOutcome)
+    assert app.return_value.breaths == 1
