@@ -347,7 +347,9 @@ class SessionRunner:
         )
         self._waiting = False
         self.status = status
-        self._ended_at = now
+        # A session that ran to its end was practised until the end was due, however
+        # late the end was noticed; the event still says when it was noticed.
+        self._ended_at = now if scheduled is None else min(now, self._started_at + scheduled)
         return self._emit(EventKind.END, now, scheduled, status=status)
 
     def _emit(

@@ -22,12 +22,13 @@ from textual.screen import Screen
 from calm import locations
 from calm.catalogue import Row
 from calm.clock import Clock
+from calm.problems import ScriptError
 from calm.session import SessionOutcome, SessionRunner
 from calm.timeline import LengthError, Timeline, compile_timeline
 from calm.tips import next_tip
 from calm.trace import TraceWriter
 from calm.tui.screens.caution import CautionScreen
-from calm.tui.screens.picker import Choice, PickerScreen
+from calm.tui.screens.picker import PickerScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
 from calm.tui.theme import CALM_THEME
@@ -94,16 +95,14 @@ class CalmApp(App[SessionOutcome | None]):
 
     def pick(self) -> None:
         """Open the picker."""
-        self.push_screen(PickerScreen(self._rows), self._picked)
+        self.push_screen(PickerScreen(self._rows))
 
-    def _picked(self, choice: Choice | None) -> None:
-        if choice is None:
-            return
+    def on_picker_screen_chosen(self, chosen: PickerScreen.Chosen) -> None:
+        """Start what was chosen in the picker, which stays underneath."""
         try:
-            timeline = compile_timeline(choice.entry.load(), choice.options)
-        except LengthError as error:
+            timeline = compile_timeline(chosen.entry.load(), chosen.options)
+        except (LengthError, ScriptError) as error:
             self.notify(str(error), severity="warning")
-            self.pick()
             return
         self.begin(timeline, from_picker=True)
 
@@ -115,9 +114,7 @@ class CalmApp(App[SessionOutcome | None]):
             def decided(ready: bool | None) -> None:
                 if ready:
                     self.run_session(timeline)
-                elif from_picker:
-                    self.pick()
-                else:
+                elif not from_picker:
                     self.exit(None)
 
             self.push_screen(CautionScreen(script), decided)

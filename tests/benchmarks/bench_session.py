@@ -81,13 +81,13 @@ def main() -> int:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         command = f"exec {_calm_command()} start box --skip-caution --minutes 10"
         # A first run writes calm's bytecode, as an installed package would have it.
-        subprocess.run(
-            [sys.executable, "-c", "import calm.cli, calm.tui.app"], env=env, check=True
-        )
+        subprocess.run([sys.executable, "-c", "import calm.cli, calm.tui.app"], env=env, check=True)
         started = time.monotonic()
         subprocess.run(
-            ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "b"]
-            + ["-x", "80", "-y", "24", command],
+            [
+                *("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "b"),
+                *("-x", "80", "-y", "24", command),
+            ],
             env=env,
             check=True,
         )
@@ -102,9 +102,7 @@ def main() -> int:
             time.sleep(5)  # Let start-up settle before measuring the steady state.
             cpu_before, wall_before = _cpu_seconds(pid), time.monotonic()
             time.sleep(30)
-            cpu_percent = (
-                100 * (_cpu_seconds(pid) - cpu_before) / (time.monotonic() - wall_before)
-            )
+            cpu_percent = 100 * (_cpu_seconds(pid) - cpu_before) / (time.monotonic() - wall_before)
             time.sleep(max(args.seconds - (time.monotonic() - started), 0))
             peak_rss = _peak_rss_mb(pid)
         finally:

@@ -92,8 +92,10 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     session = "calm"
     env = dict(os.environ, PS1="$ ", TERM="xterm-256color")
     subprocess.run(
-        ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session]
-        + ["-x", "80", "-y", "24", "bash --norc --noprofile"],
+        [
+            *("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session),
+            *("-x", "80", "-y", "24", "bash --norc --noprofile"),
+        ],
         env=env,
         check=True,
         timeout=10,

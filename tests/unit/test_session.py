@@ -761,7 +761,8 @@ def test_many_pauses_in_a_long_session_still_land_exactly() -> None:
     end = events[-1]
     assert end.kind is EventKind.END
     assert end.scheduled == timeline.total_ms / 1000 + paused_total
-    assert runner.practised() == end.t - paused_total
+    # Practised up to when the end was due, not when the late poll noticed it.
+    assert runner.practised() == timeline.total_ms / 1000
     assert runner.breaths == 10_000
 
 
@@ -819,3 +820,16 @@ def test_waiting_exactly_until_the_next_boundary_crosses_it() -> None:
         (EventKind.STEP, 1.001),
         (EventKind.PHASE, 1.001),
     ]
+
+
+def test_a_late_poll_does_not_add_to_the_practised_time() -> None:
+    """A session whose end is noticed late was practised for its planned length, no more."""
+    timeline = compile_timeline(parse(BREATHE_ONLY))
+    clock = ManualClock(START)
+    runner = SessionRunner(timeline, clock=clock)
+    runner.start()
+    clock.advance(timeline.total_seconds + 7.5)
+    events = runner.poll()
+    assert events[-1].kind is EventKind.END
+    assert events[-1].t == timeline.total_seconds + 7.5
+    assert runner.practised() == timeline.total_seconds

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 ResultType = TypeVar("ResultType")
 
-TOO_SMALL = "Make the window larger (40 × 12 at least)"
+TOO_SMALL = "Make the window larger"
 """Shown instead of the screen when the window is smaller than calm can use."""
 
 

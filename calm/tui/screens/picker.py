@@ -6,7 +6,7 @@ lengthen the session, and Enter starts it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on
@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
+from textual.message import Message
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,16 +28,20 @@ from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.wording import breaths_text, length_text
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """What the picker hands back: a script and the length to run it at."""
+class PickerScreen(CalmScreen[None]):
+    """Lets the user choose a script and its length.
 
-    entry: Entry
-    options: LengthOptions
+    It stays underneath while the session runs, so that stepping back from a
+    caution returns to the list just as it was.
+    """
 
+    class Chosen(Message):
+        """The user chose a script to start, at a length."""
 
-class PickerScreen(CalmScreen[Choice]):
-    """Lets the user choose a script and its length; dismisses with the choice."""
+        def __init__(self, entry: Entry, options: LengthOptions) -> None:
+            super().__init__()
+            self.entry = entry
+            self.options = options
 
     BINDINGS = [
         Binding("enter", "start", "Start", priority=True),
@@ -104,10 +109,11 @@ class PickerScreen(CalmScreen[Choice]):
             self._show_preview(None)
 
     def _option(self, row: Row) -> Option:
-        if row.script is not None and row.timeline is not None:
+        timeline = self._timeline(row)
+        if row.script is not None and timeline is not None:
             label = Text.assemble(
                 (row.script.title, "bold"),
-                (f"\n{row.entry.name} · {length_text(row.timeline)}", "dim"),
+                (f"\n{row.entry.name} · {length_text(timeline)}", "dim"),
             )
         else:
             label = Text.assemble((row.entry.name, "bold"), ("\ninvalid", "red"))
@@ -181,6 +187,17 @@ class PickerScreen(CalmScreen[Choice]):
             chosen = replace(options, minutes=min(max(minutes, 1), MAX_MINUTES), cycles=None)
         self._lengths[row.entry.name] = chosen
         self._show_preview(row)
+        self._relabel(row)
+
+    def _relabel(self, row: Row) -> None:
+        """Show the chosen length in the list as well as in the preview."""
+        timeline = self._timeline(row)
+        if timeline is not None and row.script is not None:
+            label = Text.assemble(
+                (row.script.title, "bold"),
+                (f"\n{row.entry.name} · {length_text(timeline)}", "dim"),
+            )
+            self.query_one(OptionList).replace_option_prompt(row.entry.name, label)
 
     # -- keys ------------------------------------------------------------------------
 
@@ -202,7 +219,7 @@ class PickerScreen(CalmScreen[Choice]):
         row = self._row()
         if row is None or row.script is None:
             return
-        self.dismiss(Choice(row.entry, self._options_for(row)))
+        self.post_message(self.Chosen(row.entry, self._options_for(row)))
 
     def action_shorter(self) -> None:
         """A minute or a breath less."""
@@ -220,6 +237,7 @@ class PickerScreen(CalmScreen[Choice]):
         options = self._options_for(row)
         self._lengths[row.entry.name] = replace(options, gentle=not options.gentle)
         self._show_preview(row)
+        self._relabel(row)
 
     def action_clear_or_quit(self) -> None:
         """Escape clears the filter, or leaves when there is none."""
