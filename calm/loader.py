@@ -16,6 +16,10 @@ from typing import Any
 
 from calm.problems import Problem, ScriptError
 from calm.script import (
+    MAX_CYCLES,
+    MAX_MINUTES,
+    MAX_SECONDS,
+    MIN_SECONDS,
     BreatheStep,
     Category,
     Length,
@@ -30,13 +34,11 @@ from calm.script import (
 )
 from calm.suggest import did_you_mean
 
-MIN_SECONDS = 0.1
-"""The shortest phase or step, in seconds."""
-MAX_SECONDS = 3600.0
-"""The longest single phase or step: anything over an hour is a typo."""
-MAX_CYCLES = 10_000
-MAX_MINUTES = 180.0
 MAX_FILE_BYTES = 1_000_000
+MAX_STEPS = 200
+"""The most steps a script can have."""
+MAX_PHASES = 16
+"""The most phases one breathing pattern can have."""
 
 BUILTIN_CUES = ("inhale", "exhale", "hold", "step", "end")
 """The sound cues calm synthesizes itself."""
@@ -151,6 +153,9 @@ def _parse_toml(data: bytes, source: str) -> dict[str, Any]:
     except ValueError:
         # tomllib lets Python's limit on the digits of an integer escape as a ValueError.
         message = "TOML: a number has too many digits to read"
+        raise ScriptError([Problem(source, None, message)]) from None
+    except RecursionError:
+        message = "TOML: lists or tables are nested too deeply to read"
         raise ScriptError([Problem(source, None, message)]) from None
 
 
@@ -368,9 +373,10 @@ class _Checker:
         value = self._text(document, "category", required=True)
         if value is None:
             return None
+        category = Category.parse(value)
+        if category is not None:
+            return category
         names = [category.value for category in Category]
-        if value.lower() in names:
-            return Category(value.lower())
         hint = did_you_mean(value.lower(), names)
         message = f"category must be one of {', '.join(names)}, got {describe_value(value)}"
         self._problem(message + (f"; {hint}" if hint else ""))
@@ -386,6 +392,9 @@ class _Checker:
             return ()
         if not raw:
             self._problem("steps is empty; a script needs at least one step")
+            return ()
+        if len(raw) > MAX_STEPS:
+            self._problem(f"a script can have at most {MAX_STEPS} steps, got {len(raw)}")
             return ()
         steps: list[Step] = []
         for number, table in enumerate(raw, start=1):
@@ -510,6 +519,9 @@ class _Checker:
         if not raw:
             self._problem("pattern is empty; expected at least an inhale and an exhale")
             return None
+        if len(raw) > MAX_PHASES:
+            self._problem(f"a pattern can have at most {MAX_PHASES} phases, got {len(raw)}")
+            return None
         specs: list[PhaseSpec] = []
         ok = True
         seen: dict[str, int] = {}
@@ -598,14 +610,14 @@ class _Checker:
             return None
         if change > 0 and limit < ms:
             self._problem(
-                f"limit must be at least seconds ({ms / 1000:g}) when per_cycle grows, "
-                f"got {limit / 1000:g}"
+                f"limit must be at least the phase's seconds ({ms / 1000:g}) when per_cycle "
+                f"is positive, got {limit / 1000:g}"
             )
             return None
         if change < 0 and limit > ms:
             self._problem(
-                f"limit must be at most seconds ({ms / 1000:g}) when per_cycle shrinks, "
-                f"got {limit / 1000:g}"
+                f"limit must be at most the phase's seconds ({ms / 1000:g}) when per_cycle "
+                f"is negative, got {limit / 1000:g}"
             )
             return None
         return Progression(per_cycle_ms=_ms(change), limit_ms=limit)

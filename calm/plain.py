@@ -113,8 +113,8 @@ class PlainPrinter:
         """Print the line for one event."""
         segment = event.segment
         if event.kind is EventKind.STEP and segment is not None:
-            span = self.timeline.steps[segment.step]
-            total = len(self.timeline.steps)
+            span = self.timeline.spans[segment.step]
+            total = len(self.timeline.spans)
             if segment.kind is StepKind.BREATHE:
                 length = f"{breaths_text(span.cycles)}, {duration_text(span.ms / 1000)}"
             elif segment.ms is None:
@@ -130,7 +130,7 @@ class PlainPrinter:
             if text:
                 self.say(f"  {text}")
         elif event.kind is EventKind.PHASE and segment is not None and segment.phase:
-            span = self.timeline.steps[segment.step]
+            span = self.timeline.spans[segment.step]
             count = f"{(segment.cycle or 0) + 1}/{span.cycles}"
             label = segment.text or phase_label(segment.phase)
             self.say(f"  {count:>7}  {label} · {seconds_text((segment.ms or 0) / 1000)}")

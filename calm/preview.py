@@ -24,7 +24,7 @@ from calm.wording import (
 def timeline_json(entry: Entry, timeline: Timeline) -> dict[str, Any]:
     """The machine-readable preview: the script and every segment with its start."""
     script = timeline.script
-    steps = timeline.steps
+    steps = timeline.spans
     return {
         "name": entry.name,
         "title": script.title,
@@ -78,7 +78,7 @@ def preview(entry: Entry, timeline: Timeline) -> RenderableType:
     steps.add_column("step")
     steps.add_column("length", justify="right", no_wrap=True)
     steps.add_column("what happens", ratio=1)
-    for span in timeline.steps:
+    for span in timeline.spans:
         step = span.step
         if isinstance(step, BreatheStep):
             what = Text(f"{pattern_text(step)} × {breaths_text(span.cycles)}")

@@ -10,6 +10,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+MIN_SECONDS = 0.1
+"""The shortest phase or step, in seconds."""
+MAX_SECONDS = 3600.0
+"""The longest single phase or step: anything over an hour is a typo."""
+MAX_CYCLES = 10_000
+"""The most breaths one session can hold."""
+MAX_MINUTES = 180.0
+"""The longest a breathing step, or an override, can ask for."""
+
 
 class Phase(StrEnum):
     """One part of a breath."""
@@ -32,6 +41,14 @@ class Category(StrEnum):
     UNWINDING = "unwinding"
     GROUNDING = "grounding"
     RESET = "reset"
+
+    @classmethod
+    def parse(cls, text: str) -> Category | None:
+        """The category named by ``text``, in any case; None when there is no such category."""
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            return None
 
 
 class StepKind(StrEnum):

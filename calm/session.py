@@ -277,13 +277,13 @@ class SessionRunner:
         if self.status is not Status.RUNNING:
             return events
         following = self.segment.step + 1
-        if following == len(self.timeline.steps):
+        if following == len(self.timeline.spans):
             # Moving on from a closing prompt is how a session is meant to end.
             now = self.clock.now()
             if self.segment.kind is StepKind.PROMPT:
                 return events + self._finish(now, Status.COMPLETED, now - self._started_at)
             return events + self._finish(now, Status.ENDED_EARLY, scheduled=None)
-        return events + self._jump(self.timeline.steps[following].first)
+        return events + self._jump(self.timeline.spans[following].first)
 
     def previous_step(self) -> list[SessionEvent]:
         """Go back to the start of the previous step, or of the first one."""
@@ -291,7 +291,7 @@ class SessionRunner:
         if self.status is not Status.RUNNING:
             return events
         target = max(self.segment.step - 1, 0)
-        return events + self._jump(self.timeline.steps[target].first)
+        return events + self._jump(self.timeline.spans[target].first)
 
     def continue_prompt(self) -> list[SessionEvent]:
         """The user is ready: move on from the current prompt."""

@@ -9,8 +9,18 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from calm.loader import MAX_CYCLES, MAX_MINUTES
-from calm.script import BreatheStep, Length, Phase, PromptStep, SayStep, Script, Step, StepKind
+from calm.script import (
+    MAX_CYCLES,
+    MAX_MINUTES,
+    BreatheStep,
+    Length,
+    Phase,
+    PromptStep,
+    SayStep,
+    Script,
+    Step,
+    StepKind,
+)
 
 
 def to_ms(seconds: float) -> float:
@@ -128,7 +138,8 @@ class Timeline:
         self.script = script
         self.options = options
         self.segments = segments
-        self.steps = spans
+        self.spans = spans
+        """Where each step lies, in the script's order."""
         self.total_ms = segments[-1].end_ms if segments else 0
         self._starts = [segment.start_ms for segment in segments]
 
@@ -140,7 +151,7 @@ class Timeline:
     @property
     def cycles(self) -> int:
         """How many breaths the whole session holds."""
-        return sum(span.cycles for span in self.steps)
+        return sum(span.cycles for span in self.spans)
 
     @property
     def has_untimed_prompts(self) -> bool:
@@ -150,7 +161,7 @@ class Timeline:
     @property
     def breaths_per_minute(self) -> float | None:
         """The breathing rate over all breathe steps together."""
-        breathing_ms = sum(span.ms for span in self.steps if span.cycles)
+        breathing_ms = sum(span.ms for span in self.spans if span.cycles)
         if not breathing_ms:
             return None
         return self.cycles * 60_000 / breathing_ms
@@ -200,46 +211,94 @@ def compile_timeline(script: Script, options: LengthOptions | None = None) -> Ti
     """Lay the script out in time, applying any length overrides.
 
     Raises:
-        LengthError: when an override does not fit the script.
+        LengthError: when an override does not fit the script, or the session
+            would hold more than ``MAX_CYCLES`` breaths.
     """
     options = options or LengthOptions()
     _check_options(script, options)
     steps = [_gentle(step) if options.gentle else step for step in script.steps]
     cycles = _cycles_per_step(steps, script.length, options)
-    segments: list[Segment] = []
-    spans: list[StepSpan] = []
-    start = 0
+    if sum(cycles.values()) > MAX_CYCLES:
+        # Checked before laying anything out, so a runaway script costs nothing.
+        raise LengthError(
+            f"the session would hold {sum(cycles.values())} breaths; at most {MAX_CYCLES}"
+        )
+    layout = _Layout()
     for index, step in enumerate(steps):
-        first = len(segments)
-        for ms, phase, text, cue, cycle, ends_cycle in _pieces(step, cycles.get(index, 0)):
-            segments.append(
-                Segment(
-                    index=len(segments),
-                    start_ms=start,
-                    ms=ms,
-                    step=index,
-                    kind=step.kind,
-                    phase=phase,
-                    text=text,
-                    cue=cue,
-                    cycle=cycle,
-                    ends_cycle=ends_cycle,
-                )
+        layout.add(index, step, cycles.get(index, 0))
+    return Timeline(script, options, layout.segments, layout.spans)
+
+
+class _Layout:
+    """Segments laid end to end, each starting where the one before it stopped."""
+
+    def __init__(self) -> None:
+        self.segments: list[Segment] = []
+        self.spans: list[StepSpan] = []
+        self._start = 0
+
+    def add(self, index: int, step: Step, cycles: int) -> None:
+        """Lay out one step: a say or prompt as one segment, a breathe step as its phases."""
+        first, step_start = len(self.segments), self._start
+        if isinstance(step, BreatheStep):
+            last = len(step.pattern) - 1
+            for cycle in range(cycles):
+                for position, spec in enumerate(step.pattern):
+                    ms = spec.ms_in_cycle(cycle)
+                    self._segment(
+                        index,
+                        step.kind,
+                        ms,
+                        spec.phase,
+                        spec.text,
+                        spec.cue,
+                        cycle,
+                        ends_cycle=position == last,
+                    )
+        else:
+            length = step.ms if isinstance(step, SayStep) else step.timeout_ms
+            self._segment(
+                index, step.kind, length, None, step.text, step.cue, None, ends_cycle=False
             )
-            start += ms or 0
-        step_start = segments[first].start_ms
-        spans.append(
+        self.spans.append(
             StepSpan(
                 index=index,
                 step=step,
                 first=first,
-                stop=len(segments),
+                stop=len(self.segments),
                 start_ms=step_start,
-                ms=start - step_start,
-                cycles=cycles.get(index, 0),
+                ms=self._start - step_start,
+                cycles=cycles,
             )
         )
-    return Timeline(script, options, segments, spans)
+
+    def _segment(
+        self,
+        step: int,
+        kind: StepKind,
+        ms: int | None,
+        phase: Phase | None,
+        text: str | None,
+        cue: str | None,
+        cycle: int | None,
+        *,
+        ends_cycle: bool,
+    ) -> None:
+        self.segments.append(
+            Segment(
+                index=len(self.segments),
+                start_ms=self._start,
+                ms=ms,
+                step=step,
+                kind=kind,
+                phase=phase,
+                text=text,
+                cue=cue,
+                cycle=cycle,
+                ends_cycle=ends_cycle,
+            )
+        )
+        self._start += ms or 0
 
 
 def _check_options(script: Script, options: LengthOptions) -> None:
@@ -272,7 +331,8 @@ def _cycles_per_step(
     if options.cycles is not None:
         return _share_cycles(options.cycles, written)
     if options.minutes is not None:
-        budget = max(round(options.minutes * 60_000) - _fixed_ms(steps), 0)
+        budget = round(options.minutes * 60_000) - _fixed_ms(steps)
+        _check_budget(budget, steps, written, f"{options.minutes:g} minutes")
         durations = {index: _breathing_ms(steps[index], count) for index, count in written.items()}
         whole = sum(durations.values())
         return {
@@ -307,10 +367,27 @@ def _written_cycles(steps: list[Step], script_length: Length | None) -> dict[int
     else:
         assert script_length.ms is not None
         taken = sum(_breathing_ms(steps[index], count) for index, count in cycles.items())
-        left = max(script_length.ms - _fixed_ms(steps) - taken, 0)
+        left = script_length.ms - _fixed_ms(steps) - taken
+        _check_budget(
+            left,
+            steps,
+            dict.fromkeys(sharing, 1),
+            f"the script's {script_length.ms / 60_000:g} minutes",
+        )
         for index in sharing:
             cycles[index] = cycles_for_ms(_breathe(steps[index]), left / len(sharing))
     return dict(sorted(cycles.items()))
+
+
+def _check_budget(budget: float, steps: list[Step], breathing: dict[int, int], asked: str) -> None:
+    """Refuse a length too short to hold the fixed steps and one breath for each breathe step."""
+    shortest = sum(_breathe(steps[index]).cycle_ms(0) for index in breathing)
+    if budget < shortest / 2:
+        fixed = _fixed_ms(steps) + shortest
+        raise LengthError(
+            f"{asked} is too short: the spoken steps and one breath each take "
+            f"{fixed / 60_000:.1f} minutes"
+        )
 
 
 def _breathe(step: Step) -> BreatheStep:
@@ -368,20 +445,3 @@ def _share_cycles(total: int, weights: dict[int, int]) -> dict[int, int]:
                 shares[largest] -= 1
             shares[index] = 1
     return shares
-
-
-def _pieces(
-    step: Step, cycles: int
-) -> list[tuple[int | None, Phase | None, str | None, str | None, int | None, bool]]:
-    if isinstance(step, SayStep):
-        return [(step.ms, None, step.text, step.cue, None, False)]
-    if isinstance(step, PromptStep):
-        return [(step.timeout_ms, None, step.text, step.cue, None, False)]
-    pieces: list[tuple[int | None, Phase | None, str | None, str | None, int | None, bool]] = []
-    last = len(step.pattern) - 1
-    for cycle in range(cycles):
-        for position, spec in enumerate(step.pattern):
-            pieces.append(
-                (spec.ms_in_cycle(cycle), spec.phase, spec.text, spec.cue, cycle, position == last)
-            )
-    return pieces

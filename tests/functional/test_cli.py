@@ -677,9 +677,9 @@ def test_new_script_is_listed_as_a_user_script() -> None:
 def expected_plain_lines(timeline: Timeline) -> list[str]:
     """The step and phase lines a plain session must print, in order."""
     lines = []
-    total = len(timeline.steps)
+    total = len(timeline.spans)
     for segment in timeline.segments:
-        span = timeline.steps[segment.step]
+        span = timeline.spans[segment.step]
         if segment.phase is None:
             lines.append(f"Step {segment.step_number} of {total}")
             continue
@@ -710,7 +710,7 @@ def test_start_plain_prints_every_step_and_phase_and_finishes(quick_file: Path) 
     elapsed = time.monotonic() - began
     assert result.exit_code == 0, result.stderr
     assert_in_order(expected_plain_lines(timeline), result.stdout)
-    for span in timeline.steps:
+    for span in timeline.spans:
         assert span.step.text in result.stdout
     assert "That's the end of the session" in result.stdout
     assert breaths_text(timeline.cycles) in result.stdout.splitlines()[-1]

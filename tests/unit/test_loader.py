@@ -744,8 +744,8 @@ def test_growing_limit_below_the_start(tmp_path: Path) -> None:
         'phase = "inhale", seconds = 4, per_cycle = 1, limit = 2', 'phase = "exhale", seconds = 4'
     )
     assert _problems(tmp_path, _breathe(pattern)) == [
-        "mine.toml: step 1 > pattern > inhale: limit must be at least seconds (4) "
-        "when per_cycle grows, got 2"
+        "mine.toml: step 1 > pattern > inhale: limit must be at least the phase's seconds "
+        "(4) when per_cycle is positive, got 2"
     ]
 
 
@@ -755,8 +755,8 @@ def test_shrinking_limit_above_the_start(tmp_path: Path) -> None:
         'phase = "inhale", seconds = 4', 'phase = "exhale", seconds = 4, per_cycle = -1, limit = 6'
     )
     assert _problems(tmp_path, _breathe(pattern)) == [
-        "mine.toml: step 1 > pattern > exhale: limit must be at most seconds (4) "
-        "when per_cycle shrinks, got 6"
+        "mine.toml: step 1 > pattern > exhale: limit must be at most the phase's seconds "
+        "(4) when per_cycle is negative, got 6"
     ]
 
 

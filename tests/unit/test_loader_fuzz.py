@@ -345,9 +345,9 @@ def _check(load: Callable[[], Script]) -> None:
             assert "\n" not in line and "\r" not in line, line
     else:
         timeline = compile_timeline(outcome)
-        assert len(timeline.steps) == len(outcome.steps)
-        assert timeline.total_ms == sum(span.ms for span in timeline.steps)
-        for span in timeline.steps:
+        assert len(timeline.spans) == len(outcome.steps)
+        assert timeline.total_ms == sum(span.ms for span in timeline.spans)
+        for span in timeline.spans:
             assert span.cycles >= 1 if isinstance(span.step, BreatheStep) else span.cycles == 0
 
 

@@ -131,10 +131,10 @@ def test_simple_script_layout_is_exact() -> None:
 def test_step_spans_cover_their_segments() -> None:
     """Each step span names its first and one-past-last segment, start, length and breaths."""
     timeline = compile_timeline(parse(SIMPLE))
-    spans = [(s.index, s.first, s.stop, s.start_ms, s.ms, s.cycles) for s in timeline.steps]
+    spans = [(s.index, s.first, s.stop, s.start_ms, s.ms, s.cycles) for s in timeline.spans]
     assert spans == [(0, 0, 1, 0, 5000, 0), (1, 1, 10, 5000, 36000, 3), (2, 10, 11, 41000, 5000, 0)]
-    assert timeline.steps[1].breaths_per_minute == pytest.approx(5.0)
-    assert timeline.steps[0].breaths_per_minute is None
+    assert timeline.spans[1].breaths_per_minute == pytest.approx(5.0)
+    assert timeline.spans[0].breaths_per_minute is None
 
 
 def test_only_the_last_phase_of_each_breath_ends_a_cycle() -> None:
@@ -329,9 +329,16 @@ def test_minutes_count_the_say_steps() -> None:
     assert timeline.total_ms == 240_000
 
 
-def test_minutes_shorter_than_the_fixed_steps_still_give_one_breath() -> None:
-    """When the say steps alone outlast --minutes, the breathing keeps one whole breath."""
-    timeline = compile_timeline(parse(BOX), LengthOptions(minutes=0.1))
+def test_minutes_shorter_than_the_fixed_steps_are_refused() -> None:
+    """When the say steps alone outlast --minutes, the override is refused, not ignored."""
+    with pytest.raises(LengthError, match="too short"):
+        compile_timeline(parse(BOX), LengthOptions(minutes=0.1))
+
+
+def test_minutes_just_long_enough_for_one_breath_give_one_breath() -> None:
+    """--minutes that leave room for a single breath after the say steps give one breath."""
+    fixed = compile_timeline(parse(BOX), LengthOptions(cycles=1))
+    timeline = compile_timeline(parse(BOX), LengthOptions(minutes=fixed.total_seconds / 60))
     assert timeline.cycles == 1
 
 
@@ -436,7 +443,7 @@ def test_every_breathe_step_ends_on_a_whole_breath(options: LengthOptions) -> No
         '[[steps]]\nbreathe = "4-4-4-4"\n'
     )
     timeline = compile_timeline(script, options)
-    for span in timeline.steps:
+    for span in timeline.spans:
         if span.cycles:
             last = timeline.segments[span.stop - 1]
             assert last.ends_cycle
@@ -603,7 +610,7 @@ def test_untimed_prompts_take_no_time() -> None:
     assert timeline.segments[1].end_ms == 3000
     assert timeline.total_ms == 29000
     assert timeline.has_untimed_prompts
-    assert timeline.steps[1].ms == 0
+    assert timeline.spans[1].ms == 0
 
 
 def test_state_at_skips_over_an_untimed_prompt() -> None:

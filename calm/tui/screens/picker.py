@@ -20,9 +20,8 @@ from textual.widgets.option_list import Option
 
 from calm.catalogue import Row
 from calm.library import Entry
-from calm.loader import MAX_CYCLES, MAX_MINUTES
 from calm.preview import preview
-from calm.script import Category
+from calm.script import MAX_CYCLES, MAX_MINUTES, Category
 from calm.timeline import LengthError, LengthOptions, Timeline, compile_timeline
 from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.wording import breaths_text, length_text

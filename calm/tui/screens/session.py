@@ -150,7 +150,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         moment = state.timeline
         segment = moment.segment
         if self._set("step", segment.step):
-            self._step.update(f"step {segment.step_number} of {len(self.timeline.steps)}")
+            self._step.update(f"step {segment.step_number} of {len(self.timeline.spans)}")
         self._show_words(state)
         self._show_countdown(state)
         self._show_visual(state)
@@ -161,7 +161,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
 
     def _show_words(self, state: SessionState) -> None:
         segment = state.timeline.segment
-        step_text = self.timeline.steps[segment.step].step.text
+        step_text = self.timeline.spans[segment.step].step.text
         if state.paused:
             words, hint = "Paused", "Press space when you are ready to carry on."
         elif segment.kind is StepKind.BREATHE:

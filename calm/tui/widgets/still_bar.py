@@ -35,7 +35,7 @@ class StillBar(Static):
         if segment.index == self._shown:
             return
         self._shown = segment.index
-        span = self._timeline.steps[segment.step]
+        span = self._timeline.spans[segment.step]
         if segment.phase is None:
             self.update("")
             return
