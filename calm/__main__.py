@@ -1,5 +1,17 @@
-"""Allow ``python -m calm``."""
+"""The ``calm`` command's entry point, and ``python -m calm``."""
 
-from calm.cli import main
+import sys
 
-main()
+
+def run() -> None:
+    """Run calm; Ctrl+C while it is still starting up leaves quietly."""
+    try:
+        from calm.cli import main
+
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from calm.library import Entry, Library
+    from calm.problems import ScriptError
     from calm.script import Category
     from calm.timeline import Timeline
 
@@ -147,11 +148,14 @@ def validate(
 
     problems = 0
     for path in _expand(files):
+        if path.is_dir():
+            typer.echo(f"{path}: no .toml scripts in this folder", err=True)
+            problems += 1
+            continue
         try:
             script = load_script(path)
         except ScriptError as error:
-            for line in error.lines():
-                typer.echo(line, err=True)
+            _print_problems(error)
             problems += len(error.problems)
             continue
         typer.echo(f"{path}: ok ({length_text(compile_timeline(script))})")
@@ -179,12 +183,16 @@ def new(
             f'"{name}" is not a usable name; use letters, digits, "-" or "_", such as my-evening',
             USAGE_ERROR,
         )
-    if from_script is not None:
-        content = _resolve(from_script).path.read_bytes()
-    else:
-        content = template_for(name).encode("utf-8")
     folder = locations.user_scripts_dirs()[0]
     target = folder / f"{name}.toml"
+    if from_script is not None:
+        source = _resolve(from_script).path
+        try:
+            content = source.read_bytes()
+        except OSError as error:
+            _fail(f"cannot read {source}: {error.strerror or error}")
+    else:
+        content = template_for(name, target).encode("utf-8")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -197,6 +205,11 @@ def new(
     except OSError as error:
         _fail(f"cannot write {target}: {error.strerror or error}")
     typer.echo(str(target))
+    hidden = _library().get(name)
+    if hidden is not None and hidden.hides:
+        typer.echo(
+            f"It takes the place of the built-in {name}; delete it to get that back.", err=True
+        )
     typer.echo(
         f"Edit it, then check it with `calm validate {target}` and try `calm start {name}`.",
         err=True,
@@ -307,9 +320,10 @@ def _category(value: str) -> Category:
     from calm.script import Category
     from calm.suggest import did_you_mean
 
+    category = Category.parse(value)
+    if category is not None:
+        return category
     names = [category.value for category in Category]
-    if value.lower() in names:
-        return Category(value.lower())
     hint = did_you_mean(value.lower(), names)
     _fail(
         f'no category "{value}"; expected one of {", ".join(names)}'
@@ -337,8 +351,10 @@ def _compile(
     try:
         script = entry.load()
     except ScriptError as error:
-        for line in error.lines():
-            typer.echo(line, err=True)
+        _print_problems(error)
+        if entry.hides:
+            hidden = entry.hides[-1].shown_path
+            typer.echo(f"calm: this file hides {hidden}; fix it, or move it away.", err=True)
         raise typer.Exit(1) from None
     try:
         options = LengthOptions(minutes=minutes, cycles=cycles, gentle=gentle)
@@ -347,13 +363,17 @@ def _compile(
         _fail(str(error), USAGE_ERROR)
 
 
+def _print_problems(error: ScriptError) -> None:
+    for line in error.lines():
+        typer.echo(line, err=True)
+
+
 def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given, and the scripts in each folder; a folder with none stays a folder."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(path.glob("*.toml")))
-        else:
-            found.append(path)
+        scripts = sorted(path.glob("*.toml")) if path.is_dir() else []
+        found.extend(scripts or [path])
     return found
 
 

@@ -14,7 +14,7 @@ from calm import locations
 from calm.loader import load_script
 from calm.problems import ScriptError
 from calm.script import Script
-from calm.suggest import closest
+from calm.suggest import did_you_mean
 
 
 class Origin(StrEnum):
@@ -73,21 +73,22 @@ class Entry:
 
 
 class UnknownScriptError(LookupError):
-    """No script has the name the user typed."""
+    """No script has the name the user typed, or no file is at the path they gave."""
 
-    def __init__(self, name: str, suggestions: list[str]) -> None:
+    def __init__(self, name: str, names: list[str], *, is_path: bool = False) -> None:
         self.name = name
-        self.suggestions = suggestions
+        self.names = names
+        self.is_path = is_path
         super().__init__(self.message)
 
     @property
     def message(self) -> str:
         """One line that says what was not found and what might have been meant."""
+        if self.is_path:
+            return f"no script file at {self.name}"
         text = f'no script named "{self.name}"'
-        if self.suggestions:
-            text += "; did you mean " + ", ".join(self.suggestions) + "?"
-        else:
-            text += "."
+        hint = did_you_mean(self.name, self.names)
+        text += f"; {hint}" if hint else "."
         return text + " Run `calm list` to see them all."
 
 
@@ -142,13 +143,14 @@ class Library:
         if entry is not None:
             return entry
         path = Path(wanted).expanduser()
-        looks_like_path = wanted.endswith(".toml") or "/" in wanted or "\\" in wanted
-        if looks_like_path or path.is_file():
+        if path.is_file():
             return Entry(name=path.stem, path=path, origin=Origin.PATH)
+        if wanted.endswith(".toml") or "/" in wanted or "\\" in wanted:
+            raise UnknownScriptError(wanted, [], is_path=True)
         lowered = {name.lower(): name for name in self._by_name}
         if wanted.lower() in lowered:
             return self._by_name[lowered[wanted.lower()]]
-        raise UnknownScriptError(wanted, closest(wanted, self._by_name))
+        raise UnknownScriptError(wanted, list(self._by_name))
 
 
 def _script_files(folder: Path) -> list[Path]:

@@ -122,7 +122,25 @@ def parse_script_document(
     script = checker.script(document, name, path)
     if checker.problems or script is None:
         raise ScriptError(checker.problems)
+    _check_timing(script, source)
     return script
+
+
+def _check_timing(script: Script, source: str) -> None:
+    """A script must lay out in time as written, and take some time."""
+    # Imported here: the timeline builds on the script model, not on loading.
+    from calm.timeline import LengthError, compile_timeline
+
+    try:
+        timeline = compile_timeline(script)
+    except LengthError as error:
+        raise ScriptError([Problem(source, None, str(error))]) from None
+    if timeline.total_ms == 0:
+        message = (
+            "the session takes no time: every step waits for Enter; "
+            "add a say step, or a timeout to a prompt"
+        )
+        raise ScriptError([Problem(source, None, message)])
 
 
 def is_pattern_shorthand(text: str) -> bool:

@@ -70,7 +70,6 @@ def user_scripts_dirs() -> list[Path]:
     ``CALM_SCRIPTS_PATH`` replaces the default folder; like ``PATH``, it may name
     several folders, and a script in an earlier one hides one of the same name later.
     """
-    configured = os.environ.get(SCRIPTS_PATH_VARIABLE)
-    if configured:
-        return [Path(part).expanduser() for part in configured.split(os.pathsep) if part]
-    return [config_dir() / "scripts"]
+    configured = os.environ.get(SCRIPTS_PATH_VARIABLE, "")
+    folders = [Path(part).expanduser() for part in configured.split(os.pathsep) if part]
+    return folders or [config_dir() / "scripts"]

@@ -7,7 +7,6 @@ session start, so late wake-ups never add up.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import sys
@@ -15,62 +14,16 @@ import textwrap
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
 from types import FrameType
 from typing import IO
 
 from calm.clock import Clock
+from calm.line_input import Input, LineReader
 from calm.script import StepKind
 from calm.session import EventKind, SessionEvent, SessionOutcome, SessionRunner, Status
 from calm.timeline import Timeline
 from calm.trace import TraceWriter
 from calm.wording import breaths_text, duration_text, length_text, phase_label, seconds_text
-
-
-class Input(Enum):
-    """What came of waiting for the user at a prompt."""
-
-    LINE = "line"
-    TIMEOUT = "timeout"
-    CLOSED = "closed"
-
-
-class LineReader:
-    """Waits for the user to press Enter, with an optional time limit."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self._stream = stream
-        self._closed = False
-        self._pending = b""
-        try:
-            self._fd: int | None = stream.fileno()
-        except (AttributeError, OSError, ValueError):
-            self._fd = None
-
-    def wait(self, timeout: float | None) -> Input:
-        """Wait up to ``timeout`` seconds (forever when None) for one line."""
-        if self._closed:
-            return Input.CLOSED
-        if self._fd is None or os.name == "nt":
-            # Without a selectable file there is no way to time out; read a line.
-            line = self._stream.readline()
-            self._closed = not line
-            return Input.LINE if line else Input.CLOSED
-        import select
-
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while b"\n" not in self._pending:
-            left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
-            ready, _, _ = select.select([self._fd], [], [], left)
-            if not ready:
-                return Input.TIMEOUT
-            chunk = os.read(self._fd, 4096)
-            if not chunk:
-                self._closed = True
-                return Input.CLOSED
-            self._pending += chunk
-        _, self._pending = self._pending.split(b"\n", 1)
-        return Input.LINE
 
 
 class PlainPrinter:
@@ -125,7 +78,7 @@ class PlainPrinter:
                 length = duration_text(segment.ms / 1000)
             self.say(f"Step {segment.step_number} of {total} · {length}")
             text = span.step.text
-            if segment.kind is StepKind.PROMPT:
+            if segment.kind is StepKind.PROMPT and "enter" not in text.lower():
                 text += " (press Enter to continue)"
             if text:
                 self.say(f"  {text}")
@@ -164,9 +117,9 @@ def run_plain(
     if trace is not None:
         runner.add_listener(trace)
     runner.add_listener(printer)
-    printer.opening()
     with _sigterm_as_interrupt():
         try:
+            printer.opening()
             runner.start()
             while runner.running:
                 _wait_for_next_moment(runner, reader, sleep)
@@ -180,6 +133,9 @@ def run_plain(
 def _wait_for_next_moment(
     runner: SessionRunner, reader: LineReader, sleep: Callable[[float], None]
 ) -> None:
+    if runner.segment.kind is StepKind.PROMPT and reader.fresh_prompt(runner.segment.index):
+        # An Enter pressed during the breathing was meant for then, not for this prompt.
+        reader.discard_pending()
     if runner.waiting:
         reader.wait(None)
         runner.continue_prompt()

@@ -114,8 +114,11 @@ class SayStep:
     """An instruction shown for a set time."""
 
     text: str
+    """The words shown."""
     ms: int
+    """How long they are shown."""
     cue: str | None = None
+    """The sound cue played as the step begins."""
     kind: StepKind = field(default=StepKind.SAY, init=False)
 
 
@@ -124,10 +127,13 @@ class BreatheStep:
     """A pattern of phases repeated for a number of cycles or minutes."""
 
     text: str
+    """The words shown throughout the step."""
     pattern: tuple[PhaseSpec, ...]
+    """One breath, phase by phase."""
     length: Length | None = None
     """The step's own length; None means it takes its share of the script's length."""
     cue: str | None = None
+    """The sound cue played as the step begins."""
     kind: StepKind = field(default=StepKind.BREATHE, init=False)
 
     @property
@@ -150,8 +156,11 @@ class PromptStep:
     """A self-paced step: it waits until the user continues, or until its time limit."""
 
     text: str
+    """The words shown."""
     timeout_ms: int | None = None
+    """When it moves on by itself; None to wait as long as it takes."""
     cue: str | None = None
+    """The sound cue played as the step begins."""
     kind: StepKind = field(default=StepKind.PROMPT, init=False)
 
 
@@ -165,18 +174,24 @@ class Script:
     name: str
     """The name it is started by: the file name without ``.toml``."""
     title: str
+    """Shown at the top of the session."""
     summary: str
+    """One line that says what the script is for."""
     category: Category
     steps: tuple[Step, ...]
+    """What happens, in order."""
     tags: tuple[str, ...] = ()
+    """Words to find the script by."""
     length: Length | None = None
     """The default length of the breathing, for the whole script."""
     sources: tuple[str, ...] = ()
+    """Where the technique comes from, as free text."""
     caution: str | None = None
     """Shown once before the session starts."""
     reminder: str | None = None
     """Shown after the session ends."""
     path: Path | None = None
+    """The file it was read from, if any."""
 
     @property
     def breathe_steps(self) -> tuple[BreatheStep, ...]:

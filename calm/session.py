@@ -93,8 +93,11 @@ class SessionOutcome:
 
     status: Status
     practised_seconds: float
+    """Time spent in the session, not counting pauses."""
     planned_seconds: float
+    """The timeline's length, not counting waits at untimed prompts."""
     breaths: int
+    """Breaths completed."""
 
 
 Listener = Callable[[SessionEvent], None]
@@ -280,9 +283,10 @@ class SessionRunner:
         if following == len(self.timeline.spans):
             # Moving on from a closing prompt is how a session is meant to end.
             now = self.clock.now()
-            if self.segment.kind is StepKind.PROMPT:
-                return events + self._finish(now, Status.COMPLETED, now - self._started_at)
-            return events + self._finish(now, Status.ENDED_EARLY, scheduled=None)
+            ending = (
+                Status.COMPLETED if self.segment.kind is StepKind.PROMPT else Status.ENDED_EARLY
+            )
+            return events + self._finish(now, ending, scheduled=None)
         return events + self._jump(self.timeline.spans[following].first)
 
     def previous_step(self) -> list[SessionEvent]:
@@ -323,10 +327,11 @@ class SessionRunner:
             self._thaw(now)
         else:
             self._anchor = now - start
-        return self._enter(index, now, scheduled=now - self._started_at, new_step=True)
+        # A jump happens when the user asks, not at a planned moment.
+        return self._enter(index, now, scheduled=None, new_step=True)
 
     def _enter(
-        self, index: int, now: float, scheduled: float, *, new_step: bool
+        self, index: int, now: float, scheduled: float | None, *, new_step: bool
     ) -> list[SessionEvent]:
         self._index = index
         segment = self.timeline.segments[index]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 TEMPLATE = """\
 # {title}: a calm script. Lines starting with # are notes for you; calm ignores them.
-# Check your changes with:  calm validate {name}.toml
+# Check your changes with:  calm validate {path}
 # Try it with:              calm start {name}
 
 title = "{title}"
@@ -50,7 +52,7 @@ prompt = "When you are ready, open your eyes."
 """
 
 
-def template_for(name: str) -> str:
-    """A new script called ``name``, full of notes on how to change it."""
+def template_for(name: str, path: Path) -> str:
+    """A new script called ``name``, to be saved at ``path``, full of notes on how to change it."""
     title = name.replace("-", " ").replace("_", " ").strip().capitalize() or "My script"
-    return TEMPLATE.format(name=name, title=title)
+    return TEMPLATE.format(name=name, title=title, path=path)

@@ -54,16 +54,21 @@ class Segment:
     """One stretch of the session: a say or prompt step, or one phase of one breath."""
 
     index: int
+    """Its place in the timeline, counted from 0."""
     start_ms: int
+    """Where it starts, in milliseconds from the session start."""
     ms: int | None
     """Length; None for a prompt that waits for the user with no time limit."""
     step: int
     """The step's index, counted from 0."""
     kind: StepKind
+    """The kind of step it belongs to."""
     phase: Phase | None
+    """The breathing phase; None outside breathe steps."""
     text: str | None
     """The phase's own words, or the say or prompt text."""
     cue: str | None
+    """The sound cue played as it begins."""
     cycle: int | None
     """Which breath of its step this phase belongs to, counted from 0."""
     ends_cycle: bool

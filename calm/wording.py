@@ -19,16 +19,21 @@ def phase_label(phase: Phase) -> str:
     return PHASE_LABELS[phase]
 
 
+def number_text(value: float) -> str:
+    """A number of seconds without its unit, as written in scripts: "4", "5.5", "0.25"."""
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
 def seconds_text(seconds: float) -> str:
     """A short length in seconds, such as "4 s" or "5.5 s"."""
-    return f"{seconds:.1f}".rstrip("0").rstrip(".") + " s"
+    return number_text(seconds) + " s"
 
 
 def duration_text(seconds: float) -> str:
     """A length as people say it: "45 s", "4 min", "4 min 30 s", "1 h 5 min"."""
     whole = round(seconds)
     if whole < 60:
-        return seconds_text(seconds) if seconds < 10 else f"{whole} s"
+        return seconds_text(round(seconds, 1)) if seconds < 10 else f"{whole} s"
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
@@ -52,7 +57,7 @@ def pattern_text(step: BreatheStep) -> str:
         (Phase.INHALE, Phase.HOLD_IN, Phase.EXHALE, Phase.HOLD_OUT),
     )
     if phases in shorthand_orders and not any(spec.progression for spec in step.pattern):
-        return "-".join(seconds_text(spec.ms / 1000)[:-2] for spec in step.pattern)
+        return "-".join(number_text(spec.ms / 1000) for spec in step.pattern)
     parts = []
     for spec in step.pattern:
         part = f"{spec.phase.value} {seconds_text(spec.ms / 1000)}"
@@ -83,5 +88,5 @@ def rate_text(breaths_per_minute: float | None) -> str:
 
 
 def breaths_text(count: int) -> str:
-    """ "1 breath", "12 breaths"."""
+    """A count of breaths: "1 breath", "12 breaths"."""
     return f"{count} breath" if count == 1 else f"{count} breaths"

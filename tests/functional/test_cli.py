@@ -441,7 +441,7 @@ def test_show_unknown_name_exits_2_and_suggests_close_names() -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 1
     assert '"bx"' in lines[0]
-    assert "did you mean box" in lines[0]
+    assert 'did you mean "box"' in lines[0]
 
 
 def test_show_nosuch_exits_2_with_one_line_pointing_at_calm_list() -> None:
@@ -586,7 +586,7 @@ def test_new_writes_a_commented_template_into_the_config_scripts_folder() -> Non
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [str(target)]
     text = target.read_text(encoding="utf-8")
-    assert text == template_for("my-evening")
+    assert text == template_for("my-evening", target)
     assert text.startswith("#")
     assert sum(line.startswith("#") for line in text.splitlines()) >= 3
 
@@ -872,3 +872,43 @@ def test_main_ends_quietly_when_the_reader_closes_the_pipe(args: list[str], tmp_
         os.close(write_end)
     assert result.stderr == ""
     assert result.returncode == 1
+
+
+def test_start_of_a_missing_path_exits_2_with_one_line(tmp_path: Path) -> None:
+    """`calm start nope.toml` is a usage error: exit 2, one line naming the path."""
+    missing = tmp_path / "nope.toml"
+    result = invoke("start", str(missing), "--plain")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"calm: no script file at {missing}"]
+
+
+def test_new_from_a_missing_file_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    """`calm new x --from nope.toml` says the file is missing, in one line, and writes nothing."""
+    result = invoke("new", "x", "--from", str(tmp_path / "nope.toml"))
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert not (default_scripts_dir() / "x.toml").exists()
+
+
+def test_new_with_an_empty_scripts_path_uses_the_default_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CALM_SCRIPTS_PATH holding only separators falls back to the default scripts folder."""
+    monkeypatch.setenv("CALM_SCRIPTS_PATH", os.pathsep)
+    result = invoke("new", "evening")
+    assert result.exit_code == 0
+    assert (default_scripts_dir() / "evening.toml").is_file()
+
+
+def test_validate_a_folder_without_scripts_fails(tmp_path: Path) -> None:
+    """`calm validate` of an empty folder says there is nothing to check and exits 1."""
+    result = invoke("validate", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"{tmp_path}: no .toml scripts in this folder"]
+
+
+def test_new_with_a_built_in_name_says_it_takes_its_place() -> None:
+    """`calm new box` writes the script and says it now hides the built-in box."""
+    result = invoke("new", "box")
+    assert result.exit_code == 0
+    assert "takes the place of the built-in box" in result.stderr

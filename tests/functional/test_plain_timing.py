@@ -99,3 +99,55 @@ def test_interrupt_ends_calmly_with_one_line(tmp_path: Path) -> None:
     last_line = out.strip().splitlines()[-1]
     assert last_line.startswith("Session ended after ")
     assert json.loads(trace_file.read_text().splitlines()[-1])["event"] == "end"
+
+
+PROMPTED = """\
+title = "Prompted"
+summary = "A say step, then a prompt that waits."
+category = "grounding"
+
+[[steps]]
+say = "Arrive."
+seconds = 0.6
+
+[[steps]]
+prompt = "Notice your feet on the floor."
+
+[[steps]]
+say = "Done."
+seconds = 0.2
+"""
+
+
+@pytest.mark.slow
+def test_enter_pressed_before_a_prompt_does_not_skip_it(tmp_path: Path) -> None:
+    """An Enter typed during an earlier step is dropped; the prompt waits for a fresh one."""
+    import time
+
+    script_file = tmp_path / "prompted.toml"
+    script_file.write_text(PROMPTED, encoding="utf-8")
+    trace_file = tmp_path / "trace.jsonl"
+    env = dict(os.environ, CALM_TRACE=str(trace_file))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calm", "start", str(script_file), "--plain"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not trace_file.exists():
+        time.sleep(0.01)
+    process.stdin.write("\n")  # during the say step: too early for the prompt
+    process.stdin.flush()
+    time.sleep(1.5)
+    process.stdin.write("\n")  # now, for the prompt
+    process.stdin.flush()
+    _, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    events = [json.loads(line) for line in trace_file.read_text().splitlines()]
+    after_prompt = next(e for e in events if e["event"] == "step" and e["step"] == 3)
+    assert after_prompt["t"] > 1.2, events
+    assert after_prompt["scheduled"] is None

@@ -417,8 +417,34 @@ def test_prompt_timeout_zero(tmp_path: Path) -> None:
 
 def test_prompt_without_timeout_waits(tmp_path: Path) -> None:
     """A prompt with no timeout loads with no time limit."""
-    script = _load(tmp_path, HEADER + '[[steps]]\nprompt = "Press Enter."\n')
-    assert script.steps == (PromptStep(text="Press Enter.", timeout_ms=None),)
+    content = HEADER + '[[steps]]\nprompt = "Press Enter."\n' + SAY
+    script = _load(tmp_path, content)
+    assert script.steps[0] == PromptStep(text="Press Enter.", timeout_ms=None)
+
+
+def test_a_session_that_takes_no_time_is_refused(tmp_path: Path) -> None:
+    """A script of only untimed prompts has zero length, and says so in one line."""
+    lines = _problems(tmp_path, HEADER + '[[steps]]\nprompt = "Press Enter."\n')
+    assert lines == [
+        "mine.toml: the session takes no time: every step waits for Enter; "
+        "add a say step, or a timeout to a prompt"
+    ]
+
+
+def test_a_script_length_too_short_for_its_steps_is_refused(tmp_path: Path) -> None:
+    """A script-wide minutes shorter than its say steps is a problem, not silently ignored."""
+    content = HEADER.replace('category = "breathing"', 'category = "breathing"\nminutes = 0.1')
+    content += '[[steps]]\nsay = "Long words."\nseconds = 60\n[[steps]]\nbreathe = "4-4"\n'
+    lines = _problems(tmp_path, content)
+    assert len(lines) == 1
+    assert lines[0].startswith("mine.toml: the script's 0.1 minutes is too short")
+
+
+def test_a_runaway_breath_count_is_refused_before_it_is_laid_out(tmp_path: Path) -> None:
+    """Two steps of 10,000 breaths each exceed the session's breath limit: one line."""
+    step = '[[steps]]\nbreathe = "1-1"\ncycles = 10000\n'
+    lines = _problems(tmp_path, HEADER + step * 2)
+    assert lines == ["mine.toml: the session would hold 20000 breaths; at most 10000"]
 
 
 # -- lengths of breathe steps ----------------------------------------------------------------

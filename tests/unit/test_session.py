@@ -333,8 +333,8 @@ def test_next_step_jumps_to_the_start_of_the_next_step() -> None:
     clock.set(START + 2.0)
     events = runner.next_step()
     assert [(e.kind, e.t, e.scheduled, e.step_number, e.phase) for e in events] == [
-        (EventKind.STEP, 2.0, 2.0, 2, Phase.INHALE),
-        (EventKind.PHASE, 2.0, 2.0, 2, Phase.INHALE),
+        (EventKind.STEP, 2.0, None, 2, Phase.INHALE),
+        (EventKind.PHASE, 2.0, None, 2, Phase.INHALE),
     ]
     assert runner.position() == 5.0
     assert runner.state().timeline.progress == 0.0
@@ -399,7 +399,7 @@ def test_previous_step_goes_back_to_the_start_of_the_previous_step() -> None:
     at(runner, clock, 20.0)
     events = runner.previous_step()
     assert [(e.kind, e.t, e.scheduled, e.step_number) for e in events] == [
-        (EventKind.STEP, 20.0, 20.0, 1)
+        (EventKind.STEP, 20.0, None, 1)
     ]
     assert runner.position() == 0.0
     assert runner.segment.index == 0
@@ -470,7 +470,7 @@ def test_untimed_prompt_waits_until_continued() -> None:
     assert runner.status is Status.RUNNING
 
     events = runner.continue_prompt()
-    assert [(e.kind, e.scheduled, e.step_number) for e in events] == [(EventKind.STEP, 10_002.5, 3)]
+    assert [(e.kind, e.scheduled, e.step_number) for e in events] == [(EventKind.STEP, None, 3)]
     assert not runner.waiting
     assert runner.position() == 2.0
     clock.advance(3.0)
@@ -490,8 +490,8 @@ def test_untimed_prompt_as_first_step_waits_from_the_start() -> None:
     assert runner.position() == 0.0
     events = runner.continue_prompt()
     assert [(e.kind, e.scheduled, e.phase) for e in events] == [
-        (EventKind.STEP, 60.0, Phase.INHALE),
-        (EventKind.PHASE, 60.0, Phase.INHALE),
+        (EventKind.STEP, None, Phase.INHALE),
+        (EventKind.PHASE, None, Phase.INHALE),
     ]
     clock.advance(4)
     assert [e.scheduled for e in runner.poll()] == [64.0]
@@ -527,7 +527,7 @@ def test_timed_prompt_moves_on_early_when_continued() -> None:
     at(runner, clock, 2.0)
     clock.set(START + 5.0)
     events = runner.continue_prompt()
-    assert [(e.kind, e.scheduled, e.step_number) for e in events] == [(EventKind.STEP, 5.0, 3)]
+    assert [(e.kind, e.scheduled, e.step_number) for e in events] == [(EventKind.STEP, None, 3)]
     assert runner.position() == 12.0
     events = at(runner, clock, 8.0)
     assert [(e.kind, e.scheduled, e.status) for e in events] == [

@@ -169,7 +169,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             words, hint = segment.text or phase_label(segment.phase), step_text
         elif segment.kind is StepKind.PROMPT:
             words = segment.text or ""
-            hint = "Press Enter when you are ready."
+            hint = "" if "enter" in words.lower() else "Press Enter when you are ready."
         else:
             words, hint = segment.text or "", ""
         if self.has_class("-short") and not state.paused:
