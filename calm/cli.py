@@ -393,6 +393,12 @@ def main() -> None:
         sys.exit(getattr(error, "exit_code", 1))
     except typer.Abort:
         sys.exit(1)
+    except Exception as error:
+        # The last line of defence: a bug in calm is one line and a log, never a wall of text.
+        from calm.crash import report_exception
+
+        report_exception(error)
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
 

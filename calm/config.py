@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from calm.loader import describe_value
 from calm.suggest import did_you_mean
 
 
@@ -75,7 +76,7 @@ def settings_from(document: dict[str, Any], source: str) -> tuple[Settings, list
             continue
         problem = _check(key, value, known[key])
         if problem:
-            notices.append(f"{source}: {key} {problem}; using {_show(known[key])}")
+            notices.append(f"{source}: {key} {problem}; using {describe_value(known[key])}")
         else:
             chosen[key] = value
     return replace(defaults, **chosen), notices
@@ -83,22 +84,18 @@ def settings_from(document: dict[str, Any], source: str) -> tuple[Settings, list
 
 def _check(key: str, value: object, default: object) -> str | None:
     if isinstance(default, bool):
-        return None if isinstance(value, bool) else f"must be true or false, got {_show(value)}"
+        return (
+            None
+            if isinstance(value, bool)
+            else f"must be true or false, got {describe_value(value)}"
+        )
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
-            return f"must be a whole number, got {_show(value)}"
+            return f"must be a whole number, got {describe_value(value)}"
         low, high = _RANGES.get(key, (None, None))
         if low is not None and high is not None and not low <= value <= high:
             return f"must be from {low} to {high}, got {value}"
         return None
     if not isinstance(value, str):
-        return f"must be text in quotes, got {_show(value)}"
+        return f"must be text in quotes, got {describe_value(value)}"
     return None
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value) if isinstance(value, int | float) else type(value).__name__

@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import io
 import signal
-import sys
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from textual.screen import Screen
 from calm import locations
 from calm.catalogue import Row
 from calm.clock import Clock
+from calm.crash import report
 from calm.problems import ScriptError
 from calm.session import SessionOutcome, SessionRunner
 from calm.timeline import LengthError, Timeline, compile_timeline
@@ -176,17 +175,4 @@ class CalmApp(App[SessionOutcome | None]):
         for renderable in self._exit_renderables:
             console.print(renderable)
         self._exit_renderables.clear()
-        self.crash_log = _save_log(text.getvalue())
-        where = f"; details are in {self.crash_log}" if self.crash_log else ""
-        sys.stderr.write(f"calm: something went wrong inside calm and the session stopped{where}\n")
-
-
-def _save_log(text: str) -> Path | None:
-    folder = locations.log_dir()
-    path = folder / time.strftime("error-%Y%m%d-%H%M%S.log")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError:
-        return None
-    return path
+        self.crash_log = report(text.getvalue())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -126,7 +127,7 @@ def test_session_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
     terminal.send("q")
     terminal.wait_for(lambda screen: "Ended early" in screen)
     terminal.send("Enter")
-    terminal.wait_for(lambda screen: "calm-exited-0" in screen)
+    terminal.wait_for(lambda screen: "calm-exited-0" in screen.splitlines())
 
     assert terminal.flag("alternate_on") == "0"
     assert terminal.flag("cursor_flag") == "1"
@@ -148,6 +149,78 @@ def test_sigterm_restores_the_terminal(terminal: Terminal, tmp_path: Path) -> No
     terminal.wait_for(lambda screen: "Rising in" in screen)
     pid = int(pid_file.read_text().split()[0])
     os.kill(pid, 15)
-    terminal.wait_for(lambda screen: "calm-exited-" in screen)
+    terminal.wait_for(_exited)
     assert terminal.flag("alternate_on") == "0"
     assert terminal.flag("cursor_flag") == "1"
+
+
+def _exited(screen: str) -> bool:
+    """Whether the shell has printed calm's exit status on a line of its own."""
+    return any(line.startswith("calm-exited-") for line in screen.splitlines())
+
+
+def _start(terminal: Terminal, tmp_path: Path, env: str = "") -> Path:
+    script = tmp_path / "short.toml"
+    script.write_text(SHORT, encoding="utf-8")
+    pid_file = tmp_path / "calm.pid"
+    command = f"{shlex.quote(sys.executable)} -m calm start {shlex.quote(str(script))}"
+    terminal.type_line(
+        f"{env} {command} & echo $! > {shlex.quote(str(pid_file))}; fg; echo calm-exited-$?"
+    )
+    return pid_file
+
+
+def test_ctrl_c_leaves_at_once_with_a_one_line_summary(terminal: Terminal, tmp_path: Path) -> None:
+    """Ctrl+C mid-session leaves straight away, restores the terminal and prints one line."""
+    _start(terminal, tmp_path)
+    terminal.wait_for(lambda screen: "Rising in" in screen)
+    terminal.send("C-c")
+    screen = terminal.wait_for(_exited)
+    assert "calm-exited-0" in screen.splitlines()
+    assert "Session ended after" in screen
+    assert terminal.flag("alternate_on") == "0"
+    assert terminal.flag("cursor_flag") == "1"
+
+
+def test_sighup_restores_the_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    """SIGHUP, as when a terminal window closes, still leaves the screen and cursor as they were."""
+    pid_file = _start(terminal, tmp_path)
+    terminal.wait_for(lambda screen: "Rising in" in screen)
+    os.kill(int(pid_file.read_text().split()[0]), 1)
+    terminal.wait_for(_exited)
+    assert terminal.flag("alternate_on") == "0"
+    assert terminal.flag("cursor_flag") == "1"
+
+
+def test_no_color_draws_without_colour(terminal: Terminal, tmp_path: Path) -> None:
+    """With NO_COLOR set, the session draws no colours, and the orb is still there in blocks."""
+    _start(terminal, tmp_path, env="NO_COLOR=1")
+    terminal.wait_for(lambda screen: "Rising in" in screen)
+    coloured = terminal.tmux("capture-pane", "-p", "-e", "-t", terminal.session)
+    # Textual honours NO_COLOR by drawing in greys; no colour of any hue reaches the screen.
+    indexed = [int(code) for code in re.findall(r"\x1b\[[34]8;5;(\d+)m", coloured)]
+    assert indexed, "expected some shading in greys"
+    assert all(code >= 232 or code in (0, 7, 8, 15, 16, 231) for code in indexed), indexed
+    for red, green, blue in re.findall(r"\x1b\[[34]8;2;(\d+);(\d+);(\d+)m", coloured):
+        assert red == green == blue
+    assert "█" in coloured
+    terminal.send("C-c")
+    terminal.wait_for(_exited)
+
+
+def test_a_bad_config_is_one_line_and_the_session_still_runs(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    """A config with a wrong value gives one line naming the key, and the session runs anyway."""
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "calm" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("reduced_motion = 3\n", encoding="utf-8")
+    _start(terminal, tmp_path)
+    terminal.wait_for(lambda screen: "Rising in" in screen)
+    terminal.send("q")
+    terminal.wait_for(lambda screen: "Ended early" in screen)
+    terminal.send("Enter")
+    screen = terminal.wait_for(_exited)
+    assert "calm-exited-0" in screen.splitlines()
+    unwrapped = screen.replace("\n", "")  # tmux wraps long lines at 80 columns
+    assert unwrapped.count("reduced_motion must be true or false, got 3; using false") == 1

@@ -122,7 +122,8 @@ class BreathOrb(Widget):
             found = cells.get((top, bottom))
             if found is None:
                 if monochrome:
-                    found = Segment(_GLYPHS[(top * 2 > SHADES, bottom * 2 > SHADES)])
+                    # Textual's monochrome filter needs a style on every segment.
+                    found = Segment(_GLYPHS[(top * 2 > SHADES, bottom * 2 > SHADES)], _PLAIN)
                 else:
                     found = Segment("▀", Style(color=shades[top], bgcolor=shades[bottom]))
                 cells[(top, bottom)] = found
@@ -197,4 +198,5 @@ class _Disc:
         return (math.floor(self.centre_x - half - 0.5), math.ceil(self.centre_x + half + 0.5))
 
 
+_PLAIN = Style()
 _GLYPHS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}

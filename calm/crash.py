@@ -1,0 +1,36 @@
+"""When calm itself goes wrong: keep the details in a log, and tell the user in one line."""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from calm import locations
+
+
+def save_log(text: str) -> Path | None:
+    """Write ``text`` to a new log file in calm's log folder; None if it cannot be written."""
+    folder = locations.log_dir()
+    path = folder / time.strftime("error-%Y%m%d-%H%M%S.log")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        return None
+    return path
+
+
+def report(details: str) -> Path | None:
+    """Save ``details`` and print the one line that points to them."""
+    log = save_log(details)
+    where = f"; the details are in {log}" if log else ""
+    sys.stderr.write(f"calm: something went wrong inside calm{where}\n")
+    return log
+
+
+def report_exception(error: BaseException) -> Path | None:
+    """Save the traceback of ``error`` and print one line about it."""
+    details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return report(details)

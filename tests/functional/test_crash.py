@@ -1,0 +1,67 @@
+"""A bug inside calm is one line on stderr and a saved log, never a wall of traceback."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from calm import locations
+from calm.tui.app import CalmApp
+
+
+def _logs() -> list[Path]:
+    folder = locations.log_dir()
+    return sorted(folder.glob("error-*.log")) if folder.is_dir() else []
+
+
+def test_a_crash_in_a_command_is_one_line_and_a_log(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unexpected exception in `calm list` prints one line naming a log that holds it."""
+    import calm.catalogue
+    from calm.cli import main
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the list is broken")
+
+    monkeypatch.setattr(calm.catalogue, "collect", broken)
+    monkeypatch.setattr(sys, "argv", ["calm", "list"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert err.startswith("calm: something went wrong inside calm; the details are in ")
+    (log,) = _logs()
+    assert str(log) in err
+    assert "RuntimeError: the list is broken" in log.read_text()
+
+
+def test_a_crash_inside_the_app_is_one_line_and_a_log(capsys: pytest.CaptureFixture[str]) -> None:
+    """What Textual would print after an internal error goes to a log; stderr gets one line."""
+    app = CalmApp(tip=lambda: "tip")
+    app._exit_renderables.append(Text("Traceback: a pretend failure in a widget"))
+    app._print_error_renderables()
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert app.crash_log is not None
+    assert str(app.crash_log) in err
+    assert "a pretend failure in a widget" in app.crash_log.read_text()
+
+
+def test_an_unwritable_log_folder_still_gives_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """When the log cannot be saved, the one line still appears, without a path."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setattr(locations, "log_dir", lambda: blocker / "log")
+    from calm.crash import report
+
+    assert report("details") is None
+    assert capsys.readouterr().err == "calm: something went wrong inside calm\n"
+    assert os.path.isfile(blocker)

@@ -1,0 +1,81 @@
+"""config.toml: typed settings, one line per bad key, and the defaults kept for the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from calm.config import Settings, load_settings
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_missing_config_means_every_default(tmp_path: Path) -> None:
+    """No config file is not a problem: the defaults, and no notices."""
+    assert load_settings(tmp_path / "config.toml") == (Settings(), [])
+
+
+def test_good_keys_are_read(tmp_path: Path) -> None:
+    """Each known key of the right kind is taken as given."""
+    path = write(
+        tmp_path, 'theme = "nord"\nreduced_motion = true\nskip_caution = true\nvolume = 40\n'
+    )
+    settings, notices = load_settings(path)
+    assert notices == []
+    assert settings == Settings(theme="nord", reduced_motion=True, skip_caution=True, volume=40)
+
+
+def test_an_unknown_key_is_named_with_a_suggestion_and_ignored(tmp_path: Path) -> None:
+    """A misspelt key gives one line with a did-you-mean; the other keys still count."""
+    path = write(tmp_path, 'reduced_moton = true\ntheme = "nord"\n')
+    settings, notices = load_settings(path)
+    assert notices == [
+        f'{path}: unknown key "reduced_moton", did you mean "reduced_motion"?; ignored'
+    ]
+    assert settings == Settings(theme="nord")
+
+
+def test_a_wrong_kind_of_value_names_the_key_and_keeps_the_default(tmp_path: Path) -> None:
+    """reduced_motion = "yes" is one line naming the key; the default stays."""
+    path = write(tmp_path, 'reduced_motion = "yes"\n')
+    settings, notices = load_settings(path)
+    assert notices == [f'{path}: reduced_motion must be true or false, got "yes"; using false']
+    assert settings.reduced_motion is False
+
+
+def test_an_out_of_range_number_keeps_the_default(tmp_path: Path) -> None:
+    """volume = 400 is out of range: one line, and the default volume."""
+    path = write(tmp_path, "volume = 400\n")
+    settings, notices = load_settings(path)
+    assert notices == [f"{path}: volume must be from 0 to 100, got 400; using 70"]
+    assert settings.volume == Settings().volume
+
+
+def test_broken_toml_is_one_line_and_all_defaults(tmp_path: Path) -> None:
+    """A config that is not TOML gives one line and every default."""
+    path = write(tmp_path, "theme = \n")
+    settings, notices = load_settings(path)
+    assert settings == Settings()
+    assert len(notices) == 1
+    assert notices[0].startswith(f"{path}: not valid TOML")
+    assert "\n" not in notices[0]
+
+
+def test_a_binary_config_is_one_line_and_all_defaults(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 give one line and every default, never a traceback."""
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xff\xfe\x00theme")
+    settings, notices = load_settings(path)
+    assert settings == Settings()
+    assert len(notices) == 1
+
+
+def test_a_huge_number_is_named_without_a_traceback(tmp_path: Path) -> None:
+    """volume = a 5,000-digit number is one line, never a ValueError from str()."""
+    path = write(tmp_path, "volume = 1" + "0" * 5000 + "\n")
+    settings, notices = load_settings(path)
+    assert settings == Settings()
+    assert len(notices) == 1
