@@ -11,14 +11,18 @@ import io
 import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+if TYPE_CHECKING:
+    from calm.catalogue import Row
+    from calm.tui.screens.picker import PickerScreen
+
 from calm import locations
-from calm.catalogue import Row
 from calm.clock import Clock
 from calm.crash import report
 from calm.problems import ScriptError
@@ -27,7 +31,6 @@ from calm.timeline import LengthError, Timeline, compile_timeline
 from calm.tips import next_tip
 from calm.trace import TraceWriter
 from calm.tui.screens.caution import CautionScreen
-from calm.tui.screens.picker import PickerScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
 from calm.tui.theme import CALM_THEME
@@ -94,6 +97,9 @@ class CalmApp(App[SessionOutcome | None]):
 
     def pick(self) -> None:
         """Open the picker."""
+        # Imported here: a session started by name never needs the picker.
+        from calm.tui.screens.picker import PickerScreen
+
         self.push_screen(PickerScreen(self._rows))
 
     def on_picker_screen_chosen(self, chosen: PickerScreen.Chosen) -> None:
