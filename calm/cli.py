@@ -17,11 +17,15 @@ import typer
 from calm import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
 
+    from calm.config import Settings
     from calm.library import Entry, Library
     from calm.problems import ScriptError
     from calm.script import Category
+    from calm.sound.choice import AudioChoice
     from calm.timeline import Timeline
 
 app = typer.Typer(
@@ -84,7 +88,9 @@ def _root(
     if not terminal_is_interactive():
         typer.echo(context.get_help())
         return
-    _run_screen(None, theme=None, reduced_motion=False, skip_caution=False)
+    settings = _settings()
+    audio = _audio(settings, no_audio=False, volume=None, ambient=None)
+    _run_screen(None, settings, audio, theme=None, reduced_motion=False, skip_caution=False)
 
 
 @app.command("list")
@@ -229,6 +235,14 @@ def start(
     gentle: GentleOption = False,
     plain: Annotated[bool, typer.Option("--plain", help="Print lines of text, no screen.")] = False,
     no_audio: Annotated[bool, typer.Option("--no-audio", help="No sound cues.")] = False,
+    volume: Annotated[
+        int | None,
+        typer.Option("--volume", min=0, max=100, metavar="0-100", help="Cue volume."),
+    ] = None,
+    ambient: Annotated[
+        str | None,
+        typer.Option("--ambient", metavar="NAME", help="A sound bed: pink, brown or ocean."),
+    ] = None,
     theme: Annotated[
         str | None, typer.Option("--theme", metavar="NAME", help="A colour theme, such as nord.")
     ] = None,
@@ -243,43 +257,190 @@ def start(
     from calm.tui.launch import terminal_is_interactive
 
     screen = not plain and terminal_is_interactive()
+    settings = _settings()
+    audio = _audio(settings, no_audio=no_audio, volume=volume, ambient=ambient)
     if script is None:
         if not screen:
             _fail("name a script to start, or run calm in a terminal to choose one", USAGE_ERROR)
-        _run_screen(None, theme=theme, reduced_motion=reduced_motion, skip_caution=skip_caution)
+        _run_screen(
+            None,
+            settings,
+            audio,
+            theme=theme,
+            reduced_motion=reduced_motion,
+            skip_caution=skip_caution,
+        )
         return
     _, timeline = _compile(script, minutes, cycles, gentle)
     if screen:
-        _run_screen(timeline, theme=theme, reduced_motion=reduced_motion, skip_caution=skip_caution)
+        _run_screen(
+            timeline,
+            settings,
+            audio,
+            theme=theme,
+            reduced_motion=reduced_motion,
+            skip_caution=skip_caution,
+        )
         return
+    _run_plain(timeline, audio)
+
+
+audio_app = typer.Typer(help="Sound cues and ambient beds.", no_args_is_help=True)
+app.add_typer(audio_app, name="audio")
+
+
+@audio_app.command("list")
+def audio_list() -> None:
+    """List the sound cues and the ambient beds."""
+    from calm.sound.beds import BED_NAMES
+    from calm.sound.synth import CUE_DESCRIPTIONS
+
+    typer.echo("cues")
+    for name, what in CUE_DESCRIPTIONS.items():
+        typer.echo(f"  {name:<8} {what}")
+    typer.echo("ambient beds (--ambient NAME)")
+    for name in BED_NAMES:
+        typer.echo(f"  {name}")
+
+
+@audio_app.command("test")
+def audio_test(
+    volume: Annotated[
+        int | None,
+        typer.Option("--volume", min=0, max=100, metavar="0-100", help="Cue volume."),
+    ] = None,
+) -> None:
+    """Say which way calm plays sound, then play each cue in turn, naming it."""
+    import time
+
+    from calm.sound.cues import builtin_cue, gain_for
+    from calm.sound.players import Clip, PlaybackError, choose_player
+    from calm.sound.synth import CUE_NAMES
+
+    level = volume if volume is not None else _settings().volume
+    gain = gain_for(level)
+    player = choose_player(_terminal_bell())
+    typer.echo(f"Playing through: {player.name}")
+    if gain is None:
+        typer.echo("The volume is 0, so there is nothing to hear.")
+        return
+    for name in CUE_NAMES:
+        segment = builtin_cue(name).apply_gain(gain)
+        clip = Clip(name=name, pcm=segment.raw_data, rate=segment.frame_rate)
+        typer.echo(f"  {name}")
+        try:
+            player.prepare([clip])
+            player.play(clip)
+        except PlaybackError as error:
+            _fail(f"the sound device refused: {error}")
+        time.sleep(len(segment) / 1000 + 0.3)
+    player.stop()
+
+
+@audio_app.command("render")
+def audio_render(
+    folder: Annotated[
+        Path | None, typer.Argument(metavar="[FOLDER]", help="Where to write; audio/ by default.")
+    ] = None,
+) -> None:
+    """Synthesize the cue set into WAV files, exactly as calm ships them."""
+    from calm import locations
+    from calm.sound.render import render_into
+
+    for path in render_into(folder or locations.builtin_audio_dir()):
+        typer.echo(str(path))
+
+
+# -- shared helpers ----------------------------------------------------------
+
+
+def _settings() -> Settings:
+    from calm import locations
+    from calm.config import load_settings
+
+    settings, notices = load_settings(locations.config_file())
+    for notice in notices:
+        typer.echo(f"calm: {notice}", err=True)
+    return settings
+
+
+def _audio(
+    settings: Settings, *, no_audio: bool, volume: int | None, ambient: str | None
+) -> AudioChoice:
+    from calm.sound.beds import BED_NAMES
+    from calm.sound.choice import AudioChoice
+    from calm.suggest import did_you_mean
+
+    bed = ambient if ambient is not None else settings.ambient
+    if bed and bed not in BED_NAMES:
+        hint = did_you_mean(bed, BED_NAMES)
+        message = f'no ambient bed "{bed}"; expected one of {", ".join(BED_NAMES)}'
+        _fail(message + (f"; {hint}" if hint else ""), USAGE_ERROR)
+    level = volume if volume is not None else settings.volume
+    if no_audio or not settings.sound:
+        level = 0
+    return AudioChoice(volume=level, ambient=bed or None)
+
+
+def _terminal_bell() -> Callable[[], None] | None:
+    if not sys.stdout.isatty():
+        return None
+
+    def ring() -> None:
+        sys.stdout.write("\a")
+        sys.stdout.flush()
+
+    return ring
+
+
+def _run_plain(timeline: Timeline, audio: AudioChoice) -> None:
     from calm.plain import run_plain
     from calm.trace import trace_from_environment
 
     trace, notice = trace_from_environment()
     if notice:
         typer.echo(notice, err=True)
+    sound = None
+    if audio.volume:
+        from calm.sound.cues import prepare_sound
+
+        sound, bed, notices = prepare_sound(
+            timeline,
+            volume=audio.volume,
+            ambient=audio.ambient,
+            trace=trace,
+            ring=_terminal_bell(),
+            notify=lambda message: typer.echo(f"calm: {message}", err=True),
+        )
+        for line in notices:
+            typer.echo(line, err=True)
+        if bed is not None:
+            sound.play_bed(bed)
     try:
-        run_plain(timeline, trace=trace)
+        run_plain(timeline, trace=trace, sound=sound)
+        if sound is not None:
+            sound.finish()
     finally:
+        if sound is not None:
+            sound.stop()
         if trace is not None:
             trace.close()
 
 
-# -- shared helpers ----------------------------------------------------------
-
-
 def _run_screen(
-    timeline: Timeline | None, *, theme: str | None, reduced_motion: bool, skip_caution: bool
+    timeline: Timeline | None,
+    settings: Settings,
+    audio: AudioChoice,
+    *,
+    theme: str | None,
+    reduced_motion: bool,
+    skip_caution: bool,
 ) -> None:
-    from calm import locations
     from calm.catalogue import collect
-    from calm.config import load_settings
     from calm.trace import trace_from_environment
     from calm.tui.launch import ThemeError, launch
 
-    settings, notices = load_settings(locations.config_file())
-    for notice in notices:
-        typer.echo(f"calm: {notice}", err=True)
+    notices: list[str] = []
     rows = collect(_library()) if timeline is None else None
     trace, trace_notice = trace_from_environment()
     if trace_notice:
@@ -291,6 +452,7 @@ def _run_screen(
             settings=settings,
             notices=notices,
             trace=trace,
+            audio=audio,
             theme=theme,
             reduced_motion=reduced_motion,
             skip_caution=skip_caution,

@@ -20,7 +20,14 @@ from typing import IO
 from calm.clock import Clock
 from calm.line_input import Input, LineReader
 from calm.script import StepKind
-from calm.session import EventKind, SessionEvent, SessionOutcome, SessionRunner, Status
+from calm.session import (
+    EventKind,
+    Listener,
+    SessionEvent,
+    SessionOutcome,
+    SessionRunner,
+    Status,
+)
 from calm.timeline import Timeline
 from calm.trace import TraceWriter
 from calm.wording import breaths_text, duration_text, length_text, phase_label, seconds_text
@@ -109,14 +116,19 @@ def run_plain(
     clock: Clock | None = None,
     sleep: Callable[[float], None] = time.sleep,
     trace: TraceWriter | None = None,
+    sound: Listener | None = None,
 ) -> SessionOutcome:
-    """Run a whole session as lines of text; Ctrl+C ends it calmly."""
+    """Run a whole session as lines of text; Ctrl+C ends it calmly.
+
+    Args:
+        sound: Hears every event first, so that a cue starts as its moment begins.
+    """
     printer = PlainPrinter(timeline, out or sys.stdout)
     reader = LineReader(stdin or sys.stdin)
     runner = SessionRunner(timeline, clock=clock)
-    if trace is not None:
-        runner.add_listener(trace)
-    runner.add_listener(printer)
+    for listener in (sound, trace, printer):
+        if listener is not None:
+            runner.add_listener(listener)
     with _sigterm_as_interrupt():
         try:
             printer.opening()

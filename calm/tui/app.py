@@ -20,13 +20,15 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from calm.catalogue import Row
+    from calm.sound.cues import SessionSound
     from calm.tui.screens.picker import PickerScreen
 
 from calm import locations
 from calm.clock import Clock
 from calm.crash import report
 from calm.problems import ScriptError
-from calm.session import SessionOutcome, SessionRunner
+from calm.session import Listener, SessionOutcome, SessionRunner
+from calm.sound.choice import AudioChoice
 from calm.timeline import LengthError, Timeline, compile_timeline
 from calm.tips import next_tip
 from calm.trace import TraceWriter
@@ -55,6 +57,7 @@ class CalmApp(App[SessionOutcome | None]):
         skip_caution: bool = False,
         notices: Iterable[str] = (),
         tip: Callable[[], str] | None = None,
+        audio: AudioChoice | None = None,
     ) -> None:
         """Set up the app.
 
@@ -68,6 +71,7 @@ class CalmApp(App[SessionOutcome | None]):
             skip_caution: Start without showing the script's caution.
             notices: One-line messages to show once the app is up, such as config problems.
             tip: Gives the self-care tip for a script with no reminder of its own.
+            audio: The sound asked for; None for silence.
         """
         super().__init__()
         self.register_theme(CALM_THEME)
@@ -80,7 +84,9 @@ class CalmApp(App[SessionOutcome | None]):
         self.skip_caution = skip_caution
         self._notices = list(notices)
         self._tip = tip or (lambda: next_tip(locations.tip_state_file()))
+        self._audio = audio or AudioChoice()
         self.runner: SessionRunner | None = None
+        self.sound: SessionSound | None = None
         self.left_at_once = False
         self.crash_log: Path | None = None
 
@@ -128,17 +134,49 @@ class CalmApp(App[SessionOutcome | None]):
 
     def run_session(self, timeline: Timeline) -> None:
         """Run the session, then show its summary."""
-        listeners = [self._trace] if self._trace is not None else []
+        listeners: list[Listener] = []
+        self.sound = self._prepare_sound(timeline)
+        if self.sound is not None:
+            # The sound hears each event first, so a cue starts as its moment does.
+            listeners.append(self.sound)
+        if self._trace is not None:
+            listeners.append(self._trace)
         self.runner = SessionRunner(timeline, clock=self._clock, listeners=listeners)
 
         def summarise(outcome: SessionOutcome | None) -> None:
+            if self.sound is not None:
+                self.sound.stop_bed()
             if outcome is None:
                 return
             afterwards = timeline.script.reminder or self._tip()
             summary = SummaryScreen(timeline.script, outcome, afterwards)
             self.push_screen(summary, lambda _: self.exit(outcome))
 
-        self.push_screen(SessionScreen(self.runner, reduced_motion=self.reduced_motion), summarise)
+        screen = SessionScreen(self.runner, reduced_motion=self.reduced_motion, sound=self.sound)
+        self.push_screen(screen, summarise)
+
+    def _prepare_sound(self, timeline: Timeline) -> SessionSound | None:
+        if not self._audio.volume:
+            return None
+        from calm.sound.cues import prepare_sound
+
+        sound, bed, notices = prepare_sound(
+            timeline,
+            volume=self._audio.volume,
+            ambient=self._audio.ambient,
+            trace=self._trace,
+            ring=self.bell,
+            notify=lambda message: self.notify(message, severity="warning"),
+        )
+        for notice in notices:
+            self.notify(notice, severity="warning")
+        if bed is not None:
+            sound.play_bed(bed)
+        return sound
+
+    def on_unmount(self) -> None:
+        if self.sound is not None:
+            self.sound.stop()
 
     # -- leaving -----------------------------------------------------------------
 

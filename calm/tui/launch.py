@@ -8,6 +8,7 @@ from calm import locations
 from calm.catalogue import Row
 from calm.config import Settings
 from calm.session import Status
+from calm.sound.choice import AudioChoice
 from calm.suggest import did_you_mean
 from calm.timeline import Timeline
 from calm.trace import TraceWriter
@@ -25,6 +26,7 @@ def launch(
     settings: Settings,
     notices: list[str],
     trace: TraceWriter | None,
+    audio: AudioChoice | None = None,
     theme: str | None = None,
     reduced_motion: bool = False,
     skip_caution: bool = False,
@@ -40,6 +42,7 @@ def launch(
         timeline=timeline,
         rows=rows,
         trace=trace,
+        audio=audio,
         reduced_motion=reduced_motion or settings.reduced_motion,
         skip_caution=skip_caution or settings.skip_caution,
         notices=notices,

@@ -16,6 +16,7 @@ KEYS = (
     ("enter", "carry on from a prompt"),
     ("n  →", "next step"),
     ("b  ←", "previous step"),
+    ("m", "sound off and on"),
     ("?", "this help"),
     ("q  esc", "end the session and see the summary"),
     ("ctrl+c", "leave at once"),

@@ -7,6 +7,7 @@ session is, and widgets change only when what they show changes.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,9 @@ from calm.script import StepKind
 from calm.session import SessionOutcome, SessionRunner, SessionState
 from calm.timeline import Timeline
 from calm.tui.screens.base import CalmScreen, TooSmall
+
+if TYPE_CHECKING:
+    from calm.sound.cues import SessionSound
 from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
@@ -33,13 +37,21 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         Binding("enter", "continue", "Continue", show=False),
         Binding("n,right", "next_step", "Next"),
         Binding("b,left", "previous_step", "Back"),
+        Binding("m", "mute", "Mute"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q,escape", "end", "End"),
     ]
 
-    def __init__(self, runner: SessionRunner, *, reduced_motion: bool = False) -> None:
+    def __init__(
+        self,
+        runner: SessionRunner,
+        *,
+        reduced_motion: bool = False,
+        sound: SessionSound | None = None,
+    ) -> None:
         super().__init__()
         self.runner = runner
+        self.sound = sound
         self.timeline: Timeline = runner.timeline
         self.reduced_motion = reduced_motion
         self._curve = BreathCurve(self.timeline)
@@ -243,6 +255,18 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         """End the session now and show the summary."""
         self.runner.finish()
         self._after()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the mute key only when there is sound to mute."""
+        if action == "mute":
+            return self.sound is not None
+        return True
+
+    def action_mute(self) -> None:
+        """Turn the sound off or on again."""
+        if self.sound is not None:
+            muted = self.sound.toggle_mute()
+            self.notify("Sound off" if muted else "Sound on", timeout=2)
 
     def action_help(self) -> None:
         """Show the keys."""

@@ -1,0 +1,1 @@
+"""Sound: the synthesized cue set, ambient beds, and players that never break a session."""

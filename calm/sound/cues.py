@@ -1,0 +1,236 @@
+"""The session's sound: cues prepared before it starts, played as boundaries arrive.
+
+``SessionSound`` listens to the session runner. Every clip is decoded and set
+to its volume before the session begins, so a boundary only has to start a
+buffer. Nothing here ever raises into a session: a failing device turns the
+sound off with one notice, and the session goes on in silence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from calm import locations
+from calm.script import Phase, StepKind
+from calm.session import EventKind, SessionEvent, Status
+from calm.sound.players import Clip, PlaybackError, Player, SilentPlayer
+from calm.sound.synth import CUE_NAMES
+from calm.trace import TraceWriter
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
+
+    from calm.timeline import Timeline
+
+PHASE_CUES = {
+    Phase.INHALE: "inhale",
+    Phase.HOLD_IN: "hold",
+    Phase.EXHALE: "exhale",
+    Phase.HOLD_OUT: "hold",
+}
+"""The built-in cue for each phase when the script names none."""
+COMPRESSED = (".mp3", ".ogg", ".flac")
+
+
+class SoundError(Exception):
+    """A cue file cannot be made ready; the message is one line for the user."""
+
+
+def gain_for(volume: int) -> float | None:
+    """Decibels for a volume from 0 to 100; None for silence."""
+    if volume <= 0:
+        return None
+    return 20 * math.log10(min(volume, 100) / 100)
+
+
+def _clip(name: str, segment: AudioSegment, gain: float) -> Clip:
+    ready = segment.set_channels(1).set_sample_width(2).apply_gain(gain)
+    return Clip(name=name, pcm=ready.raw_data, rate=ready.frame_rate)
+
+
+def builtin_cue(name: str) -> AudioSegment:
+    """A built-in cue from the shipped WAV file, or freshly synthesized if it is missing."""
+    from calm.sound.pcm import pydub
+
+    path = locations.builtin_audio_dir() / f"{name}.wav"
+    try:
+        return pydub().from_wav(path)
+    except (OSError, EOFError, ValueError):
+        from calm.sound.synth import render
+
+        return render(name)
+
+
+def file_cue(path: Path) -> AudioSegment:
+    """A cue from a sound file next to a script.
+
+    Raises:
+        SoundError: when it cannot be read, or needs ffmpeg that is not installed.
+    """
+    from calm.sound.pcm import pydub
+
+    if path.suffix.lower() in COMPRESSED and shutil.which("ffmpeg") is None:
+        raise SoundError(
+            f"{path.name} is {path.suffix[1:]}; playing it needs ffmpeg, "
+            "which is not installed (a .wav file needs nothing)"
+        )
+    try:
+        if path.suffix.lower() == ".wav":
+            return pydub().from_wav(path)
+        return pydub().from_file(path)
+    except Exception as error:  # pydub and wave raise many kinds of error for a bad file
+        raise SoundError(f"{path.name} cannot be read as sound ({error})") from error
+
+
+def cue_names(timeline: Timeline) -> set[str]:
+    """Every cue the session may play: built-in names and script files."""
+    names = {"step", "end"}
+    for segment in timeline.segments:
+        if segment.phase is not None:
+            names.add(segment.cue or PHASE_CUES[segment.phase])
+    for span in timeline.spans:
+        if span.step.cue:
+            names.add(span.step.cue)
+    return names
+
+
+def load_clips(timeline: Timeline, volume: int) -> tuple[dict[str, Clip], list[str]]:
+    """Every cue the session needs, decoded and at its volume, and a notice per cue that
+    cannot be made ready."""
+    gain = gain_for(volume)
+    if gain is None:
+        return {}, []
+    folder = timeline.script.path.parent if timeline.script.path else Path.cwd()
+    clips: dict[str, Clip] = {}
+    notices: list[str] = []
+    for name in sorted(cue_names(timeline)):
+        try:
+            segment = builtin_cue(name) if name in CUE_NAMES else file_cue(folder / name)
+        except SoundError as error:
+            notices.append(f"calm: no sound for {name}: {error}")
+            continue
+        clips[name] = _clip(name, segment, gain)
+    return clips, notices
+
+
+def load_bed(name: str, volume: int) -> Clip | None:
+    """An ambient bed at the session's volume; None when the volume is zero."""
+    from calm.sound.beds import render_bed
+
+    gain = gain_for(volume)
+    if gain is None:
+        return None
+    return _clip(f"ambient {name}", render_bed(name), gain)
+
+
+class SessionSound:
+    """Plays the session's cues as the runner reports its boundaries."""
+
+    def __init__(
+        self,
+        player: Player,
+        clips: dict[str, Clip],
+        *,
+        timeline: Timeline,
+        trace: TraceWriter | None = None,
+        notify: Callable[[str], None] = lambda message: None,
+    ) -> None:
+        self.player = player
+        self.clips = clips
+        self.timeline = timeline
+        self.muted = False
+        self._trace = trace
+        self._notify = notify
+        player.prepare(list(clips.values()))
+
+    def __call__(self, event: SessionEvent) -> None:
+        """Play the cue for one session event, if it has one."""
+        heard = time.monotonic()
+        name = self.cue_for(event)
+        if name is None or self.muted or name not in self.clips:
+            return
+        try:
+            self.player.play(self.clips[name])
+        except PlaybackError as error:
+            self._fail(str(error))
+            return
+        if self._trace is not None:
+            started = event.t + (time.monotonic() - heard)
+            self._trace.write({"event": "cue", "name": name, "t": round(started, 6)})
+
+    def cue_for(self, event: SessionEvent) -> str | None:
+        """Which cue an event calls for: a phase's, a new step's bell, or the end chime."""
+        segment = event.segment
+        if event.kind is EventKind.PHASE and segment is not None and segment.phase is not None:
+            return segment.cue or PHASE_CUES[segment.phase]
+        if event.kind is EventKind.STEP and segment is not None:
+            step = self.timeline.spans[segment.step].step
+            if step.cue:
+                return step.cue
+            # A breathing step announces itself with its first phase's cue instead.
+            return None if segment.kind is StepKind.BREATHE else "step"
+        if event.kind is EventKind.END and event.status is Status.COMPLETED:
+            return "end"
+        return None
+
+    def toggle_mute(self) -> bool:
+        """Mute or unmute; True when now muted."""
+        self.muted = not self.muted
+        return self.muted
+
+    def play_bed(self, bed: Clip) -> None:
+        """Start an ambient bed looping under the cues."""
+        try:
+            self.player.loop(bed)
+        except PlaybackError as error:
+            self._fail(str(error))
+
+    def stop_bed(self) -> None:
+        """Stop the ambient bed, letting cues ring on."""
+        with contextlib.suppress(Exception):
+            self.player.stop_loop()
+
+    def finish(self, timeout: float = 4.0) -> None:
+        """The session is over: stop the bed, and let a last cue ring out."""
+        # A broken device must never keep the user from leaving.
+        with contextlib.suppress(Exception):
+            self.player.stop_loop()
+            self.player.settle(timeout)
+
+    def stop(self) -> None:
+        """Stop every sound, quietly."""
+        with contextlib.suppress(Exception):
+            self.player.stop()
+
+    def _fail(self, reason: str) -> None:
+        self.player = SilentPlayer()
+        self._notify(f"Sound stopped ({reason}); the session carries on in silence.")
+
+
+def prepare_sound(
+    timeline: Timeline,
+    *,
+    volume: int,
+    ambient: str | None,
+    trace: TraceWriter | None,
+    ring: Callable[[], None] | None,
+    notify: Callable[[str], None],
+) -> tuple[SessionSound, Clip | None, list[str]]:
+    """Everything the session will play, made ready before it starts.
+
+    Returns:
+        The sound to attach to the runner, the ambient bed to loop (if any), and
+        notices for cues that could not be made ready.
+    """
+    from calm.sound.players import choose_player
+
+    clips, notices = load_clips(timeline, volume)
+    bed = load_bed(ambient, volume) if ambient else None
+    sound = SessionSound(choose_player(ring), clips, timeline=timeline, trace=trace, notify=notify)
+    return sound, bed, notices

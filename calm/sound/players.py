@@ -1,0 +1,291 @@
+"""Players: the ways calm can make a sound, tried in order, and one that never fails.
+
+1. simpleaudio, when it is installed;
+2. a system player on PATH: paplay, pw-play, aplay or afplay;
+3. the terminal bell, for the step and end cues only;
+4. silence.
+
+No player blocks: each starts its sound and returns at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+SYSTEM_PLAYERS = ("paplay", "pw-play", "aplay", "afplay")
+BELL_CUES = ("step", "end")
+"""The cues worth a terminal bell when there is nothing better."""
+
+
+class PlaybackError(Exception):
+    """The sound device refused a sound."""
+
+
+@dataclass(frozen=True, slots=True)
+class Clip:
+    """A sound ready to play: raw 16-bit mono samples, already at its final volume."""
+
+    name: str
+    pcm: bytes
+    rate: int
+
+    def wav(self) -> bytes:
+        """The clip as a WAV file."""
+        import io
+        import wave
+
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(self.rate)
+            out.writeframes(self.pcm)
+        return buffer.getvalue()
+
+
+class Player(Protocol):
+    """Something that can play clips without waiting for them."""
+
+    name: str
+    """How the player is named to the user."""
+
+    def prepare(self, clips: list[Clip]) -> None:
+        """Get ready to play these clips quickly, before the session starts."""
+        ...
+
+    def play(self, clip: Clip) -> None:
+        """Start playing ``clip`` and return at once.
+
+        Raises:
+            PlaybackError: when the device refuses.
+        """
+        ...
+
+    def loop(self, clip: Clip) -> None:
+        """Play ``clip`` over and over until ``stop``."""
+        ...
+
+    def stop_loop(self) -> None:
+        """Stop the looping bed, letting cues already started ring on."""
+        ...
+
+    def settle(self, timeout: float) -> None:
+        """Wait, at most ``timeout`` seconds, for the sounds already started to end."""
+        ...
+
+    def stop(self) -> None:
+        """Stop every sound."""
+        ...
+
+
+class SimpleaudioPlayer:
+    """Plays through simpleaudio, straight to the sound device."""
+
+    name = "simpleaudio"
+
+    def __init__(self) -> None:
+        import simpleaudio
+
+        self._simpleaudio = simpleaudio
+        self._playing: list[Any] = []
+        self._looping = threading.Event()
+        self._bed: Any = None
+
+    def prepare(self, clips: list[Clip]) -> None:
+        """Nothing to do: buffers go to the device as they are."""
+
+    def play(self, clip: Clip) -> None:
+        """Start the clip on a new stream."""
+        try:
+            self._playing.append(self._simpleaudio.play_buffer(clip.pcm, 1, 2, clip.rate))
+        except Exception as error:  # simpleaudio raises its own SimpleaudioError
+            raise PlaybackError(str(error)) from error
+        self._playing = [item for item in self._playing if item.is_playing()]
+
+    def loop(self, clip: Clip) -> None:
+        """Replay the clip from a background thread until stopped."""
+        self._looping.set()
+
+        def again() -> None:
+            while self._looping.is_set():
+                try:
+                    self._bed = self._simpleaudio.play_buffer(clip.pcm, 1, 2, clip.rate)
+                except Exception:
+                    return
+                self._bed.wait_done()
+
+        threading.Thread(target=again, name="calm-ambient", daemon=True).start()
+
+    def stop_loop(self) -> None:
+        """Stop the bed; cues ring on."""
+        self._looping.clear()
+        if self._bed is not None:
+            self._bed.stop()
+
+    def settle(self, timeout: float) -> None:
+        """Wait for the cues still playing, up to ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while any(item.is_playing() for item in self._playing) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        """Stop the loop and every stream."""
+        self._looping.clear()
+        self._simpleaudio.stop_all()
+
+
+class CommandPlayer:
+    """Plays by running a system player, such as aplay, on a WAV file per cue."""
+
+    def __init__(self, command: str) -> None:
+        self.name = Path(command).name
+        self._command = command
+        self._folder = tempfile.TemporaryDirectory(prefix="calm-sound-")
+        self._files: dict[str, Path] = {}
+        self._processes: list[subprocess.Popen[bytes]] = []
+        self._looping = threading.Event()
+        self._bed: subprocess.Popen[bytes] | None = None
+
+    def prepare(self, clips: list[Clip]) -> None:
+        """Write each clip to a WAV file once, so playing it only starts a process."""
+        for clip in clips:
+            self._file(clip)
+
+    def _file(self, clip: Clip) -> Path:
+        path = self._files.get(clip.name)
+        if path is None:
+            path = Path(self._folder.name) / f"{clip.name}.wav"
+            path.write_bytes(clip.wav())
+            self._files[clip.name] = path
+        return path
+
+    def _start(self, clip: Clip) -> subprocess.Popen[bytes]:
+        try:
+            return subprocess.Popen(
+                [self._command, str(self._file(clip))],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as error:
+            raise PlaybackError(f"{self.name}: {error.strerror or error}") from error
+
+    def play(self, clip: Clip) -> None:
+        """Start the player on the clip's file."""
+        self._processes = [process for process in self._processes if process.poll() is None]
+        self._processes.append(self._start(clip))
+
+    def loop(self, clip: Clip) -> None:
+        """Run the player on the clip again each time it finishes, until stopped."""
+        self._looping.set()
+
+        def again() -> None:
+            while self._looping.is_set():
+                try:
+                    self._bed = self._start(clip)
+                except PlaybackError:
+                    return
+                self._bed.wait()
+
+        threading.Thread(target=again, name="calm-ambient", daemon=True).start()
+
+    def stop_loop(self) -> None:
+        """Stop the bed's player; cues ring on."""
+        self._looping.clear()
+        if self._bed is not None and self._bed.poll() is None:
+            self._bed.terminate()
+
+    def settle(self, timeout: float) -> None:
+        """Wait for the cue players still running, up to ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        for process in self._processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(max(deadline - time.monotonic(), 0))
+
+    def stop(self) -> None:
+        """Stop every player process."""
+        self.stop_loop()
+        for process in self._processes:
+            if process.poll() is None:
+                process.terminate()
+
+
+class BellPlayer:
+    """The terminal bell, for the step and end cues; every other cue is silent."""
+
+    name = "terminal bell"
+
+    def __init__(self, ring: Callable[[], None]) -> None:
+        self._ring = ring
+
+    def prepare(self, clips: list[Clip]) -> None:
+        """Nothing to prepare."""
+
+    def play(self, clip: Clip) -> None:
+        """Ring for a step or end cue."""
+        if clip.name in BELL_CUES:
+            self._ring()
+
+    def loop(self, clip: Clip) -> None:
+        """A bell cannot play a bed."""
+
+    def stop_loop(self) -> None:
+        """Nothing to stop."""
+
+    def settle(self, timeout: float) -> None:
+        """A bell is over at once."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+
+class SilentPlayer:
+    """Plays nothing, and never fails."""
+
+    name = "silence"
+
+    def prepare(self, clips: list[Clip]) -> None:
+        """Nothing to prepare."""
+
+    def play(self, clip: Clip) -> None:
+        """Play nothing."""
+
+    def loop(self, clip: Clip) -> None:
+        """Play nothing."""
+
+    def stop_loop(self) -> None:
+        """Nothing to stop."""
+
+    def settle(self, timeout: float) -> None:
+        """Nothing to wait for."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+
+def choose_player(ring: Callable[[], None] | None = None) -> Player:
+    """The best player this machine has, in the order at the top of this module.
+
+    Args:
+        ring: Rings the terminal bell; None when there is no terminal to ring.
+    """
+    try:
+        return SimpleaudioPlayer()
+    except ImportError:
+        pass
+    for command in SYSTEM_PLAYERS:
+        found = shutil.which(command)
+        if found:
+            return CommandPlayer(found)
+    if ring is not None:
+        return BellPlayer(ring)
+    return SilentPlayer()

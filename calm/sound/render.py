@@ -1,0 +1,37 @@
+"""Render the cue set into WAV files: ``python -m calm.sound.render [FOLDER]``.
+
+The files in the repository's ``audio/`` folder are exactly what this writes,
+and a test checks that they still are.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from calm import locations
+from calm.sound.synth import render_all
+
+
+def render_into(folder: Path) -> list[Path]:
+    """Write every cue as ``NAME.wav`` in ``folder``; the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, segment in render_all().items():
+        path = folder / f"{name}.wav"
+        segment.export(path, format="wav")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Render into the folder given, or the built-in audio folder."""
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0]) if args else locations.builtin_audio_dir()
+    for path in render_into(folder):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
