@@ -115,13 +115,19 @@ class SimpleaudioPlayer:
         """Replay the clip from a background thread until stopped."""
         self._looping.set()
 
+        seconds = len(clip.pcm) / 2 / clip.rate
+
         def again() -> None:
             while self._looping.is_set():
+                began = time.monotonic()
                 try:
                     self._bed = self._simpleaudio.play_buffer(clip.pcm, 1, 2, clip.rate)
                 except Exception:
                     return
                 self._bed.wait_done()
+                # A device that does not keep time (ALSA's null device) must not make
+                # the loop spin: each pass takes at least as long as the bed itself.
+                time.sleep(max(seconds - (time.monotonic() - began), 0))
 
         threading.Thread(target=again, name="calm-ambient", daemon=True).start()
 

@@ -1,0 +1,126 @@
+"""Sound in the Textual session: cues at boundaries, the m key, and a quiet failure."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+
+import pytest
+
+import calm.sound.players
+from calm.clock import ManualClock
+from calm.loader import parse_script_bytes
+from calm.sound.choice import AudioChoice
+from calm.sound.players import Clip, PlaybackError
+from calm.timeline import compile_timeline
+from calm.trace import TraceWriter
+from calm.tui.app import CalmApp
+
+SCRIPT = """\
+title = "Cues"
+summary = "Two breaths."
+category = "breathing"
+
+[[steps]]
+breathe = "Breathe."
+pattern = "2-2"
+cycles = 2
+"""
+
+
+class RecordingPlayer:
+    """A player that remembers what it was asked to play: the player interface is calm's seam
+    for sound devices."""
+
+    name = "recorder"
+
+    def __init__(self, fail: bool = False) -> None:
+        self.played: list[str] = []
+        self.fail = fail
+
+    def prepare(self, clips: list[Clip]) -> None:
+        """Nothing to prepare."""
+
+    def play(self, clip: Clip) -> None:
+        """Record the clip, or refuse like a broken device."""
+        if self.fail:
+            raise PlaybackError("device unplugged")
+        self.played.append(clip.name)
+
+    def loop(self, clip: Clip) -> None:
+        """Record the bed."""
+        self.played.append(f"loop {clip.name}")
+
+    def stop_loop(self) -> None:
+        """Nothing to stop."""
+
+    def settle(self, timeout: float) -> None:
+        """Nothing to wait for."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+
+def run(player: RecordingPlayer, monkeypatch: pytest.MonkeyPatch, keys: list[str]) -> CalmApp:
+    """Run two breaths with ``player``, pressing ``keys`` after the first inhale."""
+    monkeypatch.setattr(calm.sound.players, "choose_player", lambda ring=None: player)
+    script = parse_script_bytes(SCRIPT.encode(), name="cues", source="cues.toml")
+    clock = ManualClock(100.0)
+    trace = io.StringIO()
+    app = CalmApp(
+        timeline=compile_timeline(script),
+        clock=clock,
+        tip=lambda: "tip",
+        audio=AudioChoice(volume=70),
+        trace=TraceWriter(trace),
+    )
+    app.trace_text = trace  # type: ignore[attr-defined]
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            for key in keys:
+                await pilot.press(key)
+            for _ in range(4):
+                clock.advance(2.0)
+                app.screen.tick()
+                await pilot.pause()
+
+    asyncio.run(scenario())
+    return app
+
+
+def test_each_boundary_plays_its_cue_and_is_traced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two breaths play inhale, exhale, inhale, exhale, then the end chime, each traced."""
+    player = RecordingPlayer()
+    app = run(player, monkeypatch, keys=[])
+    assert player.played == ["inhale", "exhale", "inhale", "exhale", "end"]
+    lines = app.trace_text.getvalue().splitlines()  # type: ignore[attr-defined]
+    cues = [json.loads(line)["name"] for line in lines if '"cue"' in line]
+    assert cues == player.played
+
+
+def test_m_mutes_the_cues(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After m, no more cues play; the first inhale, before it, did."""
+    player = RecordingPlayer()
+    app = run(player, monkeypatch, keys=["m"])
+    assert player.played == ["inhale"]
+    assert app.sound is not None and app.sound.muted
+
+
+def test_m_twice_brings_the_sound_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pressing m again unmutes: the later cues play."""
+    player = RecordingPlayer()
+    run(player, monkeypatch, keys=["m", "m"])
+    assert player.played == ["inhale", "exhale", "inhale", "exhale", "end"]
+
+
+def test_a_failing_device_never_stops_the_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A device that refuses every sound: the session still completes, with one notice."""
+    player = RecordingPlayer(fail=True)
+    app = run(player, monkeypatch, keys=[])
+    assert app.runner is not None
+    assert app.runner.status.value == "completed"
+    notices = [n.message for n in app._notifications if "Sound stopped" in n.message]
+    assert len(notices) == 1
