@@ -219,6 +219,28 @@ def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
+def _unreadable_sound(path: Path) -> str | None:
+    """Why a cue file cannot be used, or None when it can."""
+    if not path.is_file():
+        return "was not found next to the script"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(12)
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    if path.suffix.lower() == ".wav":
+        import wave
+
+        try:
+            with wave.open(str(path), "rb") as sound:
+                sound.getnframes()
+        except (wave.Error, EOFError, OSError) as error:
+            return f"is not a WAV sound calm can read ({error})"
+    elif not head:
+        return "is empty"
+    return None
+
+
 class _Checker:
     """Walks a parsed document, building the script and collecting every problem."""
 
@@ -353,9 +375,11 @@ class _Checker:
             message = f'cue must be {expected}, got "{cue}"'
             self._problem(message + (f"; {hint}" if hint else ""))
             return None
-        if self.folder is not None and not (self.folder / cue).is_file():
-            self._problem(f'cue file "{cue}" was not found next to the script')
-            return None
+        if self.folder is not None:
+            problem = _unreadable_sound(self.folder / cue)
+            if problem:
+                self._problem(f'cue file "{cue}" {problem}')
+                return None
         return cue
 
     # -- structure -------------------------------------------------------------

@@ -160,6 +160,9 @@ class SessionSound:
         except PlaybackError as error:
             self._fail(str(error))
             return
+        except Exception as error:  # a player's own bug must not end a session either
+            self._fail(f"{type(error).__name__}: {error}")
+            return
         if self._trace is not None:
             started = event.t + (time.monotonic() - heard)
             self._trace.write({"event": "cue", "name": name, "t": round(started, 6)})

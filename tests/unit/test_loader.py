@@ -837,7 +837,13 @@ def test_missing_cue_file(tmp_path: Path) -> None:
 
 def test_cue_file_next_to_the_script(tmp_path: Path) -> None:
     """A cue file that is next to the script loads."""
-    (tmp_path / "bell.wav").write_bytes(b"RIFF")
+    import wave
+
+    with wave.open(str(tmp_path / "bell.wav"), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(22050)
+        sound.writeframes(b"\x00\x00" * 100)
     content = HEADER + '[[steps]]\nsay = "a"\nseconds = 4\ncue = "bell.wav"\n'
     assert _load(tmp_path, content).steps == (SayStep(text="a", ms=4000, cue="bell.wav"),)
 
@@ -1010,3 +1016,12 @@ def test_misspelt_step_kind_suggests_the_real_one(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert lines[0].startswith("mine.toml: step 1: ")
     assert 'did you mean "say"?' in lines[0]
+
+
+def test_a_cue_file_that_is_not_a_wav_sound_is_named(tmp_path: Path) -> None:
+    """A .wav cue that is really text is a problem naming the file, found when validating."""
+    (tmp_path / "bowl.wav").write_text("not a sound", encoding="utf-8")
+    content = HEADER + '[[steps]]\nsay = "a"\nseconds = 4\ncue = "bowl.wav"\n'
+    lines = _problems(tmp_path, content)
+    assert len(lines) == 1
+    assert lines[0].startswith('mine.toml: step 1: cue file "bowl.wav" is not a WAV sound')
