@@ -56,12 +56,14 @@ def _clip(name: str, segment: AudioSegment, gain: float) -> Clip:
 
 def builtin_cue(name: str) -> AudioSegment:
     """A built-in cue from the shipped WAV file, or freshly synthesized if it is missing."""
-    from calm.sound.pcm import pydub
+    import wave
+
+    from calm.sound.pcm import read_sound
 
     path = locations.builtin_audio_dir() / f"{name}.wav"
     try:
-        return pydub().from_wav(path)
-    except (OSError, EOFError, ValueError):
+        return read_sound(path)
+    except (OSError, EOFError, wave.Error):
         from calm.sound.synth import render
 
         return render(name)
@@ -73,7 +75,7 @@ def file_cue(path: Path) -> AudioSegment:
     Raises:
         SoundError: when it cannot be read, or needs ffmpeg that is not installed.
     """
-    from calm.sound.pcm import pydub
+    from calm.sound.pcm import read_sound
 
     if path.suffix.lower() in COMPRESSED and shutil.which("ffmpeg") is None:
         raise SoundError(
@@ -81,10 +83,8 @@ def file_cue(path: Path) -> AudioSegment:
             "which is not installed (a .wav file needs nothing)"
         )
     try:
-        if path.suffix.lower() == ".wav":
-            return pydub().from_wav(path)
-        return pydub().from_file(path)
-    except Exception as error:  # pydub and wave raise many kinds of error for a bad file
+        return read_sound(path)
+    except Exception as error:  # wave, pydub and ffmpeg fail in many ways on a bad file
         raise SoundError(f"{path.name} cannot be read as sound ({error})") from error
 
 
@@ -145,15 +145,19 @@ class SessionSound:
         self.clips = clips
         self.timeline = timeline
         self.muted = False
+        self._silenced = False
         self._trace = trace
         self._notify = notify
-        player.prepare(list(clips.values()))
+        try:
+            player.prepare(list(clips.values()))
+        except Exception as error:  # a full temp folder, say: silence, not a failed start
+            self._fail(f"{type(error).__name__}: {error}")
 
     def __call__(self, event: SessionEvent) -> None:
         """Play the cue for one session event, if it has one."""
         heard = time.monotonic()
         name = self.cue_for(event)
-        if name is None or self.muted or name not in self.clips:
+        if name is None or self.muted or self._silenced or name not in self.clips:
             return
         try:
             self.player.play(self.clips[name])
@@ -189,10 +193,12 @@ class SessionSound:
 
     def play_bed(self, bed: Clip) -> None:
         """Start an ambient bed looping under the cues."""
+        if self._silenced:
+            return
         try:
             self.player.loop(bed)
-        except PlaybackError as error:
-            self._fail(str(error))
+        except Exception as error:  # the bed is a nicety; it must never stop a session
+            self._fail(str(error) if isinstance(error, PlaybackError) else repr(error))
 
     def stop_bed(self) -> None:
         """Stop the ambient bed, letting cues ring on."""
@@ -204,6 +210,7 @@ class SessionSound:
         # A broken device must never keep the user from leaving.
         with contextlib.suppress(Exception):
             self.player.stop_loop()
+        with contextlib.suppress(Exception):
             self.player.settle(timeout)
 
     def stop(self) -> None:
@@ -213,6 +220,7 @@ class SessionSound:
 
     def _fail(self, reason: str) -> None:
         self.player = SilentPlayer()
+        self._silenced = True
         self._notify(f"Sound stopped ({reason}); the session carries on in silence.")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import array
 import sys
 import warnings
+import wave
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,3 +48,27 @@ def samples_of(segment: AudioSegment) -> array.array[int]:
     if sys.byteorder == "big":
         values.byteswap()
     return values
+
+
+def read_sound(path: Path) -> AudioSegment:
+    """A sound file as a pydub segment.
+
+    WAV files are read with the standard library's ``wave``, which copes with any
+    number of metadata chunks and needs no ffmpeg; other formats go to pydub,
+    quietly, and need ffmpeg.
+
+    Raises:
+        OSError, EOFError, wave.Error: when the file cannot be read as sound.
+    """
+    if path.suffix.lower() == ".wav":
+        with wave.open(str(path), "rb") as sound:
+            return pydub()(
+                data=sound.readframes(sound.getnframes()),
+                sample_width=sound.getsampwidth(),
+                frame_rate=sound.getframerate(),
+                channels=sound.getnchannels(),
+            )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with path.open("rb") as handle:
+            return pydub().from_file(handle, format=path.suffix[1:].lower())
