@@ -174,10 +174,6 @@ class CalmApp(App[SessionOutcome | None]):
             sound.play_bed(bed)
         return sound
 
-    def on_unmount(self) -> None:
-        if self.sound is not None:
-            self.sound.stop()
-
     # -- leaving -----------------------------------------------------------------
 
     def action_leave(self) -> None:

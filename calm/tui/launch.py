@@ -57,7 +57,11 @@ def launch(
         notices.append(f"{locations.config_file()}: theme: {message}; using calm")
         chosen = "calm"
     app.theme = chosen
-    outcome = app.run()
+    try:
+        outcome = app.run()
+    finally:
+        if app.sound is not None:
+            app.sound.stop()
     if app.left_at_once and outcome is not None and outcome.status is not Status.READY:
         done = f"{duration_text(outcome.practised_seconds)}, {breaths_text(outcome.breaths)}"
         print(f"Session ended after {done}. Take a moment before you get up.")

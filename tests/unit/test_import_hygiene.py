@@ -30,6 +30,13 @@ CORE = (
     "calm.plain",
     "calm.wording",
     "calm.locations",
+    "calm.config",
+    "calm.breath",
+    # The sound modules load pydub and simpleaudio only when a sound is made.
+    "calm.sound.cues",
+    "calm.sound.players",
+    "calm.sound.synth",
+    "calm.sound.beds",
 )
 """The domain core: everything a session needs, with no front end."""
 
