@@ -12,13 +12,13 @@ from textual.widgets import Static
 from calm.tui.screens.base import CalmScreen
 
 KEYS = (
-    ("space", "pause and resume; at a prompt, carry on"),
+    ("space", "pause and resume"),
     ("enter", "carry on from a prompt"),
     ("n  →", "next step"),
     ("b  ←", "previous step"),
     ("m", "sound off and on"),
     ("?", "this help"),
-    ("q  esc", "end the session and see the summary"),
+    ("q  esc", "end, and see the summary"),
     ("ctrl+c", "leave at once"),
     ("ctrl+p", "all commands, and themes"),
 )
