@@ -101,7 +101,7 @@ def list_scripts(
         typer.Option(
             "--category",
             metavar="C",
-            help="Only this category: breathing, unwinding, grounding or reset.",
+            help="Only this category: breathing, unwinding, grounding, reset or demo.",
         ),
     ] = None,
 ) -> None:

@@ -41,6 +41,7 @@ class Category(StrEnum):
     UNWINDING = "unwinding"
     GROUNDING = "grounding"
     RESET = "reset"
+    DEMO = "demo"
 
     @classmethod
     def parse(cls, text: str) -> Category | None:

@@ -11,7 +11,7 @@ TEMPLATE = """\
 
 title = "{title}"
 summary = "One line that says what this script is for."
-# One of: breathing, unwinding, grounding, reset
+# One of: breathing, unwinding, grounding, reset, demo
 category = "unwinding"
 tags = ["my own"]
 # How long the breathing lasts by default: minutes = 5, or cycles = 10 (breaths).

@@ -30,7 +30,7 @@ from calm.wording import (
     seconds_text,
 )
 
-BUILTIN_NAMES = ("box", "4-7-8", "coherent", "body-scan")
+BUILTIN_NAMES = tuple(sorted(path.stem for path in locations.builtin_scripts_dir().glob("*.toml")))
 """The scripts that ship with calm and that every listing must show."""
 LIST_KEYS = {"name", "title", "category", "summary", "seconds", "source"}
 SEGMENT_KEYS = {"start", "seconds", "step", "kind", "phase", "text"}
