@@ -367,15 +367,21 @@ def _settings() -> Settings:
 def _audio(
     settings: Settings, *, no_audio: bool, volume: int | None, ambient: str | None
 ) -> AudioChoice:
+    from calm import locations
     from calm.sound.beds import BED_NAMES
     from calm.sound.choice import AudioChoice
     from calm.suggest import did_you_mean
 
-    bed = ambient if ambient is not None else settings.ambient
+    bed: str | None = ambient if ambient is not None else settings.ambient
     if bed and bed not in BED_NAMES:
         hint = did_you_mean(bed, BED_NAMES)
         message = f'no ambient bed "{bed}"; expected one of {", ".join(BED_NAMES)}'
-        _fail(message + (f"; {hint}" if hint else ""), USAGE_ERROR)
+        message += f"; {hint}" if hint else ""
+        if ambient is not None:
+            _fail(message, USAGE_ERROR)
+        # From the config: one line naming the key, and no bed, as for any bad setting.
+        typer.echo(f"calm: {locations.config_file()}: ambient: {message}; using none", err=True)
+        bed = None
     level = volume if volume is not None else settings.volume
     if no_audio or not settings.sound:
         level = 0
@@ -404,18 +410,14 @@ def _run_plain(timeline: Timeline, audio: AudioChoice) -> None:
     if audio.volume:
         from calm.sound.cues import prepare_sound
 
-        sound, bed, notices = prepare_sound(
+        sound = prepare_sound(
             timeline,
             volume=audio.volume,
             ambient=audio.ambient,
             trace=trace,
             ring=_terminal_bell(),
-            notify=lambda message: typer.echo(f"calm: {message}", err=True),
+            notify=lambda message: typer.echo(message, err=True),
         )
-        for line in notices:
-            typer.echo(line, err=True)
-        if bed is not None:
-            sound.play_bed(bed)
     try:
         run_plain(timeline, trace=trace, sound=sound)
         if sound is not None:

@@ -146,6 +146,7 @@ class SessionSound:
         self.timeline = timeline
         self.muted = False
         self._silenced = False
+        self._bed: Clip | None = None
         self._trace = trace
         self._notify = notify
         try:
@@ -186,14 +187,24 @@ class SessionSound:
             return "end"
         return None
 
+    @property
+    def silenced(self) -> bool:
+        """Whether the device failed and the session went on in silence."""
+        return self._silenced
+
     def toggle_mute(self) -> bool:
-        """Mute or unmute; True when now muted."""
+        """Mute or unmute the cues and the bed; True when now muted."""
         self.muted = not self.muted
+        if self.muted:
+            self.stop_bed()
+        elif self._bed is not None:
+            self.play_bed(self._bed)
         return self.muted
 
     def play_bed(self, bed: Clip) -> None:
         """Start an ambient bed looping under the cues."""
-        if self._silenced:
+        self._bed = bed
+        if self._silenced or self.muted:
             return
         try:
             self.player.loop(bed)
@@ -232,16 +243,16 @@ def prepare_sound(
     trace: TraceWriter | None,
     ring: Callable[[], None] | None,
     notify: Callable[[str], None],
-) -> tuple[SessionSound, Clip | None, list[str]]:
-    """Everything the session will play, made ready before it starts.
-
-    Returns:
-        The sound to attach to the runner, the ambient bed to loop (if any), and
-        notices for cues that could not be made ready.
-    """
+) -> SessionSound:
+    """Everything the session will play, made ready before it starts, with the bed
+    already looping; each cue that cannot be made ready is one notice."""
     from calm.sound.players import choose_player
 
     clips, notices = load_clips(timeline, volume)
-    bed = load_bed(ambient, volume) if ambient else None
+    for notice in notices:
+        notify(notice)
     sound = SessionSound(choose_player(ring), clips, timeline=timeline, trace=trace, notify=notify)
-    return sound, bed, notices
+    bed = load_bed(ambient, volume) if ambient else None
+    if bed is not None:
+        sound.play_bed(bed)
+    return sound

@@ -62,9 +62,17 @@ def read_sound(path: Path) -> AudioSegment:
     """
     if path.suffix.lower() == ".wav":
         with wave.open(str(path), "rb") as sound:
+            data = sound.readframes(sound.getnframes())
+            width = sound.getsampwidth()
+            if width == 1:
+                # 8-bit WAV samples are unsigned; pydub expects signed, so widen them.
+                widened = array.array("h", ((byte - 128) << 8 for byte in data))
+                if sys.byteorder == "big":
+                    widened.byteswap()
+                data, width = widened.tobytes(), 2
             return pydub()(
-                data=sound.readframes(sound.getnframes()),
-                sample_width=sound.getsampwidth(),
+                data=data,
+                sample_width=width,
                 frame_rate=sound.getframerate(),
                 channels=sound.getnchannels(),
             )

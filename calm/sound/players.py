@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -87,6 +88,28 @@ class Player(Protocol):
         ...
 
 
+_ALSA_HANDLERS: list[object] = []
+"""Keeps the C callback below alive for as long as the process runs."""
+
+
+def _quiet_alsa() -> None:
+    """Stop ALSA printing its own errors across the screen; calm reports failures itself."""
+    if not sys.platform.startswith("linux") or _ALSA_HANDLERS:
+        return
+    import ctypes
+
+    try:
+        alsa = ctypes.CDLL("libasound.so.2")
+        handler_type = ctypes.CFUNCTYPE(
+            None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+        )
+        handler = handler_type(lambda *_: None)
+        alsa.snd_lib_error_set_handler(handler)
+        _ALSA_HANDLERS.append(handler)
+    except (OSError, AttributeError):
+        pass  # No ALSA library by that name: nothing to quieten.
+
+
 class SimpleaudioPlayer:
     """Plays through simpleaudio, straight to the sound device."""
 
@@ -94,6 +117,8 @@ class SimpleaudioPlayer:
 
     def __init__(self) -> None:
         import simpleaudio
+
+        _quiet_alsa()
 
         self._simpleaudio = simpleaudio
         self._playing: list[Any] = []
@@ -127,7 +152,8 @@ class SimpleaudioPlayer:
                 self._bed.wait_done()
                 # A device that does not keep time (ALSA's null device) must not make
                 # the loop spin: each pass takes at least as long as the bed itself.
-                time.sleep(max(seconds - (time.monotonic() - began), 0))
+                while self._looping.is_set() and time.monotonic() - began < seconds:
+                    time.sleep(0.05)
 
         threading.Thread(target=again, name="calm-ambient", daemon=True).start()
 

@@ -160,7 +160,7 @@ class CalmApp(App[SessionOutcome | None]):
             return None
         from calm.sound.cues import prepare_sound
 
-        sound, bed, notices = prepare_sound(
+        return prepare_sound(
             timeline,
             volume=self._audio.volume,
             ambient=self._audio.ambient,
@@ -168,11 +168,6 @@ class CalmApp(App[SessionOutcome | None]):
             ring=self.bell,
             notify=lambda message: self.notify(message, severity="warning"),
         )
-        for notice in notices:
-            self.notify(notice, severity="warning")
-        if bed is not None:
-            sound.play_bed(bed)
-        return sound
 
     # -- leaving -----------------------------------------------------------------
 
@@ -205,6 +200,8 @@ class CalmApp(App[SessionOutcome | None]):
             )
             yield SystemCommand("End session", "End now and see the summary", screen.action_end)
             yield SystemCommand("Help", "Show the keys", screen.action_help)
+            if screen.sound is not None:
+                yield SystemCommand("Mute or unmute", "Sound off, or on again", screen.action_mute)
 
     def _print_error_renderables(self) -> None:
         # An internal error: keep the traceback in a log, and tell the user in one line.

@@ -36,27 +36,34 @@ def launch(
     Raises:
         ThemeError: when ``theme`` is not a theme calm knows.
     """
-    from calm.tui.app import CalmApp
+    from textual.theme import BUILTIN_THEMES
 
-    app = CalmApp(
-        timeline=timeline,
-        rows=rows,
-        trace=trace,
-        audio=audio,
-        reduced_motion=reduced_motion or settings.reduced_motion,
-        skip_caution=skip_caution or settings.skip_caution,
-        notices=notices,
-    )
-    themes = sorted(app.available_themes)
+    from calm.tui.app import CalmApp
+    from calm.tui.theme import CALM_THEME
+
+    # Checked before the app exists, so that a bad theme in the config is one of the
+    # notices the app shows, like any other bad setting.
+    themes = sorted({*BUILTIN_THEMES, CALM_THEME.name})
     chosen = theme or settings.theme
     if chosen not in themes:
         hint = did_you_mean(chosen, themes)
         message = f'no theme "{chosen}"' + (f"; {hint}" if hint else "")
         if theme:
-            raise ThemeError(f"{message} Themes: {', '.join(themes)}")
-        notices.append(f"{locations.config_file()}: theme: {message}; using calm")
-        chosen = "calm"
-    app.theme = chosen
+            raise ThemeError(f"{message}. Themes: {', '.join(themes)}")
+        notice = f"{locations.config_file()}: theme: {message}; using calm"
+        print(f"calm: {notice}", file=sys.stderr)
+        notices.append(notice)
+        chosen = CALM_THEME.name
+    app = CalmApp(
+        timeline=timeline,
+        rows=rows,
+        trace=trace,
+        audio=audio,
+        theme=chosen,
+        reduced_motion=reduced_motion or settings.reduced_motion,
+        skip_caution=skip_caution or settings.skip_caution,
+        notices=notices,
+    )
     try:
         outcome = app.run()
     finally:

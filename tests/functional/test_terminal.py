@@ -126,6 +126,7 @@ def test_session_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
 
     terminal.send("q")
     terminal.wait_for(lambda screen: "Ended early" in screen)
+    time.sleep(0.6)  # The summary lets a moment pass before Enter leaves it.
     terminal.send("Enter")
     terminal.wait_for(lambda screen: "calm-exited-0" in screen.splitlines())
 
@@ -159,9 +160,9 @@ def _exited(screen: str) -> bool:
     return any(line.startswith("calm-exited-") for line in screen.splitlines())
 
 
-def _start(terminal: Terminal, tmp_path: Path, env: str = "") -> Path:
+def _start(terminal: Terminal, tmp_path: Path, env: str = "", script_text: str = SHORT) -> Path:
     script = tmp_path / "short.toml"
-    script.write_text(SHORT, encoding="utf-8")
+    script.write_text(script_text, encoding="utf-8")
     pid_file = tmp_path / "calm.pid"
     command = f"{shlex.quote(sys.executable)} -m calm start {shlex.quote(str(script))}"
     terminal.type_line(
@@ -192,9 +193,16 @@ def test_sighup_restores_the_terminal(terminal: Terminal, tmp_path: Path) -> Non
     assert terminal.flag("cursor_flag") == "1"
 
 
+LONG_FIRST_STEP = SHORT.replace(
+    'say = "Arrive here."',
+    'say = "Arrive here, and take a moment. ' + "Let the words run on " * 8 + 'until they wrap."',
+)
+
+
 def test_no_color_draws_without_colour(terminal: Terminal, tmp_path: Path) -> None:
     """With NO_COLOR set, the session draws no colours, and the orb is still there in blocks."""
-    _start(terminal, tmp_path, env="NO_COLOR=1")
+    # A first step of several lines makes the orb change height at the next step.
+    _start(terminal, tmp_path, env="NO_COLOR=1", script_text=LONG_FIRST_STEP)
     terminal.wait_for(lambda screen: "Rising in" in screen)
     coloured = terminal.tmux("capture-pane", "-p", "-e", "-t", terminal.session)
     # Textual honours NO_COLOR by drawing in greys; no colour of any hue reaches the screen.
@@ -204,6 +212,9 @@ def test_no_color_draws_without_colour(terminal: Terminal, tmp_path: Path) -> No
     for red, green, blue in re.findall(r"\x1b\[[34]8;2;(\d+);(\d+);(\d+)m", coloured):
         assert red == green == blue
     assert "█" in coloured
+    time.sleep(1.0)
+    assert "something went wrong" not in terminal.screen()
+    assert terminal.flag("alternate_on") == "1"
     terminal.send("C-c")
     terminal.wait_for(_exited)
 
@@ -219,6 +230,7 @@ def test_a_bad_config_is_one_line_and_the_session_still_runs(
     terminal.wait_for(lambda screen: "Rising in" in screen)
     terminal.send("q")
     terminal.wait_for(lambda screen: "Ended early" in screen)
+    time.sleep(0.6)  # The summary lets a moment pass before Enter leaves it.
     terminal.send("Enter")
     screen = terminal.wait_for(_exited)
     assert "calm-exited-0" in screen.splitlines()

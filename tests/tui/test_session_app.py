@@ -1072,3 +1072,28 @@ async def test_a_session_from_the_picker_ends_with_its_outcome() -> None:
     await drive(app, clock, scenario)
     assert isinstance(app.return_value, SessionOutcome)
     assert app.return_value.breaths == 1
+
+
+@pilot_test
+async def test_the_summary_ignores_an_enter_pressed_as_it_appears(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Enter pressed twice at a closing prompt ends the session but leaves the summary up."""
+    import calm.tui.screens.summary
+
+    monkeypatch.setattr(calm.tui.screens.summary, "SETTLE_SECONDS", 30.0)
+    script = parse_script_bytes(
+        b'title = "P"\nsummary = "S"\ncategory = "grounding"\n'
+        b'[[steps]]\nsay = "a"\nseconds = 1\n[[steps]]\nprompt = "Ready?"\n',
+        name="p",
+        source="p.toml",
+    )
+    app, clock = session_app(compile_timeline(script))
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(1.0)
+        await d.press("enter")
+        await d.press("enter")
+        assert isinstance(d.app.screen, SummaryScreen)
+
+    await drive(app, clock, scenario)

@@ -832,3 +832,24 @@ def test_no_warning_reaches_stderr(run: str, quiet_home: tuple[Path, Path, Path]
     result = run_calm(args, home, bin_folder)
     assert result.returncode == 0, result.stderr
     assert "Warning" not in result.stderr
+
+
+def test_an_eight_bit_wav_cue_keeps_its_level(tmp_path: Path) -> None:
+    """An 8-bit WAV (unsigned samples) loads as a quiet sine centred on zero, not noise."""
+    import math
+    import wave
+
+    from calm.sound.cues import file_cue
+    from calm.sound.pcm import samples_of
+
+    path = tmp_path / "soft.wav"
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(1)
+        sound.setframerate(8000)
+        sound.writeframes(
+            bytes(128 + round(20 * math.sin(2 * math.pi * 440 * i / 8000)) for i in range(800))
+        )
+    samples = samples_of(file_cue(path))
+    assert max(samples) <= 21 * 256 and min(samples) >= -21 * 256
+    assert abs(sum(samples) / len(samples)) < 256

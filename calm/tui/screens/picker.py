@@ -116,7 +116,8 @@ class PickerScreen(CalmScreen[None]):
             )
         else:
             label = Text.assemble((row.entry.name, "bold"), ("\ninvalid", "red"))
-        return Option(label, id=row.entry.name, disabled=row.script is None)
+        # Broken scripts can be highlighted, so their problem shows in the preview.
+        return Option(label, id=row.entry.name)
 
     def _row(self) -> Row | None:
         options = self.query_one(OptionList)
@@ -184,6 +185,11 @@ class PickerScreen(CalmScreen[None]):
         else:
             minutes = round(current.total_seconds / 60) + direction
             chosen = replace(options, minutes=min(max(minutes, 1), MAX_MINUTES), cycles=None)
+        try:
+            compile_timeline(row.script, chosen)
+        except LengthError as error:
+            self.notify(str(error), timeout=4)
+            return
         self._lengths[row.entry.name] = chosen
         self._show_preview(row)
         self._relabel(row)

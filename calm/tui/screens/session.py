@@ -264,9 +264,13 @@ class SessionScreen(CalmScreen[SessionOutcome]):
 
     def action_mute(self) -> None:
         """Turn the sound off or on again."""
-        if self.sound is not None:
-            muted = self.sound.toggle_mute()
-            self.notify("Sound off" if muted else "Sound on", timeout=2)
+        if self.sound is None:
+            return
+        if self.sound.silenced:
+            self.notify("The sound device stopped earlier; this session stays silent.")
+            return
+        muted = self.sound.toggle_mute()
+        self.notify("Sound off" if muted else "Sound on", timeout=2)
 
     def action_help(self) -> None:
         """Show the keys."""

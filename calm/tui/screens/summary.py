@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,6 +13,9 @@ from calm.script import Script
 from calm.session import SessionOutcome, Status
 from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.wording import breaths_text, duration_text
+
+SETTLE_SECONDS = 0.4
+"""Keys pressed sooner than this after the summary appears were meant for the session."""
 
 
 class SummaryScreen(CalmScreen[None]):
@@ -23,6 +28,7 @@ class SummaryScreen(CalmScreen[None]):
         self.script = script
         self.outcome = outcome
         self.afterwards = afterwards
+        self._shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
         outcome = self.outcome
@@ -39,6 +45,11 @@ class SummaryScreen(CalmScreen[None]):
         yield TooSmall()
         yield Footer()
 
+    def on_mount(self) -> None:
+        self._shown_at = time.monotonic()
+
     def action_leave(self) -> None:
-        """Close the app."""
-        self.dismiss(None)
+        """Close the app, once the summary has been on screen for a moment."""
+        # An Enter pressed twice at a closing prompt must not skip the summary unseen.
+        if time.monotonic() - self._shown_at >= SETTLE_SECONDS:
+            self.dismiss(None)

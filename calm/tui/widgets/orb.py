@@ -102,11 +102,14 @@ class BreathOrb(Widget):
 
     def render_line(self, y: int) -> Strip:
         """One row of the orb."""
-        if not self._strips:
+        # The size can change before on_resize arrives: never serve rows of another size.
+        if len(self._strips) != self.size.height or (
+            self._strips and self._strips[0].cell_length != self.size.width
+        ):
             self._strips = self._draw()
         if y < len(self._strips):
             return self._strips[y]
-        return Strip.blank(self.size.width)
+        return Strip.blank(self.size.width, _PLAIN)
 
     def _draw(self) -> list[Strip]:
         width, height = self.size
