@@ -293,7 +293,7 @@ app.add_typer(audio_app, name="audio")
 def audio_list() -> None:
     """List the sound cues and the ambient beds."""
     from calm.sound.beds import BED_NAMES
-    from calm.sound.synth import CUE_DESCRIPTIONS
+    from calm.sound.kinds import CUE_DESCRIPTIONS
 
     typer.echo("cues")
     for name, what in CUE_DESCRIPTIONS.items():
@@ -314,8 +314,8 @@ def audio_test(
     import time
 
     from calm.sound.cues import builtin_cue, gain_for
+    from calm.sound.kinds import CUE_NAMES
     from calm.sound.players import Clip, PlaybackError, choose_player
-    from calm.sound.synth import CUE_NAMES
 
     level = volume if volume is not None else _settings().volume
     gain = gain_for(level)

@@ -32,6 +32,8 @@ from calm.script import (
     Step,
     StepKind,
 )
+from calm.sound.kinds import COMPRESSED_SUFFIXES
+from calm.sound.kinds import CUE_NAMES as BUILTIN_CUES
 from calm.suggest import did_you_mean
 
 MAX_FILE_BYTES = 1_000_000
@@ -40,9 +42,8 @@ MAX_STEPS = 200
 MAX_PHASES = 16
 """The most phases one breathing pattern can have."""
 
-BUILTIN_CUES = ("inhale", "exhale", "hold", "step", "end")
-"""The sound cues calm synthesizes itself."""
-CUE_FILE_SUFFIXES = (".wav", ".mp3", ".ogg", ".flac")
+CUE_FILE_SUFFIXES = (".wav", *COMPRESSED_SUFFIXES)
+"""The sound files a script can name as a cue."""
 
 TOP_KEYS = (
     "title",

@@ -18,8 +18,11 @@ if TYPE_CHECKING:
     from pydub import AudioSegment
 
 BED_NAMES = ("pink", "brown", "ocean")
+"""The ambient beds, as named to ``--ambient``."""
 LOOP_SECONDS = 12.0
+"""How long one pass of a bed lasts before it loops."""
 FADE_SECONDS = 1.5
+"""How much of a bed's tail is cross-faded into its start to hide the loop."""
 BED_RMS_DBFS = -40.0
 """Beds sit this far down: some 16 dB under the cues."""
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from calm import locations
 from calm.script import Phase, StepKind
 from calm.session import EventKind, SessionEvent, Status
+from calm.sound.kinds import COMPRESSED_SUFFIXES, CUE_NAMES
 from calm.sound.players import Clip, PlaybackError, Player, SilentPlayer
-from calm.sound.synth import CUE_NAMES
 from calm.trace import TraceWriter
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ PHASE_CUES = {
     Phase.HOLD_OUT: "hold",
 }
 """The built-in cue for each phase when the script names none."""
-COMPRESSED = (".mp3", ".ogg", ".flac")
 
 
 class SoundError(Exception):
@@ -77,7 +76,7 @@ def file_cue(path: Path) -> AudioSegment:
     """
     from calm.sound.pcm import read_sound
 
-    if path.suffix.lower() in COMPRESSED and shutil.which("ffmpeg") is None:
+    if path.suffix.lower() in COMPRESSED_SUFFIXES and shutil.which("ffmpeg") is None:
         raise SoundError(
             f"{path.name} is {path.suffix[1:]}; playing it needs ffmpeg, "
             "which is not installed (a .wav file needs nothing)"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 RATE = 22050
 """Samples per second of every cue and bed."""
 FULL_SCALE = 32767
+"""The largest 16-bit sample."""
 
 
 def pydub() -> type[AudioSegment]:

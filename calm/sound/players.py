@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 SYSTEM_PLAYERS = ("paplay", "pw-play", "aplay", "afplay")
+"""Command-line players, tried in this order when simpleaudio is missing."""
 BELL_CUES = ("step", "end")
 """The cues worth a terminal bell when there is nothing better."""
 

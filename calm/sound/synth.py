@@ -16,19 +16,12 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from calm.sound.kinds import CUE_NAMES
 from calm.sound.pcm import RATE, to_segment
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
-CUE_DESCRIPTIONS = {
-    "inhale": "a soft tone gliding up, as a breath in begins",
-    "exhale": "a soft tone gliding down, as a breath out begins",
-    "hold": "a quiet, low tick, as a hold begins",
-    "step": "a small bell, as a new step begins",
-    "end": "a gentle three-note chime at the end",
-}
-CUE_NAMES = tuple(CUE_DESCRIPTIONS)
 TARGET_RMS_DBFS = -24.0
 """Every cue's loudness."""
 BELL_PARTIALS = ((1.0, 1.0, 1.0), (2.756, 0.5, 0.6), (5.404, 0.25, 0.4), (8.933, 0.12, 0.25))

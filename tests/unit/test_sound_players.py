@@ -26,6 +26,7 @@ from calm.loader import parse_script_bytes
 from calm.problems import ScriptError
 from calm.session import SessionRunner, Status
 from calm.sound.cues import SessionSound, cue_names, load_clips
+from calm.sound.kinds import CUE_NAMES
 from calm.sound.players import (
     BellPlayer,
     Clip,
@@ -35,7 +36,6 @@ from calm.sound.players import (
     SimpleaudioPlayer,
     choose_player,
 )
-from calm.sound.synth import CUE_NAMES
 from calm.timeline import Timeline, compile_timeline
 from calm.trace import TraceWriter
 
