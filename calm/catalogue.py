@@ -8,9 +8,9 @@ from typing import Any
 from calm.columns import BOLD, RED, align, paint
 from calm.library import Entry, Library, Origin
 from calm.problems import ScriptError
-from calm.script import Category, Script
-from calm.timeline import Timeline, compile_timeline
-from calm.wording import length_text
+from calm.script import Category, PromptStep, Script
+from calm.timeline import planned_ms
+from calm.wording import planned_length_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +19,19 @@ class Row:
 
     entry: Entry
     script: Script | None
-    timeline: Timeline | None
+    seconds: float | None
+    """The planned length as written, for a script that loads."""
     error: ScriptError | None
+
+    @property
+    def length(self) -> str:
+        """The planned length as people read it."""
+        if self.script is None or self.seconds is None:
+            return ""
+        self_paced = any(
+            isinstance(step, PromptStep) and step.timeout_ms is None for step in self.script.steps
+        )
+        return planned_length_text(self.seconds, self_paced=self_paced)
 
     @property
     def source(self) -> str:
@@ -44,7 +55,8 @@ def collect(library: Library, category: Category | None = None) -> list[Row]:
                 rows.append(Row(entry, None, None, error))
             continue
         if category is None or script.category is category:
-            rows.append(Row(entry, script, compile_timeline(script), None))
+            # Only the length is needed here: worked out without laying out every breath.
+            rows.append(Row(entry, script, planned_ms(script) / 1000, None))
     order = list(Category)
 
     def sort_key(row: Row) -> tuple[int, str]:
@@ -62,11 +74,11 @@ def catalogue_json(rows: list[Row]) -> list[dict[str, Any]]:
             "title": row.script.title,
             "category": row.script.category.value,
             "summary": row.script.summary,
-            "seconds": row.timeline.total_seconds,
+            "seconds": row.seconds,
             "source": row.entry.origin.value,
         }
         for row in rows
-        if row.script is not None and row.timeline is not None
+        if row.script is not None and row.seconds is not None
     ]
 
 
@@ -79,11 +91,11 @@ def catalogue_lines(
     headers = ["name", "title", "category", "length", "source"]
     cells: list[list[str]] = []
     for row in rows:
-        if row.script is None or row.timeline is None:
+        if row.script is None or row.seconds is None:
             cells.append([row.entry.name, "invalid", "", "", row.source])
         else:
             script = row.script
-            length = length_text(row.timeline)
+            length = row.length
             cells.append([row.entry.name, script.title, script.category.value, length, row.source])
     table = align(headers, cells, shrink=1, width=width)
     lines = [paint(table[0], BOLD, colour)]

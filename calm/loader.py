@@ -130,13 +130,13 @@ def parse_script_document(
 def _check_timing(script: Script, source: str) -> None:
     """A script must lay out in time as written, and take some time."""
     # Imported here: the timeline builds on the script model, not on loading.
-    from calm.timeline import LengthError, compile_timeline
+    from calm.timeline import LengthError, planned_ms
 
     try:
-        timeline = compile_timeline(script)
+        length = planned_ms(script)
     except LengthError as error:
         raise ScriptError([Problem(source, None, str(error))]) from None
-    if timeline.total_ms == 0:
+    if length == 0:
         message = (
             "the session takes no time: every step waits for Enter; "
             "add a say step, or a timeout to a prompt"

@@ -220,6 +220,26 @@ def compile_timeline(script: Script, options: LengthOptions | None = None) -> Ti
             would hold more than ``MAX_CYCLES`` breaths.
     """
     options = options or LengthOptions()
+    steps, cycles = _plan(script, options)
+    layout = _Layout()
+    for index, step in enumerate(steps):
+        layout.add(index, step, cycles.get(index, 0))
+    return Timeline(script, options, layout.segments, layout.spans)
+
+
+def planned_ms(script: Script, options: LengthOptions | None = None) -> int:
+    """The session's timed length in milliseconds, worked out without laying it out.
+
+    Raises:
+        LengthError: as ``compile_timeline`` would.
+    """
+    steps, cycles = _plan(script, options or LengthOptions())
+    breathing = sum(_breathing_ms(steps[index], count) for index, count in cycles.items())
+    return _fixed_ms(steps) + breathing
+
+
+def _plan(script: Script, options: LengthOptions) -> tuple[list[Step], dict[int, int]]:
+    """The steps as they will run, and the breaths each breathe step takes."""
     _check_options(script, options)
     steps = [_gentle(step) if options.gentle else step for step in script.steps]
     cycles = _cycles_per_step(steps, script.length, options)
@@ -228,10 +248,7 @@ def compile_timeline(script: Script, options: LengthOptions | None = None) -> Ti
         raise LengthError(
             f"the session would hold {sum(cycles.values())} breaths; at most {MAX_CYCLES}"
         )
-    layout = _Layout()
-    for index, step in enumerate(steps):
-        layout.add(index, step, cycles.get(index, 0))
-    return Timeline(script, options, layout.segments, layout.spans)
+    return steps, cycles
 
 
 class _Layout:

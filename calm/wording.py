@@ -72,12 +72,15 @@ def pattern_text(step: BreatheStep) -> str:
 
 def length_text(timeline: Timeline) -> str:
     """The length of a session, with a note when part of it is self-paced."""
-    if not timeline.total_ms and timeline.has_untimed_prompts:
+    return planned_length_text(timeline.total_seconds, self_paced=timeline.has_untimed_prompts)
+
+
+def planned_length_text(seconds: float, *, self_paced: bool) -> str:
+    """A planned length, such as "4 min" or "5 min + self-paced"."""
+    if not seconds and self_paced:
         return "self-paced"
-    text = duration_text(timeline.total_seconds)
-    if timeline.has_untimed_prompts:
-        text += " + self-paced"
-    return text
+    text = duration_text(seconds)
+    return text + " + self-paced" if self_paced else text
 
 
 def rate_text(breaths_per_minute: float | None) -> str:

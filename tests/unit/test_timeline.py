@@ -704,3 +704,20 @@ def test_state_at_every_boundary_of_a_tenth_second_pattern_is_the_phase_starting
         if timeline.state_at(segment.start_ms / 1000).segment is not segment
     ]
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        LengthOptions(),
+        LengthOptions(minutes=3),
+        LengthOptions(cycles=7),
+        LengthOptions(gentle=True),
+    ],
+)
+def test_planned_length_matches_the_laid_out_timeline(options: LengthOptions) -> None:
+    """planned_ms, worked out without segments, equals the compiled timeline's length."""
+    from calm.timeline import planned_ms
+
+    script = parse(BOX)
+    assert planned_ms(script, options) == compile_timeline(script, options).total_ms

@@ -145,7 +145,7 @@ class PickerScreen(CalmScreen[None]):
         try:
             return compile_timeline(row.script, self._options_for(row))
         except LengthError:
-            return row.timeline
+            return compile_timeline(row.script)
 
     def _show_preview(self, row: Row | None) -> None:
         preview_widget = self.query_one("#preview", Static)
