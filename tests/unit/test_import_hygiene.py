@@ -32,6 +32,7 @@ CORE = (
     "calm.locations",
     "calm.config",
     "calm.breath",
+    "calm.history",
     # The sound modules load pydub and simpleaudio only when a sound is made.
     "calm.sound.cues",
     "calm.sound.players",

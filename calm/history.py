@@ -1,0 +1,290 @@
+"""The practice history: a private SQLite file on the user's own machine.
+
+A row is written when a session starts, marked ``interrupted``, and completed
+when it ends; so a session cut off by ``kill -9`` or a power cut still shows,
+as interrupted, and is never missing. The schema is versioned with
+``PRAGMA user_version`` and every older version is migrated forward in order,
+so a newer calm always opens an older file.
+
+Bad state never costs a session: ``open_history`` answers with a notice and no
+store when the file is locked, unreadable or in a read-only folder, and moves a
+corrupt file aside (never deleting it) before starting afresh.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+STATUSES = ("completed", "ended_early", "interrupted")
+"""How a recorded session ended."""
+
+MIGRATIONS = (
+    # Version 1: the first release.
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        script TEXT NOT NULL,
+        title TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        planned_seconds REAL NOT NULL,
+        practised_seconds REAL NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'interrupted',
+        breaths INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+    # Version 2: mood check-ins and notes, and an index for the stats.
+    """
+    ALTER TABLE sessions ADD COLUMN mood_before INTEGER;
+    ALTER TABLE sessions ADD COLUMN mood_after INTEGER;
+    ALTER TABLE sessions ADD COLUMN note TEXT;
+    CREATE INDEX sessions_started_at ON sessions (started_at);
+    """,
+)
+"""Each schema version's changes, in order: version N is ``MIGRATIONS[N - 1]``."""
+SCHEMA_VERSION = len(MIGRATIONS)
+BUSY_SECONDS = 1.0
+"""How long to wait for another calm writing the file before giving up on it."""
+
+
+class HistoryError(Exception):
+    """The history cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One recorded session."""
+
+    id: int
+    script: str
+    title: str
+    started_at: datetime
+    ended_at: datetime | None
+    planned_seconds: float
+    practised_seconds: float
+    status: str
+    breaths: int
+    mood_before: int | None = None
+    mood_after: int | None = None
+    note: str | None = None
+
+
+class HistoryStore:
+    """Reads and writes the history file."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    @classmethod
+    def open(cls, path: Path, *, busy_seconds: float = BUSY_SECONDS) -> HistoryStore:
+        """Open (creating if needed) and migrate the history at ``path``.
+
+        Raises:
+            HistoryError: when it is locked, unreadable, not a database, or newer
+                than this calm understands.
+        """
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise HistoryError(f"cannot open {path}: {error}") from error
+        try:
+            _refuse_newer(connection, path)
+            connection.execute("PRAGMA journal_mode=WAL")
+            _migrate(connection)
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            raise HistoryError(f"{path}: {error}") from error
+        return cls(connection)
+
+    def close(self) -> None:
+        """Close the file."""
+        self._connection.close()
+
+    def begin(
+        self,
+        *,
+        script: str,
+        title: str,
+        planned_seconds: float,
+        started_at: datetime,
+        mood_before: int | None = None,
+    ) -> int:
+        """Record a session that has just started; its row id.
+
+        It is recorded as interrupted until ``finish`` says otherwise.
+        """
+        with self._write() as connection:
+            cursor = connection.execute(
+                "INSERT INTO sessions (script, title, started_at, planned_seconds, mood_before)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (script, title, _stamp(started_at), planned_seconds, mood_before),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def finish(
+        self,
+        row: int,
+        *,
+        status: str,
+        practised_seconds: float,
+        breaths: int,
+        ended_at: datetime | None = None,
+        mood_after: int | None = None,
+    ) -> None:
+        """Complete a session's row with how it ended.
+
+        The end time is the start plus the practised time (measured on the
+        monotonic clock), so a wall clock that jumped never gives a negative
+        duration.
+        """
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        practised = max(practised_seconds, 0.0)
+        with self._write() as connection:
+            found = connection.execute(
+                "SELECT started_at FROM sessions WHERE id = ?", (row,)
+            ).fetchone()
+            if found is None:
+                raise HistoryError(f"no session {row} in the history")
+            started = datetime.fromisoformat(found[0])
+            end = started + timedelta(seconds=practised)
+            if ended_at is not None and ended_at > end:
+                end = ended_at  # pauses make the wall-clock span longer than the practice
+            connection.execute(
+                "UPDATE sessions SET ended_at = ?, status = ?, practised_seconds = ?,"
+                " breaths = ?, mood_after = ? WHERE id = ?",
+                (_stamp(end), status, practised, max(breaths, 0), mood_after, row),
+            )
+
+    def sessions(self, limit: int | None = None) -> list[SessionRecord]:
+        """Recorded sessions, newest first."""
+        query = (
+            "SELECT id, script, title, started_at, ended_at, planned_seconds, practised_seconds,"
+            " status, breaths, mood_before, mood_after, note FROM sessions"
+            " ORDER BY started_at DESC, id DESC"
+        )
+        parameters: tuple[int, ...] = ()
+        if limit is not None:
+            query += " LIMIT ?"
+            parameters = (limit,)
+        return [_record(row) for row in self._connection.execute(query, parameters)]
+
+    def clear(self) -> int:
+        """Forget every session; how many there were."""
+        with self._write() as connection:
+            return connection.execute("DELETE FROM sessions").rowcount
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self._connection)
+
+
+class _Transaction:
+    """One short write, committed at once so another calm can write next."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __enter__(self) -> sqlite3.Connection:
+        try:
+            self._connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise HistoryError(f"the history is busy: {error}") from error
+        return self._connection
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if kind is None:
+            self._connection.execute("COMMIT")
+        else:
+            self._connection.execute("ROLLBACK")
+
+
+def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
+    """The history store, or None and a one-line notice when it cannot be used.
+
+    A file that is not a database is moved aside, kept, and a fresh one started.
+    """
+    try:
+        return HistoryStore.open(path), None
+    except HistoryError as error:
+        if not _is_corrupt(path):
+            return None, f"calm: not recording this session: {error}"
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            leftover = path.with_name(path.name + suffix)
+            if leftover.exists():
+                leftover.rename(aside.with_name(aside.name + suffix))
+        store = HistoryStore.open(path)
+    except (OSError, HistoryError) as error:
+        return None, f"calm: not recording this session: {error}"
+    return (
+        store,
+        f"calm: the history file was damaged; it is kept as {aside}, and a new one started",
+    )
+
+
+def _is_corrupt(path: Path) -> bool:
+    """Whether the file exists, can be read, and is not an SQLite database."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError:
+        return False
+    return bool(header) and header != b"SQLite format 3\x00"
+
+
+def _refuse_newer(connection: sqlite3.Connection, path: Path) -> None:
+    """A file from a newer calm is left exactly as it is."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise HistoryError(
+            f"{path} was written by a newer calm (schema {version}); this calm reads up to "
+            f"{SCHEMA_VERSION}"
+        )
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        # One transaction per version: the changes and the new version number land together.
+        try:
+            connection.executescript(
+                f"BEGIN IMMEDIATE; {MIGRATIONS[number - 1]} PRAGMA user_version = {number}; COMMIT;"
+            )
+        except sqlite3.Error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+
+
+def _stamp(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("history times must be timezone-aware")
+    return moment.isoformat()
+
+
+def _record(row: tuple[Any, ...]) -> SessionRecord:
+    (ident, script, title, started, ended, planned, practised, status, breaths, before,
+     after, note) = row  # fmt: skip
+    return SessionRecord(
+        id=ident,
+        script=script,
+        title=title,
+        started_at=datetime.fromisoformat(started),
+        ended_at=datetime.fromisoformat(ended) if ended else None,
+        planned_seconds=planned,
+        practised_seconds=practised,
+        status=status,
+        breaths=breaths,
+        mood_before=before,
+        mood_after=after,
+        note=note,
+    )

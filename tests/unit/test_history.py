@@ -1,0 +1,200 @@
+"""The history store on real SQLite files: migrations, interrupted rows, concurrency, bad files."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from calm.history import MIGRATIONS, SCHEMA_VERSION, HistoryError, HistoryStore, open_history
+
+START = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+
+
+def test_a_new_file_has_the_latest_schema(tmp_path: Path) -> None:
+    """Opening a new history creates it at the latest schema version, in WAL mode."""
+    path = tmp_path / "history.sqlite3"
+    HistoryStore.open(path).close()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_version_one_file_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
+    """A file written by the first schema opens, gains the new columns, and keeps every row."""
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.executescript(MIGRATIONS[0])
+        connection.execute("PRAGMA user_version = 1")
+        connection.execute(
+            "INSERT INTO sessions (script, title, started_at, planned_seconds, practised_seconds,"
+            " status, breaths) VALUES ('box', 'Box breathing', ?, 240, 238, 'completed', 14)",
+            (START.isoformat(),),
+        )
+    store = HistoryStore.open(path)
+    (record,) = store.sessions()
+    assert (record.script, record.status, record.breaths) == ("box", "completed", 14)
+    assert record.mood_before is None and record.note is None
+    store.begin(script="coherent", title="Coherent", planned_seconds=300, started_at=START,
+                mood_before=3)  # fmt: skip
+    assert store.sessions()[0].mood_before == 3
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_file_from_a_newer_calm_is_refused_not_damaged(tmp_path: Path) -> None:
+    """A schema newer than this calm knows gives one clear error, and the file is untouched."""
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA user_version = 99")
+    before = path.read_bytes()
+    with pytest.raises(HistoryError, match="newer calm"):
+        HistoryStore.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_started_session_reads_as_interrupted_until_finished(tmp_path: Path) -> None:
+    """A row written at the start is interrupted; finishing records status, time and breaths."""
+    store = HistoryStore.open(tmp_path / "history.sqlite3")
+    row = store.begin(script="box", title="Box", planned_seconds=240, started_at=START)
+    (record,) = store.sessions()
+    assert record.status == "interrupted" and record.ended_at is None
+    store.finish(row, status="completed", practised_seconds=240.5, breaths=14)
+    (record,) = store.sessions()
+    assert (record.status, record.practised_seconds, record.breaths) == ("completed", 240.5, 14)
+    assert record.ended_at == START + timedelta(seconds=240.5)
+
+
+def test_a_clock_that_jumps_back_never_gives_a_negative_duration(tmp_path: Path) -> None:
+    """An end time before the start (the wall clock jumped) still gives end >= start."""
+    store = HistoryStore.open(tmp_path / "history.sqlite3")
+    row = store.begin(script="box", title="Box", planned_seconds=240, started_at=START)
+    store.finish(row, status="ended_early", practised_seconds=-3, breaths=2,
+                 ended_at=START - timedelta(hours=1))  # fmt: skip
+    (record,) = store.sessions()
+    assert record.practised_seconds == 0
+    assert record.ended_at is not None and record.ended_at >= record.started_at
+
+
+def test_naive_times_are_refused(tmp_path: Path) -> None:
+    """Times must carry a timezone."""
+    store = HistoryStore.open(tmp_path / "history.sqlite3")
+    with pytest.raises(ValueError, match="timezone"):
+        store.begin(script="box", title="Box", planned_seconds=1, started_at=datetime(2026, 1, 1))
+
+
+def test_a_killed_writer_leaves_an_interrupted_row(tmp_path: Path) -> None:
+    """A process killed with SIGKILL after starting a session leaves its row, as interrupted."""
+    path = tmp_path / "history.sqlite3"
+    code = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        from datetime import datetime, timezone
+        from calm.history import HistoryStore
+        store = HistoryStore.open(__import__("pathlib").Path({str(path)!r}))
+        store.begin(script="box", title="Box", planned_seconds=240,
+                    started_at=datetime.now(timezone.utc))
+        print("started", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == -9 and "started" in result.stdout
+    (record,) = HistoryStore.open(path).sessions()
+    assert record.status == "interrupted"
+
+
+def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
+    """Two processes recording sessions at the same time: every row of both is there."""
+    path = tmp_path / "history.sqlite3"
+    HistoryStore.open(path).close()
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from datetime import datetime, timezone
+        from pathlib import Path
+        from calm.history import HistoryStore
+        store = HistoryStore.open(Path({str(path)!r}), busy_seconds=10)
+        for number in range(100):
+            row = store.begin(script=sys.argv[1], title="T", planned_seconds=60,
+                              started_at=datetime.now(timezone.utc))
+            store.finish(row, status="completed", practised_seconds=60, breaths=number)
+        """
+    )
+    writers = [subprocess.Popen([sys.executable, "-c", code, name]) for name in ("first", "second")]
+    assert [writer.wait(timeout=120) for writer in writers] == [0, 0]
+    records = HistoryStore.open(path).sessions()
+    for name in ("first", "second"):
+        mine = [r for r in records if r.script == name]
+        assert sorted(r.breaths for r in mine) == list(range(100))
+        assert all(r.status == "completed" for r in mine)
+
+
+def test_a_corrupt_file_is_moved_aside_and_kept(tmp_path: Path) -> None:
+    """A file that is not a database is renamed, kept byte for byte, and a fresh store starts."""
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"this is not a database, just some bytes" * 10)
+    original = path.read_bytes()
+    store, notice = open_history(path)
+    assert store is not None
+    assert notice is not None and "kept as" in notice and "\n" not in notice
+    (aside,) = tmp_path.glob("history.sqlite3.corrupt-*")
+    assert aside.read_bytes() == original
+    assert store.sessions() == []
+
+
+def test_a_read_only_folder_means_no_store_and_one_notice(tmp_path: Path) -> None:
+    """When the data folder cannot be written, there is no store and one line says so."""
+    if os.geteuid() == 0:
+        pytest.skip("root can write to read-only folders")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        store, notice = open_history(folder / "history.sqlite3")
+    finally:
+        folder.chmod(stat.S_IRWXU)
+    assert store is None
+    assert notice is not None and notice.startswith("calm: not recording this session")
+
+
+def test_a_folder_where_the_file_should_be_means_no_store_and_one_notice(tmp_path: Path) -> None:
+    """A history path that cannot be a file (its parent is a file) gives one notice, no crash."""
+    blocker = tmp_path / "data"
+    blocker.write_text("", encoding="utf-8")
+    store, notice = open_history(blocker / "history.sqlite3")
+    assert store is None
+    assert notice is not None and "\n" not in notice
+
+
+def test_a_locked_file_gives_up_after_the_timeout(tmp_path: Path) -> None:
+    """Another writer holding the lock past the timeout means one notice, not a hang."""
+    path = tmp_path / "history.sqlite3"
+    HistoryStore.open(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        store = HistoryStore.open(path, busy_seconds=0.2)
+        with pytest.raises(HistoryError, match="busy"):
+            store.begin(script="box", title="Box", planned_seconds=1, started_at=START)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_clear_forgets_every_session(tmp_path: Path) -> None:
+    """clear removes every row and says how many there were."""
+    store = HistoryStore.open(tmp_path / "history.sqlite3")
+    for _ in range(3):
+        store.begin(script="box", title="Box", planned_seconds=1, started_at=START)
+    assert store.clear() == 3
+    assert store.sessions() == []
