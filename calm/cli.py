@@ -313,9 +313,9 @@ def audio_test(
     """Say which way calm plays sound, then play each cue in turn, naming it."""
     import time
 
-    from calm.sound.cues import builtin_cue, gain_for
+    from calm.sound.cues import builtin_cue, clip_of, gain_for
     from calm.sound.kinds import CUE_NAMES
-    from calm.sound.players import Clip, PlaybackError, choose_player
+    from calm.sound.players import PlaybackError, choose_player
 
     level = volume if volume is not None else _settings().volume
     gain = gain_for(level)
@@ -325,15 +325,14 @@ def audio_test(
         typer.echo("The volume is 0, so there is nothing to hear.")
         return
     for name in CUE_NAMES:
-        segment = builtin_cue(name).apply_gain(gain)
-        clip = Clip(name=name, pcm=segment.raw_data, rate=segment.frame_rate)
+        clip = clip_of(name, builtin_cue(name), gain)
         typer.echo(f"  {name}")
         try:
             player.prepare([clip])
             player.play(clip)
         except PlaybackError as error:
             _fail(f"the sound device refused: {error}")
-        time.sleep(len(segment) / 1000 + 0.3)
+        time.sleep(len(clip.pcm) / 2 / clip.rate + 0.3)
     player.stop()
 
 

@@ -48,7 +48,8 @@ def gain_for(volume: int) -> float | None:
     return 20 * math.log10(min(volume, 100) / 100)
 
 
-def _clip(name: str, segment: AudioSegment, gain: float) -> Clip:
+def clip_of(name: str, segment: AudioSegment, gain: float) -> Clip:
+    """A segment made ready to play: mono, 16-bit, at ``gain`` decibels."""
     ready = segment.set_channels(1).set_sample_width(2).apply_gain(gain)
     return Clip(name=name, pcm=ready.raw_data, rate=ready.frame_rate)
 
@@ -114,7 +115,7 @@ def load_clips(timeline: Timeline, volume: int) -> tuple[dict[str, Clip], list[s
         except SoundError as error:
             notices.append(f"calm: no sound for {name}: {error}")
             continue
-        clips[name] = _clip(name, segment, gain)
+        clips[name] = clip_of(name, segment, gain)
     return clips, notices
 
 
@@ -125,7 +126,7 @@ def load_bed(name: str, volume: int) -> Clip | None:
     gain = gain_for(volume)
     if gain is None:
         return None
-    return _clip(f"ambient {name}", render_bed(name), gain)
+    return clip_of(f"ambient {name}", render_bed(name), gain)
 
 
 class SessionSound:

@@ -252,35 +252,6 @@ class CommandPlayer:
                 process.terminate()
 
 
-class BellPlayer:
-    """The terminal bell, for the step and end cues; every other cue is silent."""
-
-    name = "terminal bell"
-
-    def __init__(self, ring: Callable[[], None]) -> None:
-        self._ring = ring
-
-    def prepare(self, clips: list[Clip]) -> None:
-        """Nothing to prepare."""
-
-    def play(self, clip: Clip) -> None:
-        """Ring for a step or end cue."""
-        if clip.name in BELL_CUES:
-            self._ring()
-
-    def loop(self, clip: Clip) -> None:
-        """A bell cannot play a bed."""
-
-    def stop_loop(self) -> None:
-        """Nothing to stop."""
-
-    def settle(self, timeout: float) -> None:
-        """A bell is over at once."""
-
-    def stop(self) -> None:
-        """Nothing to stop."""
-
-
 class SilentPlayer:
     """Plays nothing, and never fails."""
 
@@ -303,6 +274,20 @@ class SilentPlayer:
 
     def stop(self) -> None:
         """Nothing to stop."""
+
+
+class BellPlayer(SilentPlayer):
+    """The terminal bell, for the step and end cues; every other cue is silent."""
+
+    name = "terminal bell"
+
+    def __init__(self, ring: Callable[[], None]) -> None:
+        self._ring = ring
+
+    def play(self, clip: Clip) -> None:
+        """Ring for a step or end cue."""
+        if clip.name in BELL_CUES:
+            self._ring()
 
 
 def choose_player(ring: Callable[[], None] | None = None) -> Player:

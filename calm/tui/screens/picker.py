@@ -108,16 +108,18 @@ class PickerScreen(CalmScreen[None]):
             self._show_preview(None)
 
     def _option(self, row: Row) -> Option:
-        timeline = self._timeline(row)
-        if row.script is not None and timeline is not None:
-            label = Text.assemble(
-                (row.script.title, "bold"),
-                (f"\n{row.entry.name} · {length_text(timeline)}", "dim"),
-            )
-        else:
-            label = Text.assemble((row.entry.name, "bold"), ("\ninvalid", "red"))
         # Broken scripts can be highlighted, so their problem shows in the preview.
-        return Option(label, id=row.entry.name)
+        return Option(self._label(row), id=row.entry.name)
+
+    def _label(self, row: Row) -> Text:
+        """A list entry: the title, then the name and the length as chosen."""
+        timeline = self._timeline(row)
+        if row.script is None or timeline is None:
+            return Text.assemble((row.entry.name, "bold"), ("\ninvalid", "red"))
+        return Text.assemble(
+            (row.script.title, "bold"),
+            (f"\n{row.entry.name} · {length_text(timeline)}", "dim"),
+        )
 
     def _row(self) -> Row | None:
         options = self.query_one(OptionList)
@@ -196,13 +198,7 @@ class PickerScreen(CalmScreen[None]):
 
     def _relabel(self, row: Row) -> None:
         """Show the chosen length in the list as well as in the preview."""
-        timeline = self._timeline(row)
-        if timeline is not None and row.script is not None:
-            label = Text.assemble(
-                (row.script.title, "bold"),
-                (f"\n{row.entry.name} · {length_text(timeline)}", "dim"),
-            )
-            self.query_one(OptionList).replace_option_prompt(row.entry.name, label)
+        self.query_one(OptionList).replace_option_prompt(row.entry.name, self._label(row))
 
     # -- keys ------------------------------------------------------------------------
 
