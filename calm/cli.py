@@ -332,7 +332,7 @@ def audio_test(
             player.play(clip)
         except PlaybackError as error:
             _fail(f"the sound device refused: {error}")
-        time.sleep(len(clip.pcm) / 2 / clip.rate + 0.3)
+        time.sleep(clip.seconds + 0.3)
     player.stop()
 
 

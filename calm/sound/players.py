@@ -40,6 +40,11 @@ class Clip:
     pcm: bytes
     rate: int
 
+    @property
+    def seconds(self) -> float:
+        """How long the clip plays."""
+        return len(self.pcm) / 2 / self.rate
+
     def wav(self) -> bytes:
         """The clip as a WAV file."""
         import io
@@ -52,6 +57,27 @@ class Clip:
             out.setframerate(self.rate)
             out.writeframes(self.pcm)
         return buffer.getvalue()
+
+
+def _repeat(looping: threading.Event, one_pass: Callable[[], None], seconds: float) -> None:
+    """Run ``one_pass`` over and over on a background thread until ``looping`` is cleared.
+
+    Each pass takes at least ``seconds``: a device that does not keep time (ALSA's
+    null device), or a player that fails at once, must not make the loop spin.
+    """
+    looping.set()
+
+    def again() -> None:
+        while looping.is_set():
+            began = time.monotonic()
+            try:
+                one_pass()
+            except Exception:
+                return  # the bed is a nicety; a failing pass just ends it
+            while looping.is_set() and time.monotonic() - began < seconds:
+                time.sleep(0.05)
+
+    threading.Thread(target=again, name="calm-ambient", daemon=True).start()
 
 
 class Player(Protocol):
@@ -139,24 +165,12 @@ class SimpleaudioPlayer:
 
     def loop(self, clip: Clip) -> None:
         """Replay the clip from a background thread until stopped."""
-        self._looping.set()
 
-        seconds = len(clip.pcm) / 2 / clip.rate
+        def one_pass() -> None:
+            self._bed = self._simpleaudio.play_buffer(clip.pcm, 1, 2, clip.rate)
+            self._bed.wait_done()
 
-        def again() -> None:
-            while self._looping.is_set():
-                began = time.monotonic()
-                try:
-                    self._bed = self._simpleaudio.play_buffer(clip.pcm, 1, 2, clip.rate)
-                except Exception:
-                    return
-                self._bed.wait_done()
-                # A device that does not keep time (ALSA's null device) must not make
-                # the loop spin: each pass takes at least as long as the bed itself.
-                while self._looping.is_set() and time.monotonic() - began < seconds:
-                    time.sleep(0.05)
-
-        threading.Thread(target=again, name="calm-ambient", daemon=True).start()
+        _repeat(self._looping, one_pass, clip.seconds)
 
     def stop_loop(self) -> None:
         """Stop the bed; cues ring on."""
@@ -219,17 +233,12 @@ class CommandPlayer:
 
     def loop(self, clip: Clip) -> None:
         """Run the player on the clip again each time it finishes, until stopped."""
-        self._looping.set()
 
-        def again() -> None:
-            while self._looping.is_set():
-                try:
-                    self._bed = self._start(clip)
-                except PlaybackError:
-                    return
-                self._bed.wait()
+        def one_pass() -> None:
+            self._bed = self._start(clip)
+            self._bed.wait()
 
-        threading.Thread(target=again, name="calm-ambient", daemon=True).start()
+        _repeat(self._looping, one_pass, clip.seconds)
 
     def stop_loop(self) -> None:
         """Stop the bed's player; cues ring on."""

@@ -853,3 +853,19 @@ def test_an_eight_bit_wav_cue_keeps_its_level(tmp_path: Path) -> None:
     samples = samples_of(file_cue(path))
     assert max(samples) <= 21 * 256 and min(samples) >= -21 * 256
     assert abs(sum(samples) / len(samples)) < 256
+
+
+def test_a_bed_whose_player_fails_at_once_does_not_spin(tmp_path: Path) -> None:
+    """A system player that exits at once replays the bed once per bed length, not in a loop."""
+    import time
+
+    from calm.sound.players import Clip, CommandPlayer
+
+    count = tmp_path / "count"
+    command = fake_command(tmp_path, "aplay", f'echo x >> "{count}"; exit 1')
+    player = CommandPlayer(str(command))
+    bed = Clip(name="bed", pcm=b"\x00\x00" * 22050 * 10, rate=22050)  # ten seconds
+    player.loop(bed)
+    time.sleep(0.6)
+    player.stop()
+    assert count.read_text().count("x") == 1
