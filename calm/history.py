@@ -16,12 +16,15 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 STATUSES = ("completed", "ended_early", "interrupted")
 """How a recorded session ended."""
+
+MOODS = range(1, 6)
+"""How tense the user feels at a check-in: 1 is at ease, 5 is very tense."""
 
 MIGRATIONS = (
     # Version 1: the first release.
@@ -74,6 +77,35 @@ class SessionRecord:
     note: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DayTotal:
+    """The sessions recorded on one calendar day."""
+
+    day: date
+    sessions: int
+    seconds: float
+    """Seconds practised that day."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptTotal:
+    """How often one script has been practised."""
+
+    script: str
+    title: str
+    sessions: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class MoodTotal:
+    """Averages over the sessions with a check-in both before and after."""
+
+    sessions: int
+    before: float | None
+    after: float | None
+
+
 class HistoryStore:
     """Reads and writes the history file."""
 
@@ -123,7 +155,7 @@ class HistoryStore:
             cursor = connection.execute(
                 "INSERT INTO sessions (script, title, started_at, planned_seconds, mood_before)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (script, title, _stamp(started_at), planned_seconds, mood_before),
+                (script, title, _stamp(started_at), planned_seconds, _mood(mood_before)),
             )
             assert cursor.lastrowid is not None
             return cursor.lastrowid
@@ -160,7 +192,7 @@ class HistoryStore:
             connection.execute(
                 "UPDATE sessions SET ended_at = ?, status = ?, practised_seconds = ?,"
                 " breaths = ?, mood_after = ? WHERE id = ?",
-                (_stamp(end), status, practised, max(breaths, 0), mood_after, row),
+                (_stamp(end), status, practised, max(breaths, 0), _mood(mood_after), row),
             )
 
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
@@ -175,6 +207,48 @@ class HistoryStore:
             query += " LIMIT ?"
             parameters = (limit,)
         return [_record(row) for row in self._connection.execute(query, parameters)]
+
+    def day_totals(self) -> list[DayTotal]:
+        """Each day with a recorded session, oldest first.
+
+        A session's day is the calendar date where it started, in the local time
+        it was recorded in, so travel and daylight-saving changes never move it.
+        """
+        rows = self._connection.execute(
+            "SELECT substr(started_at, 1, 10) AS day, COUNT(*), SUM(practised_seconds)"
+            " FROM sessions GROUP BY day ORDER BY day"
+        )
+        return [DayTotal(date.fromisoformat(day), count, seconds) for day, count, seconds in rows]
+
+    def script_totals(self) -> list[ScriptTotal]:
+        """Each script practised, most sessions first."""
+        rows = self._connection.execute(
+            "SELECT script, MAX(title), COUNT(*) AS count, SUM(practised_seconds) AS seconds"
+            " FROM sessions GROUP BY script ORDER BY count DESC, seconds DESC, script"
+        )
+        return [ScriptTotal(*row) for row in rows]
+
+    def mood_totals(self) -> MoodTotal:
+        """The check-ins of every session with a mood both before and after."""
+        count, before, after = self._connection.execute(
+            "SELECT COUNT(*), AVG(mood_before), AVG(mood_after) FROM sessions"
+            " WHERE mood_before IS NOT NULL AND mood_after IS NOT NULL"
+        ).fetchone()
+        return MoodTotal(count, before, after)
+
+    def set_mood_after(self, row: int, mood: int | None) -> None:
+        """Record how tense the user felt after a session, 1 to 5."""
+        self._update(row, "mood_after", _mood(mood))
+
+    def set_note(self, row: int, note: str | None) -> None:
+        """Attach a note to a session; empty text removes it."""
+        self._update(row, "note", (note or "").strip() or None)
+
+    def _update(self, row: int, column: str, value: object) -> None:
+        with self._write() as connection:
+            cursor = connection.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, row))
+            if cursor.rowcount == 0:
+                raise HistoryError(f"no session {row} in the history")
 
     def clear(self) -> int:
         """Forget every session; how many there were."""
@@ -263,6 +337,12 @@ def _migrate(connection: sqlite3.Connection) -> None:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
+
+
+def _mood(mood: int | None) -> int | None:
+    if mood is not None and mood not in MOODS:
+        raise ValueError(f"a mood is from 1 to 5, not {mood!r}")
+    return mood
 
 
 def _stamp(moment: datetime) -> str:

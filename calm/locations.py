@@ -73,3 +73,8 @@ def user_scripts_dirs() -> list[Path]:
     configured = os.environ.get(SCRIPTS_PATH_VARIABLE, "")
     folders = [Path(part).expanduser() for part in configured.split(os.pathsep) if part]
     return folders or [config_dir() / "scripts"]
+
+
+def history_file() -> Path:
+    """The practice history, a SQLite file."""
+    return data_dir() / "history.sqlite3"
