@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from calm.config import Settings
+    from calm.history import HistoryStore
     from calm.library import Entry, Library
     from calm.problems import ScriptError
+    from calm.recording import SessionRecorder
     from calm.script import Category
     from calm.sound.choice import AudioChoice
     from calm.timeline import Timeline
@@ -38,6 +40,8 @@ app = typer.Typer(
 
 USAGE_ERROR = 2
 """Exit status for something typed wrong, as with any Unix tool."""
+TABLE_LIMIT = 20
+"""How many sessions ``calm history`` lists unless asked for more."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 MinutesOption = Annotated[
@@ -90,7 +94,16 @@ def _root(
         return
     settings = _settings()
     audio = _audio(settings, no_audio=False, volume=None, ambient=None)
-    _run_screen(None, settings, audio, theme=None, reduced_motion=False, skip_caution=False)
+    _run_screen(
+        None,
+        settings,
+        audio,
+        _recorder(settings, no_history=False),
+        theme=None,
+        reduced_motion=False,
+        skip_caution=False,
+        check_in=settings.check_in,
+    )
 
 
 @app.command("list")
@@ -252,6 +265,12 @@ def start(
     skip_caution: Annotated[
         bool, typer.Option("--skip-caution", help="Do not show the script's caution first.")
     ] = False,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Do not record this session, as for a demo.")
+    ] = False,
+    check_in: Annotated[
+        bool, typer.Option("--check-in", help="Note how tense you feel, before and after.")
+    ] = False,
 ) -> None:
     """Start a session. With no script, choose one first."""
     from calm.tui.launch import terminal_is_interactive
@@ -259,6 +278,7 @@ def start(
     screen = not plain and terminal_is_interactive()
     settings = _settings()
     audio = _audio(settings, no_audio=no_audio, volume=volume, ambient=ambient)
+    check_in = check_in or settings.check_in
     if script is None:
         if not screen:
             _fail("name a script to start, or run calm in a terminal to choose one", USAGE_ERROR)
@@ -266,23 +286,91 @@ def start(
             None,
             settings,
             audio,
+            _recorder(settings, no_history=no_history),
             theme=theme,
             reduced_motion=reduced_motion,
             skip_caution=skip_caution,
+            check_in=check_in,
         )
         return
     _, timeline = _compile(script, minutes, cycles, gentle)
+    recorder = _recorder(settings, no_history=no_history)
     if screen:
         _run_screen(
             timeline,
             settings,
             audio,
+            recorder,
             theme=theme,
             reduced_motion=reduced_motion,
             skip_caution=skip_caution,
+            check_in=check_in,
         )
         return
-    _run_plain(timeline, audio)
+    _run_plain(timeline, audio, recorder, check_in=check_in)
+
+
+@app.command()
+def history(
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", min=0, metavar="N", help="The latest N sessions; 0 for all."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", metavar="TEXT", help="Add a note to your latest session."),
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Forget every recorded session.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Clear without asking.")] = False,
+) -> None:
+    """Your recorded sessions, newest first. They never leave this machine."""
+    from calm import locations
+
+    flags = {"--json": as_json, "--csv": as_csv, "--note": note is not None, "--clear": clear}
+    chosen = [flag for flag, on in flags.items() if on]
+    if len(chosen) > 1:
+        _fail(f"{' and '.join(chosen)} cannot be used together", USAGE_ERROR)
+    if yes and not clear:
+        _fail("--yes only goes with --clear", USAGE_ERROR)
+    store = _history_store()
+    try:
+        if clear:
+            _clear_history(store, locations.history_file(), yes=yes)
+        elif note is not None:
+            _note_latest(store, note)
+        else:
+            _print_history(store, limit, as_json=as_json, as_csv=as_csv)
+    finally:
+        if store is not None:
+            store.close()
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Your practice so far: time, streaks, a twelve-week calendar and favourites."""
+    from calm.history import MoodTotal
+    from calm.recording import local_now
+    from calm.stats import compute, gather
+
+    today = local_now().date()
+    store = _history_store()
+    if store is None:
+        figures = compute([], [], MoodTotal(0, None, None), today)
+    else:
+        try:
+            figures = gather(store, today)
+        finally:
+            store.close()
+    if as_json:
+        typer.echo(json.dumps(figures.to_json(), indent=2))
+        return
+    from calm.stats_view import stats_renderable
+
+    _console().print(stats_renderable(figures))
 
 
 audio_app = typer.Typer(help="Sound cues and ambient beds.", no_args_is_help=True)
@@ -398,9 +486,26 @@ def _terminal_bell() -> Callable[[], None] | None:
     return ring
 
 
-def _run_plain(timeline: Timeline, audio: AudioChoice) -> None:
+def _recorder(settings: Settings, *, no_history: bool) -> SessionRecorder | None:
+    """The history recorder for a session, unless recording is off."""
+    if no_history or not settings.history:
+        return None
+    from calm import locations
+    from calm.recording import SessionRecorder
+
+    return SessionRecorder.open(
+        locations.history_file(), notify=lambda message: typer.echo(message, err=True)
+    )
+
+
+def _run_plain(
+    timeline: Timeline, audio: AudioChoice, recorder: SessionRecorder | None, *, check_in: bool
+) -> None:
+    from calm import check_in as questions
     from calm.plain import run_plain
     from calm.trace import trace_from_environment
+
+    mood_before = questions.ask_mood(questions.BEFORE, sys.stdin, sys.stdout) if check_in else None
 
     trace, notice = trace_from_environment()
     if notice:
@@ -418,24 +523,51 @@ def _run_plain(timeline: Timeline, audio: AudioChoice) -> None:
             notify=lambda message: typer.echo(message, err=True),
         )
     try:
-        run_plain(timeline, trace=trace, sound=sound)
+        if recorder is not None:
+            recorder.started(timeline, mood_before=mood_before)
+        outcome = run_plain(timeline, trace=trace, sound=sound)
+        if recorder is not None:
+            recorder.ended(outcome)
         if sound is not None:
             sound.finish()
+        _after_plain_session(recorder, check_in=check_in)
     finally:
         if sound is not None:
             sound.stop()
         if trace is not None:
             trace.close()
+        if recorder is not None:
+            recorder.close()
+
+
+def _after_plain_session(recorder: SessionRecorder | None, *, check_in: bool) -> None:
+    """The week's kind sentence, then the closing check-in."""
+    from calm import check_in as questions
+
+    sentence = recorder.progress() if recorder is not None else None
+    if sentence:
+        typer.echo(sentence)
+    if not check_in:
+        return
+    try:
+        mood = questions.ask_mood(questions.AFTER, sys.stdin, sys.stdout)
+    except KeyboardInterrupt:
+        mood = None  # Ctrl+C at the last question only skips it.
+        typer.echo("")
+    if mood is not None and recorder is not None:
+        recorder.mood_after(mood)
 
 
 def _run_screen(
     timeline: Timeline | None,
     settings: Settings,
     audio: AudioChoice,
+    recorder: SessionRecorder | None,
     *,
     theme: str | None,
     reduced_motion: bool,
     skip_caution: bool,
+    check_in: bool,
 ) -> None:
     from calm.catalogue import collect
     from calm.trace import trace_from_environment
@@ -454,17 +586,93 @@ def _run_screen(
             notices=notices,
             trace=trace,
             audio=audio,
+            recorder=recorder,
             theme=theme,
             reduced_motion=reduced_motion,
             skip_caution=skip_caution,
+            check_in=check_in,
         )
     except ThemeError as error:
         _fail(str(error), USAGE_ERROR)
     finally:
         if trace is not None:
             trace.close()
+        if recorder is not None:
+            recorder.close()
     if code:
         raise typer.Exit(code)
+
+
+def _history_store() -> HistoryStore | None:
+    """The history, opened to read or change; None when nothing was ever recorded.
+
+    It exits with one line when the history exists but cannot be opened.
+    """
+    from calm import locations
+    from calm.history import open_history
+
+    path = locations.history_file()
+    if not path.exists():
+        return None  # Reading must not leave an empty history file behind.
+    store, notice = open_history(path)
+    if store is None:
+        _fail(str(notice).removeprefix("calm: "))
+    if notice:
+        typer.echo(notice, err=True)
+    return store
+
+
+def _print_history(
+    store: HistoryStore | None, limit: int | None, *, as_json: bool, as_csv: bool
+) -> None:
+    from calm.history_export import record_json, table_lines, write_csv
+
+    shown = TABLE_LIMIT if limit is None and not (as_json or as_csv) else limit
+    records = store.sessions(shown or None) if store is not None else []
+    if as_json:
+        typer.echo(json.dumps([record_json(record) for record in records], indent=2))
+    elif as_csv:
+        write_csv(records, sys.stdout)
+    elif not records:
+        typer.echo("No sessions recorded yet. They will appear here after `calm start`.")
+    else:
+        from calm.columns import write_lines
+
+        write_lines(table_lines(records))
+        total = store.count() if store is not None else 0
+        if len(records) < total:
+            typer.echo(f"The latest {len(records)} of {total}; `calm history --limit 0` shows all.")
+
+
+def _clear_history(store: HistoryStore | None, path: Path, *, yes: bool) -> None:
+    count = store.count() if store is not None else 0
+    if not count:
+        typer.echo("There are no recorded sessions to clear.")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            _fail("--clear asks before it forgets anything; add --yes to clear without asking")
+        sessions = "session" if count == 1 else "sessions"
+        if not typer.confirm(f"Forget all {count} recorded {sessions}? This cannot be undone."):
+            typer.echo("Nothing was cleared.")
+            return
+    assert store is not None
+    store.clear()
+    typer.echo(f"Cleared {count} {'session' if count == 1 else 'sessions'} from {path}.")
+
+
+def _note_latest(store: HistoryStore | None, note: str) -> None:
+    latest = store.sessions(1) if store is not None else []
+    if store is None or not latest:
+        _fail("there is no session yet to add a note to")
+    record = latest[0]
+    store.set_note(record.id, note)
+    when = record.started_at.strftime("%a %d %b %H:%M")
+    typer.echo(
+        f"Noted on {record.title}, {when}."
+        if note.strip()
+        else f"Note removed from {record.title}, {when}."
+    )
 
 
 def _console() -> Console:

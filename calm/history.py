@@ -208,6 +208,10 @@ class HistoryStore:
             parameters = (limit,)
         return [_record(row) for row in self._connection.execute(query, parameters)]
 
+    def count(self) -> int:
+        """How many sessions are recorded."""
+        return int(self._connection.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+
     def day_totals(self) -> list[DayTotal]:
         """Each day with a recorded session, oldest first.
 
@@ -246,7 +250,9 @@ class HistoryStore:
 
     def _update(self, row: int, column: str, value: object) -> None:
         with self._write() as connection:
-            cursor = connection.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, row))
+            cursor = connection.execute(
+                f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, row)
+            )
             if cursor.rowcount == 0:
                 raise HistoryError(f"no session {row} in the history")
 

@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from calm.catalogue import Row
+    from calm.recording import SessionRecorder
     from calm.sound.cues import SessionSound
     from calm.tui.screens.picker import PickerScreen
 
@@ -58,6 +59,8 @@ class CalmApp(App[SessionOutcome | None]):
         notices: Iterable[str] = (),
         tip: Callable[[], str] | None = None,
         audio: AudioChoice | None = None,
+        recorder: SessionRecorder | None = None,
+        check_in: bool = False,
     ) -> None:
         """Set up the app.
 
@@ -72,6 +75,8 @@ class CalmApp(App[SessionOutcome | None]):
             notices: One-line messages to show once the app is up, such as config problems.
             tip: Gives the self-care tip for a script with no reminder of its own.
             audio: The sound asked for; None for silence.
+            recorder: Records the session in the history; None to keep no record.
+            check_in: Ask how tense the user feels before and after.
         """
         super().__init__()
         self.register_theme(CALM_THEME)
@@ -85,6 +90,10 @@ class CalmApp(App[SessionOutcome | None]):
         self._notices = list(notices)
         self._tip = tip or (lambda: next_tip(locations.tip_state_file()))
         self._audio = audio or AudioChoice()
+        self.recorder = recorder
+        if recorder is not None:
+            recorder.notify = lambda message: self.notify(message, severity="warning")
+        self.check_in = check_in
         self.runner: SessionRunner | None = None
         self.sound: SessionSound | None = None
         self.left_at_once = False
@@ -124,15 +133,28 @@ class CalmApp(App[SessionOutcome | None]):
 
             def decided(ready: bool | None) -> None:
                 if ready:
-                    self.run_session(timeline)
+                    self.check_in_then_run(timeline)
                 elif not from_picker:
                     self.exit(None)
 
             self.push_screen(CautionScreen(script), decided)
         else:
-            self.run_session(timeline)
+            self.check_in_then_run(timeline)
 
-    def run_session(self, timeline: Timeline) -> None:
+    def check_in_then_run(self, timeline: Timeline) -> None:
+        """Ask how tense the user feels, when the check-in is on, then run the session."""
+        if not self.check_in:
+            self.run_session(timeline)
+            return
+        # Imported here: a session without the check-in never needs it.
+        from calm.tui.screens.check_in import CheckInScreen
+
+        def answered(mood: int | None) -> None:
+            self.run_session(timeline, mood_before=mood)
+
+        self.push_screen(CheckInScreen(timeline.script.title), answered)
+
+    def run_session(self, timeline: Timeline, *, mood_before: int | None = None) -> None:
         """Run the session, then show its summary."""
         listeners: list[Listener] = []
         self.sound = self._prepare_sound(timeline)
@@ -142,18 +164,37 @@ class CalmApp(App[SessionOutcome | None]):
         if self._trace is not None:
             listeners.append(self._trace)
         self.runner = SessionRunner(timeline, clock=self._clock, listeners=listeners)
+        recorder = self.recorder
+        if recorder is not None:
+            recorder.started(timeline, mood_before=mood_before)
 
         def summarise(outcome: SessionOutcome | None) -> None:
             if self.sound is not None:
                 self.sound.stop_bed()
             if outcome is None:
                 return
+            if recorder is not None:
+                recorder.ended(outcome)
             afterwards = timeline.script.reminder or self._tip()
-            summary = SummaryScreen(timeline.script, outcome, afterwards)
+            summary = SummaryScreen(
+                timeline.script,
+                outcome,
+                afterwards,
+                progress=recorder.progress() if recorder is not None else None,
+                on_mood=self._mood_taker(),
+            )
             self.push_screen(summary, lambda _: self.exit(outcome))
 
         screen = SessionScreen(self.runner, reduced_motion=self.reduced_motion, sound=self.sound)
         self.push_screen(screen, summarise)
+
+    def _mood_taker(self) -> Callable[[int], None] | None:
+        """Where the closing check-in goes: the history, or nowhere but the screen."""
+        if not self.check_in:
+            return None
+        if self.recorder is not None:
+            return self.recorder.mood_after
+        return lambda mood: None
 
     def _prepare_sound(self, timeline: Timeline) -> SessionSound | None:
         if not self._audio.volume:
@@ -178,6 +219,8 @@ class CalmApp(App[SessionOutcome | None]):
         if self.runner is not None:
             self.runner.finish()
             outcome = self.runner.outcome()
+            if self.recorder is not None:
+                self.recorder.ended(outcome)
         self.exit(outcome)
 
     def _catch_signals(self) -> None:

@@ -7,6 +7,7 @@ import sys
 from calm import locations
 from calm.catalogue import Row
 from calm.config import Settings
+from calm.recording import SessionRecorder
 from calm.session import Status
 from calm.sound.choice import AudioChoice
 from calm.suggest import did_you_mean
@@ -30,6 +31,8 @@ def launch(
     theme: str | None = None,
     reduced_motion: bool = False,
     skip_caution: bool = False,
+    recorder: SessionRecorder | None = None,
+    check_in: bool = False,
 ) -> int:
     """Run the app until the user leaves; the exit status.
 
@@ -63,6 +66,8 @@ def launch(
         reduced_motion=reduced_motion or settings.reduced_motion,
         skip_caution=skip_caution or settings.skip_caution,
         notices=notices,
+        recorder=recorder,
+        check_in=check_in,
     )
     try:
         outcome = app.run()

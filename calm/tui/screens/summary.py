@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
+from calm import check_in
 from calm.script import Script
 from calm.session import SessionOutcome, Status
 from calm.tui.screens.base import CalmScreen, TooSmall
@@ -19,15 +22,32 @@ SETTLE_SECONDS = 0.4
 
 
 class SummaryScreen(CalmScreen[None]):
-    """Shows the outcome; Enter leaves."""
+    """Shows the outcome, and takes the closing check-in when it is on; Enter leaves."""
 
     BINDINGS = [Binding("enter,q,escape", "leave", "Leave")]
 
-    def __init__(self, script: Script, outcome: SessionOutcome, afterwards: str) -> None:
+    def __init__(
+        self,
+        script: Script,
+        outcome: SessionOutcome,
+        afterwards: str,
+        *,
+        progress: str | None = None,
+        on_mood: Callable[[int], None] | None = None,
+    ) -> None:
+        """Set up the summary.
+
+        Args:
+            progress: The kind sentence about the week's practice, when there is a history.
+            on_mood: Takes the closing check-in; None when the check-in is off.
+        """
         super().__init__()
         self.script = script
         self.outcome = outcome
         self.afterwards = afterwards
+        self.progress = progress
+        self.on_mood = on_mood
+        self.mood: int | None = None
         self._shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
@@ -40,13 +60,29 @@ class SummaryScreen(CalmScreen[None]):
             yield Static(
                 f"{practised} practised · {breaths_text(outcome.breaths)}", id="summary-numbers"
             )
+            if self.progress:
+                yield Static(self.progress, id="summary-week")
             yield Static(self.afterwards, id="afterwards")
+            if self.on_mood is not None:
+                yield Static(f"{check_in.AFTER}  {check_in.SCALE}", id="summary-check-in")
             yield Static("Press Enter to leave.", classes="hint")
         yield TooSmall()
         yield Footer()
 
     def on_mount(self) -> None:
         self._shown_at = time.monotonic()
+
+    def on_key(self, event: events.Key) -> None:
+        """With the check-in on, 1 to 5 notes how tense the user feels now."""
+        mood = check_in.mood_from_key(event.character or "")
+        if self.on_mood is None or mood is None:
+            return
+        event.stop()
+        self.mood = mood
+        self.on_mood(mood)
+        self.query_one("#summary-check-in", Static).update(
+            f"Noted: {mood}. Thank you for checking in."
+        )
 
     def action_leave(self) -> None:
         """Close the app, once the summary has been on screen for a moment."""

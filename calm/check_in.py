@@ -1,0 +1,64 @@
+"""The mood check-in: one keypress before a session and one after, both skippable.
+
+The scale is tension, because that is what a body notices: 1 is at ease and 5
+is very tense. The wording lives here so that the screen and the plain runner
+ask the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import IO
+
+BEFORE = "Before you begin: how tense do you feel right now?"
+AFTER = "How tense do you feel now?"
+SCALE = "1 at ease · 2 · 3 · 4 · 5 very tense"
+SKIP = "Any other key skips."
+
+
+def mood_from_key(key: str) -> int | None:
+    """The mood a key means, or None for any key that is not 1 to 5."""
+    return int(key) if len(key) == 1 and key in "12345" else None
+
+
+def ask_mood(question: str, stdin: IO[str], out: IO[str]) -> int | None:
+    """Ask on a terminal and take one keypress; None when skipped or there is no terminal.
+
+    Only a terminal gets asked: with input from a pipe or file there is nobody to
+    answer, and a session must never wait on a question no one sees.
+    """
+    try:
+        fd = stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+    if os.name == "nt" or not os.isatty(fd):
+        return None
+    out.write(f"{question} {SCALE}. {SKIP} ")
+    out.flush()
+    key = _one_key(fd)
+    mood = mood_from_key(key)
+    out.write(f"{mood}\n" if mood is not None else "skipped\n")
+    out.flush()
+    return mood
+
+
+def _one_key(fd: int) -> str:
+    """Read a single keypress without waiting for Enter, and without echoing it.
+
+    Ctrl+C still interrupts, as anywhere else.
+    """
+    import termios
+    import tty
+
+    saved = termios.tcgetattr(fd)
+    try:
+        # Keys typed while the question was not yet shown were not meant as answers.
+        termios.tcflush(fd, termios.TCIFLUSH)
+        tty.setcbreak(fd)
+        attributes = termios.tcgetattr(fd)
+        attributes[3] &= ~termios.ECHO
+        termios.tcsetattr(fd, termios.TCSANOW, attributes)
+        data = os.read(fd, 1)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    return data.decode("utf-8", errors="replace")

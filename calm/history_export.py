@@ -1,0 +1,85 @@
+"""The practice history as JSON, CSV and a plain table, for ``calm history``."""
+
+from __future__ import annotations
+
+import csv
+from typing import IO, Any
+
+from calm.columns import align
+from calm.history import SessionRecord
+from calm.wording import duration_text
+
+FIELDS = (
+    "script",
+    "title",
+    "started_at",
+    "ended_at",
+    "planned_seconds",
+    "practised_seconds",
+    "status",
+    "breaths",
+    "mood_before",
+    "mood_after",
+    "note",
+)
+"""The fields of one exported session, in order; times are ISO 8601 with their offset."""
+
+STATUS_WORDS = {
+    "completed": "completed",
+    "ended_early": "ended early",
+    "interrupted": "interrupted",
+}
+"""How each status reads in the table; "interrupted" means calm never saw the end."""
+
+
+def record_json(record: SessionRecord) -> dict[str, Any]:
+    """One session as a JSON object with the ``FIELDS``."""
+    return {
+        "script": record.script,
+        "title": record.title,
+        "started_at": record.started_at.isoformat(),
+        "ended_at": record.ended_at.isoformat() if record.ended_at else None,
+        "planned_seconds": round(record.planned_seconds, 3),
+        "practised_seconds": round(record.practised_seconds, 3),
+        "status": record.status,
+        "breaths": record.breaths,
+        "mood_before": record.mood_before,
+        "mood_after": record.mood_after,
+        "note": record.note,
+    }
+
+
+def write_csv(records: list[SessionRecord], stream: IO[str]) -> None:
+    """Sessions as CSV with a header row; an empty cell is a missing value."""
+    writer = csv.DictWriter(stream, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(
+            {key: "" if value is None else value for key, value in record_json(record).items()}
+        )
+
+
+def table_lines(records: list[SessionRecord], *, width: int | None = None) -> list[str]:
+    """Sessions as aligned columns, one line each, as they are listed."""
+    headers = ["when", "script", "practised", "breaths", "how it ended", "tension", "note"]
+    rows = [
+        [
+            record.started_at.strftime("%a %d %b %Y %H:%M"),
+            record.title,
+            duration_text(record.practised_seconds),
+            str(record.breaths),
+            STATUS_WORDS.get(record.status, record.status),
+            _tension(record),
+            record.note or "",
+        ]
+        for record in records
+    ]
+    return align(headers, rows, shrink=len(headers) - 1, width=width)
+
+
+def _tension(record: SessionRecord) -> str:
+    before = "" if record.mood_before is None else str(record.mood_before)
+    after = "" if record.mood_after is None else str(record.mood_after)
+    if not before and not after:
+        return ""
+    return f"{before or '-'} → {after or '-'}"

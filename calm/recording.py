@@ -1,0 +1,118 @@
+"""Recording one session into the practice history, without ever costing the session.
+
+Both front ends use a ``SessionRecorder`` the same way: ``started`` as the
+session begins, ``ended`` with its outcome, then the after-session check-in and
+the kind sentence for the summary. If the history fails part way, the recorder
+says so once and goes quiet; the session carries on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from calm.history import HistoryError, HistoryStore, open_history
+from calm.session import SessionOutcome, Status
+from calm.timeline import Timeline
+
+Notify = Callable[[str], None]
+
+
+def local_now() -> datetime:
+    """Now, in the local time zone, so a session's day is the day the user lived it."""
+    return datetime.now().astimezone()
+
+
+class SessionRecorder:
+    """Writes one session into the history: its row as it starts, completed as it ends."""
+
+    def __init__(
+        self, store: HistoryStore, *, notify: Notify, now: Callable[[], datetime] = local_now
+    ) -> None:
+        self._store = store
+        self.notify = notify
+        """Where the one notice goes if recording fails; a front end may point it elsewhere."""
+        self._now = now
+        self._row: int | None = None
+        self._ended = False
+        self._failed = False
+
+    @classmethod
+    def open(
+        cls, path: Path, *, notify: Notify, now: Callable[[], datetime] = local_now
+    ) -> SessionRecorder | None:
+        """A recorder on the history at ``path``; None, after one notice, when it cannot be used."""
+        store, notice = open_history(path)
+        if notice:
+            notify(notice)
+        return cls(store, notify=notify, now=now) if store is not None else None
+
+    @property
+    def row(self) -> int | None:
+        """The session's row in the history, once it has started."""
+        return self._row
+
+    def started(self, timeline: Timeline, *, mood_before: int | None = None) -> None:
+        """The session has begun: write its row, which reads as interrupted until it ends."""
+        script = timeline.script
+        self._attempt(
+            lambda: self._begin(script.name, script.title, timeline.total_seconds, mood_before)
+        )
+
+    def ended(self, outcome: SessionOutcome) -> None:
+        """The session is over: complete its row. Only the first call counts."""
+        row = self._row
+        if row is None or self._ended:
+            return
+        self._ended = True
+        status = "completed" if outcome.status is Status.COMPLETED else "ended_early"
+        self._attempt(
+            lambda: self._store.finish(
+                row,
+                status=status,
+                practised_seconds=outcome.practised_seconds,
+                breaths=outcome.breaths,
+                ended_at=self._now(),
+            )
+        )
+
+    def mood_after(self, mood: int) -> None:
+        """How tense the user feels after the session, 1 to 5."""
+        row = self._row
+        if row is not None:
+            self._attempt(lambda: self._store.set_mood_after(row, mood))
+
+    def progress(self) -> str | None:
+        """The summary's one kind sentence about this week's practice; None without one."""
+        if self._row is None or self._failed:
+            return None
+        from calm.stats import gather, progress_sentence
+
+        try:
+            return progress_sentence(gather(self._store, self._now().date()))
+        except (HistoryError, sqlite3.Error):
+            return None  # A sentence is not worth a notice.
+
+    def close(self) -> None:
+        """Close the history file."""
+        self._store.close()
+
+    def _begin(self, script: str, title: str, planned: float, mood: int | None) -> None:
+        self._row = self._store.begin(
+            script=script,
+            title=title,
+            planned_seconds=planned,
+            started_at=self._now(),
+            mood_before=mood,
+        )
+
+    def _attempt(self, write: Callable[[], None]) -> None:
+        if self._failed:
+            return
+        try:
+            write()
+        except (HistoryError, sqlite3.Error) as error:
+            self._failed = True
+            self.notify(f"calm: this session is not being recorded: {error}")

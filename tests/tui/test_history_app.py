@@ -1,0 +1,264 @@
+"""The app records its session in a real history file and takes the mood check-in.
+
+Each test gives the app a recorder on a SQLite file in a temporary folder and a
+fixed wall clock, drives the session with Pilot on a clock moved by hand, and
+then reads the file back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from calm.history import HistoryStore, SessionRecord
+from calm.recording import SessionRecorder
+from calm.session import Status
+from calm.tui.screens.caution import CautionScreen
+from calm.tui.screens.check_in import CheckInScreen
+from calm.tui.screens.session import SessionScreen
+from calm.tui.screens.summary import SummaryScreen
+from tests.tui.test_session_app import (
+    PLAIN_STEPS,
+    Driver,
+    drive,
+    make_timeline,
+    pilot_test,
+    session_app,
+)
+
+WALL = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+"""The wall clock the recorder reads; sessions here all start at this moment."""
+
+
+def recorder(path: Path, notices: list[str] | None = None) -> SessionRecorder:
+    """A recorder on a fresh history file, with a wall clock that never moves."""
+    found = SessionRecorder.open(
+        path, notify=(notices if notices is not None else []).append, now=lambda: WALL
+    )
+    assert found is not None
+    return found
+
+
+def rows(path: Path) -> list[SessionRecord]:
+    """Every recorded session, read back through a store of its own."""
+    store = HistoryStore.open(path)
+    try:
+        return store.sessions()
+    finally:
+        store.close()
+
+
+def history_app(path: Path, **kwargs: Any) -> tuple[Any, Any, SessionRecorder]:
+    """A session app recording into ``path``."""
+    chosen = kwargs.pop("recorder", None) or recorder(path)
+    app, clock = session_app(make_timeline(PLAIN_STEPS), recorder=chosen, **kwargs)
+    return app, clock, chosen
+
+
+@pilot_test
+async def test_the_row_is_written_as_the_session_starts_and_completed_at_its_end(
+    tmp_path: Path,
+) -> None:
+    """While the session runs its row reads as interrupted; at the end it is completed."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path)
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(5)
+        (running,) = rows(path)
+        assert running.status == "interrupted"
+        assert (running.script, running.title) == ("t", "Test breath")
+        assert running.planned_seconds == 34
+        await d.advance(40)
+        assert isinstance(app.screen, SummaryScreen)
+        (done,) = rows(path)
+        assert done.status == "completed"
+        assert done.practised_seconds == 34
+        assert done.breaths == 2
+        assert done.started_at == WALL
+        await d.press("enter")
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_q_records_the_session_as_ended_early(tmp_path: Path) -> None:
+    """Ending from the session screen records how long was practised."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path)
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(7)
+        await d.press("q")
+
+    await drive(app, clock, scenario)
+    (record,) = rows(path)
+    assert (record.status, record.practised_seconds) == ("ended_early", 7)
+
+
+@pilot_test
+async def test_ctrl_c_still_completes_the_row(tmp_path: Path) -> None:
+    """Leaving at once is not a lost session: the row says it ended early."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path)
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(3)
+        await d.press("ctrl+c")
+
+    await drive(app, clock, scenario)
+    (record,) = rows(path)
+    assert (record.status, record.practised_seconds) == ("ended_early", 3)
+
+
+@pilot_test
+async def test_the_summary_says_how_the_week_is_going(tmp_path: Path) -> None:
+    """With a history, the summary has one kind sentence about this week."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path)
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(40)
+        sentence = d.text("#summary-week")
+        assert "this week" in sentence
+        assert "34 s" in sentence
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_without_a_history_the_summary_has_no_week_sentence() -> None:
+    """No recorder, no sentence, and nothing in its place."""
+    app, clock = session_app(make_timeline(PLAIN_STEPS))
+
+    async def scenario(d: Driver) -> None:
+        await d.press("q")
+        assert not app.screen.query("#summary-week")
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_check_in_before_and_after_lands_in_the_history(tmp_path: Path) -> None:
+    """4 before the session and 2 on the summary are both recorded."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path, check_in=True)
+
+    async def scenario(d: Driver) -> None:
+        assert isinstance(app.screen, CheckInScreen)
+        assert not rows(path), "the session must not start before the check-in is answered"
+        await d.press("4")
+        assert isinstance(app.screen, SessionScreen)
+        await d.press("q")
+        assert isinstance(app.screen, SummaryScreen)
+        assert "How tense do you feel now?" in d.text("#summary-check-in")
+        await d.press("2")
+        assert d.text("#summary-check-in").startswith("Noted: 2")
+        await d.press("enter")
+
+    await drive(app, clock, scenario)
+    (record,) = rows(path)
+    assert (record.mood_before, record.mood_after) == (4, 2)
+
+
+@pilot_test
+async def test_any_other_key_skips_the_check_in(tmp_path: Path) -> None:
+    """A key that is not 1 to 5 starts the session with no mood recorded."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path, check_in=True)
+
+    async def scenario(d: Driver) -> None:
+        await d.press("x")
+        assert isinstance(app.screen, SessionScreen)
+        await d.press("q")
+        await d.press("enter")
+
+    await drive(app, clock, scenario)
+    (record,) = rows(path)
+    assert (record.mood_before, record.mood_after) == (None, None)
+    assert record.status == "ended_early"
+
+
+@pilot_test
+async def test_the_check_in_comes_after_the_caution(tmp_path: Path) -> None:
+    """Caution first, then the check-in, then the session."""
+    path = tmp_path / "history.sqlite3"
+    chosen = recorder(path)
+    app, clock = session_app(
+        make_timeline(PLAIN_STEPS, caution="Breathe gently."),
+        recorder=chosen,
+        check_in=True,
+        skip_caution=False,
+    )
+
+    async def scenario(d: Driver) -> None:
+        assert isinstance(app.screen, CautionScreen)
+        await d.press("enter")
+        assert isinstance(app.screen, CheckInScreen)
+        await d.press("3")
+        assert isinstance(app.screen, SessionScreen)
+
+    await drive(app, clock, scenario)
+    assert rows(path)[0].mood_before == 3
+
+
+@pilot_test
+async def test_without_the_check_in_digits_on_the_summary_do_nothing(tmp_path: Path) -> None:
+    """The check-in is off by default: no question, and 3 records nothing."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path)
+
+    async def scenario(d: Driver) -> None:
+        assert isinstance(app.screen, SessionScreen)
+        await d.press("q")
+        assert not app.screen.query("#summary-check-in")
+        await d.press("3")
+        assert isinstance(app.screen, SummaryScreen)
+
+    await drive(app, clock, scenario)
+    assert rows(path)[0].mood_after is None
+
+
+@pilot_test
+async def test_a_check_in_without_a_history_is_still_asked(tmp_path: Path) -> None:
+    """Asked for with --no-history, the check-in is still a moment to notice."""
+    app, clock = session_app(make_timeline(PLAIN_STEPS), check_in=True)
+
+    async def scenario(d: Driver) -> None:
+        assert isinstance(app.screen, CheckInScreen)
+        await d.press("5")
+        await d.press("q")
+        await d.press("1")
+        assert d.text("#summary-check-in").startswith("Noted: 1")
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_a_history_locked_at_the_end_costs_one_notice_not_the_session(
+    tmp_path: Path,
+) -> None:
+    """Another program holding the file shut: one warning, and the summary still shows."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path)
+    blocker = sqlite3.connect(path, isolation_level=None)
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(2)
+        blocker.execute("BEGIN EXCLUSIVE")
+        await d.press("q")
+        assert isinstance(app.screen, SummaryScreen)
+        messages = [notification.message for notification in app._notifications]
+        assert len([m for m in messages if "not being recorded" in m]) == 1, messages
+        assert not app.screen.query("#summary-week")
+        await d.press("enter")
+
+    try:
+        await drive(app, clock, scenario)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert rows(path)[0].status == "interrupted"
+    assert app.return_value is not None and app.return_value.status is Status.ENDED_EARLY
