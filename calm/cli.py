@@ -334,6 +334,8 @@ def history(
         _fail(f"{' and '.join(chosen)} cannot be used together", USAGE_ERROR)
     if yes and not clear:
         _fail("--yes only goes with --clear", USAGE_ERROR)
+    from calm.history import HistoryError
+
     store = _history_store()
     try:
         if clear:
@@ -342,6 +344,8 @@ def history(
             _note_latest(store, note)
         else:
             _print_history(store, limit, as_json=as_json, as_csv=as_csv)
+    except HistoryError as error:
+        _fail(str(error))
     finally:
         if store is not None:
             store.close()

@@ -33,6 +33,10 @@ CORE = (
     "calm.config",
     "calm.breath",
     "calm.history",
+    "calm.history_export",
+    "calm.recording",
+    "calm.stats",
+    "calm.check_in",
     # The sound modules load pydub and simpleaudio only when a sound is made.
     "calm.sound.cues",
     "calm.sound.players",
@@ -96,11 +100,13 @@ def test_probe_notices_a_heavy_import(tmp_path: Path) -> None:
 
 
 def test_domain_core_imports_no_heavy_package(tmp_path: Path) -> None:
-    """Importing every core module loads none of textual, pydub or simpleaudio."""
+    """Importing every core module loads none of textual, pydub or simpleaudio, nor rich."""
     body = "\n".join(f"import {module}" for module in CORE)
     loaded = probe(body, tmp_path)["modules"]
     assert set(CORE) <= set(loaded)
     assert heavy_in(loaded) == []
+    # rich draws for the CLI's previews and stats; the core hands it data, not text.
+    assert [name for name in loaded if name.split(".")[0] == "rich"] == []
 
 
 @pytest.mark.parametrize(
@@ -109,8 +115,10 @@ def test_domain_core_imports_no_heavy_package(tmp_path: Path) -> None:
         (["--help"], "calm.cli"),
         (["list"], "calm.catalogue"),
         (["list", "--json"], "calm.catalogue"),
+        (["history"], "calm.history_export"),
+        (["stats", "--json"], "calm.stats"),
     ],
-    ids=["help", "list", "list-json"],
+    ids=["help", "list", "list-json", "history", "stats-json"],
 )
 def test_quick_commands_import_no_heavy_package(args: list[str], ran: str, tmp_path: Path) -> None:
     """`calm --help` and `calm list` run through main() without loading a heavy package."""

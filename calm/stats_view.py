@@ -1,0 +1,184 @@
+"""What ``calm stats`` prints: totals, streaks, a 12-week heat map, favourites and mood.
+
+Every level of the heat map has its own glyph as well as its own colour, so it
+reads the same with ``NO_COLOR`` or on a monochrome terminal.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from calm.history import MoodTotal, ScriptTotal
+from calm.stats import HEAT_MAP_WEEKS, PracticeStats, heat_map_start
+from calm.wording import duration_text
+
+LEVEL_GLYPHS = ("·", "░", "▒", "▓", "█")
+"""The heat map's glyph for each level, from no practice to the most."""
+
+LEVEL_STYLES = ("grey39", "#2f6e66", "#3f9487", "#55b9a8", "#86e3d2")
+"""The heat map's colour for each level: a dim grey, then a calm teal growing brighter."""
+
+LEVEL_LIMITS = (5 * 60, 10 * 60, 20 * 60)
+"""The seconds a day must stay under for levels 1, 2 and 3; 20 minutes or more is level 4."""
+
+DAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+"""The heat map's row labels, one row per day of the week."""
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+"""Month labels, spelled out here so the user's locale never changes the map's width."""
+
+LABEL_WIDTH = 4
+"""Columns taken by the day labels on the left of the heat map."""
+
+CELL_WIDTH = 2
+"""Columns taken by one day: its glyph and a space."""
+
+LEGEND_NOTE = "minutes a day: 0, <5, <10, <20, 20+"
+"""What the legend's levels stand for."""
+
+GRACE_NOTE = "one missed day is allowed"
+"""The short reminder of the grace day next to the streaks."""
+
+
+def level(seconds: float) -> int:
+    """The heat map level of a day's practice: 0 for none, up to 4 for 20 minutes or more."""
+    if seconds <= 0:
+        return 0
+    for number, limit in enumerate(LEVEL_LIMITS, start=1):
+        if seconds < limit:
+            return number
+    return len(LEVEL_LIMITS) + 1
+
+
+def heat_map(stats: PracticeStats) -> Text:
+    """The last ``HEAT_MAP_WEEKS`` weeks as a calendar, oldest week on the left.
+
+    Rows are the days of the week, Monday at the top; columns are weeks, with
+    this week on the right and its days after today left blank. A month's
+    name sits above the week its first day falls in, and a legend follows.
+    """
+    first = heat_map_start(stats.today)
+    lines = [_month_line(first, stats.today)]
+    for weekday, label in enumerate(DAY_LABELS):
+        line = Text(label.ljust(LABEL_WIDTH))
+        for week in range(HEAT_MAP_WEEKS):
+            day = first + timedelta(weeks=week, days=weekday)
+            line.append_text(_cell(stats, day))
+        line.rstrip()
+        lines.append(line)
+    lines.append(_legend())
+    return Text("\n").join(lines)
+
+
+def _cell(stats: PracticeStats, day: date) -> Text:
+    if day > stats.today:
+        return Text(" " * CELL_WIDTH)
+    number = level(stats.days.get(day, 0.0))
+    return Text(LEVEL_GLYPHS[number], style=LEVEL_STYLES[number]) + " " * (CELL_WIDTH - 1)
+
+
+def _month_line(first: date, today: date) -> Text:
+    """Month names over the weeks where a month begins, and over the first week when room allows."""
+    names: dict[int, str] = {}
+    for week in range(HEAT_MAP_WEEKS):
+        for offset in range(7):
+            day = first + timedelta(weeks=week, days=offset)
+            if day.day == 1 and day <= today:
+                names[week] = MONTH_NAMES[day.month - 1]
+    # A name is wider than one week, so the opening month is named only when the next
+    # name is at least two weeks away.
+    if 0 not in names and 1 not in names:
+        names[0] = MONTH_NAMES[first.month - 1]
+    line = [" "] * (LABEL_WIDTH + HEAT_MAP_WEEKS * CELL_WIDTH)
+    for week, name in names.items():
+        column = LABEL_WIDTH + week * CELL_WIDTH
+        line[column : column + len(name)] = name
+    return Text("".join(line).rstrip(), style="dim")
+
+
+def _legend() -> Text:
+    # Only the words are dim: a dimmed swatch would not match the cells it explains.
+    legend = Text(" " * LABEL_WIDTH)
+    legend.append("less ", style="dim")
+    for glyph, style in zip(LEVEL_GLYPHS, LEVEL_STYLES, strict=True):
+        legend.append(glyph, style=style)
+        legend.append(" ")
+    legend.append("more", style="dim")
+    legend.append(f"  {LEGEND_NOTE}", style="dim")
+    return legend
+
+
+def stats_renderable(stats: PracticeStats) -> RenderableType:
+    """Everything ``calm stats`` shows, or one gentle line when nothing is recorded yet."""
+    if stats.sessions == 0:
+        return Text.assemble(
+            "No sessions recorded yet. They will appear here after ", ("calm start", "bold"), "."
+        )
+    parts: list[RenderableType] = [
+        _totals(stats),
+        "",
+        Text(f"The last {HEAT_MAP_WEEKS} weeks", style="bold"),
+        heat_map(stats),
+    ]
+    if stats.favourites:
+        parts += ["", _favourites(stats.favourites)]
+    feeling = mood_sentence(stats.mood)
+    if feeling is not None:
+        parts += ["", Text(feeling)]
+    return Group(*parts)
+
+
+def _totals(stats: PracticeStats) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Sessions", str(stats.sessions))
+    table.add_row("Total time", _time_text(stats.seconds))
+    table.add_row("This week", _time_text(stats.week_seconds))
+    current = _days_text(stats.current_streak) if stats.current_streak else "starts next session"
+    table.add_row("Current streak", current)
+    table.add_row(
+        "Longest streak",
+        Text.assemble(_days_text(stats.longest_streak), (f"  ({GRACE_NOTE})", "dim")),
+    )
+    return table
+
+
+def _favourites(favourites: list[ScriptTotal]) -> Table:
+    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="bold")
+    table.add_column("Most practised")
+    table.add_column("Sessions", justify="right")
+    table.add_column("Time", justify="right")
+    for favourite in favourites:
+        table.add_row(favourite.title, str(favourite.sessions), _time_text(favourite.seconds))
+    return table
+
+
+def mood_sentence(mood: MoodTotal) -> str | None:
+    """How tension changed over a session on average, in plain words; None without check-ins.
+
+    Moods run from 1 (at ease) to 5 (very tense), so a fall is a session that
+    eased the user; the sentence says which way it went without judging it.
+    """
+    if not mood.sessions or mood.before is None or mood.after is None:
+        return None
+    change = mood.after - mood.before
+    check_ins = "1 check-in" if mood.sessions == 1 else f"{mood.sessions} check-ins"
+    points = f"{abs(change):.1f}"
+    if points == "0.0":
+        return f"After a session you felt about as tense as before, on average ({check_ins})."
+    direction = "less" if change < 0 else "more"
+    return f"After a session you felt {points} points {direction} tense on average ({check_ins})."
+
+
+def _days_text(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def _time_text(seconds: float) -> str:
+    # "0 min" reads better than "0 s" for a total with nothing in it yet.
+    return duration_text(seconds) if seconds > 0 else "0 min"
