@@ -8,6 +8,8 @@ look at each changed SVG before accepting it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -16,12 +18,15 @@ from calm.catalogue import collect
 from calm.clock import ManualClock
 from calm.library import Library
 from calm.loader import parse_script_bytes
+from calm.recording import SessionRecorder
 from calm.timeline import LengthOptions, Timeline, compile_timeline
 from calm.tui.app import CalmApp
 from calm.tui.screens.session import SessionScreen
 
 TIP = "Have a few sips of water before you move on."
 START = 100.0
+WALL = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+"""The wall clock a recorded session starts at."""
 
 # Box breathing as shipped: an 8 s say step, then breaths of four 4 s phases.
 SAY_ENDS = 8.0
@@ -204,6 +209,32 @@ class TestCautionAndSummary:
             await at(clock, 1)(pilot)
             await pilot.press("q")  # end early, one second in
             await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+class TestHistoryAndCheckIn:
+    """The check-in before a session, and the summary with the week's sentence."""
+
+    def test_check_in_question(self, snap_compare: Any) -> None:
+        """With the check-in on, the question comes before the session."""
+        app = session_app(box(), ManualClock(START), check_in=True)
+        assert snap_compare(app, terminal_size=(80, 24))
+
+    def test_summary_with_the_week_and_the_check_in(
+        self, snap_compare: Any, tmp_path: Path
+    ) -> None:
+        """A recorded, completed box session: the week's sentence, then the closing question."""
+        clock = ManualClock(START)
+        timeline = box()
+        recorder = SessionRecorder.open(
+            tmp_path / "history.sqlite3", notify=print, now=lambda: WALL
+        )
+        app = session_app(timeline, clock, recorder=recorder, check_in=True)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await pilot.press("3")  # the check-in before
+            await at(clock, timeline.total_seconds)(pilot)
 
         assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
