@@ -336,6 +336,7 @@ def history(
         _fail("--yes only goes with --clear", USAGE_ERROR)
     from calm.history import HistoryError
 
+    _say_if_not_recording()
     store = _history_store()
     try:
         if clear:
@@ -361,6 +362,7 @@ def stats(
     from calm.stats import compute, gather
 
     today = local_now().date()
+    _say_if_not_recording()
     store = _history_store()
     if store is None:
         figures = compute([], [], MoodTotal(0, None, None), today)
@@ -605,6 +607,14 @@ def _run_screen(
             recorder.close()
     if code:
         raise typer.Exit(code)
+
+
+def _say_if_not_recording() -> None:
+    """A reminder, on stderr, when the config has turned recording off."""
+    if not _settings().history:
+        typer.echo(
+            "calm: new sessions are not being recorded (history = false in the config)", err=True
+        )
 
 
 def _history_store() -> HistoryStore | None:
