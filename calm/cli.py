@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from calm.config import Settings
-    from calm.history import HistoryStore
+    from calm.history import HistoryError, HistoryStore
     from calm.library import Entry, Library
     from calm.problems import ScriptError
     from calm.recording import SessionRecorder
@@ -346,7 +346,7 @@ def history(
         else:
             _print_history(store, limit, as_json=as_json, as_csv=as_csv)
     except HistoryError as error:
-        _fail(str(error))
+        _history_failed(store, error)
     finally:
         if store is not None:
             store.close()
@@ -357,7 +357,7 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Your practice so far: time, streaks, a twelve-week calendar and favourites."""
-    from calm.history import MoodTotal
+    from calm.history import HistoryError, MoodTotal
     from calm.recording import local_now
     from calm.stats import compute, gather
 
@@ -369,6 +369,8 @@ def stats(
     else:
         try:
             figures = gather(store, today)
+        except HistoryError as error:
+            _history_failed(store, error)
         finally:
             store.close()
     if as_json:
@@ -634,6 +636,22 @@ def _history_store() -> HistoryStore | None:
     if notice:
         typer.echo(notice, err=True)
     return store
+
+
+def _history_failed(store: HistoryStore | None, error: HistoryError) -> NoReturn:
+    """One line for a history that failed part way; a damaged one is kept aside first."""
+    from calm import locations
+    from calm.history import HistoryDamaged, set_aside
+
+    if isinstance(error, HistoryDamaged):
+        if store is not None:
+            store.close()
+        try:
+            aside = set_aside(locations.history_file())
+        except OSError:
+            _fail(str(error))
+        _fail(f"the history file is damaged; it is kept as {aside}, and a new one will start")
+    _fail(str(error))
 
 
 def _print_history(

@@ -56,8 +56,17 @@ MIGRATIONS = (
     CREATE INDEX sessions_moods ON sessions (mood_before, mood_after)
         WHERE mood_before IS NOT NULL AND mood_after IS NOT NULL;
     """,
+    # Version 4: order sessions by the moment they started, not by the text of their
+    # local time, which sorts wrongly when the clocks go back or the user travels west.
+    """
+    DROP INDEX sessions_started_at;
+    CREATE INDEX sessions_moment ON sessions (julianday(started_at));
+    """,
 )
-"""Each schema version's changes, in order: version N is ``MIGRATIONS[N - 1]``."""
+"""Each schema version's changes, in order: version N is ``MIGRATIONS[N - 1]``.
+
+Statements are separated by semicolons, which must not appear anywhere else.
+"""
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_SECONDS = 1.0
 """How long to wait for another calm writing the file before giving up on it."""
@@ -65,6 +74,20 @@ BUSY_SECONDS = 1.0
 
 class HistoryError(Exception):
     """The history cannot be used; the message is one line for the user."""
+
+
+class HistoryDamaged(HistoryError):
+    """The file is damaged: not a database at all, or a database with broken pages."""
+
+
+_DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+
+def _history_error(error: sqlite3.Error, context: str) -> HistoryError:
+    """The one-line error for a failed SQLite call, telling damage apart from the rest."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+    kind = HistoryDamaged if code in _DAMAGE_CODES else HistoryError
+    return kind(f"{context}: {error}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +158,16 @@ class HistoryStore:
             raise HistoryError(f"cannot open {path}: {error}") from error
         try:
             _refuse_newer(connection, path)
-            connection.execute("PRAGMA journal_mode=WAL")
+            _use_wal(connection, busy_seconds)
             _migrate(connection)
-        except sqlite3.DatabaseError as error:
+            # Reading the schema finds a file whose first page is damaged, at no real cost.
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as error:
             connection.close()
-            raise HistoryError(f"{path}: {error}") from error
+            raise _history_error(error, str(path)) from error
+        except HistoryError:
+            connection.close()
+            raise
         return cls(connection)
 
     def close(self) -> None:
@@ -208,17 +236,18 @@ class HistoryStore:
         query = (
             "SELECT id, script, title, started_at, ended_at, planned_seconds, practised_seconds,"
             " status, breaths, mood_before, mood_after, note FROM sessions"
-            " ORDER BY started_at DESC, id DESC"
+            " ORDER BY julianday(started_at) DESC, id DESC"
         )
         parameters: tuple[int, ...] = ()
         if limit is not None:
             query += " LIMIT ?"
             parameters = (limit,)
-        return [_record(row) for row in self._connection.execute(query, parameters)]
+        return [_record(row) for row in self._read(query, parameters)]
 
     def count(self) -> int:
         """How many sessions are recorded."""
-        return int(self._connection.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+        ((count,),) = self._read("SELECT COUNT(*) FROM sessions")
+        return int(count)
 
     def day_totals(self) -> list[DayTotal]:
         """Each day with a recorded session, oldest first.
@@ -226,7 +255,7 @@ class HistoryStore:
         A session's day is the calendar date where it started, in the local time
         it was recorded in, so travel and daylight-saving changes never move it.
         """
-        rows = self._connection.execute(
+        rows = self._read(
             # The same expression as the sessions_day index, so that the index is used.
             "SELECT substr(started_at, 1, 10) AS day, COUNT(*), SUM(practised_seconds)"
             " FROM sessions GROUP BY day ORDER BY day"
@@ -235,7 +264,7 @@ class HistoryStore:
 
     def script_totals(self) -> list[ScriptTotal]:
         """Each script practised, most sessions first."""
-        rows = self._connection.execute(
+        rows = self._read(
             "SELECT script, MAX(title), COUNT(*) AS count, SUM(practised_seconds) AS seconds"
             " FROM sessions GROUP BY script ORDER BY count DESC, seconds DESC, script"
         )
@@ -243,10 +272,10 @@ class HistoryStore:
 
     def mood_totals(self) -> MoodTotal:
         """The check-ins of every session with a mood both before and after."""
-        count, before, after = self._connection.execute(
+        ((count, before, after),) = self._read(
             "SELECT COUNT(*), AVG(mood_before), AVG(mood_after) FROM sessions"
             " WHERE mood_before IS NOT NULL AND mood_after IS NOT NULL"
-        ).fetchone()
+        )
         return MoodTotal(count, before, after)
 
     def set_mood_after(self, row: int, mood: int | None) -> None:
@@ -270,6 +299,12 @@ class HistoryStore:
         with self._write() as connection:
             return connection.execute("DELETE FROM sessions").rowcount
 
+    def _read(self, query: str, parameters: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self._connection.execute(query, parameters).fetchall()
+        except sqlite3.Error as error:
+            raise _history_error(error, "cannot read the history") from error
+
     def _write(self) -> _Transaction:
         return _Transaction(self._connection)
 
@@ -283,15 +318,19 @@ class _Transaction:
     def __enter__(self) -> sqlite3.Connection:
         try:
             self._connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise HistoryError(f"the history is busy: {error}") from error
+        except sqlite3.Error as error:
+            raise _history_error(error, "the history is busy") from error
         return self._connection
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
-        if kind is None:
-            self._connection.execute("COMMIT")
-        else:
-            self._connection.execute("ROLLBACK")
+        try:
+            self._connection.execute("COMMIT" if kind is None else "ROLLBACK")
+        except sqlite3.Error as failure:
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
+            raise _history_error(failure, "cannot write the history") from failure
+        if isinstance(error, sqlite3.Error):
+            raise _history_error(error, "cannot write the history") from error
 
 
 def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
@@ -301,23 +340,45 @@ def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
     """
     try:
         return HistoryStore.open(path), None
+    except HistoryDamaged:
+        pass
     except HistoryError as error:
         if not _is_corrupt(path):
             return None, f"calm: not recording this session: {error}"
-    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    return start_afresh(path)
+
+
+def start_afresh(path: Path) -> tuple[HistoryStore | None, str]:
+    """Move a damaged history aside, keeping it, and open a new one in its place.
+
+    Returns the new store, or None, with a one-line notice that says what happened.
+    """
     try:
-        path.rename(aside)
-        for suffix in ("-wal", "-shm"):
-            leftover = path.with_name(path.name + suffix)
-            if leftover.exists():
-                leftover.rename(aside.with_name(aside.name + suffix))
+        aside = set_aside(path)
         store = HistoryStore.open(path)
     except (OSError, HistoryError) as error:
         return None, f"calm: not recording this session: {error}"
-    return (
-        store,
-        f"calm: the history file was damaged; it is kept as {aside}, and a new one started",
-    )
+    return store, damaged_notice(aside)
+
+
+def damaged_notice(aside: Path) -> str:
+    """The one line that says a damaged history was kept at ``aside``."""
+    return f"calm: the history file was damaged; it is kept as {aside}, and a new one started"
+
+
+def set_aside(path: Path) -> Path:
+    """Rename the history (and its WAL files) with a timestamp; never delete it.
+
+    Raises:
+        OSError: when it cannot be renamed.
+    """
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    path.rename(aside)
+    for suffix in ("-wal", "-shm"):
+        leftover = path.with_name(path.name + suffix)
+        if leftover.exists():
+            leftover.rename(aside.with_name(aside.name + suffix))
+    return aside
 
 
 def _is_corrupt(path: Path) -> bool:
@@ -332,7 +393,7 @@ def _is_corrupt(path: Path) -> bool:
 
 def _refuse_newer(connection: sqlite3.Connection, path: Path) -> None:
     """A file from a newer calm is left exactly as it is."""
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    version = _version(connection)
     if version > SCHEMA_VERSION:
         raise HistoryError(
             f"{path} was written by a newer calm (schema {version}); this calm reads up to "
@@ -340,18 +401,43 @@ def _refuse_newer(connection: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def _migrate(connection: sqlite3.Connection) -> None:
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    for number in range(version + 1, SCHEMA_VERSION + 1):
-        # One transaction per version: the changes and the new version number land together.
+def _use_wal(connection: sqlite3.Connection, busy_seconds: float) -> None:
+    """Switch the file to WAL, once; another calm switching it at the same moment is waited for."""
+    if connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    deadline = time.monotonic() + busy_seconds
+    while True:
         try:
-            connection.executescript(
-                f"BEGIN IMMEDIATE; {MIGRATIONS[number - 1]} PRAGMA user_version = {number}; COMMIT;"
-            )
-        except sqlite3.Error:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
+            connection.execute("PRAGMA journal_mode=WAL").fetchone()
+            return
+        except sqlite3.OperationalError as error:
+            # Changing the journal mode does not wait on the busy timeout by itself.
+            busy = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    if _version(connection) >= SCHEMA_VERSION:
+        return
+    # Under the write lock, look again: another calm may have migrated the file meanwhile.
+    # All the versions land in one transaction, so a file is never left half migrated.
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for number in range(_version(connection) + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[number - 1].split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
 def _mood(mood: int | None) -> int | None:

@@ -70,7 +70,7 @@ def table_lines(records: list[SessionRecord], *, width: int | None = None) -> li
             str(record.breaths),
             STATUS_WORDS.get(record.status, record.status),
             _tension(record),
-            record.note or "",
+            " / ".join((record.note or "").splitlines()),
         ]
         for record in records
     ]

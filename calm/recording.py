@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from calm.history import HistoryError, HistoryStore, open_history
+from calm.history import HistoryDamaged, HistoryError, HistoryStore, open_history, start_afresh
 from calm.session import SessionOutcome, Status
 from calm.timeline import Timeline
 
@@ -29,9 +29,16 @@ class SessionRecorder:
     """Writes one session into the history: its row as it starts, completed as it ends."""
 
     def __init__(
-        self, store: HistoryStore, *, notify: Notify, now: Callable[[], datetime] = local_now
+        self,
+        store: HistoryStore,
+        *,
+        notify: Notify,
+        now: Callable[[], datetime] = local_now,
+        path: Path | None = None,
     ) -> None:
+        """Record into ``store``; with its ``path``, a file found damaged is replaced."""
         self._store = store
+        self._path = path
         self.notify = notify
         """Where the one notice goes if recording fails; a front end may point it elsewhere."""
         self._now = now
@@ -47,7 +54,7 @@ class SessionRecorder:
         store, notice = open_history(path)
         if notice:
             notify(notice)
-        return cls(store, notify=notify, now=now) if store is not None else None
+        return cls(store, notify=notify, now=now, path=path) if store is not None else None
 
     @property
     def row(self) -> int | None:
@@ -57,9 +64,19 @@ class SessionRecorder:
     def started(self, timeline: Timeline, *, mood_before: int | None = None) -> None:
         """The session has begun: write its row, which reads as interrupted until it ends."""
         script = timeline.script
-        self._attempt(
-            lambda: self._begin(script.name, script.title, timeline.total_seconds, mood_before)
-        )
+
+        def begin() -> None:
+            self._begin(script.name, script.title, timeline.total_seconds, mood_before)
+
+        try:
+            begin()
+        except HistoryDamaged:
+            # Damage the first look missed: keep the file aside and record in a new one.
+            if self._path is None or not self._start_afresh(self._path):
+                return
+            self._attempt(begin)
+        except (HistoryError, sqlite3.Error) as error:
+            self._give_up(error)
 
     def ended(self, outcome: SessionOutcome) -> None:
         """The session is over: complete its row. Only the first call counts."""
@@ -108,11 +125,24 @@ class SessionRecorder:
             mood_before=mood,
         )
 
+    def _start_afresh(self, path: Path) -> bool:
+        self._store.close()
+        store, notice = start_afresh(path)
+        self.notify(notice)
+        if store is None:
+            self._failed = True
+            return False
+        self._store = store
+        return True
+
     def _attempt(self, write: Callable[[], None]) -> None:
         if self._failed:
             return
         try:
             write()
         except (HistoryError, sqlite3.Error) as error:
-            self._failed = True
-            self.notify(f"calm: this session is not being recorded: {error}")
+            self._give_up(error)
+
+    def _give_up(self, error: Exception) -> None:
+        self._failed = True
+        self.notify(f"calm: this session is not being recorded: {error}")

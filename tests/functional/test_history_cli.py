@@ -1,0 +1,989 @@
+"""The practice history end to end: real ``calm`` processes writing and reading a real SQLite file.
+
+Every test runs in the isolated home from ``tests/conftest.py``, so the history
+is ``$XDG_DATA_HOME/calm/history.sqlite3`` (``locations.history_file()``). The
+expected answers are worked out here from what was seeded, never by calm's own
+code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import select
+import shlex
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from calm import locations
+from calm.history import HistoryStore
+
+TIMEOUT = 30
+"""Seconds any one calm process may take before the test gives up on it."""
+
+QUICK = """\
+title = "Quick breath"
+summary = "A one-second script for recording tests."
+category = "breathing"
+
+[[steps]]
+say = "Arrive."
+seconds = 0.2
+
+[[steps]]
+breathe = "Two short breaths."
+cycles = 2
+pattern = [
+    { phase = "inhale", seconds = 0.2 },
+    { phase = "exhale", seconds = 0.2 },
+]
+"""
+"""A whole session in one second: 0.2 s of words, then two breaths of 0.4 s."""
+QUICK_SECONDS = 1.0
+QUICK_BREATHS = 2
+
+LONG = QUICK.replace("cycles = 2", "cycles = 100").replace("Quick breath", "Long breath")
+"""Forty seconds of breathing: long enough to be cut off part way."""
+
+HEADER = [
+    "script",
+    "title",
+    "started_at",
+    "ended_at",
+    "planned_seconds",
+    "practised_seconds",
+    "status",
+    "breaths",
+    "mood_before",
+    "mood_after",
+    "note",
+]
+"""The documented fields of an exported session, in order."""
+
+GUILT = re.compile(r"\b(broke|broken|lost|missed|should|failed)\b", re.IGNORECASE)
+"""Words the kind sentence after a session must never use."""
+
+
+# -- helpers -----------------------------------------------------------------
+
+
+def calm(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real ``calm`` with no terminal anywhere: stdin from /dev/null, output to pipes."""
+    return subprocess.run(
+        [sys.executable, "-m", "calm", *args],
+        env=dict(os.environ),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+def start(script: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run a whole plain session of ``script``, silently."""
+    return calm("start", str(script), "--plain", "--no-audio", *extra)
+
+
+def write_script(folder: Path, text: str = QUICK, name: str = "quick") -> Path:
+    """A script file in ``folder``; its name is the recorded script name."""
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def history_path() -> Path:
+    """The history file of the isolated home."""
+    return locations.history_file()
+
+
+def stored_rows() -> list[dict[str, Any]]:
+    """Every row of the history table, read straight from the file without calm."""
+    uri = history_path().as_uri() + "?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as connection:
+        connection.row_factory = sqlite3.Row
+        return [dict(row) for row in connection.execute("SELECT * FROM sessions ORDER BY id")]
+
+
+def history_json() -> list[dict[str, Any]]:
+    """``calm history --json``, parsed."""
+    result = calm("history", "--json")
+    assert result.returncode == 0, result.stderr
+    rows: list[dict[str, Any]] = json.loads(result.stdout)
+    return rows
+
+
+def error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """The non-empty lines calm wrote to stderr."""
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def closing_line_index(lines: list[str]) -> int:
+    """Where the plain runner's closing summary line is."""
+    return next(i for i, line in enumerate(lines) if line.startswith("That's the end of"))
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One session to put in the history, and what every exported field must then read."""
+
+    script: str
+    title: str
+    started_at: datetime
+    planned_seconds: float = 300.0
+    practised_seconds: float = 300.0
+    status: str = "completed"
+    breaths: int = 30
+    mood_before: int | None = None
+    mood_after: int | None = None
+    note: str | None = None
+    pause_seconds: float = 0.0
+    """Wall-clock time the session spent paused, on top of the practice."""
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When the session ended; never known for an interrupted one."""
+        if self.status == "interrupted":
+            return None
+        return self.started_at + timedelta(seconds=self.practised_seconds + self.pause_seconds)
+
+    def exported(self) -> dict[str, Any]:
+        """The exported object this session must appear as."""
+        ended = self.ended_at
+        return {
+            "script": self.script,
+            "title": self.title,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": ended.isoformat() if ended is not None else None,
+            "planned_seconds": self.planned_seconds,
+            "practised_seconds": self.practised_seconds if ended is not None else 0.0,
+            "status": self.status,
+            "breaths": self.breaths if ended is not None else 0,
+            "mood_before": self.mood_before,
+            "mood_after": self.mood_after,
+            "note": self.note,
+        }
+
+
+def seed(*sessions: Seed) -> None:
+    """Write sessions into the real history file through calm's store."""
+    store = HistoryStore.open(history_path())
+    try:
+        for session in sessions:
+            row = store.begin(
+                script=session.script,
+                title=session.title,
+                planned_seconds=session.planned_seconds,
+                started_at=session.started_at,
+                mood_before=session.mood_before,
+            )
+            if session.ended_at is not None:
+                store.finish(
+                    row,
+                    status=session.status,
+                    practised_seconds=session.practised_seconds,
+                    breaths=session.breaths,
+                    ended_at=session.ended_at,
+                )
+            if session.mood_after is not None:
+                store.set_mood_after(row, session.mood_after)
+            if session.note is not None:
+                store.set_note(row, session.note)
+    finally:
+        store.close()
+
+
+def numbered_seeds(count: int) -> list[Seed]:
+    """``count`` completed sessions a day apart, titled "Session 01" onwards, oldest first."""
+    first = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+    return [
+        Seed(f"s{n:02}", f"Session {n:02}", first + timedelta(days=n)) for n in range(1, count + 1)
+    ]
+
+
+@contextmanager
+def running_session(script: Path, **popen: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """A plain session running in the background; killed if the test leaves it running."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calm", "start", str(script), "--plain", "--no-audio"],
+        env=dict(os.environ),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **popen,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=TIMEOUT)
+
+
+def read_until(process: subprocess.Popen[bytes], text: str, timeout: float = 15) -> str:
+    """Read the process's output until ``text`` has appeared; fail after ``timeout`` seconds."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while text.encode() not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"no {text!r} in time; the output was {seen!r}")
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise AssertionError(f"calm stopped before {text!r}; the output was {seen!r}")
+            seen += chunk
+    return seen.decode()
+
+
+def has_open(pid: int, name: str) -> bool:
+    """Whether process ``pid`` has a file whose path ends with ``name`` open."""
+    folder = Path(f"/proc/{pid}/fd")
+    try:
+        return any(os.readlink(folder / fd).endswith(name) for fd in os.listdir(folder))
+    except OSError:
+        return False
+
+
+def local_zone() -> Any:
+    """The local time zone as calm records it: the offset in force now."""
+    return datetime.now().astimezone().tzinfo
+
+
+# -- a real terminal ---------------------------------------------------------
+
+
+class Terminal:
+    """A detached tmux session running a plain shell, driven like a person would."""
+
+    def __init__(self, socket: str, session: str) -> None:
+        self.socket = socket
+        self.session = session
+
+    def tmux(self, *args: str) -> str:
+        """Run a tmux command against this session's server."""
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout
+
+    def screen(self) -> str:
+        """The visible text of the pane."""
+        return self.tmux("capture-pane", "-p", "-t", self.session)
+
+    def send(self, *keys: str) -> None:
+        """Press keys, as tmux names them."""
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+    def run(self, *args: str) -> None:
+        """Type ``calm ARGS`` at the shell, followed by a line saying how it exited."""
+        command = shlex.join([sys.executable, "-m", "calm", *args])
+        self.tmux("send-keys", "-t", self.session, "-l", f"{command}; echo calm-exited-$?")
+        self.send("Enter")
+
+    def wait_for(self, found: Callable[[str], bool], timeout: float = 15) -> str:
+        """Poll the screen until ``found`` accepts it; fail after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        screen = self.screen()
+        while not found(screen):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out; the screen was:\n{screen}")
+            time.sleep(0.05)
+            screen = self.screen()
+        return screen
+
+    def answer(self, question: str, key: str) -> None:
+        """Wait for ``question`` on the screen, then press ``key``."""
+        self.wait_for(lambda screen: question in screen)
+        # The one-key question flushes typed-ahead keys just after it is drawn; a
+        # person never answers within microseconds, so neither does the test.
+        time.sleep(0.1)
+        self.send(key)
+
+    def exit_status(self) -> int:
+        """Wait for calm to exit; its exit status."""
+        screen = self.wait_for(
+            lambda text: any(line.startswith("calm-exited-") for line in text.splitlines())
+        )
+        line = next(line for line in screen.splitlines() if line.startswith("calm-exited-"))
+        return int(line.removeprefix("calm-exited-"))
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    """A fresh, wide tmux session with a plain shell in the test's isolated home."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    socket = f"calm-history-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ, PS1="$ ", TERM="xterm-256color")
+    subprocess.run(
+        [
+            *("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "calm"),
+            *("-x", "200", "-y", "40", "-c", str(tmp_path), "bash --norc --noprofile"),
+        ],
+        env=env,
+        check=True,
+        timeout=10,
+    )
+    term = Terminal(socket, "calm")
+    socket_path = Path(term.tmux("display-message", "-p", "#{socket_path}").strip())
+    try:
+        yield term
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], check=False, timeout=10)
+        socket_path.unlink(missing_ok=True)
+
+
+# -- recording a session -----------------------------------------------------
+
+
+def test_a_plain_session_records_one_completed_row(tmp_path: Path) -> None:
+    """One plain session leaves exactly one completed row with its script, times and breaths."""
+    script = write_script(tmp_path)
+    before = datetime.now(UTC)
+    result = start(script)
+    after = datetime.now(UTC)
+    assert result.returncode == 0, result.stderr
+
+    (row,) = stored_rows()
+    assert (row["script"], row["title"], row["status"]) == ("quick", "Quick breath", "completed")
+    assert row["planned_seconds"] == pytest.approx(QUICK_SECONDS)
+    assert row["practised_seconds"] == pytest.approx(QUICK_SECONDS, abs=0.25)
+    assert row["breaths"] == QUICK_BREATHS
+    started = datetime.fromisoformat(row["started_at"])
+    ended = datetime.fromisoformat(row["ended_at"])
+    assert started.utcoffset() is not None and ended.utcoffset() is not None
+    assert before <= started <= ended <= after
+    assert (ended - started).total_seconds() >= row["practised_seconds"] - 0.001
+
+    (exported,) = history_json()
+    assert exported["started_at"] == row["started_at"]
+    assert exported["ended_at"] == row["ended_at"]
+    assert exported["practised_seconds"] == pytest.approx(row["practised_seconds"], abs=0.001)
+    for key in ("script", "title", "planned_seconds", "status", "breaths"):
+        assert exported[key] == row[key], key
+    assert exported["mood_before"] is exported["mood_after"] is exported["note"] is None
+
+
+def test_no_history_flag_records_nothing(tmp_path: Path) -> None:
+    """``--no-history`` runs the session and leaves no history file behind."""
+    result = start(write_script(tmp_path), "--no-history")
+    assert result.returncode == 0, result.stderr
+    assert "That's the end of the session" in result.stdout
+    assert not history_path().exists()
+
+
+def test_history_false_in_the_config_records_nothing(tmp_path: Path) -> None:
+    """``history = false`` in config.toml records nothing, even into an existing history."""
+    config = locations.config_file()
+    config.parent.mkdir(parents=True)
+    config.write_text("history = false\n", encoding="utf-8")
+    HistoryStore.open(history_path()).close()
+    result = start(write_script(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert stored_rows() == []
+
+
+def test_sigkill_mid_session_leaves_an_interrupted_row(tmp_path: Path) -> None:
+    """A session killed outright still shows in the history, as interrupted."""
+    with running_session(write_script(tmp_path, LONG, "long")) as process:
+        read_until(process, "Breathe in")
+        process.kill()
+        assert process.wait(timeout=TIMEOUT) == -signal.SIGKILL
+    (row,) = history_json()
+    assert (row["script"], row["title"], row["status"]) == ("long", "Long breath", "interrupted")
+    assert row["ended_at"] is None
+    assert row["planned_seconds"] == pytest.approx(40.2)
+
+
+def _default_sigint() -> None:
+    # A shell may start background jobs with SIGINT ignored; a terminal's Ctrl+C is not.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_mid_session_records_it_as_ended_early(tmp_path: Path, signum: int) -> None:
+    """SIGTERM or SIGINT part way ends the session calmly, recorded as ended early with its time."""
+    with running_session(
+        write_script(tmp_path, LONG, "long"), preexec_fn=_default_sigint
+    ) as process:
+        read_until(process, "Breathe out")
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=TIMEOUT)
+        assert process.returncode == 0, err
+        assert b"Traceback" not in err
+    (row,) = history_json()
+    assert row["status"] == "ended_early"
+    assert 0.2 < row["practised_seconds"] < row["planned_seconds"]
+    assert row["breaths"] >= 0
+    assert datetime.fromisoformat(row["ended_at"]) >= datetime.fromisoformat(row["started_at"])
+
+
+def test_two_sessions_at_once_are_both_recorded(tmp_path: Path) -> None:
+    """Two calms recording into one history at the same time both get a completed row."""
+    HistoryStore.open(history_path()).close()
+    script = write_script(tmp_path)
+    with running_session(script) as first, running_session(script) as second:
+        outputs = [first.communicate(timeout=TIMEOUT), second.communicate(timeout=TIMEOUT)]
+        assert [first.returncode, second.returncode] == [0, 0], outputs
+        assert [err for _, err in outputs] == [b"", b""]
+    rows = stored_rows()
+    assert [row["status"] for row in rows] == ["completed", "completed"]
+    assert {row["script"] for row in rows} == {"quick"}
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see open files")
+def test_two_sessions_at_once_on_a_new_history_are_both_recorded(tmp_path: Path) -> None:
+    """Two calms that start together on a new, empty history both get their row."""
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    script = write_script(tmp_path)
+    # Line the two calms up on the same moment: the history is the empty WAL file a
+    # first calm makes, and a write lock held here keeps both waiting to migrate it.
+    with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("PRAGMA journal_mode=WAL")
+        holder.execute("BEGIN IMMEDIATE")
+        with running_session(script) as first, running_session(script) as second:
+            deadline = time.monotonic() + TIMEOUT
+            while not all(has_open(p.pid, "history.sqlite3-shm") for p in (first, second)):
+                assert time.monotonic() < deadline, "the two calms never opened the history"
+                time.sleep(0.01)
+            time.sleep(0.2)  # Both are now queued behind the lock, well inside their wait.
+            holder.execute("ROLLBACK")
+            outputs = [first.communicate(timeout=TIMEOUT), second.communicate(timeout=TIMEOUT)]
+    assert [err for _, err in outputs] == [b"", b""]
+    assert [row["status"] for row in stored_rows()] == ["completed", "completed"]
+
+
+# -- bad history files -------------------------------------------------------
+
+CORRUPT_NAME = re.compile(r"^history\.sqlite3\.corrupt-\d{8}-\d{6}$")
+
+
+def test_a_corrupt_history_is_kept_aside_and_a_new_one_started(tmp_path: Path) -> None:
+    """Garbage in the history file: one notice, the bytes kept aside, and the session recorded."""
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    garbage = b"this is not a database \x00\xff\xfe" * 200
+    path.write_bytes(garbage)
+
+    result = start(write_script(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "That's the end of the session" in result.stdout
+    (kept,) = path.parent.glob("history.sqlite3.corrupt-*")
+    assert CORRUPT_NAME.match(kept.name), kept.name
+    assert kept.read_bytes() == garbage
+    (notice,) = error_lines(result)
+    assert str(kept) in notice
+    assert [row["status"] for row in stored_rows()] == ["completed"]
+
+
+def _header_then_garbage(_: Path) -> bytes:
+    return b"SQLite format 3\x00" + bytes(range(256)) * 16
+
+
+def _pages_overwritten(path: Path) -> bytes:
+    seed(*numbered_seeds(3))
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    good = path.read_bytes()
+    return good[:100] + b"\xff" * (len(good) - 100)
+
+
+@pytest.mark.parametrize(
+    "damage", [_header_then_garbage, _pages_overwritten], ids=["header-then-garbage", "pages"]
+)
+def test_a_damaged_sqlite_history_is_kept_aside_and_a_new_one_started(
+    tmp_path: Path, damage: Callable[[Path], bytes]
+) -> None:
+    """A history damaged past its header is also kept aside, and the session is recorded."""
+    path = history_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    damaged = damage(path)
+    path.write_bytes(damaged)
+
+    result = start(write_script(tmp_path))
+    assert result.returncode == 0, result.stderr
+    kept = list(path.parent.glob("history.sqlite3.corrupt-*"))
+    assert [file.read_bytes() for file in kept] == [damaged], result.stderr
+    assert [row["status"] for row in stored_rows()] == ["completed"]
+
+
+def test_a_data_folder_that_is_a_file_costs_one_notice_not_the_session(tmp_path: Path) -> None:
+    """When calm's data folder is a plain file, the session runs with one notice and exits 0."""
+    folder = history_path().parent
+    folder.parent.mkdir(parents=True)
+    folder.write_text("not a folder\n", encoding="utf-8")
+
+    result = start(write_script(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "That's the end of the session" in result.stdout
+    (notice,) = error_lines(result)
+    assert notice.startswith("calm: ")
+    assert "Traceback" not in result.stderr
+    assert folder.read_text(encoding="utf-8") == "not a folder\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only folder")
+def test_a_read_only_data_folder_costs_one_notice_not_the_session(tmp_path: Path) -> None:
+    """When calm's data folder cannot be written, the session runs with one notice and exits 0."""
+    folder = history_path().parent
+    folder.mkdir(parents=True)
+    folder.chmod(0o500)
+    try:
+        result = start(write_script(tmp_path))
+    finally:
+        folder.chmod(0o700)
+    assert result.returncode == 0, result.stderr
+    assert "That's the end of the session" in result.stdout
+    (notice,) = error_lines(result)
+    assert notice.startswith("calm: ")
+    assert not history_path().exists()
+
+
+# -- exporting: JSON and CSV -------------------------------------------------
+
+INDIA = timezone(timedelta(hours=5, minutes=30))
+PACIFIC = timezone(timedelta(hours=-8))
+
+VARIED = [
+    Seed(
+        "box",
+        "Box breathing",
+        datetime(2026, 3, 1, 7, 15, 30, 123456, tzinfo=UTC),
+        planned_seconds=240.0,
+        practised_seconds=238.125,
+        breaths=15,
+        mood_before=4,
+        mood_after=2,
+        note='Calm, then "calmer", then calmest',
+        pause_seconds=12.5,
+    ),
+    Seed(
+        "coherent",
+        'Coherent "five"',
+        datetime(2026, 3, 2, 21, 5, tzinfo=INDIA),
+        planned_seconds=300.0,
+        practised_seconds=97.456,
+        status="ended_early",
+        breaths=8,
+        mood_before=5,
+        note="line one\nline two, with a comma\nnaïve café — 平静 ☕",
+    ),
+    Seed(
+        "body-scan",
+        "Body scan, short",
+        datetime(2026, 3, 4, 6, 0, tzinfo=PACIFIC),
+        planned_seconds=600.0,
+        status="interrupted",
+        mood_before=3,
+    ),
+    Seed(
+        "sigh",
+        "Physiological sigh",
+        datetime(2026, 3, 5, 23, 59, 59, tzinfo=INDIA),
+        planned_seconds=60.0,
+        practised_seconds=60.0,
+        breaths=5,
+        mood_after=1,
+    ),
+]
+"""Sessions with every kind of value: moods, awkward notes, statuses and several offsets."""
+
+
+def _newest_first(seeds: list[Seed]) -> list[Seed]:
+    return sorted(seeds, key=lambda s: s.started_at.astimezone(UTC), reverse=True)
+
+
+def test_history_json_gives_back_every_field_newest_first() -> None:
+    """``calm history --json`` lists every stored field exactly, the latest session first."""
+    seed(*VARIED)
+    assert history_json() == [session.exported() for session in _newest_first(VARIED)]
+
+
+def test_history_csv_gives_back_every_field_newest_first() -> None:
+    """``calm history --csv`` has the documented header, and every cell reads back exactly."""
+    seed(*VARIED)
+    result = subprocess.run(
+        [sys.executable, "-m", "calm", "history", "--csv"],
+        env=dict(os.environ),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    reader = csv.DictReader(io.StringIO(result.stdout.decode("utf-8"), newline=""))
+    assert reader.fieldnames == HEADER
+    numbers: dict[str, Callable[[str], Any]] = {
+        "planned_seconds": float,
+        "practised_seconds": float,
+        "breaths": int,
+        "mood_before": int,
+        "mood_after": int,
+    }
+    parsed = [
+        {key: None if cell == "" else numbers.get(key, str)(cell) for key, cell in row.items()}
+        for row in reader
+    ]
+    assert parsed == [session.exported() for session in _newest_first(VARIED)]
+
+
+LONDON = ZoneInfo("Europe/London")
+BEFORE_FALL_BACK = Seed(
+    "box", "Before the clocks went back", datetime(2026, 10, 25, 1, 50, tzinfo=LONDON)
+)
+"""01:50 summer time, which is 00:50 UTC."""
+AFTER_FALL_BACK = Seed(
+    "box", "After the clocks went back", datetime(2026, 10, 25, 1, 10, fold=1, tzinfo=LONDON)
+)
+"""01:10 winter time, which is 01:10 UTC: twenty minutes later, though its clock reads earlier."""
+
+
+def test_newest_first_holds_across_clocks_going_back() -> None:
+    """The session that started later is listed first, even when its local clock reads earlier."""
+    seed(BEFORE_FALL_BACK, AFTER_FALL_BACK)
+    titles = [row["title"] for row in history_json()]
+    assert titles == [AFTER_FALL_BACK.title, BEFORE_FALL_BACK.title]
+
+
+def test_note_goes_to_the_latest_session_across_clocks_going_back() -> None:
+    """``--note`` attaches to the session that really started last."""
+    seed(BEFORE_FALL_BACK, AFTER_FALL_BACK)
+    result = calm("history", "--note", "after the change")
+    assert result.returncode == 0, result.stderr
+    notes = {row["title"]: row["note"] for row in stored_rows()}
+    assert notes == {AFTER_FALL_BACK.title: "after the change", BEFORE_FALL_BACK.title: None}
+
+
+# -- the table ---------------------------------------------------------------
+
+
+def _session_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if "Session " in line]
+
+
+def test_history_table_shows_titles_and_how_each_session_ended() -> None:
+    """The table lists each session newest first, by title, with how it ended in words."""
+    first = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+    seed(
+        Seed("a", "Session A", first),
+        Seed(
+            "b", "Session B", first + timedelta(days=1), practised_seconds=60, status="ended_early"
+        ),
+        Seed("c", "Session C", first + timedelta(days=2), status="interrupted"),
+    )
+    result = calm("history")
+    assert result.returncode == 0, result.stderr
+    rows = _session_lines(result.stdout)
+    assert [line.split("Session ")[1][0] for line in rows] == ["C", "B", "A"]
+    assert "interrupted" in rows[0]
+    assert "ended early" in rows[1]
+    assert "completed" in rows[2]
+    assert "latest" not in result.stdout  # everything is shown, so nothing says otherwise
+
+
+def test_history_limit_shows_that_many_and_says_how_many_there_are() -> None:
+    """``--limit 2`` shows the two newest sessions and a line saying they are 2 of 3."""
+    seed(*numbered_seeds(3))
+    result = calm("history", "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    rows = _session_lines(result.stdout)
+    assert len(rows) == 2
+    assert "Session 03" in rows[0] and "Session 02" in rows[1]
+    assert re.search(r"\blatest 2 of 3\b", result.stdout, re.IGNORECASE)
+
+
+def test_history_table_shows_the_latest_20_by_default_and_all_with_limit_0() -> None:
+    """With 25 sessions the table shows the newest 20 and says so; ``--limit 0`` shows all 25."""
+    seed(*numbered_seeds(25))
+    result = calm("history")
+    assert result.returncode == 0, result.stderr
+    shown = [re.search(r"Session (\d\d)", line) for line in _session_lines(result.stdout)]
+    assert [int(match[1]) for match in shown if match] == list(range(25, 5, -1))
+    assert re.search(r"\blatest 20 of 25\b", result.stdout, re.IGNORECASE)
+    assert "--limit 0" in result.stdout
+
+    everything = calm("history", "--limit", "0")
+    assert len(_session_lines(everything.stdout)) == 25
+    assert "latest" not in everything.stdout
+
+
+def test_history_table_keeps_each_session_on_one_line() -> None:
+    """A note with line breaks still leaves every session on a single line of the table."""
+    seed(*VARIED)
+    result = calm("history")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1 + len(VARIED)
+
+
+# -- clearing ----------------------------------------------------------------
+
+
+def test_clear_without_a_terminal_or_yes_refuses_and_keeps_everything() -> None:
+    """``--clear`` with no terminal to ask on exits 1 with one line, and forgets nothing."""
+    seed(*numbered_seeds(2))
+    result = calm("history", "--clear")
+    assert result.returncode == 1
+    assert len(error_lines(result)) == 1
+    assert len(stored_rows()) == 2
+
+
+def test_clear_yes_forgets_every_session() -> None:
+    """``--clear --yes`` forgets every session without asking."""
+    seed(*numbered_seeds(3))
+    result = calm("history", "--clear", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert stored_rows() == []
+    assert history_json() == []
+
+
+@pytest.mark.parametrize(("key", "left"), [("n", 2), ("y", 0)], ids=["no", "yes"])
+def test_clear_on_a_terminal_asks_first(terminal: Terminal, key: str, left: int) -> None:
+    """On a terminal, ``--clear`` asks; "n" keeps every session and "y" forgets them."""
+    seed(*numbered_seeds(2))
+    terminal.run("history", "--clear")
+    terminal.answer("cannot be undone", key)
+    terminal.send("Enter")
+    assert terminal.exit_status() == 0
+    assert len(stored_rows()) == left
+    assert ("Nothing was cleared" in terminal.screen()) == (left == 2)
+
+
+# -- notes -------------------------------------------------------------------
+
+
+def test_note_attaches_to_the_latest_session_only() -> None:
+    """``--note`` puts the text on the newest session and leaves the others alone."""
+    seed(*numbered_seeds(3))
+    text = 'Shoulders dropped, "finally" — très bien'
+    result = calm("history", "--note", text)
+    assert result.returncode == 0, result.stderr
+    notes = {row["title"]: row["note"] for row in stored_rows()}
+    assert notes == {"Session 01": None, "Session 02": None, "Session 03": text}
+
+
+def test_note_with_no_history_exits_1_with_one_line() -> None:
+    """``--note`` with nothing recorded exits 1 with one line, and creates no history."""
+    result = calm("history", "--note", "hello")
+    assert result.returncode == 1
+    assert len(error_lines(result)) == 1
+    assert not history_path().exists()
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [["--json", "--csv"], ["--yes"], ["--note", "x", "--json"], ["--clear", "--csv", "--yes"]],
+    ids=["json-csv", "yes-alone", "note-json", "clear-csv"],
+)
+def test_flags_that_do_not_go_together_are_a_usage_error(flags: list[str]) -> None:
+    """Flags that cannot be combined exit 2 with one line, and touch nothing."""
+    seed(*numbered_seeds(1))
+    result = calm("history", *flags)
+    assert result.returncode == 2
+    assert len(error_lines(result)) == 1
+    assert result.stdout == ""
+    assert [row["note"] for row in stored_rows()] == [None]
+
+
+# -- no history yet ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "check"),
+    [
+        (["history"], lambda out: "No sessions recorded yet" in out),
+        (["history", "--json"], lambda out: json.loads(out) == []),
+        (["history", "--csv"], lambda out: out.splitlines() == [",".join(HEADER)]),
+        (["stats"], lambda out: bool(out.strip())),
+        (["stats", "--json"], lambda out: json.loads(out)["sessions"] == 0),
+    ],
+    ids=["history", "history-json", "history-csv", "stats", "stats-json"],
+)
+def test_reading_with_no_history_works_and_creates_nothing(
+    args: list[str], check: Callable[[str], bool]
+) -> None:
+    """Before any session, the history and stats commands answer and leave no file behind."""
+    result = calm(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert check(result.stdout), result.stdout
+    assert not history_path().parent.exists()
+
+
+# -- stats -------------------------------------------------------------------
+
+
+def test_stats_json_counts_sessions_minutes_and_streaks() -> None:
+    """``calm stats --json`` totals what was seeded, with one missed day allowed in a streak."""
+    today = date.today()
+    zone = local_zone()
+    seconds_by_days_ago = {
+        0: [300.0, 150.0],
+        1: [600.0],
+        # 2 days ago: missed, which a streak survives.
+        3: [240.0],
+        4: [0.0],  # Cut off before it began: no practice, so it does not bridge the gap.
+        # 5 days ago missed too: two missed days in a row end a streak.
+        6: [120.0],
+        7: [60.0],
+        8: [90.0],
+        10: [30.0],
+    }
+    sessions = [
+        Seed(
+            "box",
+            "Box breathing",
+            datetime.combine(today - timedelta(days=ago), clock_time(0, 30 + n), tzinfo=zone),
+            practised_seconds=seconds,
+            status="completed" if seconds else "interrupted",
+        )
+        for ago, list_of_seconds in seconds_by_days_ago.items()
+        for n, seconds in enumerate(list_of_seconds)
+    ]
+    seed(*sessions)
+    monday = today - timedelta(days=today.weekday())
+    week = sum(
+        seconds
+        for ago, list_of_seconds in seconds_by_days_ago.items()
+        for seconds in list_of_seconds
+        if today - timedelta(days=ago) >= monday
+    )
+
+    result = calm("stats", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    if date.today() != today:
+        pytest.skip("the date changed while the test ran")
+    assert figures["today"] == today.isoformat()
+    assert figures["sessions"] == 9
+    assert figures["minutes"] == pytest.approx(26.5)  # 1,590 seconds
+    assert figures["week_minutes"] == pytest.approx(round(week / 60, 1))
+    assert figures["current_streak_days"] == 3  # today, yesterday and 3 days ago
+    assert figures["longest_streak_days"] == 4  # 6, 7, 8 and 10 days ago
+
+
+# -- the kind sentence after a session ---------------------------------------
+
+
+def _past_seeds(state: str) -> list[Seed]:
+    zone = local_zone()
+    today = date.today()
+
+    def days_ago(days: int) -> Seed:
+        start_at = datetime.combine(today - timedelta(days=days), clock_time(9, 0), tzinfo=zone)
+        return Seed("box", "Box breathing", start_at, practised_seconds=600.0)
+
+    if state == "streak":
+        return [days_ago(2), days_ago(1)]
+    if state == "after-a-break":
+        return [days_ago(30), days_ago(29), days_ago(28), days_ago(12)]
+    return []
+
+
+@pytest.mark.parametrize("state", ["first-session", "streak", "after-a-break"])
+def test_a_kind_sentence_follows_a_plain_session(tmp_path: Path, state: str) -> None:
+    """After a plain session comes one sentence about this week, never a word of guilt."""
+    seed(*_past_seeds(state))
+    result = start(write_script(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    after = [line for line in lines[closing_line_index(lines) + 1 :] if line.strip()]
+    assert len(after) == 1, result.stdout
+    (sentence,) = after
+    assert "this week" in sentence
+    assert not GUILT.search(sentence), sentence
+    if state == "streak":
+        assert "3-day streak" in sentence
+
+
+# -- the check-in ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["flag", "config"])
+def test_check_in_without_a_terminal_asks_nothing(tmp_path: Path, how: str) -> None:
+    """With no terminal to answer on, the check-in asks nothing and the moods stay empty."""
+    extra = ["--check-in"] if how == "flag" else []
+    if how == "config":
+        config = locations.config_file()
+        config.parent.mkdir(parents=True)
+        config.write_text("check_in = true\n", encoding="utf-8")
+    result = start(write_script(tmp_path), *extra)
+    assert result.returncode == 0, result.stderr
+    assert "tense" not in result.stdout.lower()
+    (row,) = stored_rows()
+    assert row["status"] == "completed"
+    assert (row["mood_before"], row["mood_after"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("keys", "moods"), [(("4", "2"), (4, 2)), (("x", "Space"), (None, None))], ids=["4-2", "skip"]
+)
+def test_check_in_on_a_terminal_records_the_keys_pressed(
+    terminal: Terminal,
+    tmp_path: Path,
+    keys: tuple[str, str],
+    moods: tuple[int | None, int | None],
+) -> None:
+    """On a terminal, one key before and one after are recorded; any other key skips."""
+    script = write_script(tmp_path)
+    terminal.run("start", str(script), "--plain", "--no-audio", "--check-in")
+    terminal.answer("Before you begin", keys[0])
+    terminal.answer("How tense do you feel now?", keys[1])
+    assert terminal.exit_status() == 0
+    (row,) = stored_rows()
+    assert row["status"] == "completed"
+    assert (row["mood_before"], row["mood_after"]) == moods
+    if moods == (None, None):
+        assert terminal.screen().count("skipped") == 2
+
+
+@pytest.mark.parametrize("command", [["history"], ["stats"]])
+def test_damage_found_while_reading_keeps_the_file_aside(command: list[str]) -> None:
+    """Broken pages past the schema, which opening cannot see: one line, exit 1, the file kept."""
+    path = history_path()
+    store = HistoryStore.open(path)
+    for number in range(500):
+        moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=number)
+        store.begin(script="box", title="Box " * 12, planned_seconds=240, started_at=moment)
+    store.close()
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    data[2 * 4096 :] = b"\xff" * (len(data) - 2 * 4096)  # every page after the schema
+    path.write_bytes(bytes(data))
+
+    result = calm(*command)
+    assert result.returncode == 1
+    (line,) = error_lines(result)
+    (kept,) = path.parent.glob("history.sqlite3.corrupt-*")
+    assert (
+        line == f"calm: the history file is damaged; it is kept as {kept}, and a new one will start"
+    )
+    assert kept.read_bytes() == bytes(data)
+    assert not path.exists()

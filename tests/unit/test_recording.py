@@ -1,0 +1,163 @@
+"""The session recorder on real SQLite files: what it writes, and how it fails quietly."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from calm.history import MIGRATIONS, HistoryStore
+from calm.loader import parse_script_bytes
+from calm.recording import SessionRecorder
+from calm.session import SessionOutcome, Status
+from calm.timeline import Timeline, compile_timeline
+
+WALL = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+PAGE = 4096
+
+SCRIPT = b"""
+title = "Two breaths"
+summary = "A test."
+category = "breathing"
+
+[[steps]]
+breathe = "Breathe."
+pattern = "2-2"
+cycles = 2
+"""
+
+
+def timeline() -> Timeline:
+    """An 8-second session."""
+    return compile_timeline(parse_script_bytes(SCRIPT, name="two", source="two.toml"))
+
+
+def outcome(status: Status = Status.COMPLETED, seconds: float = 8.0) -> SessionOutcome:
+    """How a session of ``timeline()`` went."""
+    return SessionOutcome(status, practised_seconds=seconds, planned_seconds=8.0, breaths=2)
+
+
+def open_recorder(path: Path, notices: list[str]) -> SessionRecorder:
+    """A recorder whose wall clock never moves."""
+    recorder = SessionRecorder.open(path, notify=notices.append, now=lambda: WALL)
+    assert recorder is not None
+    return recorder
+
+
+def records(path: Path) -> list[tuple[str, str, float, int | None, int | None]]:
+    """(script, status, practised seconds, mood before, mood after) of every row, oldest first."""
+    store = HistoryStore.open(path)
+    try:
+        return [
+            (r.script, r.status, r.practised_seconds, r.mood_before, r.mood_after)
+            for r in reversed(store.sessions())
+        ]
+    finally:
+        store.close()
+
+
+def test_a_session_is_written_at_its_start_and_completed_at_its_end(tmp_path: Path) -> None:
+    """Started: interrupted with no time. Ended: completed with the practised time."""
+    path = tmp_path / "history.sqlite3"
+    notices: list[str] = []
+    recorder = open_recorder(path, notices)
+    recorder.started(timeline(), mood_before=4)
+    assert records(path) == [("two", "interrupted", 0.0, 4, None)]
+    recorder.ended(outcome())
+    recorder.mood_after(2)
+    assert records(path) == [("two", "completed", 8.0, 4, 2)]
+    assert notices == []
+
+
+def test_only_the_first_end_counts(tmp_path: Path) -> None:
+    """Ctrl+C after the summary was reached must not rewrite how the session ended."""
+    path = tmp_path / "history.sqlite3"
+    recorder = open_recorder(path, [])
+    recorder.started(timeline())
+    recorder.ended(outcome())
+    recorder.ended(outcome(Status.ENDED_EARLY, 3.0))
+    assert records(path) == [("two", "completed", 8.0, None, None)]
+
+
+def test_nothing_is_written_before_the_session_starts(tmp_path: Path) -> None:
+    """An end or a mood with no started session writes nothing."""
+    path = tmp_path / "history.sqlite3"
+    recorder = open_recorder(path, [])
+    recorder.ended(outcome())
+    recorder.mood_after(3)
+    assert records(path) == []
+    assert recorder.progress() is None
+
+
+def test_the_progress_sentence_counts_this_session(tmp_path: Path) -> None:
+    """After the end is written, the week's sentence includes it."""
+    path = tmp_path / "history.sqlite3"
+    recorder = open_recorder(path, [])
+    recorder.started(timeline())
+    recorder.ended(outcome(seconds=90.0))
+    sentence = recorder.progress()
+    assert sentence is not None and "2 min" in sentence
+
+
+def test_a_locked_history_gives_one_notice_and_then_silence(tmp_path: Path) -> None:
+    """Another program holding the file: one notice for the session, not one per write."""
+    path = tmp_path / "history.sqlite3"
+    notices: list[str] = []
+    store = HistoryStore.open(path, busy_seconds=0.05)
+    recorder = SessionRecorder(store, notify=notices.append, now=lambda: WALL)
+    with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as blocker:
+        blocker.execute("BEGIN EXCLUSIVE")
+        recorder.started(timeline())
+        recorder.ended(outcome())
+        recorder.mood_after(1)
+        blocker.execute("ROLLBACK")
+    assert len(notices) == 1
+    assert notices[0].startswith("calm: this session is not being recorded")
+    assert records(path) == []
+    assert recorder.progress() is None
+
+
+def test_damage_found_at_the_first_write_keeps_the_file_and_records_afresh(
+    tmp_path: Path,
+) -> None:
+    """A file whose schema reads fine but whose pages are broken is kept aside, not lost."""
+    path = tmp_path / "history.sqlite3"
+    store = HistoryStore.open(path)
+    for _ in range(500):
+        store.begin(script="box", title="Box breathing" * 4, planned_seconds=240,
+                    started_at=WALL - timedelta(days=1))  # fmt: skip
+    store.close()
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = path.read_bytes()
+    damaged = data[: 2 * PAGE] + b"\xff" * (len(data) - 2 * PAGE)
+    path.write_bytes(damaged)
+
+    notices: list[str] = []
+    recorder = open_recorder(path, notices)
+    recorder.started(timeline())
+    recorder.ended(outcome())
+
+    (kept,) = tmp_path.glob("history.sqlite3.corrupt-*")
+    assert kept.read_bytes() == damaged
+    assert notices == [
+        f"calm: the history file was damaged; it is kept as {kept}, and a new one started"
+    ]
+    assert records(path) == [("two", "completed", 8.0, None, None)]
+
+
+def test_a_version_two_file_is_migrated_to_order_by_the_moment(tmp_path: Path) -> None:
+    """A file from before schema 3 gains the stats indexes and the moment index."""
+    path = tmp_path / "history.sqlite3"
+    with closing(sqlite3.connect(path)) as connection:
+        for number, migration in enumerate(MIGRATIONS[:2], start=1):
+            connection.executescript(migration)
+            connection.execute(f"PRAGMA user_version = {number}")
+        connection.commit()
+    HistoryStore.open(path).close()
+    with closing(sqlite3.connect(path)) as connection:
+        found = connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        indexes = {row[0] for row in found}
+    assert {"sessions_day", "sessions_script", "sessions_moods", "sessions_moment"} <= indexes
+    assert "sessions_started_at" not in indexes
