@@ -531,14 +531,11 @@ def _run_plain(
             notify=lambda message: typer.echo(message, err=True),
         )
     try:
-        if recorder is not None:
-            recorder.started(timeline, mood_before=mood_before)
-        outcome = run_plain(timeline, trace=trace, sound=sound)
-        if recorder is not None:
-            recorder.ended(outcome)
+        run_plain(timeline, trace=trace, sound=sound, recorder=recorder, mood_before=mood_before)
         if sound is not None:
             sound.finish()
-        _after_plain_session(recorder, check_in=check_in)
+        if check_in:
+            _closing_check_in(recorder)
     finally:
         if sound is not None:
             sound.stop()
@@ -548,15 +545,10 @@ def _run_plain(
             recorder.close()
 
 
-def _after_plain_session(recorder: SessionRecorder | None, *, check_in: bool) -> None:
-    """The week's kind sentence, then the closing check-in."""
+def _closing_check_in(recorder: SessionRecorder | None) -> None:
+    """Ask how tense the user feels now, after a plain session."""
     from calm import check_in as questions
 
-    sentence = recorder.progress() if recorder is not None else None
-    if sentence:
-        typer.echo(sentence)
-    if not check_in:
-        return
     try:
         mood = questions.ask_mood(questions.AFTER, sys.stdin, sys.stdout)
     except KeyboardInterrupt:

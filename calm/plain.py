@@ -19,6 +19,7 @@ from typing import IO
 
 from calm.clock import Clock
 from calm.line_input import Input, LineReader
+from calm.recording import SessionRecorder
 from calm.script import StepKind
 from calm.session import (
     EventKind,
@@ -95,17 +96,21 @@ class PlainPrinter:
             label = segment.text or phase_label(segment.phase)
             self.say(f"  {count:>7}  {label} · {seconds_text((segment.ms or 0) / 1000)}")
 
-    def closing(self, outcome: SessionOutcome) -> None:
-        """The one-line summary, and the script's reminder after a finished session."""
+    def closing(self, outcome: SessionOutcome, progress: str | None = None) -> None:
+        """The one-line summary, the week's sentence, and the reminder after a finished session."""
         done = f"{duration_text(outcome.practised_seconds)}, {breaths_text(outcome.breaths)}"
         if outcome.status is Status.COMPLETED:
             self.say()
             self.say(f"That's the end of the session: {done}.")
+            if progress:
+                self.say(progress)
             reminder = self.timeline.script.reminder
             if reminder:
                 self.say(reminder)
         else:
             self.say(f"Session ended after {done}. Take a moment before you get up.")
+            if progress:
+                self.say(progress)
 
 
 def run_plain(
@@ -117,11 +122,15 @@ def run_plain(
     sleep: Callable[[float], None] = time.sleep,
     trace: TraceWriter | None = None,
     sound: Listener | None = None,
+    recorder: SessionRecorder | None = None,
+    mood_before: int | None = None,
 ) -> SessionOutcome:
     """Run a whole session as lines of text; Ctrl+C ends it calmly.
 
     Args:
         sound: Hears every event first, so that a cue starts as its moment begins.
+        recorder: Writes the session into the history as it starts and ends.
+        mood_before: The check-in's answer, for the history.
     """
     printer = PlainPrinter(timeline, out or sys.stdout)
     reader = LineReader(stdin or sys.stdin)
@@ -132,14 +141,21 @@ def run_plain(
     with _sigterm_as_interrupt():
         try:
             printer.opening()
+            if recorder is not None:
+                recorder.started(timeline, mood_before=mood_before)
             runner.start()
             while runner.running:
                 _wait_for_next_moment(runner, reader, sleep)
         except KeyboardInterrupt:
             printer.interrupted()
             runner.finish()
-    printer.closing(runner.outcome())
-    return runner.outcome()
+        outcome = runner.outcome()
+        progress = None
+        if recorder is not None:
+            recorder.ended(outcome)
+            progress = recorder.progress()
+    printer.closing(outcome, progress)
+    return outcome
 
 
 def _wait_for_next_moment(

@@ -208,5 +208,8 @@ def progress_sentence(stats: PracticeStats) -> str:
 
 
 def _week_text(seconds: float) -> str:
-    # Whole minutes read more calmly than "24 min 13 s" for a week's total.
-    return duration_text(round(seconds / 60) * 60 if seconds >= 60 else seconds)
+    # Whole minutes read more calmly than "24 min 13 s" for a week's total, and a
+    # few seconds are not worth counting out.
+    if seconds < 60:
+        return "under a minute"
+    return duration_text(round(seconds / 60) * 60)

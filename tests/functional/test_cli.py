@@ -712,8 +712,8 @@ def test_start_plain_prints_every_step_and_phase_and_finishes(quick_file: Path) 
     assert_in_order(expected_plain_lines(timeline), result.stdout)
     for span in timeline.spans:
         assert span.step.text in result.stdout
-    assert "That's the end of the session" in result.stdout
-    assert breaths_text(timeline.cycles) in result.stdout.splitlines()[-1]
+    (closing,) = [line for line in result.stdout.splitlines() if "end of the session" in line]
+    assert breaths_text(timeline.cycles) in closing
     assert timeline.total_seconds - 0.05 <= elapsed < 2.0
 
 
@@ -734,7 +734,8 @@ def test_start_cycles_changes_the_number_of_breaths(quick_file: Path) -> None:
     assert result.exit_code == 0
     assert "1/1" in result.stdout
     assert "2/2" not in result.stdout
-    assert breaths_text(1) in result.stdout.splitlines()[-1]
+    (closing,) = [line for line in result.stdout.splitlines() if "end of the session" in line]
+    assert breaths_text(1) in closing
 
 
 @pytest.mark.slow

@@ -96,8 +96,10 @@ def test_interrupt_ends_calmly_with_one_line(tmp_path: Path) -> None:
     out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert "Traceback" not in err
-    last_line = out.strip().splitlines()[-1]
-    assert last_line.startswith("Session ended after ")
+    # The closing line, then the week's sentence from the history.
+    closing, week = out.strip().splitlines()[-2:]
+    assert closing.startswith("Session ended after ")
+    assert "this week" in week
     assert json.loads(trace_file.read_text().splitlines()[-1])["event"] == "end"
 
 

@@ -483,7 +483,7 @@ def test_sentence_names_a_streak_of_two_or_more() -> None:
     ("streak", "practised_today", "week_seconds", "expected"),
     [
         (1, 300.0, 12 * 60 + 20, "That's 12 min of practice this week."),
-        (0, 300.0, 45, "That's 45 s of practice this week."),
+        (0, 300.0, 45, "That's under a minute of practice this week."),
         (5, 0.0, 12 * 60, "That's 12 min of practice this week."),  # today is not in it
         (2, 300.0, 3725, "That's a 2-day streak, and 1 h 2 min this week."),
         (0, 0.0, 0, "Your practice adds up here, a little at a time."),
