@@ -33,7 +33,7 @@ def ask_mood(question: str, stdin: IO[str], out: IO[str]) -> int | None:
         return None
     if os.name == "nt" or not os.isatty(fd):
         return None
-    out.write(f"{question} {SCALE}. {SKIP} ")
+    out.write(f"{question}\n  {SCALE}. {SKIP} ")
     out.flush()
     key = _one_key(fd)
     mood = mood_from_key(key)

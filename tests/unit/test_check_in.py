@@ -1,0 +1,73 @@
+"""The plain check-in question on a real pseudo-terminal: one key answers, others skip."""
+
+from __future__ import annotations
+
+import io
+import os
+import termios
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+import pytest
+
+from calm.check_in import AFTER, BEFORE, ask_mood, mood_from_key
+
+
+@contextmanager
+def terminal() -> Iterator[tuple[int, IO[str]]]:
+    """A pseudo-terminal: the side a person types into, and calm's stdin."""
+    typist, calm_side = os.openpty()
+    stdin = os.fdopen(calm_side, "r", encoding="utf-8")
+    try:
+        yield typist, stdin
+    finally:
+        stdin.close()
+        os.close(typist)
+
+
+@pytest.mark.parametrize(
+    ("key", "mood"),
+    [("1", 1), ("3", 3), ("5", 5), ("0", None), ("6", None), ("x", None), ("", None), ("12", None)],
+)
+def test_only_one_to_five_is_a_mood(key: str, mood: int | None) -> None:
+    """Digits 1 to 5 are moods; everything else, even other digits, skips."""
+    assert mood_from_key(key) == mood
+
+
+def test_one_key_answers_without_enter_and_the_terminal_is_restored() -> None:
+    """4 is taken at once, echoed as the answer, and the terminal's modes come back."""
+    with terminal() as (typist, stdin):
+        before = termios.tcgetattr(stdin.fileno())
+        out = io.StringIO()
+        # Typed once the question is up: the question flushes anything typed earlier.
+        typing = threading.Timer(0.3, os.write, (typist, b"4"))
+        typing.start()
+        mood = ask_mood(BEFORE, stdin, out)
+        typing.join()
+        assert mood == 4
+        assert out.getvalue().startswith(BEFORE)
+        assert out.getvalue().endswith(" 4\n")
+        assert termios.tcgetattr(stdin.fileno()) == before
+
+
+def test_keys_typed_before_the_question_are_not_answers() -> None:
+    """A 2 already waiting when the question appears is thrown away; the next key counts."""
+    with terminal() as (typist, stdin):
+        os.write(typist, b"2")
+        typing = threading.Timer(0.3, os.write, (typist, b"x"))
+        typing.start()
+        mood = ask_mood(AFTER, stdin, io.StringIO())
+        typing.join()
+        assert mood is None
+
+
+def test_without_a_terminal_nothing_is_asked() -> None:
+    """Input from a pipe: no question printed, no waiting, no mood."""
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "r") as stdin:
+        out = io.StringIO()
+        assert ask_mood(BEFORE, stdin, out) is None
+        assert out.getvalue() == ""
+    os.close(write_end)
