@@ -357,8 +357,7 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Your practice so far: time, streaks, a twelve-week calendar and favourites."""
-    from calm.history import HistoryError, MoodTotal
-    from calm.recording import local_now
+    from calm.history import HistoryError, MoodTotal, local_now
     from calm.stats import compute, gather
 
     today = local_now().date()

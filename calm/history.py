@@ -72,6 +72,11 @@ BUSY_SECONDS = 1.0
 """How long to wait for another calm writing the file before giving up on it."""
 
 
+def local_now() -> datetime:
+    """Now, in the local time zone, so a session's day is the day the user lived it."""
+    return datetime.now().astimezone()
+
+
 class HistoryError(Exception):
     """The history cannot be used; the message is one line for the user."""
 

@@ -13,16 +13,18 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from calm.history import HistoryDamaged, HistoryError, HistoryStore, open_history, start_afresh
+from calm.history import (
+    HistoryDamaged,
+    HistoryError,
+    HistoryStore,
+    local_now,
+    open_history,
+    start_afresh,
+)
 from calm.session import SessionOutcome, Status
 from calm.timeline import Timeline
 
 Notify = Callable[[str], None]
-
-
-def local_now() -> datetime:
-    """Now, in the local time zone, so a session's day is the day the user lived it."""
-    return datetime.now().astimezone()
 
 
 class SessionRecorder:

@@ -46,7 +46,7 @@ from pathlib import Path
 import calm.cli, calm.loader, calm.session, calm.timeline  # loaded by every session anyway
 started = time.perf_counter()
 from calm.history import open_history
-from calm.recording import local_now
+from calm.history import local_now
 store, notice = open_history(Path(sys.argv[1]))
 store.begin(script="box", title="Box breathing", planned_seconds=240.0, started_at=local_now())
 print(time.perf_counter() - started)
@@ -59,7 +59,7 @@ from rich.console import Console
 from calm.history import HistoryStore
 from calm.stats import gather
 from calm.stats_view import stats_renderable
-from calm.recording import local_now
+from calm.history import local_now
 store = HistoryStore.open(__import__("pathlib").Path(sys.argv[1]))
 figures = gather(store, local_now().date())
 Console(file=io.StringIO(), width=80).print(stats_renderable(figures))
