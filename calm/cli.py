@@ -98,7 +98,7 @@ def _root(
         None,
         settings,
         audio,
-        _recorder(settings, no_history=False),
+        no_history=False,
         theme=None,
         reduced_motion=False,
         skip_caution=False,
@@ -286,7 +286,7 @@ def start(
             None,
             settings,
             audio,
-            _recorder(settings, no_history=no_history),
+            no_history=no_history,
             theme=theme,
             reduced_motion=reduced_motion,
             skip_caution=skip_caution,
@@ -294,20 +294,19 @@ def start(
         )
         return
     _, timeline = _compile(script, minutes, cycles, gentle)
-    recorder = _recorder(settings, no_history=no_history)
     if screen:
         _run_screen(
             timeline,
             settings,
             audio,
-            recorder,
+            no_history=no_history,
             theme=theme,
             reduced_motion=reduced_motion,
             skip_caution=skip_caution,
             check_in=check_in,
         )
         return
-    _run_plain(timeline, audio, recorder, check_in=check_in)
+    _run_plain(timeline, audio, _recorder(settings, no_history=no_history), check_in=check_in)
 
 
 @app.command()
@@ -493,16 +492,25 @@ def _terminal_bell() -> Callable[[], None] | None:
     return ring
 
 
-def _recorder(settings: Settings, *, no_history: bool) -> SessionRecorder | None:
-    """The history recorder for a session, unless recording is off."""
+def _recorder(
+    settings: Settings, *, no_history: bool, notices: list[str] | None = None
+) -> SessionRecorder | None:
+    """The history recorder for a session, unless recording is off.
+
+    A notice from opening the history goes to stderr, and into ``notices`` when
+    given, for the screen to show too.
+    """
     if no_history or not settings.history:
         return None
     from calm import locations
     from calm.recording import SessionRecorder
 
-    return SessionRecorder.open(
-        locations.history_file(), notify=lambda message: typer.echo(message, err=True)
-    )
+    def notify(message: str) -> None:
+        typer.echo(message, err=True)
+        if notices is not None:
+            notices.append(message)
+
+    return SessionRecorder.open(locations.history_file(), notify=notify)
 
 
 def _run_plain(
@@ -561,8 +569,8 @@ def _run_screen(
     timeline: Timeline | None,
     settings: Settings,
     audio: AudioChoice,
-    recorder: SessionRecorder | None,
     *,
+    no_history: bool,
     theme: str | None,
     reduced_motion: bool,
     skip_caution: bool,
@@ -573,6 +581,7 @@ def _run_screen(
     from calm.tui.launch import ThemeError, launch
 
     notices: list[str] = []
+    recorder = _recorder(settings, no_history=no_history, notices=notices)
     rows = collect(_library()) if timeline is None else None
     trace, trace_notice = trace_from_environment()
     if trace_notice:

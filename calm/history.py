@@ -13,6 +13,7 @@ corrupt file aside (never deleting it) before starting afresh.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -158,6 +159,9 @@ class HistoryStore:
         """
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() and not os.access(path.parent, os.W_OK):
+                # SQLite would only say "unable to open database file".
+                raise HistoryError(f"cannot create {path}: its folder is read-only")
             connection = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise HistoryError(f"cannot open {path}: {error}") from error

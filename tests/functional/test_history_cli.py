@@ -549,20 +549,52 @@ def test_a_data_folder_that_is_a_file_costs_one_notice_not_the_session(tmp_path:
     assert folder.read_text(encoding="utf-8") == "not a folder\n"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only folder")
+READ_ONLY_MOUNT = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+"""A shell line that makes folder $1 read-only, even for root, and then runs the rest."""
+
+
+def read_only_prefix(folder: Path) -> list[str]:
+    """A command prefix that runs what follows with ``folder`` read-only.
+
+    Root ignores folder permissions, so as root the folder is bind-mounted
+    read-only in a private mount namespace instead; the test is skipped only
+    where neither is possible.
+    """
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        return []
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("root ignores permissions, and there is no unshare to mount read-only")
+    probe = subprocess.run(
+        [unshare, "-m", "sh", "-c", READ_ONLY_MOUNT, "sh", str(folder), "true"],
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount read-only here: {probe.stderr.decode().strip()}")
+    return [unshare, "-m", "sh", "-c", READ_ONLY_MOUNT, "sh", str(folder)]
+
+
 def test_a_read_only_data_folder_costs_one_notice_not_the_session(tmp_path: Path) -> None:
     """When calm's data folder cannot be written, the session runs with one notice and exits 0."""
     folder = history_path().parent
     folder.mkdir(parents=True)
-    folder.chmod(0o500)
+    prefix = read_only_prefix(folder)
+    command = [sys.executable, "-m", "calm", "start", str(write_script(tmp_path)), "--plain",
+               "--no-audio"]  # fmt: skip
     try:
-        result = start(write_script(tmp_path))
+        result = subprocess.run([*prefix, *command], env=dict(os.environ),
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                timeout=TIMEOUT, check=False)  # fmt: skip
     finally:
         folder.chmod(0o700)
     assert result.returncode == 0, result.stderr
     assert "That's the end of the session" in result.stdout
     (notice,) = error_lines(result)
-    assert notice.startswith("calm: ")
+    assert notice.startswith("calm: not recording this session")
+    assert notice.endswith("its folder is read-only"), notice
     assert not history_path().exists()
 
 
