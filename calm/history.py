@@ -240,6 +240,17 @@ class HistoryStore:
                 (_stamp(end), status, practised, max(breaths, 0), _mood(mood_after), row),
             )
 
+    def progress(self, row: int, *, practised_seconds: float, breaths: int) -> None:
+        """Note how far a session has got, so that one cut off still shows its time.
+
+        The status stays ``interrupted`` until ``finish``.
+        """
+        with self._write() as connection:
+            connection.execute(
+                "UPDATE sessions SET practised_seconds = ?, breaths = ? WHERE id = ?",
+                (max(practised_seconds, 0.0), max(breaths, 0), row),
+            )
+
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
         """Recorded sessions, newest first."""
         query = (

@@ -135,7 +135,8 @@ def run_plain(
     printer = PlainPrinter(timeline, out or sys.stdout)
     reader = LineReader(stdin or sys.stdin)
     runner = SessionRunner(timeline, clock=clock)
-    for listener in (sound, trace, printer):
+    follower = recorder.follow(runner) if recorder is not None else None
+    for listener in (sound, trace, printer, follower):
         if listener is not None:
             runner.add_listener(listener)
     with _sigterm_as_interrupt():

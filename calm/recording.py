@@ -21,10 +21,13 @@ from calm.history import (
     open_history,
     start_afresh,
 )
-from calm.session import SessionOutcome, Status
+from calm.session import EventKind, Listener, SessionEvent, SessionOutcome, SessionRunner, Status
 from calm.timeline import Timeline
 
 Notify = Callable[[str], None]
+
+PROGRESS_SECONDS = 30.0
+"""How often, at most, a running session's time is written down, in seconds of session."""
 
 
 class SessionRecorder:
@@ -79,6 +82,31 @@ class SessionRecorder:
             self._attempt(begin)
         except (HistoryError, sqlite3.Error) as error:
             self._give_up(error)
+
+    def follow(self, runner: SessionRunner) -> Listener:
+        """A listener that writes down the session's time as it goes.
+
+        It writes at a step or phase boundary at most every ``PROGRESS_SECONDS``,
+        so that a session cut off by a power cut still shows (and counts) most
+        of the time that was practised.
+        """
+        written_at = 0.0
+
+        def heard(event: SessionEvent) -> None:
+            nonlocal written_at
+            row = self._row
+            if row is None or self._ended or event.kind not in (EventKind.STEP, EventKind.PHASE):
+                return
+            if event.t - written_at < PROGRESS_SECONDS:
+                return
+            written_at = event.t
+            self._attempt(
+                lambda: self._store.progress(
+                    row, practised_seconds=runner.practised(), breaths=runner.breaths
+                )
+            )
+
+        return heard
 
     def ended(self, outcome: SessionOutcome) -> None:
         """The session is over: complete its row. Only the first call counts."""

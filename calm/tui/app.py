@@ -167,6 +167,7 @@ class CalmApp(App[SessionOutcome | None]):
         recorder = self.recorder
         if recorder is not None:
             recorder.started(timeline, mood_before=mood_before)
+            self.runner.add_listener(recorder.follow(self.runner))
 
         def summarise(outcome: SessionOutcome | None) -> None:
             if self.sound is not None:

@@ -7,10 +7,11 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from calm.clock import ManualClock
 from calm.history import MIGRATIONS, HistoryStore
 from calm.loader import parse_script_bytes
 from calm.recording import SessionRecorder
-from calm.session import SessionOutcome, Status
+from calm.session import SessionOutcome, SessionRunner, Status
 from calm.timeline import Timeline, compile_timeline
 
 WALL = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -161,3 +162,55 @@ def test_a_version_two_file_is_migrated_to_order_by_the_moment(tmp_path: Path) -
         indexes = {row[0] for row in found}
     assert {"sessions_day", "sessions_script", "sessions_moods", "sessions_moment"} <= indexes
     assert "sessions_started_at" not in indexes
+
+
+LONG = SCRIPT.replace(b"cycles = 2", b"cycles = 30")
+"""Two minutes of 2-2 breathing."""
+
+
+def test_a_running_session_writes_down_its_time_every_half_minute(tmp_path: Path) -> None:
+    """Cut off after 61 s, the row still says how long was practised and stays interrupted."""
+    path = tmp_path / "history.sqlite3"
+    recorder = open_recorder(path, [])
+    clock = ManualClock(100.0)
+    long = compile_timeline(parse_script_bytes(LONG, name="long", source="long.toml"))
+    runner = SessionRunner(long, clock=clock)
+    runner.add_listener(recorder.follow(runner))
+    recorder.started(long)
+    runner.start()
+    seen = []
+    for _ in range(61):
+        clock.advance(1.0)
+        runner.poll()
+        seen.append(records(path)[0][2])
+    # Written at the first boundary 30 s or more after the last write: 30 s, then 60 s.
+    assert sorted(set(seen)) == [0.0, 30.0, 60.0]
+    assert seen.index(30.0) == 29 and seen.index(60.0) == 59
+    assert records(path)[0][1] == "interrupted"
+    store = HistoryStore.open(path)
+    assert store.sessions()[0].breaths == 15
+    store.close()
+    recorder.ended(runner.outcome())
+    runner.poll()
+    clock.advance(40.0)
+    runner.poll()
+    assert records(path)[0][1:3] == ("ended_early", 61.0)
+
+
+def test_a_paused_session_writes_its_practised_time_not_its_wall_time(tmp_path: Path) -> None:
+    """A pause is not practice: the time written down leaves it out."""
+    path = tmp_path / "history.sqlite3"
+    recorder = open_recorder(path, [])
+    clock = ManualClock(0.0)
+    long = compile_timeline(parse_script_bytes(LONG, name="long", source="long.toml"))
+    runner = SessionRunner(long, clock=clock)
+    runner.add_listener(recorder.follow(runner))
+    recorder.started(long)
+    runner.start()
+    clock.advance(10.0)
+    runner.pause()
+    clock.advance(100.0)
+    runner.resume()
+    clock.advance(24.0)
+    runner.poll()
+    assert records(path)[0][2] == 34.0
