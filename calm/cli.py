@@ -42,6 +42,8 @@ USAGE_ERROR = 2
 """Exit status for something typed wrong, as with any Unix tool."""
 TABLE_LIMIT = 20
 """How many sessions ``calm history`` lists unless asked for more."""
+MAX_LIMIT = 1_000_000_000
+"""The largest ``--limit``; SQLite cannot count past 2**63."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 MinutesOption = Annotated[
@@ -313,7 +315,14 @@ def start(
 def history(
     limit: Annotated[
         int | None,
-        typer.Option("--limit", "-n", min=0, metavar="N", help="The latest N sessions; 0 for all."),
+        typer.Option(
+            "--limit",
+            "-n",
+            min=0,
+            max=MAX_LIMIT,
+            metavar="N",
+            help="The latest N sessions; 0 for all.",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
@@ -335,15 +344,19 @@ def history(
         _fail("--yes only goes with --clear", USAGE_ERROR)
     from calm.history import HistoryError
 
-    _say_if_not_recording()
-    store = _history_store()
+    if limit is not None and (note is not None or clear):
+        _fail(
+            f"--limit does not go with {'--note' if note is not None else '--clear'}", USAGE_ERROR
+        )
+    recording = _say_if_not_recording()
+    store = _history_store(writing=clear or note is not None)
     try:
         if clear:
             _clear_history(store, locations.history_file(), yes=yes)
         elif note is not None:
             _note_latest(store, note)
         else:
-            _print_history(store, limit, as_json=as_json, as_csv=as_csv)
+            _print_history(store, limit, as_json=as_json, as_csv=as_csv, recording=recording)
     except HistoryError as error:
         _history_failed(store, error)
     finally:
@@ -606,56 +619,72 @@ def _run_screen(
         if trace is not None:
             trace.close()
         if recorder is not None:
+            # The screen is gone: anything the last writes have to say goes to stderr.
+            recorder.notify = lambda message: typer.echo(message, err=True)
             recorder.close()
     if code:
         raise typer.Exit(code)
 
 
-def _say_if_not_recording() -> None:
-    """A reminder, on stderr, when the config has turned recording off."""
-    if not _settings().history:
-        typer.echo(
-            "calm: new sessions are not being recorded (history = false in the config)", err=True
-        )
+def _say_if_not_recording() -> bool:
+    """Whether new sessions are recorded; when not, a reminder on stderr."""
+    if _settings().history:
+        return True
+    typer.echo(
+        "calm: new sessions are not being recorded (history = false in the config)", err=True
+    )
+    return False
 
 
-def _history_store() -> HistoryStore | None:
-    """The history, opened to read or change; None when nothing was ever recorded.
+def _history_store(*, writing: bool = False) -> HistoryStore | None:
+    """The history, opened to read (or, ``writing``, to change); None when there is none.
 
-    It exits with one line when the history exists but cannot be opened.
+    A damaged history is kept aside, said so in one line, and read as empty. Any
+    other problem exits with one line.
     """
     from calm import locations
-    from calm.history import open_history
+    from calm.history import HistoryDamaged, HistoryError, HistoryStore, open_to_read
 
     path = locations.history_file()
-    if not path.exists():
-        return None  # Reading must not leave an empty history file behind.
-    store, notice = open_history(path)
-    if store is None:
-        _fail(str(notice).removeprefix("calm: "))
-    if notice:
-        typer.echo(notice, err=True)
+    try:
+        store = open_to_read(path)
+        if store is not None and writing:
+            store.close()
+            store = HistoryStore.open(path)
+    except HistoryDamaged as error:
+        _history_failed(None, error, carry_on=True)
+        return None
+    except HistoryError as error:
+        _fail(str(error))
     return store
 
 
-def _history_failed(store: HistoryStore | None, error: HistoryError) -> NoReturn:
-    """One line for a history that failed part way; a damaged one is kept aside first."""
+def _history_failed(
+    store: HistoryStore | None, error: HistoryError, *, carry_on: bool = False
+) -> None:
+    """One line for a history that failed; a damaged one is kept aside first.
+
+    Unless ``carry_on`` (a damaged file only), it then exits.
+    """
     from calm import locations
     from calm.history import HistoryDamaged, set_aside
 
-    if isinstance(error, HistoryDamaged):
-        if store is not None:
-            store.close()
-        try:
-            aside = set_aside(locations.history_file())
-        except OSError:
-            _fail(str(error))
-        _fail(f"the history file is damaged; it is kept as {aside}, and a new one will start")
-    _fail(str(error))
+    if not isinstance(error, HistoryDamaged):
+        _fail(str(error))
+    if store is not None:
+        store.close()
+    try:
+        aside = set_aside(locations.history_file())
+    except OSError:
+        _fail(str(error))
+    message = f"the history file is damaged; it is kept as {aside}, and a new one will start"
+    if not carry_on:
+        _fail(message)
+    typer.echo(f"calm: {message}", err=True)
 
 
 def _print_history(
-    store: HistoryStore | None, limit: int | None, *, as_json: bool, as_csv: bool
+    store: HistoryStore | None, limit: int | None, *, as_json: bool, as_csv: bool, recording: bool
 ) -> None:
     from calm.history_export import record_json, table_lines, write_csv
 
@@ -666,7 +695,8 @@ def _print_history(
     elif as_csv:
         write_csv(records, sys.stdout)
     elif not records:
-        typer.echo("No sessions recorded yet. They will appear here after `calm start`.")
+        later = " They will appear here after `calm start`." if recording else ""
+        typer.echo(f"No sessions recorded yet.{later}")
     else:
         from calm.columns import write_lines
 
@@ -684,13 +714,24 @@ def _clear_history(store: HistoryStore | None, path: Path, *, yes: bool) -> None
     if not yes:
         if not sys.stdin.isatty():
             _fail("--clear asks before it forgets anything; add --yes to clear without asking")
-        sessions = "session" if count == 1 else "sessions"
-        if not typer.confirm(f"Forget all {count} recorded {sessions}? This cannot be undone."):
+        which = "the 1 recorded session" if count == 1 else f"all {count} recorded sessions"
+        try:
+            sure = typer.confirm(f"Forget {which}? This cannot be undone.")
+        except typer.Abort:
+            sure = False  # Ctrl+C or end of input is a no.
+            typer.echo("")
+        if not sure:
             typer.echo("Nothing was cleared.")
             return
     assert store is not None
     store.clear()
     typer.echo(f"Cleared {count} {'session' if count == 1 else 'sessions'} from {path}.")
+    kept = sorted(path.parent.glob(f"{path.name}.corrupt-*"))
+    if kept:
+        typer.echo(
+            f"Damaged history files calm kept earlier are still in {path.parent}; "
+            "delete them yourself if you want them gone."
+        )
 
 
 def _note_latest(store: HistoryStore | None, note: str) -> None:

@@ -86,14 +86,22 @@ class HistoryDamaged(HistoryError):
     """The file is damaged: not a database at all, or a database with broken pages."""
 
 
+class HistoryBusy(HistoryError):
+    """Another program held the file for longer than calm waits; later may work."""
+
+
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 def _history_error(error: sqlite3.Error, context: str) -> HistoryError:
     """The one-line error for a failed SQLite call, telling damage apart from the rest."""
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
-    kind = HistoryDamaged if code in _DAMAGE_CODES else HistoryError
-    return kind(f"{context}: {error}")
+    if code in _DAMAGE_CODES:
+        return HistoryDamaged(f"{context}: {error}")
+    if code in _BUSY_CODES:
+        return HistoryBusy(f"{context}: another program is using it")
+    return HistoryError(f"{context}: {error}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,25 +158,46 @@ class HistoryStore:
         self._connection = connection
 
     @classmethod
-    def open(cls, path: Path, *, busy_seconds: float = BUSY_SECONDS) -> HistoryStore:
+    def open(
+        cls, path: Path, *, busy_seconds: float = BUSY_SECONDS, read_only: bool = False
+    ) -> HistoryStore:
         """Open (creating if needed) and migrate the history at ``path``.
+
+        Args:
+            read_only: Only read, as ``calm history`` and ``calm stats`` do; this
+                works even when the file's folder cannot be written.
 
         Raises:
             HistoryError: when it is locked, unreadable, not a database, or newer
                 than this calm understands.
         """
+        # SQLite would say only "unable to open database file" for these two.
+        if path.is_dir():
+            raise HistoryError(f"{path} is a folder, where calm keeps its history file")
+        if read_only and not path.exists():
+            raise HistoryError(f"{path} does not exist")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists() and not os.access(path.parent, os.W_OK):
-                # SQLite would only say "unable to open database file".
-                raise HistoryError(f"cannot create {path}: its folder is read-only")
-            connection = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
+            if read_only:
+                # In a folder calm cannot write, no other calm can be writing either.
+                frozen = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
+                uri = f"{path.resolve().as_uri()}?mode=ro{frozen}"
+                connection = sqlite3.connect(uri, uri=True, timeout=busy_seconds)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if not path.exists() and not os.access(path.parent, os.W_OK):
+                    raise HistoryError(f"cannot create {path}: its folder is read-only")
+                connection = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise HistoryError(f"cannot open {path}: {error}") from error
+        # A stray byte that is not UTF-8 must not make the whole history unreadable.
+        connection.text_factory = lambda data: data.decode("utf-8", errors="replace")
         try:
             _refuse_newer(connection, path)
-            _use_wal(connection, busy_seconds)
-            _migrate(connection)
+            if read_only:
+                _refuse_older(connection, path)
+            else:
+                _use_wal(connection, busy_seconds)
+                _migrate(connection)
             # Reading the schema finds a file whose first page is damaged, at no real cost.
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as error:
@@ -182,6 +211,10 @@ class HistoryStore:
     def close(self) -> None:
         """Close the file."""
         self._connection.close()
+
+    def wait_when_busy(self, seconds: float) -> None:
+        """How long to wait from now on for another program to let go of the file."""
+        self._connection.execute(f"PRAGMA busy_timeout = {round(seconds * 1000)}")
 
     def begin(
         self,
@@ -230,7 +263,7 @@ class HistoryStore:
             ).fetchone()
             if found is None:
                 raise HistoryError(f"no session {row} in the history")
-            started = datetime.fromisoformat(found[0])
+            started = _moment(found[0], row)
             end = started + timedelta(seconds=practised)
             if ended_at is not None and ended_at > end:
                 end = ended_at  # pauses make the wall-clock span longer than the practice
@@ -280,7 +313,13 @@ class HistoryStore:
             "SELECT substr(started_at, 1, 10) AS day, COUNT(*), SUM(practised_seconds)"
             " FROM sessions GROUP BY day ORDER BY day"
         )
-        return [DayTotal(date.fromisoformat(day), count, seconds) for day, count, seconds in rows]
+        totals = []
+        for day, count, seconds in rows:
+            try:
+                totals.append(DayTotal(date.fromisoformat(day), count, seconds))
+            except (TypeError, ValueError):
+                continue  # A start time damaged by hand cannot be placed on a calendar.
+        return totals
 
     def script_totals(self) -> list[ScriptTotal]:
         """Each script practised, most sessions first."""
@@ -339,7 +378,7 @@ class _Transaction:
         try:
             self._connection.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
-            raise _history_error(error, "the history is busy") from error
+            raise _history_error(error, "cannot write the history") from error
         return self._connection
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
@@ -368,6 +407,27 @@ def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
     return start_afresh(path)
 
 
+def open_to_read(path: Path) -> HistoryStore | None:
+    """The history for ``calm history`` and ``calm stats``; None when there is none yet.
+
+    Reading never creates the file. A history in a folder calm cannot write is
+    still read, without being changed.
+
+    Raises:
+        HistoryDamaged: when the file is damaged; the caller decides what to say.
+        HistoryError: when it cannot be read for any other reason.
+    """
+    if not path.exists() and not path.is_symlink():
+        return None
+    writable = os.access(path.parent, os.W_OK)
+    try:
+        return HistoryStore.open(path, read_only=not writable)
+    except HistoryError:
+        if _is_corrupt(path):
+            raise HistoryDamaged(f"{path} is not a calm history") from None
+        raise
+
+
 def start_afresh(path: Path) -> tuple[HistoryStore | None, str]:
     """Move a damaged history aside, keeping it, and open a new one in its place.
 
@@ -392,7 +452,13 @@ def set_aside(path: Path) -> Path:
     Raises:
         OSError: when it cannot be renamed.
     """
-    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    number = 1
+    while aside.exists():
+        # A file kept earlier in the same second must never be replaced.
+        number += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{number}")
     path.rename(aside)
     for suffix in ("-wal", "-shm"):
         leftover = path.with_name(path.name + suffix)
@@ -418,6 +484,15 @@ def _refuse_newer(connection: sqlite3.Connection, path: Path) -> None:
         raise HistoryError(
             f"{path} was written by a newer calm (schema {version}); this calm reads up to "
             f"{SCHEMA_VERSION}"
+        )
+
+
+def _refuse_older(connection: sqlite3.Connection, path: Path) -> None:
+    """Reading only, an older file cannot be brought up to date first."""
+    version = _version(connection)
+    if version < SCHEMA_VERSION:
+        raise HistoryError(
+            f"{path} needs updating to this calm's format, and calm cannot write to it"
         )
 
 
@@ -472,6 +547,19 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat()
 
 
+def _moment(text: object, row: object) -> datetime:
+    """A stored time, or one clear line about the session whose time cannot be read."""
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        raise HistoryError(
+            f"session {row} in the history has an unreadable time: {text!r}"
+        ) from None
+    if moment.tzinfo is None:
+        raise HistoryError(f"session {row} in the history has a time with no time zone: {text!r}")
+    return moment
+
+
 def _record(row: tuple[Any, ...]) -> SessionRecord:
     (ident, script, title, started, ended, planned, practised, status, breaths, before,
      after, note) = row  # fmt: skip
@@ -479,8 +567,8 @@ def _record(row: tuple[Any, ...]) -> SessionRecord:
         id=ident,
         script=script,
         title=title,
-        started_at=datetime.fromisoformat(started),
-        ended_at=datetime.fromisoformat(ended) if ended else None,
+        started_at=_moment(started, ident),
+        ended_at=_moment(ended, ident) if ended else None,
         planned_seconds=planned,
         practised_seconds=practised,
         status=status,

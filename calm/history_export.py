@@ -7,7 +7,7 @@ from typing import IO, Any
 
 from calm.columns import align
 from calm.history import SessionRecord
-from calm.wording import duration_text
+from calm.wording import duration_text, one_line
 
 FIELDS = (
     "script",
@@ -65,12 +65,12 @@ def table_lines(records: list[SessionRecord], *, width: int | None = None) -> li
     rows = [
         [
             record.started_at.strftime("%a %d %b %Y %H:%M"),
-            record.title,
+            one_line(record.title),
             duration_text(record.practised_seconds),
             str(record.breaths),
             STATUS_WORDS.get(record.status, record.status),
             _tension(record),
-            " / ".join((record.note or "").splitlines()),
+            one_line(record.note or ""),
         ]
         for record in records
     ]

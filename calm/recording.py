@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from calm.history import (
+    HistoryBusy,
     HistoryDamaged,
     HistoryError,
     HistoryStore,
@@ -29,9 +30,17 @@ Notify = Callable[[str], None]
 PROGRESS_SECONDS = 30.0
 """How often, at most, a running session's time is written down, in seconds of session."""
 
+CLOSING_WAIT_SECONDS = 5.0
+"""How long the last try at writing a session waits for a busy file, once calm is done."""
+
 
 class SessionRecorder:
-    """Writes one session into the history: its row as it starts, completed as it ends."""
+    """Writes one session into the history: its row as it starts, completed as it ends.
+
+    A write that finds the file busy (another program holding it) is kept and
+    tried again with the next write, and once more, waiting longer, when the
+    recorder closes; any other failure gives one notice and recording stops.
+    """
 
     def __init__(
         self,
@@ -45,11 +54,15 @@ class SessionRecorder:
         self._store = store
         self._path = path
         self.notify = notify
-        """Where the one notice goes if recording fails; a front end may point it elsewhere."""
+        """Where notices go; a front end may point it elsewhere while it runs."""
         self._now = now
         self._row: int | None = None
+        self._started_at: datetime | None = None
         self._ended = False
         self._failed = False
+        self._waiting: list[Callable[[], None]] = []
+        """Writes held back by a busy file, oldest first."""
+        self._told_busy = False
 
     @classmethod
     def open(
@@ -63,25 +76,32 @@ class SessionRecorder:
 
     @property
     def row(self) -> int | None:
-        """The session's row in the history, once it has started."""
+        """The session's row in the history, once it is written."""
         return self._row
 
     def started(self, timeline: Timeline, *, mood_before: int | None = None) -> None:
         """The session has begun: write its row, which reads as interrupted until it ends."""
         script = timeline.script
+        started_at = self._started_at = self._now()
 
         def begin() -> None:
-            self._begin(script.name, script.title, timeline.total_seconds, mood_before)
+            self._row = self._store.begin(
+                script=script.name,
+                title=script.title,
+                planned_seconds=timeline.total_seconds,
+                started_at=started_at,
+                mood_before=mood_before,
+            )
 
-        try:
-            begin()
-        except HistoryDamaged:
-            # Damage the first look missed: keep the file aside and record in a new one.
-            if self._path is None or not self._start_afresh(self._path):
-                return
-            self._attempt(begin)
-        except (HistoryError, sqlite3.Error) as error:
-            self._give_up(error)
+        def begin_or_start_afresh() -> None:
+            try:
+                begin()
+            except HistoryDamaged:
+                # Damage that opening the file could not see: keep it aside, use a new one.
+                if self._path is not None and self._start_afresh(self._path):
+                    begin()
+
+        self._write(begin_or_start_afresh)
 
     def follow(self, runner: SessionRunner) -> Listener:
         """A listener that writes down the session's time as it goes.
@@ -95,12 +115,14 @@ class SessionRecorder:
         def heard(event: SessionEvent) -> None:
             nonlocal written_at
             row = self._row
-            if row is None or self._ended or event.kind not in (EventKind.STEP, EventKind.PHASE):
+            if row is None or self._ended or self._waiting:
+                return
+            if event.kind not in (EventKind.STEP, EventKind.PHASE):
                 return
             if event.t - written_at < PROGRESS_SECONDS:
                 return
             written_at = event.t
-            self._attempt(
+            self._write(
                 lambda: self._store.progress(
                     row, practised_seconds=runner.practised(), breaths=runner.breaths
                 )
@@ -110,50 +132,53 @@ class SessionRecorder:
 
     def ended(self, outcome: SessionOutcome) -> None:
         """The session is over: complete its row. Only the first call counts."""
-        row = self._row
-        if row is None or self._ended:
+        if self._started_at is None or self._ended:
             return
         self._ended = True
         status = "completed" if outcome.status is Status.COMPLETED else "ended_early"
-        self._attempt(
-            lambda: self._store.finish(
-                row,
-                status=status,
-                practised_seconds=outcome.practised_seconds,
-                breaths=outcome.breaths,
-                ended_at=self._now(),
-            )
-        )
+        ended_at = self._now()
+
+        def finish() -> None:
+            if self._row is not None:
+                self._store.finish(
+                    self._row,
+                    status=status,
+                    practised_seconds=outcome.practised_seconds,
+                    breaths=outcome.breaths,
+                    ended_at=ended_at,
+                )
+
+        self._write(finish)
 
     def mood_after(self, mood: int) -> None:
         """How tense the user feels after the session, 1 to 5."""
-        row = self._row
-        if row is not None:
-            self._attempt(lambda: self._store.set_mood_after(row, mood))
+        if self._started_at is None:
+            return
+
+        def note_mood() -> None:
+            if self._row is not None:
+                self._store.set_mood_after(self._row, mood)
+
+        self._write(note_mood)
 
     def progress(self) -> str | None:
         """The summary's one kind sentence about this week's practice; None without one."""
-        if self._row is None or self._failed:
+        if self._row is None or self._failed or self._waiting or self._started_at is None:
             return None
         from calm.stats import gather, progress_sentence
 
         try:
-            return progress_sentence(gather(self._store, self._now().date()))
+            # As of the day the session began, which is the day it counts for.
+            return progress_sentence(gather(self._store, self._started_at.date()))
         except (HistoryError, sqlite3.Error):
             return None  # A sentence is not worth a notice.
 
     def close(self) -> None:
-        """Close the history file."""
+        """Write anything a busy file held back, waiting a little longer, then close it."""
+        if self._waiting and not self._failed:
+            self._store.wait_when_busy(CLOSING_WAIT_SECONDS)
+            self._flush(final=True)
         self._store.close()
-
-    def _begin(self, script: str, title: str, planned: float, mood: int | None) -> None:
-        self._row = self._store.begin(
-            script=script,
-            title=title,
-            planned_seconds=planned,
-            started_at=self._now(),
-            mood_before=mood,
-        )
 
     def _start_afresh(self, path: Path) -> bool:
         self._store.close()
@@ -165,14 +190,32 @@ class SessionRecorder:
         self._store = store
         return True
 
-    def _attempt(self, write: Callable[[], None]) -> None:
+    def _write(self, write: Callable[[], None]) -> None:
         if self._failed:
             return
-        try:
-            write()
-        except (HistoryError, sqlite3.Error) as error:
-            self._give_up(error)
+        self._waiting.append(write)
+        self._flush(final=False)
 
-    def _give_up(self, error: Exception) -> None:
+    def _flush(self, *, final: bool) -> None:
+        while self._waiting and not self._failed:
+            try:
+                self._waiting[0]()
+            except HistoryBusy:
+                if final:
+                    self._give_up("another program is still using the history")
+                elif not self._told_busy:
+                    self._told_busy = True
+                    self.notify(
+                        "calm: another program is using the history; "
+                        "this session will be written down when it is free"
+                    )
+                return
+            except (HistoryError, sqlite3.Error) as error:
+                self._give_up(str(error))
+                return
+            self._waiting.pop(0)
+
+    def _give_up(self, reason: str) -> None:
         self._failed = True
-        self.notify(f"calm: this session is not being recorded: {error}")
+        self._waiting.clear()
+        self.notify(f"calm: this session could not be written to the history: {reason}")

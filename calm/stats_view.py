@@ -14,7 +14,7 @@ from rich.text import Text
 
 from calm.history import MoodTotal, ScriptTotal
 from calm.stats import HEAT_MAP_WEEKS, PracticeStats, heat_map_start
-from calm.wording import duration_text
+from calm.wording import duration_text, one_line
 
 LEVEL_GLYPHS = ("·", "░", "▒", "▓", "█")
 """The heat map's glyph for each level, from no practice to the most."""
@@ -115,9 +115,7 @@ def _legend() -> Text:
 def stats_renderable(stats: PracticeStats) -> RenderableType:
     """Everything ``calm stats`` shows, or one gentle line when nothing is recorded yet."""
     if stats.sessions == 0:
-        return Text.assemble(
-            "No sessions recorded yet. They will appear here after ", ("calm start", "bold"), "."
-        )
+        return Text("No sessions recorded yet. They will appear here after `calm start`.")
     parts: list[RenderableType] = [
         _totals(stats),
         "",
@@ -154,7 +152,9 @@ def _favourites(favourites: list[ScriptTotal]) -> Table:
     table.add_column("Sessions", justify="right")
     table.add_column("Time", justify="right")
     for favourite in favourites:
-        table.add_row(favourite.title, str(favourite.sessions), _time_text(favourite.seconds))
+        # Text, not a string, so that brackets in a title are never read as rich markup.
+        title = Text(one_line(favourite.title))
+        table.add_row(title, str(favourite.sessions), _time_text(favourite.seconds))
     return table
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from calm.script import BreatheStep, Phase
 from calm.timeline import Timeline
 
@@ -93,3 +95,19 @@ def rate_text(breaths_per_minute: float | None) -> str:
 def breaths_text(count: int) -> str:
     """A count of breaths: "1 breath", "12 breaths"."""
     return f"{count} breath" if count == 1 else f"{count} breaths"
+
+
+def one_line(text: str) -> str:
+    """Text safe to print within one line of a terminal.
+
+    Line breaks become " / ", and any other control character becomes "?": an
+    escape sequence in a note must not recolour, retitle or clear the terminal.
+    """
+    joined = " / ".join(part for part in text.splitlines() if part.strip())
+    return "".join("?" if _hidden_control(char) else char for char in joined)
+
+
+def _hidden_control(char: str) -> bool:
+    # Format characters include the bidi overrides that can disguise text; the
+    # zero-width joiner only glues emoji together, so it stays.
+    return unicodedata.category(char) in {"Cc", "Cf"} and char != "\u200d"

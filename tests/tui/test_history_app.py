@@ -239,9 +239,11 @@ async def test_a_check_in_without_a_history_is_still_asked(tmp_path: Path) -> No
 async def test_a_history_locked_at_the_end_costs_one_notice_not_the_session(
     tmp_path: Path,
 ) -> None:
-    """Another program holding the file shut: one warning, and the summary still shows."""
+    """Another program holding the file: one warning, the summary, and the row written later."""
     path = tmp_path / "history.sqlite3"
-    app, clock, _ = history_app(path)
+    store = HistoryStore.open(path, busy_seconds=0.05)
+    chosen = SessionRecorder(store, notify=[].append, now=lambda: WALL)
+    app, clock, _ = history_app(path, recorder=chosen)
     blocker = sqlite3.connect(path, isolation_level=None)
 
     async def scenario(d: Driver) -> None:
@@ -250,7 +252,7 @@ async def test_a_history_locked_at_the_end_costs_one_notice_not_the_session(
         await d.press("q")
         assert isinstance(app.screen, SummaryScreen)
         messages = [notification.message for notification in app._notifications]
-        assert len([m for m in messages if "not being recorded" in m]) == 1, messages
+        assert len([m for m in messages if "another program is using" in m]) == 1, messages
         assert not app.screen.query("#summary-week")
         await d.press("enter")
 
@@ -260,4 +262,6 @@ async def test_a_history_locked_at_the_end_costs_one_notice_not_the_session(
         blocker.execute("ROLLBACK")
         blocker.close()
     assert rows(path)[0].status == "interrupted"
+    chosen.close()
+    assert (rows(path)[0].status, rows(path)[0].practised_seconds) == ("ended_early", 2)
     assert app.return_value is not None and app.return_value.status is Status.ENDED_EARLY

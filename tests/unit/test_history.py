@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from calm.history import MIGRATIONS, SCHEMA_VERSION, HistoryError, HistoryStore, open_history
+from calm.history import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    HistoryBusy,
+    HistoryError,
+    HistoryStore,
+    open_history,
+)
 
 START = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
@@ -184,7 +191,7 @@ def test_a_locked_file_gives_up_after_the_timeout(tmp_path: Path) -> None:
     holder.execute("BEGIN EXCLUSIVE")
     try:
         store = HistoryStore.open(path, busy_seconds=0.2)
-        with pytest.raises(HistoryError, match="busy"):
+        with pytest.raises(HistoryBusy, match="another program is using it"):
             store.begin(script="box", title="Box", planned_seconds=1, started_at=START)
     finally:
         holder.execute("ROLLBACK")

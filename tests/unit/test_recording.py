@@ -7,6 +7,9 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+import calm.recording
 from calm.clock import ManualClock
 from calm.history import MIGRATIONS, HistoryStore
 from calm.loader import parse_script_bytes
@@ -101,8 +104,34 @@ def test_the_progress_sentence_counts_this_session(tmp_path: Path) -> None:
     assert sentence is not None and "2 min" in sentence
 
 
-def test_a_locked_history_gives_one_notice_and_then_silence(tmp_path: Path) -> None:
-    """Another program holding the file: one notice for the session, not one per write."""
+def test_a_busy_history_is_written_when_it_is_free(tmp_path: Path) -> None:
+    """Another program holding the file: one notice, and everything is written at close."""
+    path = tmp_path / "history.sqlite3"
+    notices: list[str] = []
+    store = HistoryStore.open(path, busy_seconds=0.05)
+    recorder = SessionRecorder(store, notify=notices.append, now=lambda: WALL)
+    with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as blocker:
+        blocker.execute("BEGIN EXCLUSIVE")
+        recorder.started(timeline(), mood_before=5)
+        recorder.ended(outcome())
+        recorder.mood_after(1)
+        assert recorder.progress() is None
+        blocker.execute("ROLLBACK")
+    assert notices == [
+        "calm: another program is using the history; "
+        "this session will be written down when it is free"
+    ]
+    assert records(path) == []
+    recorder.close()
+    assert records(path) == [("two", "completed", 8.0, 5, 1)]
+    assert len(notices) == 1
+
+
+def test_a_history_busy_to_the_end_gives_a_second_notice_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Still held when calm closes: one line saying it was not written, and no half row."""
+    monkeypatch.setattr(calm.recording, "CLOSING_WAIT_SECONDS", 0.05)
     path = tmp_path / "history.sqlite3"
     notices: list[str] = []
     store = HistoryStore.open(path, busy_seconds=0.05)
@@ -111,12 +140,29 @@ def test_a_locked_history_gives_one_notice_and_then_silence(tmp_path: Path) -> N
         blocker.execute("BEGIN EXCLUSIVE")
         recorder.started(timeline())
         recorder.ended(outcome())
-        recorder.mood_after(1)
+        recorder.close()
         blocker.execute("ROLLBACK")
-    assert len(notices) == 1
-    assert notices[0].startswith("calm: this session is not being recorded")
+    assert len(notices) == 2
+    assert notices[1] == (
+        "calm: this session could not be written to the history: "
+        "another program is still using the history"
+    )
     assert records(path) == []
-    assert recorder.progress() is None
+
+
+def test_a_broken_write_gives_one_notice_and_then_silence(tmp_path: Path) -> None:
+    """A failure that waiting cannot mend stops the recording, with one notice."""
+    path = tmp_path / "history.sqlite3"
+    notices: list[str] = []
+    recorder = open_recorder(path, notices)
+    recorder.started(timeline())
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("DROP TABLE sessions")
+    recorder.ended(outcome())
+    recorder.mood_after(2)
+    recorder.close()
+    assert len(notices) == 1
+    assert notices[0].startswith("calm: this session could not be written to the history: ")
 
 
 def test_damage_found_at_the_first_write_keeps_the_file_and_records_afresh(

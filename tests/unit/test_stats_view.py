@@ -270,4 +270,4 @@ def test_empty_history_is_one_gentle_line() -> None:
     """With nothing recorded, `calm stats` shows one line pointing to `calm start`, no tables."""
     stats = compute([], [], NO_MOOD, TODAY)
     text = render(stats_renderable(stats), colour=False)
-    assert text == "No sessions recorded yet. They will appear here after calm start.\n"
+    assert text == "No sessions recorded yet. They will appear here after `calm start`.\n"
