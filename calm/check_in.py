@@ -24,14 +24,16 @@ def mood_from_key(key: str) -> int | None:
 def ask_mood(question: str, stdin: IO[str], out: IO[str]) -> int | None:
     """Ask on a terminal and take one keypress; None when skipped or there is no terminal.
 
-    Only a terminal gets asked: with input from a pipe or file there is nobody to
-    answer, and a session must never wait on a question no one sees.
+    Only a terminal gets asked, both ways: with input from a pipe or output to a
+    file there is nobody to answer, and a session must never wait on a question
+    no one sees.
     """
     try:
         fd = stdin.fileno()
+        seen = out.isatty()
     except (AttributeError, OSError, ValueError):
         return None
-    if os.name == "nt" or not os.isatty(fd):
+    if os.name == "nt" or not os.isatty(fd) or not seen:
         return None
     out.write(f"{question}\n  {SCALE}. {SKIP} ")
     out.flush()

@@ -531,9 +531,8 @@ def _run_plain(
 ) -> None:
     from calm import check_in as questions
     from calm.plain import run_plain
+    from calm.session import Status
     from calm.trace import trace_from_environment
-
-    mood_before = questions.ask_mood(questions.BEFORE, sys.stdin, sys.stdout) if check_in else None
 
     trace, notice = trace_from_environment()
     if notice:
@@ -551,10 +550,18 @@ def _run_plain(
             notify=lambda message: typer.echo(message, err=True),
         )
     try:
-        run_plain(timeline, trace=trace, sound=sound, recorder=recorder, mood_before=mood_before)
+        outcome = run_plain(
+            timeline,
+            trace=trace,
+            sound=sound,
+            recorder=recorder,
+            check_in=(lambda: questions.ask_mood(questions.BEFORE, sys.stdin, sys.stdout))
+            if check_in
+            else None,
+        )
         if sound is not None:
             sound.finish()
-        if check_in:
+        if check_in and outcome.status is not Status.READY:
             _closing_check_in(recorder)
     finally:
         if sound is not None:

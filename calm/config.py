@@ -40,6 +40,9 @@ class Settings:
 
 
 _RANGES = {"volume": (0, 100)}
+_WHEN_UNCLEAR = {"history": False}
+"""Keys whose value, when it cannot be read, is not the default: a privacy switch set to
+something unclear (``history = "no"``) must not go on recording."""
 
 
 def load_settings(path: Path) -> tuple[Settings, list[str]]:
@@ -76,7 +79,9 @@ def settings_from(document: dict[str, Any], source: str) -> tuple[Settings, list
             continue
         problem = _check(key, value, known[key])
         if problem:
-            notices.append(f"{source}: {key} {problem}; using {describe_value(known[key])}")
+            fallback = _WHEN_UNCLEAR.get(key, known[key])
+            chosen[key] = fallback
+            notices.append(f"{source}: {key} {problem}; using {describe_value(fallback)}")
         else:
             chosen[key] = value
     return replace(defaults, **chosen), notices

@@ -123,14 +123,15 @@ def run_plain(
     trace: TraceWriter | None = None,
     sound: Listener | None = None,
     recorder: SessionRecorder | None = None,
-    mood_before: int | None = None,
+    check_in: Callable[[], int | None] | None = None,
 ) -> SessionOutcome:
     """Run a whole session as lines of text; Ctrl+C ends it calmly.
 
     Args:
         sound: Hears every event first, so that a cue starts as its moment begins.
         recorder: Writes the session into the history as it starts and ends.
-        mood_before: The check-in's answer, for the history.
+        check_in: Asks how tense the user feels, after the opening lines; Ctrl+C
+            there leaves before the session starts.
     """
     printer = PlainPrinter(timeline, out or sys.stdout)
     reader = LineReader(stdin or sys.stdin)
@@ -142,6 +143,12 @@ def run_plain(
     with _sigterm_as_interrupt():
         try:
             printer.opening()
+            mood_before = check_in() if check_in is not None else None
+        except KeyboardInterrupt:
+            printer.interrupted()
+            printer.say("Nothing was started.")
+            return runner.outcome()
+        try:
             if recorder is not None:
                 recorder.started(timeline, mood_before=mood_before)
             runner.start()

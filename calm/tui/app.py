@@ -133,24 +133,27 @@ class CalmApp(App[SessionOutcome | None]):
 
             def decided(ready: bool | None) -> None:
                 if ready:
-                    self.check_in_then_run(timeline)
+                    self.check_in_then_run(timeline, from_picker=from_picker)
                 elif not from_picker:
                     self.exit(None)
 
             self.push_screen(CautionScreen(script), decided)
         else:
-            self.check_in_then_run(timeline)
+            self.check_in_then_run(timeline, from_picker=from_picker)
 
-    def check_in_then_run(self, timeline: Timeline) -> None:
+    def check_in_then_run(self, timeline: Timeline, *, from_picker: bool) -> None:
         """Ask how tense the user feels, when the check-in is on, then run the session."""
         if not self.check_in:
             self.run_session(timeline)
             return
         # Imported here: a session without the check-in never needs it.
-        from calm.tui.screens.check_in import CheckInScreen
+        from calm.tui.screens.check_in import CheckInAnswer, CheckInScreen
 
-        def answered(mood: int | None) -> None:
-            self.run_session(timeline, mood_before=mood)
+        def answered(answer: CheckInAnswer | None) -> None:
+            if answer is not None and answer.begin:
+                self.run_session(timeline, mood_before=answer.mood)
+            elif not from_picker:
+                self.exit(None)
 
         self.push_screen(CheckInScreen(timeline.script.title), answered)
 

@@ -154,7 +154,7 @@ async def test_check_in_before_and_after_lands_in_the_history(tmp_path: Path) ->
         assert isinstance(app.screen, SummaryScreen)
         assert "How tense do you feel now?" in d.text("#summary-check-in")
         await d.press("2")
-        assert d.text("#summary-check-in").startswith("Noted: 2")
+        assert d.text("#summary-check-in").startswith("You said 2.")
         await d.press("enter")
 
     await drive(app, clock, scenario)
@@ -230,7 +230,7 @@ async def test_a_check_in_without_a_history_is_still_asked(tmp_path: Path) -> No
         await d.press("5")
         await d.press("q")
         await d.press("1")
-        assert d.text("#summary-check-in").startswith("Noted: 1")
+        assert d.text("#summary-check-in").startswith("You said 1.")
 
     await drive(app, clock, scenario)
 

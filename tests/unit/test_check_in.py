@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import select
 import termios
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
@@ -27,6 +29,16 @@ def terminal() -> Iterator[tuple[int, IO[str]]]:
         os.close(typist)
 
 
+def read_until(fd: int, end: bytes, seconds: float = 5.0) -> bytes:
+    """What the terminal shows, up to ``end``: a pty hands output over in pieces."""
+    shown = b""
+    deadline = time.monotonic() + seconds
+    while not shown.endswith(end) and time.monotonic() < deadline:
+        if select.select([fd], [], [], 0.1)[0]:
+            shown += os.read(fd, 4096)
+    return shown
+
+
 @pytest.mark.parametrize(
     ("key", "mood"),
     [("1", 1), ("3", 3), ("5", 5), ("0", None), ("6", None), ("x", None), ("", None), ("12", None)],
@@ -38,18 +50,26 @@ def test_only_one_to_five_is_a_mood(key: str, mood: int | None) -> None:
 
 def test_one_key_answers_without_enter_and_the_terminal_is_restored() -> None:
     """4 is taken at once, echoed as the answer, and the terminal's modes come back."""
-    with terminal() as (typist, stdin):
+    with terminal() as (typist, stdin), os.fdopen(os.dup(stdin.fileno()), "w") as out:
         before = termios.tcgetattr(stdin.fileno())
-        out = io.StringIO()
         # Typed once the question is up: the question flushes anything typed earlier.
         typing = threading.Timer(0.3, os.write, (typist, b"4"))
         typing.start()
         mood = ask_mood(BEFORE, stdin, out)
         typing.join()
+        shown = read_until(typist, b" 4\r\n").decode()
         assert mood == 4
-        assert out.getvalue().startswith(BEFORE)
-        assert out.getvalue().endswith(" 4\n")
+        assert shown.startswith(BEFORE)
+        assert shown.endswith(" 4\r\n")
         assert termios.tcgetattr(stdin.fileno()) == before
+
+
+def test_output_to_a_file_means_no_question() -> None:
+    """A terminal to type on but output going elsewhere: nobody would see it, so no question."""
+    with terminal() as (_, stdin):
+        out = io.StringIO()
+        assert ask_mood(BEFORE, stdin, out) is None
+        assert out.getvalue() == ""
 
 
 def test_keys_typed_before_the_question_are_not_answers() -> None:
@@ -58,7 +78,8 @@ def test_keys_typed_before_the_question_are_not_answers() -> None:
         os.write(typist, b"2")
         typing = threading.Timer(0.3, os.write, (typist, b"x"))
         typing.start()
-        mood = ask_mood(AFTER, stdin, io.StringIO())
+        with os.fdopen(os.dup(stdin.fileno()), "w") as out:
+            mood = ask_mood(AFTER, stdin, out)
         typing.join()
         assert mood is None
 

@@ -29,3 +29,8 @@ class CalmScreen(Screen[ResultType]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (40, "-narrow"), (70, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-too-short"), (12, "-short"), (18, "-tall")]
+
+    @property
+    def too_small(self) -> bool:
+        """Whether the window is too small to show this screen, so only ``TooSmall`` shows."""
+        return self.has_class("-too-narrow") or self.has_class("-too-short")

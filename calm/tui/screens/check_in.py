@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -10,9 +12,20 @@ from textual.widgets import Static
 from calm import check_in
 from calm.tui.screens.base import CalmScreen, TooSmall
 
+BACK_KEYS = ("escape", "q")
+"""Keys that go back instead of beginning, as on the caution screen."""
 
-class CheckInScreen(CalmScreen[int | None]):
-    """Dismisses with a mood from 1 to 5, or None when any other key skips it."""
+
+@dataclass(frozen=True, slots=True)
+class CheckInAnswer:
+    """What the user chose: to begin (with a mood, or none), or to go back."""
+
+    begin: bool
+    mood: int | None = None
+
+
+class CheckInScreen(CalmScreen[CheckInAnswer]):
+    """Asks once; 1 to 5 is a mood, Esc or q goes back, any other key skips."""
 
     def __init__(self, title: str) -> None:
         super().__init__()
@@ -23,11 +36,16 @@ class CheckInScreen(CalmScreen[int | None]):
             yield Static(self.title_text, id="check-in-title")
             yield Static(check_in.BEFORE, id="check-in-question")
             yield Static(check_in.SCALE, id="check-in-scale")
-            yield Static(check_in.SKIP, classes="hint")
+            yield Static(f"Esc goes back. {check_in.SKIP}", classes="hint")
         yield TooSmall()
 
     def on_key(self, event: events.Key) -> None:
-        """Any key answers: 1 to 5 is a mood, anything else skips."""
+        """Any key answers, once the question can be seen."""
         event.stop()
         event.prevent_default()
-        self.dismiss(check_in.mood_from_key(event.character or ""))
+        if self.too_small:
+            return  # A key pressed at a question nobody can read is not an answer.
+        if event.key in BACK_KEYS:
+            self.dismiss(CheckInAnswer(begin=False))
+            return
+        self.dismiss(CheckInAnswer(begin=True, mood=check_in.mood_from_key(event.character or "")))

@@ -75,13 +75,13 @@ class SummaryScreen(CalmScreen[None]):
     def on_key(self, event: events.Key) -> None:
         """With the check-in on, 1 to 5 notes how tense the user feels now."""
         mood = check_in.mood_from_key(event.character or "")
-        if self.on_mood is None or mood is None:
+        if self.on_mood is None or mood is None or self.too_small:
             return
         event.stop()
         self.mood = mood
         self.on_mood(mood)
         self.query_one("#summary-check-in", Static).update(
-            f"Noted: {mood}. Thank you for checking in."
+            f"You said {mood}. Thank you for checking in."
         )
 
     def action_leave(self) -> None:
