@@ -265,3 +265,37 @@ async def test_a_history_locked_at_the_end_costs_one_notice_not_the_session(
     chosen.close()
     assert (rows(path)[0].status, rows(path)[0].practised_seconds) == ("ended_early", 2)
     assert app.return_value is not None and app.return_value.status is Status.ENDED_EARLY
+
+
+@pilot_test
+async def test_escape_at_the_check_in_goes_back_and_records_nothing(tmp_path: Path) -> None:
+    """Esc at the first question means "not now", as on the caution screen."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path, check_in=True)
+
+    async def scenario(d: Driver) -> None:
+        assert isinstance(app.screen, CheckInScreen)
+        await d.press("escape")
+
+    await drive(app, clock, scenario)
+    assert app.return_value is None
+    assert app.runner is None
+    assert rows(path) == []
+
+
+@pilot_test
+async def test_keys_at_a_check_in_too_small_to_read_are_not_answers(tmp_path: Path) -> None:
+    """In a tiny window the question is hidden, so a key there answers nothing."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path, check_in=True)
+
+    async def scenario(d: Driver) -> None:
+        await d.press("4")
+        assert isinstance(app.screen, CheckInScreen)
+        await d.pilot.resize_terminal(80, 24)
+        await d.pilot.pause()
+        await d.press("2")
+        assert isinstance(app.screen, SessionScreen)
+
+    await drive(app, clock, scenario, size=(30, 10))
+    assert rows(path)[0].mood_before == 2

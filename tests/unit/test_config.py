@@ -79,3 +79,11 @@ def test_a_huge_number_is_named_without_a_traceback(tmp_path: Path) -> None:
     settings, notices = load_settings(path)
     assert settings == Settings()
     assert len(notices) == 1
+
+
+def test_an_unclear_history_setting_means_no_recording(tmp_path: Path) -> None:
+    """history = "no" is not true or false; for a privacy switch, unclear means off."""
+    settings, notices = load_settings(write(tmp_path, 'history = "no"\n'))
+    assert settings.history is False
+    (notice,) = notices
+    assert notice.endswith('history must be true or false, got "no"; using false')

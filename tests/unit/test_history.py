@@ -8,7 +8,7 @@ import stat
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,8 @@ from calm.history import (
     HistoryError,
     HistoryStore,
     open_history,
+    open_to_read,
+    set_aside,
 )
 
 START = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
@@ -205,3 +207,66 @@ def test_clear_forgets_every_session(tmp_path: Path) -> None:
         store.begin(script="box", title="Box", planned_seconds=1, started_at=START)
     assert store.clear() == 3
     assert store.sessions() == []
+
+
+def test_damaged_files_set_aside_in_the_same_second_keep_each_other(tmp_path: Path) -> None:
+    """A second damaged file moved aside never replaces the first one's copy."""
+    path = tmp_path / "history.sqlite3"
+    kept = []
+    for garbage in (b"first garbage" * 50, b"second garbage" * 50):
+        path.write_bytes(garbage)
+        kept.append(set_aside(path))
+    assert kept[0] != kept[1]
+    assert [copy.read_bytes() for copy in kept] == [b"first garbage" * 50, b"second garbage" * 50]
+
+
+def test_bytes_that_are_not_utf8_read_as_replacement_characters(tmp_path: Path) -> None:
+    """One stray byte in a note must not make the whole history unreadable."""
+    path = tmp_path / "history.sqlite3"
+    store = HistoryStore.open(path)
+    row = store.begin(script="box", title="Box", planned_seconds=1, started_at=START)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE sessions SET note = CAST(? AS TEXT) WHERE id = ?",
+                           (b"f\xffo", row))  # fmt: skip
+    assert store.sessions()[0].note == "f\ufffdo"
+
+
+def test_an_unreadable_time_is_one_clear_error(tmp_path: Path) -> None:
+    """A start time damaged by hand names the session; the stats leave its day out."""
+    path = tmp_path / "history.sqlite3"
+    store = HistoryStore.open(path)
+    row = store.begin(script="box", title="Box", planned_seconds=1, started_at=START)
+    store.finish(row, status="completed", practised_seconds=60, breaths=4)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE sessions SET started_at = 'garbage' WHERE id = ?", (row,))
+    with pytest.raises(HistoryError, match=f"session {row} in the history has an unreadable time"):
+        store.sessions()
+    assert store.day_totals() == []
+    assert store.count() == 1
+
+
+def test_a_folder_where_the_history_file_should_be_is_named_as_such(tmp_path: Path) -> None:
+    """SQLite's "unable to open database file" becomes a line that says what is wrong."""
+    path = tmp_path / "history.sqlite3"
+    path.mkdir()
+    with pytest.raises(HistoryError, match="is a folder"):
+        HistoryStore.open(path)
+
+
+def test_reading_never_creates_the_file(tmp_path: Path) -> None:
+    """calm history on a machine with no history leaves no file behind."""
+    path = tmp_path / "data" / "history.sqlite3"
+    assert open_to_read(path) is None
+    assert not (tmp_path / "data").exists()
+
+
+def test_sessions_are_ordered_by_their_moment_across_a_change_of_offset(tmp_path: Path) -> None:
+    """01:10 UTC comes after 01:30 at UTC+1 (00:30 UTC), though its text sorts first."""
+    path = tmp_path / "history.sqlite3"
+    store = HistoryStore.open(path)
+    summer = timezone(timedelta(hours=1))
+    store.begin(script="earlier", title="Earlier", planned_seconds=1,
+                started_at=datetime(2026, 10, 25, 1, 30, tzinfo=summer))  # fmt: skip
+    store.begin(script="later", title="Later", planned_seconds=1,
+                started_at=datetime(2026, 10, 25, 1, 10, tzinfo=UTC))  # fmt: skip
+    assert [record.script for record in store.sessions()] == ["later", "earlier"]

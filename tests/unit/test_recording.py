@@ -260,3 +260,15 @@ def test_a_paused_session_writes_its_practised_time_not_its_wall_time(tmp_path: 
     clock.advance(24.0)
     runner.poll()
     assert records(path)[0][2] == 34.0
+
+
+def test_a_session_across_midnight_counts_for_the_day_it_began(tmp_path: Path) -> None:
+    """Begun late on Sunday, ended on Monday: it is in Sunday's week, and the sentence says so."""
+    path = tmp_path / "history.sqlite3"
+    sunday_night = datetime(2026, 11, 29, 23, 58, tzinfo=UTC)
+    moments = iter([sunday_night, sunday_night + timedelta(minutes=5)])
+    recorder = SessionRecorder.open(path, notify=[].append, now=lambda: next(moments))
+    assert recorder is not None
+    recorder.started(timeline())
+    recorder.ended(outcome(seconds=300.0))
+    assert recorder.progress() == "That's 5 min of practice this week."

@@ -1,0 +1,45 @@
+"""The history table prints every session on one safe line."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from calm.history import SessionRecord
+from calm.history_export import table_lines
+
+START = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+
+
+def record(
+    title: str = "Box breathing", note: str | None = None, **changes: object
+) -> SessionRecord:
+    """A completed session with a title and note of the test's choosing."""
+    fields: dict[str, object] = {
+        "id": 1, "script": "box", "title": title, "started_at": START, "ended_at": START,
+        "planned_seconds": 240.0, "practised_seconds": 238.0, "status": "completed",
+        "breaths": 14, "mood_before": None, "mood_after": None, "note": note,
+    }  # fmt: skip
+    fields.update(changes)
+    return SessionRecord(**fields)  # type: ignore[arg-type]
+
+
+def test_a_note_over_several_lines_stays_on_one() -> None:
+    """Line breaks in a note become " / ", so each session is one line of the table."""
+    lines = table_lines([record(note="first\nsecond\r\nthird")], width=200)
+    assert len(lines) == 2
+    assert "first / second / third" in lines[1]
+
+
+def test_control_characters_never_reach_the_terminal() -> None:
+    """An escape sequence in a title or note is shown as text, not obeyed."""
+    lines = table_lines([record(title="Box\x1b[2J", note="\x1b]0;TITLE\x07red")], width=200)
+    joined = "\n".join(lines)
+    assert "\x1b" not in joined and "\x07" not in joined
+    assert "Box?[2J" in joined and "?]0;TITLE?red" in joined
+
+
+def test_moods_show_before_and_after() -> None:
+    """The tension column reads "4 → 2", with a dash for a skipped answer."""
+    lines = table_lines([record(mood_before=4, mood_after=2), record(mood_before=3)], width=200)
+    assert "4 → 2" in lines[1]
+    assert "3 → -" in lines[2]
