@@ -6,6 +6,7 @@ that use them, so ``calm --help`` and ``calm list`` stay quick.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -700,7 +701,10 @@ def _print_history(
     if as_json:
         typer.echo(json.dumps([record_json(record) for record in records], indent=2))
     elif as_csv:
-        write_csv(records, sys.stdout)
+        # Through typer.echo, like the JSON, so that a closed pipe ends quietly.
+        text = io.StringIO()
+        write_csv(records, text)
+        typer.echo(text.getvalue(), nl=False)
     elif not records:
         later = " They will appear here after `calm start`." if recording else ""
         typer.echo(f"No sessions recorded yet.{later}")
