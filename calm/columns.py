@@ -23,18 +23,25 @@ def paint(text: str, style: str, colour: bool) -> str:
 
 
 def align(
-    headers: list[str], rows: list[list[str]], *, shrink: int, width: int | None = None
+    headers: list[str],
+    rows: list[list[str]],
+    *,
+    shrink: int | tuple[int, ...],
+    width: int | None = None,
 ) -> list[str]:
     """Lay out rows under headers in columns two spaces apart.
 
     When the lines would be wider than ``width`` (the terminal's, by default),
-    column ``shrink`` is cut short with an ellipsis to fit.
+    the ``shrink`` columns, in the order given, are cut short with an ellipsis
+    until the lines fit or those columns can give no more.
     """
     width = width or shutil.get_terminal_size((100, 24)).columns
     widths = [max(len(row[column]) for row in [headers, *rows]) for column in range(len(headers))]
-    over = sum(widths) + 2 * (len(widths) - 1) - width
-    if over > 0:
-        widths[shrink] = max(widths[shrink] - over, len(headers[shrink]), 8)
+    for column in (shrink,) if isinstance(shrink, int) else shrink:
+        over = sum(widths) + 2 * (len(widths) - 1) - width
+        if over <= 0:
+            break
+        widths[column] = max(widths[column] - over, len(headers[column]), 8)
     lines = []
     for row in [headers, *rows]:
         cells = [_fit(cell, widths[column]) for column, cell in enumerate(row)]

@@ -74,7 +74,8 @@ def table_lines(records: list[SessionRecord], *, width: int | None = None) -> li
         ]
         for record in records
     ]
-    return align(headers, rows, shrink=len(headers) - 1, width=width)
+    # The note gives way first, then the title.
+    return align(headers, rows, shrink=(len(headers) - 1, 1), width=width)
 
 
 def _tension(record: SessionRecord) -> str:

@@ -43,3 +43,15 @@ def test_moods_show_before_and_after() -> None:
     lines = table_lines([record(mood_before=4, mood_after=2), record(mood_before=3)], width=200)
     assert "4 → 2" in lines[1]
     assert "3 → -" in lines[2]
+
+
+def test_a_narrow_table_cuts_the_note_first_then_the_title() -> None:
+    """Long notes and titles give way with an ellipsis so the lines fit the terminal."""
+    long = record(title="Progressive muscle relaxation", note="shoulders dropped " * 4)
+    lines = table_lines([long], width=130)
+    assert max(len(line) for line in lines) <= 130
+    assert "Progressive muscle relaxation" in lines[1]  # the note alone made room
+    assert "shoulders dropped …" not in lines[1] and "…" in lines[1]
+    lines = table_lines([long], width=88)
+    assert max(len(line) for line in lines) <= 88
+    assert "Progressiv…" in lines[1] and "shoulde…" in lines[1]
