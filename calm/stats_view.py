@@ -168,11 +168,12 @@ def mood_sentence(mood: MoodTotal) -> str | None:
         return None
     change = mood.after - mood.before
     check_ins = "1 check-in" if mood.sessions == 1 else f"{mood.sessions} check-ins"
-    points = f"{abs(change):.1f}"
-    if points == "0.0":
+    points = f"{abs(change):.1f}".removesuffix(".0")
+    if points == "0":
         return f"After a session you felt about as tense as before, on average ({check_ins})."
     direction = "less" if change < 0 else "more"
-    return f"After a session you felt {points} points {direction} tense on average ({check_ins})."
+    unit = "point" if points == "1" else "points"
+    return f"After a session you felt {points} {unit} {direction} tense on average ({check_ins})."
 
 
 def _days_text(count: int) -> str:
