@@ -247,8 +247,10 @@ def test_no_current_streak_is_put_gently() -> None:
     [
         (MoodTotal(14, 3.4, 2.2), "After a session you felt 1.2 points less tense on average "
          "(14 check-ins)."),
-        (MoodTotal(1, 2.0, 3.0), "After a session you felt 1.0 points more tense on average "
+        (MoodTotal(1, 2.0, 3.0), "After a session you felt 1 point more tense on average "
          "(1 check-in)."),
+        (MoodTotal(5, 4.0, 2.0), "After a session you felt 2 points less tense on average "
+         "(5 check-ins)."),
         (MoodTotal(3, 2.5, 2.52), "After a session you felt about as tense as before, on average "
          "(3 check-ins)."),
         (NO_MOOD, None),
