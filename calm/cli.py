@@ -721,6 +721,7 @@ def _clear_history(store: HistoryStore | None, path: Path, *, yes: bool) -> None
     count = store.count() if store is not None else 0
     if not count:
         typer.echo("There are no recorded sessions to clear.")
+        _mention_kept_copies(path)
         return
     if not yes:
         if not sys.stdin.isatty():
@@ -737,8 +738,12 @@ def _clear_history(store: HistoryStore | None, path: Path, *, yes: bool) -> None
     assert store is not None
     store.clear()
     typer.echo(f"Cleared {count} {'session' if count == 1 else 'sessions'} from {path}.")
-    kept = sorted(path.parent.glob(f"{path.name}.corrupt-*"))
-    if kept:
+    _mention_kept_copies(path)
+
+
+def _mention_kept_copies(path: Path) -> None:
+    """Clearing never touches the damaged copies calm kept, so say they are there."""
+    if any(path.parent.glob(f"{path.name}.corrupt-*")):
         typer.echo(
             f"Damaged history files calm kept earlier are still in {path.parent}; "
             "delete them yourself if you want them gone."

@@ -560,9 +560,14 @@ def _moment(text: object, row: object) -> datetime:
     return moment
 
 
+def _text(value: Any) -> Any:
+    """Bytes written into the file by another program read as text, as any text does."""
+    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else value
+
+
 def _record(row: tuple[Any, ...]) -> SessionRecord:
     (ident, script, title, started, ended, planned, practised, status, breaths, before,
-     after, note) = row  # fmt: skip
+     after, note) = (_text(value) for value in row)  # fmt: skip
     return SessionRecord(
         id=ident,
         script=script,

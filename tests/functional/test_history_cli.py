@@ -63,6 +63,17 @@ QUICK_BREATHS = 2
 LONG = QUICK.replace("cycles = 2", "cycles = 100").replace("Quick breath", "Long breath")
 """Forty seconds of breathing: long enough to be cut off part way."""
 
+TINY = """\
+title = "Tiny pause"
+summary = "A fifth of a second, for tests that only need some session to happen."
+category = "breathing"
+
+[[steps]]
+say = "Arrive."
+seconds = 0.2
+"""
+"""A whole session in a fifth of a second."""
+
 HEADER = [
     "script",
     "title",
@@ -134,6 +145,17 @@ def history_json() -> list[dict[str, Any]]:
 def error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
     """The non-empty lines calm wrote to stderr."""
     return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def rows_if_any() -> list[dict[str, Any]]:
+    """The stored rows, or none when there is no history file at all."""
+    return stored_rows() if history_path().exists() else []
+
+
+def damage_started_at(row: int, text: str = "garbage") -> None:
+    """Overwrite one row's start time by hand, as a person with the sqlite3 shell might."""
+    with closing(sqlite3.connect(history_path())) as connection, connection:
+        connection.execute("UPDATE sessions SET started_at = ? WHERE id = ?", (text, row))
 
 
 def closing_line_index(lines: list[str]) -> int:
@@ -409,6 +431,34 @@ def test_history_false_in_the_config_records_nothing(tmp_path: Path) -> None:
     assert stored_rows() == []
 
 
+def _write_config(text: str) -> None:
+    config = locations.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(text, encoding="utf-8")
+
+
+def test_an_unclear_history_setting_records_nothing(tmp_path: Path) -> None:
+    """``history = "no"``, text not a bool: one notice, "using false", and nothing recorded."""
+    _write_config('history = "no"\n')
+    result = start(write_script(tmp_path, TINY, "tiny"))
+    assert result.returncode == 0, result.stderr
+    assert "That's the end of the session" in result.stdout
+    (notice,) = error_lines(result)
+    assert notice.startswith("calm: ") and "history" in notice, notice
+    assert notice.endswith("using false"), notice
+    assert not history_path().exists()
+    assert not history_path().parent.exists()
+
+
+def test_history_off_and_empty_does_not_promise_sessions_will_appear() -> None:
+    """With ``history = false`` and nothing recorded, the empty history says only that."""
+    _write_config("history = false\n")
+    result = calm("history")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "No sessions recorded yet."
+    assert "appear" not in result.stdout + result.stderr
+
+
 def test_sigkill_mid_session_leaves_an_interrupted_row(tmp_path: Path) -> None:
     """A session killed outright still shows in the history, as interrupted."""
     with running_session(write_script(tmp_path, LONG, "long")) as process:
@@ -596,6 +646,156 @@ def test_a_read_only_data_folder_costs_one_notice_not_the_session(tmp_path: Path
     assert notice.startswith("calm: not recording this session")
     assert notice.endswith("its folder is read-only"), notice
     assert not history_path().exists()
+
+
+def calm_in(prefix: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real ``calm`` behind a command prefix, such as ``read_only_prefix``."""
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "calm", *args],
+        env=dict(os.environ),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+def test_a_read_only_folder_with_a_history_is_read_and_left_as_it_was() -> None:
+    """In a folder calm cannot write, history and stats still read it, and change no file."""
+    seeds = numbered_seeds(2)
+    seed(*seeds)
+    folder = history_path().parent
+    listing = sorted(os.listdir(folder))
+    assert listing == ["history.sqlite3"]  # the seeding left no WAL files behind
+    prefix = read_only_prefix(folder)
+    try:
+        listed = calm_in(prefix, "history", "--json")
+        figures = calm_in(prefix, "stats", "--json")
+        noted = calm_in(prefix, "history", "--note", "x")
+        after = sorted(os.listdir(folder))
+    finally:
+        folder.chmod(0o700)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == [s.exported() for s in _newest_first(seeds)]
+    assert figures.returncode == 0, figures.stderr
+    assert json.loads(figures.stdout)["sessions"] == len(seeds)
+    assert noted.returncode == 1
+    (line,) = error_lines(noted)
+    assert line.startswith("calm: "), line
+    assert after == listing
+    assert [row["note"] for row in stored_rows()] == [None, None]
+
+
+def test_a_start_time_damaged_by_hand_is_named_and_costs_no_session(tmp_path: Path) -> None:
+    """A row with an unreadable start: sessions still record, history names the row, stats go on."""
+    script = write_script(tmp_path, TINY, "tiny")
+    assert start(script).returncode == 0
+    (seeded,) = stored_rows()
+    bad = seeded["id"]
+    damage_started_at(bad)
+
+    result = start(script)
+    assert result.returncode == 0, result.stderr
+    assert "That's the end of the session" in result.stdout
+    assert "Traceback" not in result.stderr
+    rows = stored_rows()
+    assert [row["started_at"] for row in rows if row["id"] == bad] == ["garbage"]
+    (new,) = [row for row in rows if row["id"] != bad]
+    assert new["status"] == "completed"
+    assert new["ended_at"] is not None
+
+    for args in (["history"], ["history", "--json"]):
+        shown = calm(*args)
+        assert shown.returncode == 1, args
+        assert shown.stdout == "", args
+        (line,) = error_lines(shown)
+        assert f"session {bad} " in line and "unreadable time" in line, line
+        assert "Traceback" not in shown.stderr and "went wrong" not in shown.stderr
+
+    figures = calm("stats", "--json")
+    assert figures.returncode == 0, figures.stderr
+    assert json.loads(figures.stdout)["sessions"] == 1  # the day it cannot place is left out
+
+
+def _note_bytes(data: bytes, sql_type: str) -> None:
+    with closing(sqlite3.connect(history_path())) as connection, connection:
+        cast = "CAST(? AS TEXT)" if sql_type == "text" else "?"
+        connection.execute(f"UPDATE sessions SET note = {cast}", (data,))
+        ((stored,),) = connection.execute("SELECT DISTINCT typeof(note) FROM sessions")
+        assert stored == sql_type
+
+
+def _bad_note_reads_back_with_a_replacement_character(sql_type: str) -> None:
+    seed(*numbered_seeds(1))
+    _note_bytes(b"f\xffo", sql_type)
+    table = calm("history")
+    assert table.returncode == 0, table.stderr
+    assert "f\ufffdo" in table.stdout
+    exported = calm("history", "--json")
+    assert exported.returncode == 0, exported.stderr
+    assert [row["note"] for row in json.loads(exported.stdout)] == ["f\ufffdo"]
+    cells = calm("history", "--csv")
+    assert cells.returncode == 0, cells.stderr
+    assert [row["note"] for row in csv.DictReader(io.StringIO(cells.stdout))] == ["f\ufffdo"]
+
+
+def test_a_note_that_is_not_utf8_shows_a_replacement_character() -> None:
+    """A stray byte in a note's text: table, JSON and CSV all read, with U+FFFD in its place."""
+    _bad_note_reads_back_with_a_replacement_character("text")
+
+
+def test_a_note_stored_as_bytes_shows_a_replacement_character() -> None:
+    """The same stray byte in a note written as a BLOB reads back the same way."""
+    _bad_note_reads_back_with_a_replacement_character("blob")
+
+
+def test_a_history_path_that_is_a_folder_is_one_line() -> None:
+    """A folder where the history file should be: exit 1 with one line saying so."""
+    history_path().mkdir(parents=True)
+    result = calm("history")
+    assert result.returncode == 1
+    (line,) = error_lines(result)
+    assert "is a folder" in line, line
+    assert history_path().is_dir()
+
+
+def _stamp_now() -> str:
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+def test_damaged_files_kept_in_the_same_second_keep_their_own_bytes() -> None:
+    """Two damaged histories set aside one after the other: both kept, neither overwritten."""
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    first, second = b"first garbage \xff" * 100, b"second garbage \xfe" * 100
+    # Start just after a second begins, so both usually land within the same one.
+    time.sleep(1.02 - time.time() % 1)
+    before = _stamp_now()
+    path.write_bytes(first)
+    opened = calm("history")
+    path.write_bytes(second)
+    calm("history")
+    same_second = _stamp_now() == before
+
+    kept = sorted(path.parent.glob("history.sqlite3.corrupt-*"))
+    assert sorted(file.read_bytes() for file in kept) == [first, second]
+    names = {file.read_bytes(): file.name for file in kept}
+    assert CORRUPT_NAME.match(names[first]), names
+    assert re.match(r"^history\.sqlite3\.corrupt-\d{8}-\d{6}(-2)?$", names[second]), names
+    if same_second:
+        assert names == {
+            first: f"history.sqlite3.corrupt-{before}",
+            second: f"history.sqlite3.corrupt-{before}-2",
+        }
+
+    assert opened.returncode == 0, opened.stderr
+    assert error_lines(opened) == [
+        f"calm: the history file is damaged; it is kept as {path.parent / names[first]}, "
+        "and a new one will start"
+    ]
+    assert opened.stdout.startswith("No sessions recorded yet.")
+    assert len(opened.stdout.splitlines()) == 1
 
 
 # -- exporting: JSON and CSV -------------------------------------------------
@@ -795,16 +995,57 @@ def test_clear_yes_forgets_every_session() -> None:
     assert history_json() == []
 
 
-@pytest.mark.parametrize(("key", "left"), [("n", 2), ("y", 0)], ids=["no", "yes"])
+@pytest.mark.parametrize(
+    ("key", "left"),
+    [("n", 2), ("y", 0), ("C-d", 2), ("C-c", 2)],
+    ids=["no", "yes", "ctrl-d", "ctrl-c"],
+)
 def test_clear_on_a_terminal_asks_first(terminal: Terminal, key: str, left: int) -> None:
-    """On a terminal, ``--clear`` asks; "n" keeps every session and "y" forgets them."""
+    """On a terminal, ``--clear`` asks; "y" forgets, and "n", Ctrl+D or Ctrl+C keep everything."""
     seed(*numbered_seeds(2))
     terminal.run("history", "--clear")
     terminal.answer("cannot be undone", key)
-    terminal.send("Enter")
+    if len(key) == 1:
+        terminal.send("Enter")
     assert terminal.exit_status() == 0
     assert len(stored_rows()) == left
     assert ("Nothing was cleared" in terminal.screen()) == (left == 2)
+    # The shell is back, reading and echoing the next command.
+    terminal.tmux("send-keys", "-t", terminal.session, "-l", "echo shell-is-back")
+    terminal.send("Enter")
+    terminal.wait_for(lambda screen: "shell-is-back" in screen.splitlines())
+
+
+def _set_a_damaged_history_aside() -> Path:
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database \xff" * 100)
+    assert calm("history").returncode == 0
+    (kept,) = path.parent.glob("history.sqlite3.corrupt-*")
+    return kept
+
+
+DAMAGED_STILL_THERE = "Damaged history files calm kept earlier are still in"
+
+
+def test_clear_says_damaged_copies_are_still_there() -> None:
+    """``--clear --yes`` forgets the sessions and says the damaged copies kept earlier remain."""
+    kept = _set_a_damaged_history_aside()
+    seed(*numbered_seeds(2))
+    result = calm("history", "--clear", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert f"{DAMAGED_STILL_THERE} {kept.parent}" in result.stdout
+    assert stored_rows() == []
+    assert kept.read_bytes() == b"not a database \xff" * 100
+
+
+def test_clear_with_only_a_damaged_copy_still_says_it_is_there() -> None:
+    """When the only sessions left are in a damaged copy, ``--clear`` still says it remains."""
+    kept = _set_a_damaged_history_aside()
+    result = calm("history", "--clear", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert kept.exists()
+    assert f"{DAMAGED_STILL_THERE} {kept.parent}" in result.stdout
 
 
 # -- notes -------------------------------------------------------------------
@@ -841,6 +1082,45 @@ def test_flags_that_do_not_go_together_are_a_usage_error(flags: list[str]) -> No
     assert len(error_lines(result)) == 1
     assert result.stdout == ""
     assert [row["note"] for row in stored_rows()] == [None]
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--limit", "99999999999999999999"],
+        ["--limit", "3", "--note", "x"],
+        ["--limit", "3", "--clear"],
+    ],
+    ids=["huge", "limit-note", "limit-clear"],
+)
+def test_limit_out_of_range_or_with_a_change_is_a_usage_error(flags: list[str]) -> None:
+    """A ``--limit`` past 64 bits, or with ``--note`` or ``--clear``: exit 2 and one line."""
+    seed(*numbered_seeds(1))
+    result = calm("history", *flags)
+    assert result.returncode == 2
+    (line,) = error_lines(result)
+    assert line.startswith("calm: "), line
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert [row["note"] for row in stored_rows()] == [None]
+
+
+ESCAPES = "\x1b[31mRED\x1b]0;TITLE\x07"
+"""A note that would turn a terminal red and retitle it, were it printed as it is."""
+
+
+def test_control_characters_in_a_note_never_reach_the_terminal() -> None:
+    """The table shows "?" for each control character; the JSON keeps the note exactly."""
+    seed(*numbered_seeds(1))
+    noted = calm("history", "--note", ESCAPES)
+    assert noted.returncode == 0, noted.stderr
+    assert "\x1b" not in noted.stdout and "\x07" not in noted.stdout
+
+    table = calm("history")
+    assert table.returncode == 0, table.stderr
+    assert "\x1b" not in table.stdout and "\x07" not in table.stdout
+    assert "?[31mRED?]0;TITLE?" in table.stdout
+    assert [row["note"] for row in history_json()] == [ESCAPES]
 
 
 # -- no history yet ----------------------------------------------------------
@@ -993,6 +1273,46 @@ def test_check_in_on_a_terminal_records_the_keys_pressed(
     assert (row["mood_before"], row["mood_after"]) == moods
     if moods == (None, None):
         assert terminal.screen().count("skipped") == 2
+
+
+def test_ctrl_c_at_the_plain_check_in_starts_nothing(terminal: Terminal, tmp_path: Path) -> None:
+    """The title comes before the question; Ctrl+C at it says nothing started, and records none."""
+    script = write_script(tmp_path)
+    terminal.run("start", str(script), "--plain", "--no-audio", "--check-in")
+    terminal.answer("Before you begin", "C-c")
+    assert terminal.exit_status() == 0
+    lines = terminal.screen().splitlines()
+    title = next(i for i, line in enumerate(lines) if line.startswith("Quick breath · "))
+    question = next(i for i, line in enumerate(lines) if "Before you begin" in line)
+    assert title < question
+    assert any(line.strip() == "Nothing was started." for line in lines[question:]), lines
+    assert "That's the end" not in "\n".join(lines)
+    assert rows_if_any() == []
+
+
+def test_check_in_with_output_to_a_file_asks_nothing(terminal: Terminal, tmp_path: Path) -> None:
+    """A terminal to type on but output going to a file: no question, and the session runs."""
+    script = write_script(tmp_path)
+    out = tmp_path / "out.txt"
+    command = shlex.join(
+        [sys.executable, "-m", "calm", "start", str(script), "--plain", "--no-audio", "--check-in"]
+    )
+    terminal.tmux(
+        "send-keys",
+        "-t",
+        terminal.session,
+        "-l",
+        f"{command} > {shlex.quote(str(out))}; echo calm-exited-$?",
+    )
+    terminal.send("Enter")
+    assert terminal.exit_status() == 0  # with no key pressed at all
+    text = out.read_text(encoding="utf-8")
+    assert "That's the end of the session" in text
+    assert "tense" not in text.lower()
+    assert "tense" not in terminal.screen().lower()
+    (row,) = stored_rows()
+    assert row["status"] == "completed"
+    assert (row["mood_before"], row["mood_after"]) == (None, None)
 
 
 @pytest.mark.parametrize("command", [["history"], ["stats"]])
