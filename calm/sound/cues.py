@@ -145,6 +145,7 @@ class SessionSound:
         self.clips = clips
         self.timeline = timeline
         self.muted = False
+        self._paused = False
         self._silenced = False
         self._bed: Clip | None = None
         self._trace = trace
@@ -157,8 +158,12 @@ class SessionSound:
     def __call__(self, event: SessionEvent) -> None:
         """Play the cue for one session event, if it has one."""
         heard = time.monotonic()
+        if event.kind in (EventKind.PAUSE, EventKind.RESUME):
+            # Skipping about while paused moves the session, but nothing is being breathed.
+            self._paused = event.kind is EventKind.PAUSE
+            return
         name = self.cue_for(event)
-        if name is None or self.muted or self._silenced or name not in self.clips:
+        if name is None or self.muted or self._silenced or self._paused or name not in self.clips:
             return
         try:
             self.player.play(self.clips[name])

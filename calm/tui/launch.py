@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from calm import locations
 from calm.catalogue import Row
 from calm.config import Settings
 from calm.recording import SessionRecorder
-from calm.session import Status
+from calm.session import SessionOutcome, Status
 from calm.sound.choice import AudioChoice
 from calm.suggest import did_you_mean
 from calm.timeline import Timeline
 from calm.trace import TraceWriter
 from calm.wording import breaths_text, duration_text
+
+if TYPE_CHECKING:
+    # Only named here: the sound modules load when a session has sound.
+    from calm.sound.cues import SessionSound
+
+CHIME_SECONDS = 3.0
+"""At most how long the end chime may keep ringing after the summary is left."""
 
 
 class ThemeError(ValueError):
@@ -69,8 +77,11 @@ def launch(
         recorder=recorder,
         check_in=check_in,
     )
+    outcome = None
     try:
         outcome = app.run()
+        if app.sound is not None:
+            ring_out(app.sound, outcome, left_at_once=app.left_at_once)
     finally:
         if app.sound is not None:
             app.sound.stop()
@@ -78,6 +89,15 @@ def launch(
         done = f"{duration_text(outcome.practised_seconds)}, {breaths_text(outcome.breaths)}"
         print(f"Session ended after {done}. Take a moment before you get up.")
     return app.return_code or 0
+
+
+def ring_out(sound: SessionSound, outcome: SessionOutcome | None, *, left_at_once: bool) -> None:
+    """After a completed session, let the end chime finish, as the plain runner does.
+
+    The summary can be left before the chime is over; Ctrl+C still stops at once.
+    """
+    if outcome is not None and outcome.status is Status.COMPLETED and not left_at_once:
+        sound.finish(timeout=CHIME_SECONDS)
 
 
 def terminal_is_interactive() -> bool:

@@ -245,6 +245,30 @@ async def test_space_pauses_and_freezes_the_session() -> None:
 
 
 @pilot_test
+async def test_the_footer_says_what_space_will_do() -> None:
+    """Pause while the session runs, Resume while it is paused, and Pause again after."""
+    app, clock = session_app()
+
+    def footer() -> list[str]:
+        return [
+            active.binding.description
+            for active in app.screen.active_bindings.values()
+            if active.enabled and active.binding.show
+        ]
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 1)
+        assert "Pause" in footer() and "Resume" not in footer()
+        await d.press("space")
+        assert "Resume" in footer() and "Pause" not in footer()
+        await d.press("space")
+        assert not d.runner.paused
+        assert "Pause" in footer() and "Resume" not in footer()
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
 async def test_space_again_resumes_exactly_where_it_stopped() -> None:
     """Resuming continues the phase from the very moment it was paused."""
     app, clock = session_app()

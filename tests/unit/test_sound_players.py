@@ -24,7 +24,7 @@ import pytest
 from calm.clock import ManualClock
 from calm.loader import parse_script_bytes
 from calm.problems import ScriptError
-from calm.session import SessionRunner, Status
+from calm.session import SessionOutcome, SessionRunner, Status
 from calm.sound.cues import SessionSound, cue_names, load_clips
 from calm.sound.kinds import CUE_NAMES
 from calm.sound.players import (
@@ -869,3 +869,55 @@ def test_a_bed_whose_player_fails_at_once_does_not_spin(tmp_path: Path) -> None:
     time.sleep(0.6)
     player.stop()
     assert count.read_text().count("x") == 1
+
+
+def test_skipping_while_paused_plays_no_cue_until_resumed() -> None:
+    """n and b while paused move the session silently; resuming carries on with the cues."""
+    timeline = timeline_of(SCRIPT)
+    player = RecordingPlayer()
+    sound = SessionSound(player, clips_for(timeline), timeline=timeline)
+    clock = ManualClock(START)
+    runner = SessionRunner(timeline, clock, listeners=[sound])
+    runner.start()
+    runner.pause()
+    runner.next_step()  # into the breathing: its inhale cue would play
+    runner.next_step()  # on to the closing say: its bell would ring
+    runner.previous_step()
+    assert player.played == ["step"]
+    runner.resume()  # at the start of the breathing, whose inhale was passed while paused
+    clock.advance(2.0)
+    runner.poll()
+    assert player.played == ["step", "hold"]
+
+
+@pytest.mark.parametrize(
+    ("status", "left_at_once", "waits"),
+    [
+        (Status.COMPLETED, False, True),
+        (Status.ENDED_EARLY, False, False),
+        (Status.COMPLETED, True, False),
+    ],
+    ids=["completed", "ended-early", "ctrl-c"],
+)
+def test_the_screen_lets_the_end_chime_ring_out_only_after_a_completed_session(
+    status: Status, left_at_once: bool, waits: bool
+) -> None:
+    """Leaving the summary at once must not cut the chime off; Ctrl+C still stops at once."""
+    from calm.tui.launch import ring_out
+
+    timeline = timeline_of(SCRIPT)
+    player = SettlingPlayer()
+    sound = SessionSound(player, clips_for(timeline), timeline=timeline)
+    outcome = SessionOutcome(status, practised_seconds=16, planned_seconds=16, breaths=2)
+    ring_out(sound, outcome, left_at_once=left_at_once)
+    assert player.settled == waits
+
+
+class SettlingPlayer(RecordingPlayer):
+    """Notes whether it was asked to wait for its sounds to end."""
+
+    settled = False
+
+    def settle(self, timeout: float) -> None:
+        """Note the wait."""
+        self.settled = timeout > 0

@@ -33,7 +33,9 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     """Guides one session; dismisses itself with the outcome when the session ends."""
 
     BINDINGS = [
+        # One key, two names: the footer says what space will do now.
         Binding("space", "space", "Pause", key_display="space"),
+        Binding("space", "resume", "Resume", key_display="space"),
         Binding("enter", "continue", "Continue", show=False),
         Binding("n,right", "next_step", "Next"),
         Binding("b,left", "previous_step", "Back"),
@@ -58,6 +60,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
         self._done = False
+        self._shown_paused = False
 
     def compose(self) -> ComposeResult:
         script = self.timeline.script
@@ -225,8 +228,11 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     def _after(self) -> None:
         if not self.runner.running:
             self._end()
-        else:
-            self.tick()
+            return
+        self.tick()
+        if self.runner.paused != self._shown_paused:
+            self._shown_paused = self.runner.paused
+            self.refresh_bindings()  # the footer's "Pause" becomes "Resume", and back
 
     def action_space(self) -> None:
         """Space continues a prompt; anywhere else it pauses and resumes."""
@@ -257,10 +263,19 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self._after()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer the mute key only when there is sound to mute."""
+        """Offer the mute key only when there is sound to mute, and space as what it will do."""
         if action == "mute":
             return self.sound is not None
+        if action == "space":
+            return not self.runner.paused
+        if action == "resume":
+            return self.runner.paused
         return True
+
+    def action_resume(self) -> None:
+        """Space while paused: carry on."""
+        self.runner.resume()
+        self._after()
 
     def action_mute(self) -> None:
         """Turn the sound off or on again."""
