@@ -108,7 +108,8 @@ def _legend() -> Text:
         legend.append(glyph, style=style)
         legend.append(" ")
     legend.append("more", style="dim")
-    legend.append(f"  {LEGEND_NOTE}", style="dim")
+    # On a line of its own, so that the legend fits a 40-column terminal unbroken.
+    legend.append("\n" + " " * LABEL_WIDTH + LEGEND_NOTE, style="dim")
     return legend
 
 
