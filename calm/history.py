@@ -155,6 +155,7 @@ class HistoryStore:
     """Reads and writes the history file."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
+        """Use an open, migrated connection; ``HistoryStore.open`` makes one."""
         self._connection = connection
 
     @classmethod
@@ -372,6 +373,7 @@ class _Transaction:
     """One short write, committed at once so another calm can write next."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
+        """Use an open, migrated connection; ``HistoryStore.open`` makes one."""
         self._connection = connection
 
     def __enter__(self) -> sqlite3.Connection:

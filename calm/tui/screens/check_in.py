@@ -28,6 +28,7 @@ class CheckInScreen(CalmScreen[CheckInAnswer]):
     """Asks once; 1 to 5 is a mood, Esc or q goes back, any other key skips."""
 
     def __init__(self, title: str) -> None:
+        """Ask before the script called ``title``."""
         super().__init__()
         self.title_text = title
 
