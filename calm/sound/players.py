@@ -221,14 +221,29 @@ class CommandPlayer:
                 [self._command, str(self._file(clip))],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                # Kept, to say why when the player fails; a cue's player says little.
+                stderr=subprocess.PIPE,
             )
         except OSError as error:
             raise PlaybackError(f"{self.name}: {error.strerror or error}") from error
 
     def play(self, clip: Clip) -> None:
-        """Start the player on the clip's file."""
-        self._processes = [process for process in self._processes if process.poll() is None]
+        """Start the player on the clip's file.
+
+        Raises:
+            PlaybackError: when the player for an earlier cue failed, such as
+                aplay finding no sound device; it is found out at the next cue.
+        """
+        running = []
+        for process in self._processes:
+            if process.poll() is None:
+                running.append(process)
+            elif process.returncode > 0:
+                self._processes = running
+                raise PlaybackError(_failure(self.name, process))
+            else:
+                _close(process)
+        self._processes = running
         self._processes.append(self._start(clip))
 
     def loop(self, clip: Clip) -> None:
@@ -237,6 +252,7 @@ class CommandPlayer:
         def one_pass() -> None:
             self._bed = self._start(clip)
             self._bed.wait()
+            _close(self._bed)
 
         _repeat(self._looping, one_pass, clip.seconds)
 
@@ -259,6 +275,20 @@ class CommandPlayer:
         for process in self._processes:
             if process.poll() is None:
                 process.terminate()
+            _close(process)
+
+
+def _failure(name: str, process: subprocess.Popen[bytes]) -> str:
+    """Why a system player failed, in one line: the first thing it said, or its status."""
+    said = process.stderr.read().decode("utf-8", errors="replace") if process.stderr else ""
+    _close(process)
+    first = next((line.strip() for line in said.splitlines() if line.strip()), "")
+    return f"{name}: {first}" if first else f"{name} stopped with status {process.returncode}"
+
+
+def _close(process: subprocess.Popen[bytes]) -> None:
+    if process.stderr is not None:
+        process.stderr.close()
 
 
 class SilentPlayer:

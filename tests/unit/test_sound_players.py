@@ -921,3 +921,48 @@ class SettlingPlayer(RecordingPlayer):
     def settle(self, timeout: float) -> None:
         """Note the wait."""
         self.settled = timeout > 0
+
+
+def test_a_system_player_that_fails_is_reported_at_the_next_cue(tmp_path: Path) -> None:
+    """aplay finding no device: the next cue raises its first line of complaint."""
+    complaint = "aplay: main:831: audio open error: No such device"
+    command = fake_command(tmp_path / "bin", "aplay", f"echo '{complaint}' >&2\nexit 1")
+    player = CommandPlayer(str(command))
+    sound = clip("inhale")
+    player.prepare([sound])
+    player.play(sound)
+    player.settle(10.0)
+    with pytest.raises(PlaybackError) as raised:
+        player.play(sound)
+    assert str(raised.value) == f"aplay: {complaint}"
+
+
+def test_a_system_player_that_fails_silently_is_reported_with_its_status(tmp_path: Path) -> None:
+    """A player that says nothing still gives one line: its exit status."""
+    command = fake_command(tmp_path / "bin", "paplay", "exit 3")
+    player = CommandPlayer(str(command))
+    sound = clip("inhale")
+    player.play(sound)
+    player.settle(10.0)
+    with pytest.raises(PlaybackError) as raised:
+        player.play(sound)
+    assert str(raised.value) == "paplay stopped with status 3"
+
+
+def test_a_failing_system_player_silences_the_session_with_one_notice(tmp_path: Path) -> None:
+    """Through SessionSound: one notice, then silence, and the session carries on."""
+    command = fake_command(tmp_path / "bin", "aplay", "echo 'no device' >&2\nexit 1")
+    timeline = timeline_of(SCRIPT)
+    notices: list[str] = []
+    sound = SessionSound(
+        CommandPlayer(str(command)), clips_for(timeline), timeline=timeline, notify=notices.append
+    )
+    clock = ManualClock(START)
+    runner = SessionRunner(timeline, clock, listeners=[sound])
+    runner.start()
+    time.sleep(0.5)  # the first player has exited by now
+    while runner.running:
+        clock.advance(TICK)
+        runner.poll()
+    assert notices == ["Sound stopped (aplay: no device); the session carries on in silence."]
+    assert runner.status is Status.COMPLETED
