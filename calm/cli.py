@@ -447,14 +447,24 @@ def audio_test(
 @audio_app.command("render")
 def audio_render(
     folder: Annotated[
-        Path | None, typer.Argument(metavar="[FOLDER]", help="Where to write; audio/ by default.")
+        Path | None,
+        typer.Argument(
+            metavar="[FOLDER]", help="Where to write; in a source checkout, audio/ by default."
+        ),
     ] = None,
 ) -> None:
     """Synthesize the cue set into WAV files, exactly as calm ships them."""
     from calm import locations
-    from calm.sound.render import render_into
+    from calm.sound.render import NEEDS_FOLDER, render_into
 
-    for path in render_into(folder or locations.builtin_audio_dir()):
+    target = folder or locations.source_audio_dir()
+    if target is None:
+        _fail(NEEDS_FOLDER, USAGE_ERROR)
+    try:
+        written = render_into(target)
+    except OSError as error:
+        _fail(f"cannot write into {target}: {error.strerror or error}")
+    for path in written:
         typer.echo(str(path))
 
 

@@ -33,6 +33,18 @@ def builtin_audio_dir() -> Path:
     return _bundled("audio")
 
 
+def source_audio_dir() -> Path | None:
+    """The checkout's own ``audio/`` folder, where ``calm audio render`` writes by default.
+
+    None for an installed calm: its cues are part of the installation, not files
+    to regenerate in place.
+    """
+    package = Path(__file__).resolve().parent
+    if (package / "audio").is_dir():
+        return None
+    return package.parent / "audio"
+
+
 def config_dir() -> Path:
     """The user's calm config folder, which may not exist yet."""
     from platformdirs import user_config_path

@@ -24,11 +24,23 @@ def render_into(folder: Path) -> list[Path]:
     return written
 
 
+NEEDS_FOLDER = "name a folder to write the cues into; an installed calm's own cues stay as they are"
+"""Said when no folder is given and calm is not running from a source checkout."""
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Render into the folder given, or the built-in audio folder."""
+    """Render into the folder given, or a source checkout's audio folder."""
     args = sys.argv[1:] if argv is None else argv
-    folder = Path(args[0]) if args else locations.builtin_audio_dir()
-    for path in render_into(folder):
+    folder = Path(args[0]) if args else locations.source_audio_dir()
+    if folder is None:
+        print(f"calm: {NEEDS_FOLDER}", file=sys.stderr)
+        return 2
+    try:
+        written = render_into(folder)
+    except OSError as error:
+        print(f"calm: cannot write into {folder}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    for path in written:
         print(path)
     return 0
 

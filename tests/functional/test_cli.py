@@ -913,3 +913,22 @@ def test_new_with_a_built_in_name_says_it_takes_its_place() -> None:
     result = invoke("new", "box")
     assert result.exit_code == 0
     assert "takes the place of the built-in box" in result.stderr
+
+
+def test_audio_render_writes_the_cues_into_the_folder_given(tmp_path: Path) -> None:
+    """`calm audio render FOLDER` writes the five cues there and names each file."""
+    result = invoke("audio", "render", str(tmp_path / "cues"))
+    assert result.exit_code == 0, result.stderr
+    written = sorted(path.name for path in (tmp_path / "cues").iterdir())
+    assert written == ["end.wav", "exhale.wav", "hold.wav", "inhale.wav", "step.wav"]
+    assert sorted(Path(line).name for line in result.stdout.splitlines()) == written
+
+
+def test_audio_render_into_a_file_is_one_line(tmp_path: Path) -> None:
+    """A folder that cannot be made gives one line and exit 1, not a traceback."""
+    blocker = tmp_path / "taken"
+    blocker.write_text("", encoding="utf-8")
+    result = invoke("audio", "render", str(blocker / "cues"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"calm: cannot write into {blocker / 'cues'}")
+    assert len(result.stderr.splitlines()) == 1
