@@ -984,6 +984,23 @@ async def test_typing_filters_the_picker_and_backspace_and_escape_clear_it() -> 
 
 
 @pilot_test
+async def test_the_filter_finds_hyphenated_names_without_the_hyphens() -> None:
+    """"-" shortens the session, so "478" finds 4-7-8 and "bodyscan" finds the body scans."""
+    app, clock = picker_app()
+
+    async def scenario(d: Driver) -> None:
+        screen = app.screen
+        assert isinstance(screen, PickerScreen)
+        await d.press("4", "7", "8")
+        assert option_ids(screen) == ["4-7-8"]
+        await d.press("escape")
+        await d.press(*"bodyscan")
+        assert set(option_ids(screen)) == {"body-scan", "body-scan-10"}
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
 async def test_escape_in_the_picker_with_no_filter_leaves() -> None:
     """Escape with nothing typed closes the app with no session."""
     app, clock = picker_app()

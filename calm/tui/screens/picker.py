@@ -77,12 +77,12 @@ class PickerScreen(CalmScreen[None]):
     def _matches(self, row: Row) -> bool:
         if not self.filter:
             return True
-        wanted = self.filter.lower()
+        wanted = _squeezed(self.filter)
         haystack = [row.entry.name]
         if row.script is not None:
             script = row.script
             haystack += [script.title, script.summary, script.category.value, *script.tags]
-        return any(wanted in text.lower() for text in haystack)
+        return any(wanted in _squeezed(text) for text in haystack)
 
     def _fill(self) -> None:
         options = self.query_one(OptionList)
@@ -259,3 +259,12 @@ def _counts_breaths(row: Row) -> bool:
     return all(
         step.length is not None and step.length.cycles is not None for step in script.breathe_steps
     )
+
+
+def _squeezed(text: str) -> str:
+    """Text to match on, without case, spaces or hyphens.
+
+    "-" is the key for a shorter session, so it never reaches the filter; leaving
+    hyphens out of the match lets "478" find 4-7-8 and "bodyscan" find body-scan.
+    """
+    return "".join(char for char in text.lower() if char not in " -")
