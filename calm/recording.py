@@ -30,6 +30,9 @@ Notify = Callable[[str], None]
 PROGRESS_SECONDS = 30.0
 """How often, at most, a running session's time is written down, in seconds of session."""
 
+SESSION_WAIT_SECONDS = 0.25
+"""How long a write during a session waits for another program to let go of the file."""
+
 CLOSING_WAIT_SECONDS = 5.0
 """How long the last try at writing a session waits for a busy file, once calm is done."""
 
@@ -72,7 +75,12 @@ class SessionRecorder:
         store, notice = open_history(path)
         if notice:
             notify(notice)
-        return cls(store, notify=notify, now=now, path=path) if store is not None else None
+        if store is None:
+            return None
+        # During a session a write waits only briefly, since the screen waits with it;
+        # a write the file is too busy for is kept and tried again later.
+        store.wait_when_busy(SESSION_WAIT_SECONDS)
+        return cls(store, notify=notify, now=now, path=path)
 
     @property
     def row(self) -> int | None:
