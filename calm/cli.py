@@ -336,6 +336,7 @@ def history(
 ) -> None:
     """Your recorded sessions, newest first. They never leave this machine."""
     from calm import locations
+    from calm.history import HistoryError
 
     flags = {"--json": as_json, "--csv": as_csv, "--note": note is not None, "--clear": clear}
     chosen = [flag for flag, on in flags.items() if on]
@@ -343,12 +344,8 @@ def history(
         _fail(f"{' and '.join(chosen)} cannot be used together", USAGE_ERROR)
     if yes and not clear:
         _fail("--yes only goes with --clear", USAGE_ERROR)
-    from calm.history import HistoryError
-
     if limit is not None and (note is not None or clear):
-        _fail(
-            f"--limit does not go with {'--note' if note is not None else '--clear'}", USAGE_ERROR
-        )
+        _fail(f"--limit does not go with {chosen[0]}", USAGE_ERROR)
     recording = _say_if_not_recording()
     store = _history_store(writing=clear or note is not None)
     try:
@@ -670,35 +667,34 @@ def _history_store(*, writing: bool = False) -> HistoryStore | None:
             store.close()
             store = HistoryStore.open(path)
     except HistoryDamaged as error:
-        _history_failed(None, error, carry_on=True)
+        typer.echo(f"calm: {_keep_damaged(error)}", err=True)
         return None
     except HistoryError as error:
         _fail(str(error))
     return store
 
 
-def _history_failed(
-    store: HistoryStore | None, error: HistoryError, *, carry_on: bool = False
-) -> None:
-    """One line for a history that failed; a damaged one is kept aside first.
-
-    Unless ``carry_on`` (a damaged file only), it then exits.
-    """
-    from calm import locations
-    from calm.history import HistoryDamaged, set_aside
+def _history_failed(store: HistoryStore | None, error: HistoryError) -> NoReturn:
+    """One line for a history that failed part way; a damaged one is kept aside first."""
+    from calm.history import HistoryDamaged
 
     if not isinstance(error, HistoryDamaged):
         _fail(str(error))
     if store is not None:
         store.close()
+    _fail(_keep_damaged(error))
+
+
+def _keep_damaged(error: HistoryError) -> str:
+    """Move the damaged history aside, and say where it is kept."""
+    from calm import locations
+    from calm.history import set_aside
+
     try:
         aside = set_aside(locations.history_file())
     except OSError:
         _fail(str(error))
-    message = f"the history file is damaged; it is kept as {aside}, and a new one will start"
-    if not carry_on:
-        _fail(message)
-    typer.echo(f"calm: {message}", err=True)
+    return f"the history file is damaged; it is kept as {aside}, and a new one will start"
 
 
 def _print_history(

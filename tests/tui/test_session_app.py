@@ -985,7 +985,7 @@ async def test_typing_filters_the_picker_and_backspace_and_escape_clear_it() -> 
 
 @pilot_test
 async def test_the_filter_finds_hyphenated_names_without_the_hyphens() -> None:
-    """"-" shortens the session, so "478" finds 4-7-8 and "bodyscan" finds the body scans."""
+    """Since - shortens the session, "478" finds 4-7-8 and "bodyscan" finds the body scans."""
     app, clock = picker_app()
 
     async def scenario(d: Driver) -> None:
