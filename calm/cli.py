@@ -282,21 +282,10 @@ def start(
     settings = _settings()
     audio = _audio(settings, no_audio=no_audio, volume=volume, ambient=ambient)
     check_in = check_in or settings.check_in
-    if script is None:
-        if not screen:
-            _fail("name a script to start, or run calm in a terminal to choose one", USAGE_ERROR)
-        _run_screen(
-            None,
-            settings,
-            audio,
-            no_history=no_history,
-            theme=theme,
-            reduced_motion=reduced_motion,
-            skip_caution=skip_caution,
-            check_in=check_in,
-        )
-        return
-    _, timeline = _compile(script, minutes, cycles, gentle)
+    if script is None and not screen:
+        _fail("name a script to start, or run calm in a terminal to choose one", USAGE_ERROR)
+    # No script: the screen opens on the picker.
+    timeline = _compile(script, minutes, cycles, gentle)[1] if script is not None else None
     if screen:
         _run_screen(
             timeline,
@@ -309,6 +298,7 @@ def start(
             check_in=check_in,
         )
         return
+    assert timeline is not None  # a plain session always names its script, checked above
     _run_plain(timeline, audio, _recorder(settings, no_history=no_history), check_in=check_in)
 
 
@@ -658,14 +648,10 @@ def _history_store(*, writing: bool = False) -> HistoryStore | None:
     other problem exits with one line.
     """
     from calm import locations
-    from calm.history import HistoryDamaged, HistoryError, HistoryStore, open_to_read
+    from calm.history import HistoryDamaged, HistoryError, open_existing
 
-    path = locations.history_file()
     try:
-        store = open_to_read(path)
-        if store is not None and writing:
-            store.close()
-            store = HistoryStore.open(path)
+        store = open_existing(locations.history_file(), writing=writing)
     except HistoryDamaged as error:
         typer.echo(f"calm: {_keep_damaged(error)}", err=True)
         return None

@@ -94,9 +94,14 @@ _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
+def _primary_code(error: sqlite3.Error) -> int:
+    """SQLite's primary result code for an error, such as SQLITE_BUSY, even from an extended one."""
+    return int(getattr(error, "sqlite_errorcode", 0)) & 0xFF
+
+
 def _history_error(error: sqlite3.Error, context: str) -> HistoryError:
     """The one-line error for a failed SQLite call, telling damage apart from the rest."""
-    code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+    code = _primary_code(error)
     if code in _DAMAGE_CODES:
         return HistoryDamaged(f"{context}: {error}")
     if code in _BUSY_CODES:
@@ -402,32 +407,25 @@ def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
     try:
         return HistoryStore.open(path), None
     except HistoryDamaged:
-        pass
+        return start_afresh(path)
     except HistoryError as error:
-        if not _is_corrupt(path):
-            return None, f"calm: not recording this session: {error}"
-    return start_afresh(path)
+        return None, f"calm: not recording this session: {error}"
 
 
-def open_to_read(path: Path) -> HistoryStore | None:
+def open_existing(path: Path, *, writing: bool = False) -> HistoryStore | None:
     """The history for ``calm history`` and ``calm stats``; None when there is none yet.
 
-    Reading never creates the file. A history in a folder calm cannot write is
-    still read, without being changed.
+    This never creates the file. Unless ``writing``, a history in a folder calm
+    cannot write is still read, without being changed.
 
     Raises:
         HistoryDamaged: when the file is damaged; the caller decides what to say.
-        HistoryError: when it cannot be read for any other reason.
+        HistoryError: when it cannot be opened for any other reason.
     """
     if not path.exists() and not path.is_symlink():
         return None
-    writable = os.access(path.parent, os.W_OK)
-    try:
-        return HistoryStore.open(path, read_only=not writable)
-    except HistoryError:
-        if _is_corrupt(path):
-            raise HistoryDamaged(f"{path} is not a calm history") from None
-        raise
+    read_only = not writing and not os.access(path.parent, os.W_OK)
+    return HistoryStore.open(path, read_only=read_only)
 
 
 def start_afresh(path: Path) -> tuple[HistoryStore | None, str]:
@@ -440,12 +438,8 @@ def start_afresh(path: Path) -> tuple[HistoryStore | None, str]:
         store = HistoryStore.open(path)
     except (OSError, HistoryError) as error:
         return None, f"calm: not recording this session: {error}"
-    return store, damaged_notice(aside)
-
-
-def damaged_notice(aside: Path) -> str:
-    """The one line that says a damaged history was kept at ``aside``."""
-    return f"calm: the history file was damaged; it is kept as {aside}, and a new one started"
+    notice = f"calm: the history file was damaged; it is kept as {aside}, and a new one started"
+    return store, notice
 
 
 def set_aside(path: Path) -> Path:
@@ -467,16 +461,6 @@ def set_aside(path: Path) -> Path:
         if leftover.exists():
             leftover.rename(aside.with_name(aside.name + suffix))
     return aside
-
-
-def _is_corrupt(path: Path) -> bool:
-    """Whether the file exists, can be read, and is not an SQLite database."""
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(16)
-    except OSError:
-        return False
-    return bool(header) and header != b"SQLite format 3\x00"
 
 
 def _refuse_newer(connection: sqlite3.Connection, path: Path) -> None:
@@ -509,8 +493,7 @@ def _use_wal(connection: sqlite3.Connection, busy_seconds: float) -> None:
             return
         except sqlite3.OperationalError as error:
             # Changing the journal mode does not wait on the busy timeout by itself.
-            busy = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
-            if not busy or time.monotonic() >= deadline:
+            if _primary_code(error) != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
                 raise
             time.sleep(0.01)
 

@@ -19,8 +19,8 @@ from calm.history import (
     HistoryBusy,
     HistoryError,
     HistoryStore,
+    open_existing,
     open_history,
-    open_to_read,
     set_aside,
 )
 
@@ -256,7 +256,7 @@ def test_a_folder_where_the_history_file_should_be_is_named_as_such(tmp_path: Pa
 def test_reading_never_creates_the_file(tmp_path: Path) -> None:
     """calm history on a machine with no history leaves no file behind."""
     path = tmp_path / "data" / "history.sqlite3"
-    assert open_to_read(path) is None
+    assert open_existing(path) is None
     assert not (tmp_path / "data").exists()
 
 
