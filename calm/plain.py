@@ -161,7 +161,7 @@ def run_plain(
         progress = None
         if recorder is not None:
             recorder.ended(outcome)
-            progress = recorder.progress()
+            progress = recorder.week_sentence()
     printer.closing(outcome, progress)
     return outcome
 

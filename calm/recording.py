@@ -82,11 +82,6 @@ class SessionRecorder:
         store.wait_when_busy(SESSION_WAIT_SECONDS)
         return cls(store, notify=notify, now=now, path=path)
 
-    @property
-    def row(self) -> int | None:
-        """The session's row in the history, once it is written."""
-        return self._row
-
     def started(self, timeline: Timeline, *, mood_before: int | None = None) -> None:
         """The session has begun: write its row, which reads as interrupted until it ends."""
         script = timeline.script
@@ -169,7 +164,7 @@ class SessionRecorder:
 
         self._write(note_mood)
 
-    def progress(self) -> str | None:
+    def week_sentence(self) -> str | None:
         """The summary's one kind sentence about this week's practice; None without one."""
         if self._row is None or self._failed or self._waiting or self._started_at is None:
             return None

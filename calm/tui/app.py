@@ -184,7 +184,7 @@ class CalmApp(App[SessionOutcome | None]):
                 timeline.script,
                 outcome,
                 afterwards,
-                progress=recorder.progress() if recorder is not None else None,
+                progress=recorder.week_sentence() if recorder is not None else None,
                 on_mood=self._mood_taker(),
             )
             self.push_screen(summary, lambda _: self.exit(outcome))

@@ -77,7 +77,6 @@ def launch(
         recorder=recorder,
         check_in=check_in,
     )
-    outcome = None
     try:
         outcome = app.run()
         if app.sound is not None:

@@ -91,7 +91,7 @@ def test_nothing_is_written_before_the_session_starts(tmp_path: Path) -> None:
     recorder.ended(outcome())
     recorder.mood_after(3)
     assert records(path) == []
-    assert recorder.progress() is None
+    assert recorder.week_sentence() is None
 
 
 def test_the_progress_sentence_counts_this_session(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_the_progress_sentence_counts_this_session(tmp_path: Path) -> None:
     recorder = open_recorder(path, [])
     recorder.started(timeline())
     recorder.ended(outcome(seconds=90.0))
-    sentence = recorder.progress()
+    sentence = recorder.week_sentence()
     assert sentence is not None and "2 min" in sentence
 
 
@@ -115,7 +115,7 @@ def test_a_busy_history_is_written_when_it_is_free(tmp_path: Path) -> None:
         recorder.started(timeline(), mood_before=5)
         recorder.ended(outcome())
         recorder.mood_after(1)
-        assert recorder.progress() is None
+        assert recorder.week_sentence() is None
         blocker.execute("ROLLBACK")
     assert notices == [
         "calm: another program is using the history; "
@@ -271,4 +271,4 @@ def test_a_session_across_midnight_counts_for_the_day_it_began(tmp_path: Path) -
     assert recorder is not None
     recorder.started(timeline())
     recorder.ended(outcome(seconds=300.0))
-    assert recorder.progress() == "That's 5 min of practice this week."
+    assert recorder.week_sentence() == "That's 5 min of practice this week."
