@@ -833,6 +833,14 @@ def main() -> None:
     """Run the ``calm`` command, turning every usage error into one line."""
     try:
         code = app(standalone_mode=False)
+        # Flushed here, not at exit, so a closed pipe or a full disk is caught below.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`calm history | head`): like other tools, stop quietly.
+        from calm.crash import quiet_stdout
+
+        quiet_stdout()
+        sys.exit(1)
     except typer.TyperException as error:
         message = error.format_message()
         context = getattr(error, "ctx", None)
@@ -846,9 +854,14 @@ def main() -> None:
     except typer.Abort:
         sys.exit(1)
     except Exception as error:
-        # The last line of defence: a bug in calm is one line and a log, never a wall of text.
-        from calm.crash import report_exception
+        from calm.crash import OUTPUT_DEVICE_ERRORS, quiet_stdout, report_exception
 
+        if isinstance(error, OSError) and error.errno in OUTPUT_DEVICE_ERRORS:
+            # A full disk or a failing device is the machine's trouble, not a bug in calm.
+            quiet_stdout()
+            typer.echo(f"calm: could not write: {error.strerror}", err=True)
+            sys.exit(1)
+        # The last line of defence: a bug in calm is one line and a log, never a wall of text.
         report_exception(error)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

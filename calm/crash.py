@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import time
 import traceback
@@ -34,3 +36,17 @@ def report_exception(error: BaseException) -> Path | None:
     """Save the traceback of ``error`` and print one line about it."""
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     return report(details)
+
+
+#: Errors of a full or failing output device: the user's disk, not a bug in calm.
+OUTPUT_DEVICE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO})
+
+
+def quiet_stdout() -> None:
+    """Point stdout at the null device, so Python's last flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        # No real file behind stdout (a test's capture): nothing is left to flush.
+        pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -65,3 +66,35 @@ def test_an_unwritable_log_folder_still_gives_one_line(
     assert report("details") is None
     assert capsys.readouterr().err == "calm: something went wrong inside calm\n"
     assert os.path.isfile(blocker)
+
+
+def _calm(*args: str) -> list[str]:
+    return [sys.executable, "-m", "calm", *args]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [("list",), ("show", "box", "--json"), ("stats",)])
+def test_a_full_disk_is_one_line_and_no_log(args: tuple[str, ...]) -> None:
+    """Output to a full device names the trouble in one line; it is not filed as a bug."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            _calm(*args), stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, check=False
+        )
+    assert done.returncode == 1
+    assert done.stderr == "calm: could not write: No space left on device\n"
+    assert _logs() == []
+
+
+@pytest.mark.parametrize("args", [("list",), ("show", "box"), ("history", "--csv")])
+def test_a_reader_that_goes_away_stops_calm_quietly(args: tuple[str, ...]) -> None:
+    """`calm list | head` style: when the pipe closes first, calm stops with no message at all."""
+    process = subprocess.Popen(
+        _calm(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+    )
+    assert process.stdout is not None and process.stderr is not None
+    # Closed long before calm has imported enough to write, so its first write meets a broken pipe.
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 1
+    assert err == b""
+    assert _logs() == []
