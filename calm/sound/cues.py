@@ -140,14 +140,17 @@ class SessionSound:
         timeline: Timeline,
         trace: TraceWriter | None = None,
         notify: Callable[[str], None] = lambda message: None,
+        bed: Clip | None = None,
     ) -> None:
+        """Get the clips ready; a ``bed`` waits to loop until the session's first moment."""
         self.player = player
         self.clips = clips
         self.timeline = timeline
         self.muted = False
         self._paused = False
         self._silenced = False
-        self._bed: Clip | None = None
+        self._bed = bed
+        self._bed_waiting = bed is not None
         self._trace = trace
         self._notify = notify
         try:
@@ -158,6 +161,10 @@ class SessionSound:
     def __call__(self, event: SessionEvent) -> None:
         """Play the cue for one session event, if it has one."""
         heard = time.monotonic()
+        if self._bed_waiting and self._bed is not None:
+            # The bed begins with the session, not while the user answers a check-in.
+            self._bed_waiting = False
+            self.play_bed(self._bed)
         if event.kind in (EventKind.PAUSE, EventKind.RESUME):
             # Skipping about while paused moves the session, but nothing is being breathed.
             self._paused = event.kind is EventKind.PAUSE
@@ -202,7 +209,7 @@ class SessionSound:
         self.muted = not self.muted
         if self.muted:
             self.stop_bed()
-        elif self._bed is not None:
+        elif self._bed is not None and not self._bed_waiting:
             self.play_bed(self._bed)
         return self.muted
 
@@ -249,15 +256,14 @@ def prepare_sound(
     ring: Callable[[], None] | None,
     notify: Callable[[str], None],
 ) -> SessionSound:
-    """Everything the session will play, made ready before it starts, with the bed
-    already looping; each cue that cannot be made ready is one notice."""
+    """Everything the session will play, made ready before it starts, the bed to loop
+    from its first moment; each cue that cannot be made ready is one notice."""
     from calm.sound.players import choose_player
 
     clips, notices = load_clips(timeline, volume)
     for notice in notices:
         notify(notice)
-    sound = SessionSound(choose_player(ring), clips, timeline=timeline, trace=trace, notify=notify)
     bed = load_bed(ambient, volume) if ambient else None
-    if bed is not None:
-        sound.play_bed(bed)
-    return sound
+    return SessionSound(
+        choose_player(ring), clips, timeline=timeline, trace=trace, notify=notify, bed=bed
+    )

@@ -428,6 +428,46 @@ def test_clips_are_prepared_before_the_first_cue() -> None:
     assert player.log[len(clips)] == ("play", "step")
 
 
+def test_the_bed_waits_for_the_session_to_begin() -> None:
+    """A bed handed over early loops only from the session's first moment, and only once."""
+    timeline = timeline_of(SCRIPT)
+    player = RecordingPlayer()
+    sound = SessionSound(player, clips_for(timeline), timeline=timeline, bed=clip("ambient pink"))
+    assert ("loop", "ambient pink") not in player.log
+    clock = ManualClock(START)
+    run_to_end(SessionRunner(timeline, clock, listeners=[sound]), clock)
+    loops = [entry for entry in player.log if entry[0] == "loop"]
+    assert loops == [("loop", "ambient pink")]
+    assert player.log.index(("loop", "ambient pink")) < player.log.index(("play", "step"))
+
+
+def test_a_plain_check_in_is_answered_before_the_bed_begins() -> None:
+    """With --ambient and --check-in, the question is asked in quiet; the bed comes after."""
+    from calm.plain import run_plain
+
+    timeline = timeline_of(SCRIPT)
+    player = RecordingPlayer()
+    sound = SessionSound(player, clips_for(timeline), timeline=timeline, bed=clip("ambient pink"))
+    heard_at_question: list[tuple[str, str]] = []
+
+    def check_in() -> int:
+        heard_at_question.extend(player.log)
+        return 3
+
+    clock = ManualClock(START)
+    run_plain(
+        timeline,
+        out=io.StringIO(),
+        stdin=io.StringIO(),
+        clock=clock,
+        sleep=clock.advance,
+        sound=sound,
+        check_in=check_in,
+    )
+    assert heard_at_question and ("loop", "ambient pink") not in heard_at_question
+    assert ("loop", "ambient pink") in player.log
+
+
 def test_cue_events_are_traced() -> None:
     """Each cue is written to the trace as {"event": "cue", "name", "t"} at its boundary."""
     timeline = timeline_of(SCRIPT)
