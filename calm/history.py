@@ -190,8 +190,10 @@ class HistoryStore:
                 connection = sqlite3.connect(uri, uri=True, timeout=busy_seconds)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                if not path.exists() and not os.access(path.parent, os.W_OK):
-                    raise HistoryError(f"cannot create {path}: its folder is read-only")
+                if not os.access(path.parent, os.W_OK):
+                    # Writing needs the folder too, for the WAL's own files beside the history.
+                    verb = "write" if path.exists() else "create"
+                    raise HistoryError(f"cannot {verb} {path}: its folder is read-only")
                 connection = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise HistoryError(f"cannot open {path}: {error}") from error

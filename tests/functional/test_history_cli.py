@@ -682,9 +682,33 @@ def test_a_read_only_folder_with_a_history_is_read_and_left_as_it_was() -> None:
     assert json.loads(figures.stdout)["sessions"] == len(seeds)
     assert noted.returncode == 1
     (line,) = error_lines(noted)
-    assert line.startswith("calm: "), line
+    assert line.startswith("calm: ") and line.endswith("its folder is read-only"), line
     assert after == listing
     assert [row["note"] for row in stored_rows()] == [None, None]
+
+
+def test_a_session_beside_a_history_in_a_read_only_folder_runs_with_one_notice(
+    tmp_path: Path,
+) -> None:
+    """An existing history whose folder became read-only: one notice saying so, and the
+    session runs; the file is left as it was."""
+    seed(*numbered_seeds(1))
+    folder = history_path().parent
+    listing = sorted(os.listdir(folder))
+    before = history_path().read_bytes()
+    prefix = read_only_prefix(folder)
+    try:
+        result = calm_in(prefix, "start", str(write_script(tmp_path)), "--plain", "--no-audio")
+        after = sorted(os.listdir(folder))
+    finally:
+        folder.chmod(0o700)
+    assert result.returncode == 0, result.stderr
+    assert "That's the end of the session" in result.stdout
+    (notice,) = error_lines(result)
+    assert notice.startswith("calm: not recording this session")
+    assert notice.endswith(f"cannot write {history_path()}: its folder is read-only"), notice
+    assert after == listing
+    assert history_path().read_bytes() == before
 
 
 def test_a_start_time_damaged_by_hand_is_named_and_costs_no_session(tmp_path: Path) -> None:
