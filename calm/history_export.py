@@ -60,7 +60,11 @@ def write_csv(records: list[SessionRecord], stream: IO[str]) -> None:
 
 
 def table_lines(records: list[SessionRecord], *, width: int | None = None) -> list[str]:
-    """Sessions as aligned columns, one line each, as they are listed."""
+    """Sessions as aligned columns, one line each, as they are listed.
+
+    The tension and note columns appear only when some session has one, so a
+    history kept without check-ins or notes fits a narrower terminal.
+    """
     headers = ["when", "script", "practised", "breaths", "how it ended", "tension", "note"]
     rows = [
         [
@@ -74,8 +78,17 @@ def table_lines(records: list[SessionRecord], *, width: int | None = None) -> li
         ]
         for record in records
     ]
+    optional = (headers.index("tension"), headers.index("note"))
+    kept = [
+        column
+        for column in range(len(headers))
+        if column not in optional or any(row[column] for row in rows)
+    ]
+    headers = [headers[column] for column in kept]
+    rows = [[row[column] for column in kept] for row in rows]
     # The note gives way first, then the title.
-    return align(headers, rows, shrink=(len(headers) - 1, 1), width=width)
+    shrink = (len(headers) - 1, 1) if "note" in headers else (1,)
+    return align(headers, rows, shrink=shrink, width=width)
 
 
 def _tension(record: SessionRecord) -> str:

@@ -52,6 +52,24 @@ def test_a_narrow_table_cuts_the_note_first_then_the_title() -> None:
     assert max(len(line) for line in lines) <= 130
     assert "Progressive muscle relaxation" in lines[1]  # the note alone made room
     assert "shoulders dropped …" not in lines[1] and "…" in lines[1]
-    lines = table_lines([long], width=88)
-    assert max(len(line) for line in lines) <= 88
+    lines = table_lines([long], width=79)
+    assert max(len(line) for line in lines) <= 79
     assert "Progressiv…" in lines[1] and "shoulde…" in lines[1]
+
+
+def test_tension_and_note_columns_appear_only_when_used() -> None:
+    """Without check-ins or notes the table has no empty columns; one answer brings its back."""
+    (header, _) = table_lines([record()], width=200)
+    assert header.split("  ")[-1] == "how it ended"
+    assert "tension" not in header and "note" not in header
+    header = table_lines([record(), record(mood_after=2)], width=200)[0]
+    assert "tension" in header and "note" not in header
+    header = table_lines([record(), record(note="lighter")], width=200)[0]
+    assert "note" in header and "tension" not in header
+
+
+def test_without_a_note_the_title_gives_way() -> None:
+    """With no note column, a long title is what shrinks to fit."""
+    lines = table_lines([record(title="Progressive muscle relaxation")], width=70)
+    assert max(len(line) for line in lines) <= 70
+    assert "…" in lines[1]
