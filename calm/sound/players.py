@@ -59,23 +59,65 @@ class Clip:
         return buffer.getvalue()
 
 
-def _repeat(looping: threading.Event, one_pass: Callable[[], None], seconds: float) -> None:
-    """Run ``one_pass`` over and over on a background thread until ``looping`` is cleared.
+BED_OVERLAP_SECONDS = 0.25
+"""How long each pass of a bed overlaps the next. A device takes a moment to start a
+stream; with the passes cross-faded over this much, that moment is never a gap."""
 
-    Each pass takes at least ``seconds``: a device that does not keep time (ALSA's
-    null device), or a player that fails at once, must not make the loop spin.
+
+def overlapping(clip: Clip, seconds: float = BED_OVERLAP_SECONDS) -> Clip:
+    """``clip`` faded in and out over ``seconds``, with equal-power curves, so that two
+    passes of a noise bed laid over each other there keep the same loudness."""
+    import array
+    import math
+
+    samples = array.array("h", clip.pcm)
+    if sys.byteorder == "big":  # the PCM is little-endian, as WAV and ALSA want it
+        samples.byteswap()
+    edge = min(round(seconds * clip.rate), len(samples) // 2)
+    last = len(samples) - 1
+    for index in range(edge):
+        # Half a sample in, so the rise and the mirrored fall are exact complements.
+        rise = math.sin(math.pi / 2 * (index + 0.5) / edge)
+        samples[index] = round(samples[index] * rise)
+        samples[last - index] = round(samples[last - index] * rise)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return Clip(name=clip.name, pcm=samples.tobytes(), rate=clip.rate)
+
+
+def _repeat(
+    looping: threading.Event,
+    start_pass: Callable[[], None],
+    seconds: float,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Start a pass of a bed every ``seconds`` less the overlap, on a background thread,
+    until ``looping`` is cleared.
+
+    ``start_pass`` must start its sound and return; the next pass begins while the
+    last is fading out. Passes are timed from the first, so a late one never pushes
+    the rest later, and a pass that cannot start ends the bed.
     """
     looping.set()
+    every = max(seconds - BED_OVERLAP_SECONDS, BED_OVERLAP_SECONDS)
 
     def again() -> None:
+        began = clock()
+        passes = 0
         while looping.is_set():
-            began = time.monotonic()
             try:
-                one_pass()
+                start_pass()
             except Exception:
                 return  # the bed is a nicety; a failing pass just ends it
-            while looping.is_set() and time.monotonic() - began < seconds:
-                time.sleep(0.05)
+            passes += 1
+            due = began + passes * every
+            if clock() > due:
+                # Far behind (the machine was asleep, say): carry on from now, not in a rush.
+                began, passes, due = clock(), 0, clock()
+            while looping.is_set() and (left := due - clock()) > 0:
+                sleep(min(left, 0.05))
 
     threading.Thread(target=again, name="calm-ambient", daemon=True).start()
 
@@ -150,7 +192,8 @@ class SimpleaudioPlayer:
         self._simpleaudio = simpleaudio
         self._playing: list[Any] = []
         self._looping = threading.Event()
-        self._bed: Any = None
+        self._beds: list[Any] = []
+        self._beds_lock = threading.Lock()
 
     def prepare(self, clips: list[Clip]) -> None:
         """Nothing to do: buffers go to the device as they are."""
@@ -164,19 +207,24 @@ class SimpleaudioPlayer:
         self._playing = [item for item in self._playing if item.is_playing()]
 
     def loop(self, clip: Clip) -> None:
-        """Replay the clip from a background thread until stopped."""
+        """Replay the clip from a background thread, each pass over the last's end,
+        until stopped."""
+        faded = overlapping(clip)
 
-        def one_pass() -> None:
-            self._bed = self._simpleaudio.play_buffer(clip.pcm, 1, 2, clip.rate)
-            self._bed.wait_done()
+        def start_pass() -> None:
+            with self._beds_lock:  # never a new pass just after stop_loop
+                if self._looping.is_set():
+                    stream = self._simpleaudio.play_buffer(faded.pcm, 1, 2, faded.rate)
+                    self._beds = [*(bed for bed in self._beds if bed.is_playing()), stream]
 
-        _repeat(self._looping, one_pass, clip.seconds)
+        _repeat(self._looping, start_pass, faded.seconds)
 
     def stop_loop(self) -> None:
         """Stop the bed; cues ring on."""
-        self._looping.clear()
-        if self._bed is not None:
-            self._bed.stop()
+        with self._beds_lock:
+            self._looping.clear()
+            for bed in self._beds:
+                bed.stop()
 
     def settle(self, timeout: float) -> None:
         """Wait for the cues still playing, up to ``timeout`` seconds."""
@@ -186,7 +234,7 @@ class SimpleaudioPlayer:
 
     def stop(self) -> None:
         """Stop the loop and every stream."""
-        self._looping.clear()
+        self.stop_loop()
         self._simpleaudio.stop_all()
 
 
@@ -200,7 +248,8 @@ class CommandPlayer:
         self._files: dict[str, Path] = {}
         self._processes: list[subprocess.Popen[bytes]] = []
         self._looping = threading.Event()
-        self._bed: subprocess.Popen[bytes] | None = None
+        self._beds: list[subprocess.Popen[bytes]] = []
+        self._beds_lock = threading.Lock()
 
     def prepare(self, clips: list[Clip]) -> None:
         """Write each clip to a WAV file once, so playing it only starts a process."""
@@ -247,20 +296,35 @@ class CommandPlayer:
         self._processes.append(self._start(clip))
 
     def loop(self, clip: Clip) -> None:
-        """Run the player on the clip again each time it finishes, until stopped."""
+        """Run the player on the clip again as each pass nears its end, until stopped."""
+        faded = overlapping(clip)
 
-        def one_pass() -> None:
-            self._bed = self._start(clip)
-            self._bed.wait()
-            _close(self._bed)
+        def start_pass() -> None:
+            with self._beds_lock:  # never a new pass just after stop_loop
+                if not self._looping.is_set():
+                    return
+                running = []
+                for process in self._beds:
+                    if process.poll() is None:
+                        running.append(process)
+                        continue
+                    _close(process)
+                    if process.returncode > 0:
+                        # A player that cannot play the bed would only fail again.
+                        self._beds = running
+                        raise PlaybackError(f"{self.name}: status {process.returncode}")
+                self._beds = [*running, self._start(faded)]
 
-        _repeat(self._looping, one_pass, clip.seconds)
+        _repeat(self._looping, start_pass, faded.seconds)
 
     def stop_loop(self) -> None:
-        """Stop the bed's player; cues ring on."""
-        self._looping.clear()
-        if self._bed is not None and self._bed.poll() is None:
-            self._bed.terminate()
+        """Stop the bed's players; cues ring on."""
+        with self._beds_lock:
+            self._looping.clear()
+            for process in self._beds:
+                if process.poll() is None:
+                    process.terminate()
+                _close(process)
 
     def settle(self, timeout: float) -> None:
         """Wait for the cue players still running, up to ``timeout`` seconds."""

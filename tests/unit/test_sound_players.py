@@ -1006,3 +1006,98 @@ def test_a_failing_system_player_silences_the_session_with_one_notice(tmp_path: 
         runner.poll()
     assert notices == ["Sound stopped (aplay: no device); the session carries on in silence."]
     assert runner.status is Status.COMPLETED
+
+
+# -- beds that loop without a gap ------------------------------------------------------------------
+
+
+def test_a_bed_pass_fades_in_and_out_with_equal_power() -> None:
+    """Each pass rises from silence and falls back to it over the overlap; where one pass's
+    fall lies over the next one's rise, their powers add up to the full level."""
+    import array
+
+    from calm.sound.players import BED_OVERLAP_SECONDS, Clip, overlapping
+
+    rate, level = 1000, 20000
+    steady = Clip(name="bed", pcm=array.array("h", [level] * 3000).tobytes(), rate=rate)
+    faded = array.array("h", overlapping(steady).pcm)
+    edge = round(BED_OVERLAP_SECONDS * rate)
+    assert len(faded) == 3000
+    assert abs(faded[0]) < level / 100 and abs(faded[-1]) < level / 100
+    assert list(faded[edge : len(faded) - edge]) == [level] * (len(faded) - 2 * edge)
+    rising = faded[:edge]
+    assert list(rising) == sorted(rising)
+    for index in range(edge):
+        falling = faded[len(faded) - edge + index]
+        power = (rising[index] ** 2 + falling**2) / level**2
+        assert power == pytest.approx(1.0, abs=0.002), index
+
+
+def test_bed_passes_start_before_the_last_one_ends_on_a_fixed_beat() -> None:
+    """Passes begin every clip length less the overlap, counted from the first pass, and
+    stop once looping is cleared."""
+    import threading
+
+    from calm.sound.players import BED_OVERLAP_SECONDS, _repeat
+
+    clock = ManualClock(100.0)
+    starts: list[float] = []
+    looping = threading.Event()
+    done = threading.Event()
+
+    def start_pass() -> None:
+        starts.append(clock.now())
+        clock.advance(0.01)  # starting a stream takes a moment of its own
+        if len(starts) == 4:
+            looping.clear()
+            done.set()
+
+    _repeat(looping, start_pass, 10.0, clock=clock.now, sleep=clock.advance)
+    assert done.wait(10)
+    every = 10.0 - BED_OVERLAP_SECONDS
+    assert starts == pytest.approx([100.0 + n * every for n in range(4)], abs=0.06)
+
+
+def test_a_bed_far_behind_its_beat_carries_on_from_now() -> None:
+    """After a long stall (a laptop asleep), the next pass starts at once, then keeps the
+    beat from there, rather than rushing through the passes it missed."""
+    import threading
+
+    from calm.sound.players import BED_OVERLAP_SECONDS, _repeat
+
+    clock = ManualClock(0.0)
+    starts: list[float] = []
+    looping = threading.Event()
+    done = threading.Event()
+
+    def start_pass() -> None:
+        starts.append(clock.now())
+        if len(starts) == 1:
+            clock.advance(60.0)  # asleep for a minute during the first pass
+        if len(starts) == 3:
+            looping.clear()
+            done.set()
+
+    _repeat(looping, start_pass, 10.0, clock=clock.now, sleep=clock.advance)
+    assert done.wait(10)
+    every = 10.0 - BED_OVERLAP_SECONDS
+    assert starts == pytest.approx([0.0, 60.0, 60.0 + every], abs=0.06)
+
+
+def test_a_command_bed_player_that_failed_is_not_run_again(tmp_path: Path) -> None:
+    """When the system player for a pass of the bed failed, the bed ends there."""
+    import threading
+
+    from calm.sound.players import Clip, CommandPlayer
+
+    count = tmp_path / "count"
+    command = fake_command(tmp_path, "aplay", f'echo x >> "{count}"; exit 1')
+    player = CommandPlayer(str(command))
+    bed = Clip(name="bed", pcm=b"\x00\x00" * 800, rate=1000)  # a pass every 0.55 s
+    before = set(threading.enumerate())
+    player.loop(bed)
+    (ambient,) = [thread for thread in set(threading.enumerate()) - before]
+    ambient.join(5)  # it ends by itself at the second pass, when it finds the first failed
+    assert not ambient.is_alive()
+    player.stop()
+    assert count.read_text().count("x") == 1
