@@ -126,3 +126,5 @@ def test_quick_commands_import_no_heavy_package(args: list[str], ran: str, tmp_p
     assert report["exit_code"] == 0
     assert ran in report["modules"]
     assert heavy_in(report["modules"]) == []
+    # typer 0.29 and later check options through pydantic: some 80 ms on every command.
+    assert [name for name in report["modules"] if name.split(".")[0] == "pydantic"] == []
