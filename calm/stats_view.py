@@ -40,8 +40,8 @@ CELL_WIDTH = 2
 LEGEND_NOTE = "minutes a day: 0, <5, <10, <20, 20+"
 """What the legend's levels stand for."""
 
-GRACE_NOTE = "one missed day is allowed"
-"""The short reminder of the grace day next to the streaks."""
+GRACE_NOTE = "One day off keeps a streak going."
+"""The short reminder of the grace day, under the streaks; it fits 40 columns."""
 
 
 def level(seconds: float) -> int:
@@ -119,6 +119,7 @@ def stats_renderable(stats: PracticeStats) -> RenderableType:
         return Text("No sessions recorded yet. They will appear here after `calm start`.")
     parts: list[RenderableType] = [
         _totals(stats),
+        Text(GRACE_NOTE, style="dim"),
         "",
         Text(f"The last {HEAT_MAP_WEEKS} weeks", style="bold"),
         heat_map(stats),
@@ -140,22 +141,20 @@ def _totals(stats: PracticeStats) -> Table:
     table.add_row("This week", _time_text(stats.week_seconds))
     current = _days_text(stats.current_streak) if stats.current_streak else "starts next session"
     table.add_row("Current streak", current)
-    table.add_row(
-        "Longest streak",
-        Text.assemble(_days_text(stats.longest_streak), (f"  ({GRACE_NOTE})", "dim")),
-    )
+    table.add_row("Longest streak", _days_text(stats.longest_streak))
     return table
 
 
 def _favourites(favourites: list[ScriptTotal]) -> Table:
     table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="bold")
-    table.add_column("Most practised")
-    table.add_column("Sessions", justify="right")
-    table.add_column("Time", justify="right")
-    for favourite in favourites:
+    times = [_time_text(favourite.seconds) for favourite in favourites]
+    # A long title gives way with an ellipsis; the figures beside it never do.
+    table.add_column("Most practised", no_wrap=True, overflow="ellipsis")
+    table.add_column("Sessions", justify="right", no_wrap=True, min_width=len("Sessions"))
+    table.add_column("Time", justify="right", no_wrap=True, min_width=max(map(len, times)))
+    for favourite, spent in zip(favourites, times, strict=True):
         # Text, not a string, so that brackets in a title are never read as rich markup.
-        title = Text(one_line(favourite.title))
-        table.add_row(title, str(favourite.sessions), _time_text(favourite.seconds))
+        table.add_row(Text(one_line(favourite.title)), str(favourite.sessions), spent)
     return table
 
 

@@ -13,6 +13,7 @@ from calm.history import DayTotal, MoodTotal, ScriptTotal
 from calm.stats import HEAT_MAP_WEEKS, PracticeStats, compute
 from calm.stats_view import (
     CELL_WIDTH,
+    GRACE_NOTE,
     LABEL_WIDTH,
     LEVEL_GLYPHS,
     heat_map,
@@ -226,12 +227,30 @@ def test_totals_streaks_and_favourites() -> None:
     assert "This week 16 min" in lines  # Monday 0, Tuesday 12, Wednesday 4
     # 26 October to 4 November: 30 October and 2 November (0 s) are single missed days.
     assert "Current streak 8 days" in lines
-    assert any(line.startswith("Longest streak") and "one missed day is allowed" in line
-               for line in lines)  # fmt: skip
+    assert "Longest streak 8 days" in lines
+    assert lines[lines.index("Longest streak 8 days") + 1] == GRACE_NOTE
     assert "Box breathing 8 1 h 20 min" in lines
     assert "Body scan 2 21 min" in lines
     assert "Coherent breathing" not in text
     assert "felt" not in text
+
+
+def test_stats_fit_forty_columns() -> None:
+    """In a 40-column terminal every line of `calm stats` fits, and nothing wraps: a long
+    title gives way with an ellipsis instead."""
+    console = Console(record=True, width=40, color_system=None, legacy_windows=False)
+    console.print(stats_renderable(fixed_stats()))
+    narrow = [line.rstrip() for line in console.export_text().splitlines()]
+    wide = Console(record=True, width=120, color_system=None, legacy_windows=False)
+    wide.print(stats_renderable(fixed_stats()))
+    lines = [line.rstrip() for line in wide.export_text().splitlines()]
+    assert max(len(line) for line in narrow) <= 40
+    assert len(narrow) == len(lines)
+    assert [line.split()[0] for line in narrow if line] == [
+        line.split()[0] for line in lines if line
+    ]
+    assert any(line.startswith("4-7-8 before") and "…" in line for line in narrow)
+    assert any(line.startswith("Box breathing") and line.endswith("1 h 20 min") for line in narrow)
 
 
 def test_no_current_streak_is_put_gently() -> None:
