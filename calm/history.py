@@ -14,11 +14,13 @@ corrupt file aside (never deleting it) before starting afresh.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 STATUSES = ("completed", "ended_early", "interrupted")
@@ -159,9 +161,15 @@ class MoodTotal:
 class HistoryStore:
     """Reads and writes the history file."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        """Use an open, migrated connection; ``HistoryStore.open`` makes one."""
+    def __init__(
+        self, connection: sqlite3.Connection, *, snapshot: TemporaryDirectory[str] | None = None
+    ) -> None:
+        """Use an open, migrated connection; ``HistoryStore.open`` makes one.
+
+        ``snapshot`` is the folder holding the copy being read, removed on ``close``.
+        """
         self._connection = connection
+        self._snapshot = snapshot
 
     @classmethod
     def open(
@@ -182,11 +190,18 @@ class HistoryStore:
             raise HistoryError(f"{path} is a folder, where calm keeps its history file")
         if read_only and not path.exists():
             raise HistoryError(f"{path} does not exist")
+        snapshot = None
         try:
             if read_only:
-                # In a folder calm cannot write, no other calm can be writing either.
-                frozen = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
-                uri = f"{path.resolve().as_uri()}?mode=ro{frozen}"
+                source, frozen = path, ""
+                if not os.access(path.parent, os.W_OK):
+                    # In a folder calm cannot write, no other calm can be writing either.
+                    snapshot = _snapshot_with_wal(path)
+                    if snapshot is None:
+                        frozen = "&immutable=1"
+                    else:
+                        source = Path(snapshot.name) / path.name
+                uri = f"{source.resolve().as_uri()}?mode=ro{frozen}"
                 connection = sqlite3.connect(uri, uri=True, timeout=busy_seconds)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -196,6 +211,8 @@ class HistoryStore:
                     raise HistoryError(f"cannot {verb} {path}: its folder is read-only")
                 connection = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
+            if snapshot is not None:
+                snapshot.cleanup()
             raise HistoryError(f"cannot open {path}: {error}") from error
         # A stray byte that is not UTF-8 must not make the whole history unreadable.
         connection.text_factory = lambda data: data.decode("utf-8", errors="replace")
@@ -210,15 +227,21 @@ class HistoryStore:
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as error:
             connection.close()
+            if snapshot is not None:
+                snapshot.cleanup()
             raise _history_error(error, str(path)) from error
         except HistoryError:
             connection.close()
+            if snapshot is not None:
+                snapshot.cleanup()
             raise
-        return cls(connection)
+        return cls(connection, snapshot=snapshot)
 
     def close(self) -> None:
         """Close the file."""
         self._connection.close()
+        if self._snapshot is not None:
+            self._snapshot.cleanup()
 
     def wait_when_busy(self, seconds: float) -> None:
         """How long to wait from now on for another program to let go of the file."""
@@ -379,9 +402,15 @@ class HistoryStore:
 class _Transaction:
     """One short write, committed at once so another calm can write next."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        """Use an open, migrated connection; ``HistoryStore.open`` makes one."""
+    def __init__(
+        self, connection: sqlite3.Connection, *, snapshot: TemporaryDirectory[str] | None = None
+    ) -> None:
+        """Use an open, migrated connection; ``HistoryStore.open`` makes one.
+
+        ``snapshot`` is the folder holding the copy being read, removed on ``close``.
+        """
         self._connection = connection
+        self._snapshot = snapshot
 
     def __enter__(self) -> sqlite3.Connection:
         try:
@@ -412,6 +441,29 @@ def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
         return start_afresh(path)
     except HistoryError as error:
         return None, f"calm: not recording this session: {error}"
+
+
+def _snapshot_with_wal(path: Path) -> TemporaryDirectory[str] | None:
+    """A copy of the history and its WAL in a temporary folder; None with no WAL to read.
+
+    A session cut off by ``kill -9`` leaves its rows in the WAL file. SQLite reads a
+    WAL only where it can keep its index beside it, which a read-only folder does
+    not allow, and an immutable file ignores the WAL; a copy can have both.
+    """
+    wal = path.with_name(path.name + "-wal")
+    try:
+        if wal.stat().st_size == 0:
+            return None
+    except OSError:
+        return None
+    snapshot = TemporaryDirectory(prefix="calm-history-")
+    try:
+        for source in (path, wal):
+            shutil.copyfile(source, Path(snapshot.name) / source.name)
+    except OSError:
+        snapshot.cleanup()
+        raise
+    return snapshot
 
 
 def open_existing(path: Path, *, writing: bool = False) -> HistoryStore | None:

@@ -687,6 +687,33 @@ def test_a_read_only_folder_with_a_history_is_read_and_left_as_it_was() -> None:
     assert [row["note"] for row in stored_rows()] == [None, None]
 
 
+def test_a_session_cut_off_is_still_read_from_a_read_only_folder(tmp_path: Path) -> None:
+    """A session killed outright leaves its row in the WAL file; when the folder then turns
+    read-only, history and stats still see it, and the folder is left as it was."""
+    seed(*numbered_seeds(2))
+    with running_session(write_script(tmp_path, LONG, "long")) as process:
+        read_until(process, "Breathe in")
+        process.kill()
+        assert process.wait(timeout=TIMEOUT) == -signal.SIGKILL
+    folder = history_path().parent
+    listing = sorted(os.listdir(folder))
+    assert f"{history_path().name}-wal" in listing  # the cut-off row lives there for now
+    prefix = read_only_prefix(folder)
+    try:
+        listed = calm_in(prefix, "history", "--json")
+        figures = calm_in(prefix, "stats", "--json")
+        after = sorted(os.listdir(folder))
+    finally:
+        folder.chmod(0o700)
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert [row["status"] for row in rows] == ["interrupted", "completed", "completed"]
+    assert rows[0]["script"] == "long"
+    assert figures.returncode == 0, figures.stderr
+    assert json.loads(figures.stdout)["sessions"] == 3
+    assert after == listing
+
+
 def test_a_session_beside_a_history_in_a_read_only_folder_runs_with_one_notice(
     tmp_path: Path,
 ) -> None:
