@@ -227,6 +227,11 @@ class CalmApp(App[SessionOutcome | None]):
                 self.recorder.ended(outcome)
         self.exit(outcome)
 
+    async def action_quit(self) -> None:
+        """Quit, from the command palette or Ctrl+Q: the same as Ctrl+C, so the session
+        is written down as it ended rather than left as cut off."""
+        self.action_leave()
+
     def _catch_signals(self) -> None:
         # SIGTERM and SIGHUP leave like Ctrl+C does, so Textual restores the terminal.
         try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-import calm.tui.screens.summary
+import calm.tui.screens.base
 
 
 @pytest.fixture(autouse=True)
-def instant_summary(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let the summary take Enter at once; its settling pause has a test of its own."""
-    monkeypatch.setattr(calm.tui.screens.summary, "SETTLE_SECONDS", 0.0)
+def instant_screens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let screens take keys at once; their settling pause has tests of its own."""
+    monkeypatch.setattr(calm.tui.screens.base, "SETTLE_SECONDS", 0.0)

@@ -12,6 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+from textual import events
+
 from calm.history import HistoryStore, SessionRecord
 from calm.recording import SessionRecorder
 from calm.session import Status
@@ -299,3 +302,132 @@ async def test_keys_at_a_check_in_too_small_to_read_are_not_answers(tmp_path: Pa
 
     await drive(app, clock, scenario, size=(30, 10))
     assert rows(path)[0].mood_before == 2
+
+
+@pilot_test
+async def test_two_keys_arriving_together_at_the_check_in_answer_once(tmp_path: Path) -> None:
+    """A pasted "33" (or a slow link delivering two keys at once) answers the question once:
+    the first key counts, and the second reaches the session, not a screen already gone."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path, check_in=True)
+
+    async def scenario(d: Driver) -> None:
+        screen = app.screen
+        assert isinstance(screen, CheckInScreen)
+        # Both in the screen's queue before the first is handled, as from a paste.
+        screen.post_message(events.Key("3", "3"))
+        screen.post_message(events.Key("q", "q"))
+        await d.pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await d.press("q")
+        await d.press("enter")
+
+    await drive(app, clock, scenario)
+    (record,) = rows(path)
+    assert record.mood_before == 3
+
+
+@pilot_test
+async def test_q_at_a_check_in_too_small_to_read_still_goes_back(tmp_path: Path) -> None:
+    """A way out needs no reading: q in a tiny window leaves without starting."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path, check_in=True)
+
+    async def scenario(d: Driver) -> None:
+        assert app.return_code is None
+        await d.press("q")
+        assert app.return_code == 0  # calm is leaving
+
+    await drive(app, clock, scenario, size=(30, 10))
+    assert app.return_value is None
+    assert rows(path) == []
+
+
+@pilot_test
+async def test_enter_at_a_caution_too_small_to_read_does_not_begin(tmp_path: Path) -> None:
+    """A caution nobody could read is not accepted by Enter; once it can be read, it is."""
+    path = tmp_path / "history.sqlite3"
+    app, clock = session_app(
+        make_timeline(PLAIN_STEPS, caution="Breathe gently."),
+        recorder=recorder(path),
+        skip_caution=False,
+    )
+
+    async def scenario(d: Driver) -> None:
+        await d.press("enter")
+        assert isinstance(app.screen, CautionScreen)
+        await d.pilot.resize_terminal(80, 24)
+        await d.pilot.pause()
+        await d.press("enter")
+        assert isinstance(app.screen, SessionScreen)
+
+    await drive(app, clock, scenario, size=(30, 10))
+    assert len(rows(path)) == 1
+
+
+@pilot_test
+async def test_keys_typed_before_the_check_in_appears_are_not_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A digit typed ahead, before the question had been seen, is not taken as the mood."""
+    import calm.tui.screens.base
+
+    monkeypatch.setattr(calm.tui.screens.base, "SETTLE_SECONDS", 30.0)
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path, check_in=True)
+
+    async def scenario(d: Driver) -> None:
+        await d.press("3")
+        assert isinstance(app.screen, CheckInScreen)
+        monkeypatch.setattr(calm.tui.screens.base, "SETTLE_SECONDS", 0.0)
+        await d.press("4")
+        assert isinstance(app.screen, SessionScreen)
+
+    await drive(app, clock, scenario)
+    assert rows(path)[0].mood_before == 4
+
+
+@pilot_test
+async def test_a_digit_pressed_as_the_session_ends_is_not_the_closing_mood(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary takes a mood only once it has been on screen for a moment."""
+    import calm.tui.screens.base
+
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path, check_in=True)
+
+    async def scenario(d: Driver) -> None:
+        await d.press("2")
+        monkeypatch.setattr(calm.tui.screens.base, "SETTLE_SECONDS", 30.0)
+        await d.press("q")
+        assert isinstance(app.screen, SummaryScreen)
+        await d.press("4")
+        assert "How tense do you feel now?" in d.text("#summary-check-in")
+        monkeypatch.setattr(calm.tui.screens.base, "SETTLE_SECONDS", 0.0)
+        await d.press("1")
+        assert d.text("#summary-check-in").startswith("You said 1.")
+        await d.press("enter")
+
+    await drive(app, clock, scenario)
+    assert (rows(path)[0].mood_before, rows(path)[0].mood_after) == (2, 1)
+
+
+@pilot_test
+async def test_quit_from_the_command_palette_records_the_session_as_ended(
+    tmp_path: Path,
+) -> None:
+    """The palette's Quit (and Ctrl+Q) leave as Ctrl+C does: the row says ended early,
+    with the time practised, not interrupted at 0 s."""
+    path = tmp_path / "history.sqlite3"
+    app, clock, _ = history_app(path)
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(3)
+        await app.run_action("quit")
+        await d.pilot.pause()
+
+    await drive(app, clock, scenario)
+    (record,) = rows(path)
+    assert (record.status, record.practised_seconds) == ("ended_early", 3)
+    assert app.left_at_once

@@ -775,7 +775,8 @@ async def test_textual_animations_none_means_reduced_motion(
 
 @pilot_test
 async def test_tiny_terminal_shows_one_message_and_resizing_brings_the_session_back() -> None:
-    """At 30x10 only the 'larger' message shows; at 80x24 the session is back, still running."""
+    """At 30x10 only the 'larger' message shows and the session waits; at 80x24 it carries
+    on from where it was."""
     app, clock = session_app()
 
     async def scenario(d: Driver) -> None:
@@ -787,12 +788,15 @@ async def test_tiny_terminal_shows_one_message_and_resizing_brings_the_session_b
         assert too_small.display
         assert not session.display
         assert not screen.query_one("Footer").display
-        await d.advance(INHALE + 1)
+        await d.advance(INHALE + 1)  # nobody can follow it: the session waits
         await d.pilot.resize_terminal(80, 24)
         await d.tick()
         assert session.display
         assert not too_small.display
         assert session.region.width == 80
+        assert not d.app.runner.paused
+        assert d.app.runner.practised() < 0.5
+        await d.advance(INHALE + 1)
         assert d.phase == "In through the nose"
         assert d.countdown == "3"
 
@@ -1120,9 +1124,9 @@ async def test_the_summary_ignores_an_enter_pressed_as_it_appears(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Enter pressed twice at a closing prompt ends the session but leaves the summary up."""
-    import calm.tui.screens.summary
+    import calm.tui.screens.base
 
-    monkeypatch.setattr(calm.tui.screens.summary, "SETTLE_SECONDS", 30.0)
+    monkeypatch.setattr(calm.tui.screens.base, "SETTLE_SECONDS", 30.0)
     script = parse_script_bytes(
         b'title = "P"\nsummary = "S"\ncategory = "grounding"\n'
         b'[[steps]]\nsay = "a"\nseconds = 1\n[[steps]]\nprompt = "Ready?"\n',

@@ -34,8 +34,8 @@ class CautionScreen(CalmScreen[bool]):
 
     def action_begin(self) -> None:
         """Start the session."""
-        self.dismiss(True)
+        self.answer(True)
 
     def action_back(self) -> None:
         """Do not start the session."""
-        self.dismiss(False)
+        self.answer(False)

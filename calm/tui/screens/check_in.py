@@ -37,16 +37,18 @@ class CheckInScreen(CalmScreen[CheckInAnswer]):
             yield Static(self.title_text, id="check-in-title")
             yield Static(check_in.BEFORE, id="check-in-question")
             yield Static(check_in.SCALE, id="check-in-scale")
-            yield Static(f"Esc goes back. {check_in.SKIP}", classes="hint")
+            yield Static(f"Esc or q goes back. {check_in.SKIP}", classes="hint")
         yield TooSmall()
 
     def on_key(self, event: events.Key) -> None:
         """Any key answers, once the question can be seen."""
         event.stop()
         event.prevent_default()
-        if self.too_small:
-            return  # A key pressed at a question nobody can read is not an answer.
         if event.key in BACK_KEYS:
-            self.dismiss(CheckInAnswer(begin=False))
+            self.answer(CheckInAnswer(begin=False))  # a way out needs no reading
             return
-        self.dismiss(CheckInAnswer(begin=True, mood=check_in.mood_from_key(event.character or "")))
+        if self.too_small or not self.settled:
+            # A key pressed at a question nobody can read, or typed before it was
+            # asked, is not an answer.
+            return
+        self.answer(CheckInAnswer(begin=True, mood=check_in.mood_from_key(event.character or "")))

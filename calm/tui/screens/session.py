@@ -61,6 +61,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self._shown: dict[str, object] = {}
         self._done = False
         self._shown_paused = False
+        self._held_for_room = False
+        """Whether the session was paused because the window became too small."""
 
     def compose(self) -> ComposeResult:
         script = self.timeline.script
@@ -209,12 +211,6 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         if self._set("countdown", shown):
             self._countdown.update(shown)
 
-    def on_resize(self) -> None:
-        # The size classes may have changed what goes where; draw everything afresh.
-        self._shown.clear()
-        if self.runner.running and not self._done:
-            self.call_after_refresh(self.tick)
-
     def _show_visual(self, state: SessionState) -> None:
         moment = state.timeline
         if isinstance(self._visual, StillBar):
@@ -222,6 +218,21 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         elif isinstance(self._visual, BreathOrb):
             self._visual.level = self._curve.level(moment.segment.index, moment.progress)
             self._visual.dimmed = state.paused
+
+    def on_resize(self) -> None:
+        """Hold the session while the window is too small to follow it, and go on after;
+        the size classes may have changed what goes where, so draw everything afresh."""
+        if self._done or not self.runner.running:
+            return
+        self._shown.clear()
+        if self.too_small and not self.runner.paused:
+            self._held_for_room = True
+            self.runner.pause()
+        elif not self.too_small and self._held_for_room:
+            self._held_for_room = False
+            if self.runner.paused:
+                self.runner.resume()
+        self.call_after_refresh(self._after)
 
     # -- actions ---------------------------------------------------------------
 
@@ -264,6 +275,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the mute key only when there is sound to mute, and space as what it will do."""
+        if not super().check_action(action, parameters):
+            return False
         if action == "mute":
             return self.sound is not None
         if action == "space":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from textual import events
@@ -16,9 +15,6 @@ from calm.script import Script
 from calm.session import SessionOutcome, Status
 from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.wording import breaths_text, duration_text
-
-SETTLE_SECONDS = 0.4
-"""Keys pressed sooner than this after the summary appears were meant for the session."""
 
 
 class SummaryScreen(CalmScreen[None]):
@@ -48,7 +44,6 @@ class SummaryScreen(CalmScreen[None]):
         self.progress = progress
         self.on_mood = on_mood
         self.mood: int | None = None
-        self._shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
         outcome = self.outcome
@@ -69,15 +64,14 @@ class SummaryScreen(CalmScreen[None]):
         yield TooSmall()
         yield Footer()
 
-    def on_mount(self) -> None:
-        self._shown_at = time.monotonic()
-
     def on_key(self, event: events.Key) -> None:
         """With the check-in on, 1 to 5 notes how tense the user feels now."""
         mood = check_in.mood_from_key(event.character or "")
-        if self.on_mood is None or mood is None or self.too_small:
+        if self.on_mood is None or mood is None:
             return
         event.stop()
+        if self.too_small or not self.settled:
+            return  # A digit pressed as the session ended was not an answer to this.
         self.mood = mood
         self.on_mood(mood)
         self.query_one("#summary-check-in", Static).update(
@@ -87,5 +81,5 @@ class SummaryScreen(CalmScreen[None]):
     def action_leave(self) -> None:
         """Close the app, once the summary has been on screen for a moment."""
         # An Enter pressed twice at a closing prompt must not skip the summary unseen.
-        if time.monotonic() - self._shown_at >= SETTLE_SECONDS:
-            self.dismiss(None)
+        if self.settled:
+            self.answer(None)
