@@ -14,6 +14,14 @@ BEFORE = "Before you begin: how tense do you feel right now?"
 AFTER = "How tense do you feel now?"
 SCALE = "1 at ease · 2 · 3 · 4 · 5 very tense"
 SKIP = "Any other key skips."
+GO_BACK = "Esc or q goes back."
+"""The hint at the question before a session, which may still be left unstarted."""
+BACK_KEYS = ("\x1b", "q")
+"""The keys that go back from the question before a session: Esc and q."""
+
+
+class NotNow(Exception):
+    """The user went back from the question before a session: nothing is to start."""
 
 
 def mood_from_key(key: str) -> int | None:
@@ -21,12 +29,17 @@ def mood_from_key(key: str) -> int | None:
     return int(key) if len(key) == 1 and key in "12345" else None
 
 
-def ask_mood(question: str, stdin: IO[str], out: IO[str]) -> int | None:
+def ask_mood(
+    question: str, stdin: IO[str], out: IO[str], *, may_go_back: bool = False
+) -> int | None:
     """Ask on a terminal and take one keypress; None when skipped or there is no terminal.
 
     Only a terminal gets asked, both ways: with input from a pipe or output to a
     file there is nobody to answer, and a session must never wait on a question
     no one sees.
+
+    Raises:
+        NotNow: when ``may_go_back`` and the key was Esc or q.
     """
     try:
         fd = stdin.fileno()
@@ -35,9 +48,14 @@ def ask_mood(question: str, stdin: IO[str], out: IO[str]) -> int | None:
         return None
     if os.name == "nt" or not os.isatty(fd) or not seen:
         return None
-    out.write(f"{question}\n  {SCALE}. {SKIP} ")
+    hint = f"{GO_BACK} {SKIP}" if may_go_back else SKIP
+    out.write(f"{question}\n  {SCALE}. {hint} ")
     out.flush()
     key = _one_key(fd)
+    if may_go_back and key in BACK_KEYS:
+        out.write("not now\n")
+        out.flush()
+        raise NotNow
     mood = mood_from_key(key)
     out.write(f"{mood}\n" if mood is not None else "skipped\n")
     out.flush()
@@ -61,6 +79,8 @@ def _one_key(fd: int) -> str:
         attributes[3] &= ~termios.ECHO
         termios.tcsetattr(fd, termios.TCSANOW, attributes)
         data = os.read(fd, 1)
+        # The rest of a key that sends several bytes (an arrow key after its Esc) is no answer.
+        termios.tcflush(fd, termios.TCIFLUSH)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
     return data.decode("utf-8", errors="replace")

@@ -553,7 +553,11 @@ def _run_plain(
             trace=trace,
             sound=sound,
             recorder=recorder,
-            check_in=(lambda: questions.ask_mood(questions.BEFORE, sys.stdin, sys.stdout))
+            check_in=(
+                lambda: questions.ask_mood(
+                    questions.BEFORE, sys.stdin, sys.stdout, may_go_back=True
+                )
+            )
             if check_in
             else None,
         )

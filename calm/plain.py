@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import IO
 
+from calm.check_in import NotNow
 from calm.clock import Clock
 from calm.line_input import Input, LineReader
 from calm.recording import SessionRecorder
@@ -131,7 +132,7 @@ def run_plain(
         sound: Hears every event first, so that a cue starts as its moment begins.
         recorder: Writes the session into the history as it starts and ends.
         check_in: Asks how tense the user feels, after the opening lines; Ctrl+C
-            there leaves before the session starts.
+            there, or ``NotNow`` from it, leaves before the session starts.
     """
     printer = PlainPrinter(timeline, out or sys.stdout)
     reader = LineReader(stdin or sys.stdin)
@@ -146,6 +147,9 @@ def run_plain(
             mood_before = check_in() if check_in is not None else None
         except KeyboardInterrupt:
             printer.interrupted()
+            printer.say("Nothing was started.")
+            return runner.outcome()
+        except NotNow:
             printer.say("Nothing was started.")
             return runner.outcome()
         try:

@@ -1341,6 +1341,23 @@ def test_ctrl_c_at_the_plain_check_in_starts_nothing(terminal: Terminal, tmp_pat
     assert rows_if_any() == []
 
 
+@pytest.mark.parametrize("key", ["Escape", "q"])
+def test_esc_or_q_at_the_plain_check_in_goes_back(
+    terminal: Terminal, tmp_path: Path, key: str
+) -> None:
+    """Esc or q at the first question leaves without starting, as on the screen; the
+    question says so."""
+    script = write_script(tmp_path)
+    terminal.run("start", str(script), "--plain", "--no-audio", "--check-in")
+    terminal.answer("Before you begin", key)
+    assert terminal.exit_status() == 0
+    shown = terminal.screen()
+    assert "Esc or q goes back. Any other key skips." in shown
+    assert "Nothing was started." in shown
+    assert "That's the end" not in shown and "Step 1" not in shown
+    assert rows_if_any() == []
+
+
 def test_check_in_with_output_to_a_file_asks_nothing(terminal: Terminal, tmp_path: Path) -> None:
     """A terminal to type on but output going to a file: no question, and the session runs."""
     script = write_script(tmp_path)

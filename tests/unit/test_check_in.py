@@ -14,7 +14,7 @@ from typing import IO
 
 import pytest
 
-from calm.check_in import AFTER, BEFORE, ask_mood, mood_from_key
+from calm.check_in import AFTER, BEFORE, NotNow, ask_mood, mood_from_key
 
 
 @contextmanager
@@ -92,3 +92,28 @@ def test_without_a_terminal_nothing_is_asked() -> None:
         assert ask_mood(BEFORE, stdin, out) is None
         assert out.getvalue() == ""
     os.close(write_end)
+
+
+@pytest.mark.parametrize("key", [b"\x1b", b"q", b"\x1b[A"], ids=["esc", "q", "arrow"])
+def test_esc_or_q_goes_back_from_the_first_question(key: bytes) -> None:
+    """Before a session, Esc or q means not now; the rest of an arrow key is left unread."""
+    with terminal() as (typist, stdin), os.fdopen(os.dup(stdin.fileno()), "w") as out:
+        typing = threading.Timer(0.3, os.write, (typist, key))
+        typing.start()
+        with pytest.raises(NotNow):
+            ask_mood(BEFORE, stdin, out, may_go_back=True)
+        typing.join()
+        shown = read_until(typist, b"not now\r\n").decode()
+        assert "Esc or q goes back." in shown
+        assert shown.endswith("not now\r\n")
+        assert not select.select([stdin.fileno()], [], [], 0.1)[0]
+
+
+def test_after_the_session_esc_only_skips() -> None:
+    """The closing question has nothing to go back to: Esc skips it."""
+    with terminal() as (typist, stdin), os.fdopen(os.dup(stdin.fileno()), "w") as out:
+        typing = threading.Timer(0.3, os.write, (typist, b"\x1b"))
+        typing.start()
+        assert ask_mood(AFTER, stdin, out) is None
+        typing.join()
+        assert "goes back" not in read_until(typist, b"skipped\r\n").decode()
