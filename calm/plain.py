@@ -7,6 +7,7 @@ session start, so late wake-ups never add up.
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
@@ -141,7 +142,7 @@ def run_plain(
     for listener in (sound, trace, printer, follower):
         if listener is not None:
             runner.add_listener(listener)
-    with _sigterm_as_interrupt():
+    with _signals_as_interrupt():
         try:
             printer.opening()
             mood_before = check_in() if check_in is not None else None
@@ -195,14 +196,25 @@ def _wait_for_next_moment(
 
 
 @contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Let ``kill`` end a plain session as calmly as Ctrl+C does."""
+def _signals_as_interrupt() -> Iterator[None]:
+    """Let ``kill``, or a closed terminal window, end a plain session as calmly as Ctrl+C.
+
+    After a hang-up there is no terminal to write to, so what would have been
+    shown goes to the null device; the session is still written down as it ended.
+    """
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    def hang_up(signum: int, frame: FrameType | None) -> None:
+        _write_nowhere()
+        raise KeyboardInterrupt
+
+    handlers = {signal.SIGTERM: interrupt}
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        handlers[signal.SIGHUP] = hang_up
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
     except ValueError:
         # Not the main thread: leave signals alone.
         yield
@@ -210,4 +222,16 @@ def _sigterm_as_interrupt() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _write_nowhere() -> None:
+    """Point standard output and error at the null device."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass  # No real file behind them (a test's capture): nothing reaches a terminal.

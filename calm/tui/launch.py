@@ -86,7 +86,11 @@ def launch(
             app.sound.stop()
     if app.left_at_once and outcome is not None and outcome.status is not Status.READY:
         done = f"{duration_text(outcome.practised_seconds)}, {breaths_text(outcome.breaths)}"
-        print(f"Session ended after {done}. Take a moment before you get up.")
+        # Ctrl+C on the summary of a finished session must not read as if it was cut short.
+        if outcome.status is Status.COMPLETED:
+            print(f"Session complete: {done}. Take a moment before you get up.")
+        else:
+            print(f"Session ended after {done}. Take a moment before you get up.")
     return app.return_code or 0
 
 

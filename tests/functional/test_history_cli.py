@@ -476,9 +476,12 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["SIGTERM", "SIGINT", "SIGHUP"]
+)
 def test_a_signal_mid_session_records_it_as_ended_early(tmp_path: Path, signum: int) -> None:
-    """SIGTERM or SIGINT part way ends the session calmly, recorded as ended early with its time."""
+    """SIGTERM, SIGINT or SIGHUP (a closed window) part way ends the session calmly, recorded
+    as ended early with its time."""
     with running_session(
         write_script(tmp_path, LONG, "long"), preexec_fn=_default_sigint
     ) as process:

@@ -183,6 +183,19 @@ def test_ctrl_c_leaves_at_once_with_a_one_line_summary(terminal: Terminal, tmp_p
     assert terminal.flag("cursor_flag") == "1"
 
 
+def test_ctrl_c_on_the_summary_of_a_finished_session_says_it_was_complete(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    """Ctrl+C to leave the summary of a completed session does not read as cut short."""
+    _start(terminal, tmp_path, script_text=SHORT.replace("cycles = 20", "cycles = 1"))
+    terminal.wait_for(lambda screen: "Session complete" in screen)
+    terminal.send("C-c")
+    screen = terminal.wait_for(_exited)
+    assert "calm-exited-0" in screen.splitlines()
+    assert "Session complete: 4 s, 1 breath. Take a moment before you get up." in screen
+    assert "Session ended after" not in screen
+
+
 def test_sighup_restores_the_terminal(terminal: Terminal, tmp_path: Path) -> None:
     """SIGHUP, as when a terminal window closes, still leaves the screen and cursor as they were."""
     pid_file = _start(terminal, tmp_path)
