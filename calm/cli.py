@@ -361,7 +361,7 @@ def stats(
     from calm.stats import compute, gather
 
     today = local_now().date()
-    _say_if_not_recording()
+    recording = _say_if_not_recording()
     store = _history_store()
     if store is None:
         figures = compute([], [], MoodTotal(0, None, None), today)
@@ -377,7 +377,7 @@ def stats(
         return
     from calm.stats_view import stats_renderable
 
-    _console().print(stats_renderable(figures))
+    _console().print(stats_renderable(figures, recording=recording))
 
 
 audio_app = typer.Typer(help="Sound cues and ambient beds.", no_args_is_help=True)
@@ -691,16 +691,18 @@ def _print_history(
     store: HistoryStore | None, limit: int | None, *, as_json: bool, as_csv: bool, recording: bool
 ) -> None:
     from calm.history_export import record_json, table_lines, write_csv
+    from calm.wording import shown_safely
 
     shown = TABLE_LIMIT if limit is None and not (as_json or as_csv) else limit
     records = store.sessions(shown or None) if store is not None else []
     if as_json:
         typer.echo(json.dumps([record_json(record) for record in records], indent=2))
     elif as_csv:
-        # Through typer.echo, like the JSON, so that a closed pipe ends quietly.
         text = io.StringIO()
         write_csv(records, text)
-        typer.echo(text.getvalue(), nl=False)
+        # Straight to stdout: typer.echo would drop escape codes from a note in a file.
+        # On a terminal, as ls does, control characters show as "?" instead.
+        sys.stdout.write(shown_safely(text.getvalue()) if sys.stdout.isatty() else text.getvalue())
     elif not records:
         later = " They will appear here after `calm start`." if recording else ""
         typer.echo(f"No sessions recorded yet.{later}")
@@ -747,17 +749,20 @@ def _mention_kept_copies(path: Path) -> None:
 
 
 def _note_latest(store: HistoryStore | None, note: str) -> None:
+    from calm.wording import one_line
+
     latest = store.sessions(1) if store is not None else []
     if store is None or not latest:
         _fail("there is no session yet to add a note to")
     record = latest[0]
     store.set_note(record.id, note)
-    when = record.started_at.strftime("%a %d %b %H:%M")
-    typer.echo(
-        f"Noted on {record.title}, {when}."
-        if note.strip()
-        else f"Note removed from {record.title}, {when}."
-    )
+    session = f"{one_line(record.title)}, {record.started_at.strftime('%a %d %b %H:%M')}"
+    if note.strip():
+        typer.echo(f"Noted on {session}.")
+    elif record.note:
+        typer.echo(f"Note removed from {session}.")
+    else:
+        typer.echo(f"There was no note on {session}.")
 
 
 def _console() -> Console:

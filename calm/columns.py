@@ -31,11 +31,12 @@ def align(
 ) -> list[str]:
     """Lay out rows under headers in columns two spaces apart.
 
-    When the lines would be wider than ``width`` (the terminal's, by default),
-    the ``shrink`` columns, in the order given, are cut short with an ellipsis
-    until the lines fit or those columns can give no more.
+    When the lines would be wider than ``width`` (the terminal's, by default,
+    and no limit when output goes to a pipe or a file), the ``shrink`` columns,
+    in the order given, are cut short with an ellipsis until the lines fit or
+    those columns can give no more.
     """
-    width = width or shutil.get_terminal_size((100, 24)).columns
+    width = width or _output_width()
     widths = [max(len(row[column]) for row in [headers, *rows]) for column in range(len(headers))]
     for column in (shrink,) if isinstance(shrink, int) else shrink:
         over = sum(widths) + 2 * (len(widths) - 1) - width
@@ -47,6 +48,16 @@ def align(
         cells = [_fit(cell, widths[column]) for column, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
     return lines
+
+
+def _output_width() -> int:
+    """The terminal's width; with output to a pipe or file, no limit, so grep finds it all.
+
+    ``COLUMNS``, when set, is obeyed either way.
+    """
+    if "COLUMNS" not in os.environ and not sys.stdout.isatty():
+        return sys.maxsize
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 def _fit(cell: str, width: int) -> str:

@@ -204,6 +204,8 @@ class HistoryStore:
                 uri = f"{source.resolve().as_uri()}?mode=ro{frozen}"
                 connection = sqlite3.connect(uri, uri=True, timeout=busy_seconds)
             else:
+                if path.parent.exists() and not path.parent.is_dir():
+                    raise HistoryError(f"{path.parent} is a file, where calm keeps its data")
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if not os.access(path.parent, os.W_OK):
                     # Writing needs the folder too, for the WAL's own files beside the history.
@@ -476,6 +478,8 @@ def open_existing(path: Path, *, writing: bool = False) -> HistoryStore | None:
         HistoryDamaged: when the file is damaged; the caller decides what to say.
         HistoryError: when it cannot be opened for any other reason.
     """
+    if path.parent.exists() and not path.parent.is_dir():
+        raise HistoryError(f"{path.parent} is a file, where calm keeps its data")
     if not path.exists() and not path.is_symlink():
         return None
     read_only = not writing and not os.access(path.parent, os.W_OK)

@@ -113,10 +113,16 @@ def _legend() -> Text:
     return legend
 
 
-def stats_renderable(stats: PracticeStats) -> RenderableType:
-    """Everything ``calm stats`` shows, or one gentle line when nothing is recorded yet."""
+def stats_renderable(stats: PracticeStats, *, recording: bool = True) -> RenderableType:
+    """Everything ``calm stats`` shows, or one gentle line when nothing is recorded yet.
+
+    Args:
+        recording: Whether new sessions are being recorded; when not, the empty
+            history makes no promise that they will appear.
+    """
     if stats.sessions == 0:
-        return Text("No sessions recorded yet. They will appear here after `calm start`.")
+        later = " They will appear here after `calm start`." if recording else ""
+        return Text(f"No sessions recorded yet.{later}")
     parts: list[RenderableType] = [
         _totals(stats),
         Text(GRACE_NOTE, style="dim"),

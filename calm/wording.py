@@ -100,11 +100,17 @@ def breaths_text(count: int) -> str:
 def one_line(text: str) -> str:
     """Text safe to print within one line of a terminal.
 
-    Line breaks become " / ", and any other control character becomes "?": an
-    escape sequence in a note must not recolour, retitle or clear the terminal.
+    Line breaks become " / ", a tab a space, and any other control character
+    "?": an escape sequence in a note must not recolour, retitle or clear the
+    terminal.
     """
     joined = " / ".join(part for part in text.splitlines() if part.strip())
-    return "".join("?" if _hidden_control(char) else char for char in joined)
+    return shown_safely(joined.replace("\t", " "))
+
+
+def shown_safely(text: str) -> str:
+    """``text`` with every control character but line breaks and tabs shown as "?"."""
+    return "".join("?" if _hidden_control(char) and char not in "\n\t" else char for char in text)
 
 
 def _hidden_control(char: str) -> bool:

@@ -598,8 +598,14 @@ def test_a_data_folder_that_is_a_file_costs_one_notice_not_the_session(tmp_path:
     assert "That's the end of the session" in result.stdout
     (notice,) = error_lines(result)
     assert notice.startswith("calm: ")
+    assert notice.endswith(f"{folder} is a file, where calm keeps its data"), notice
     assert "Traceback" not in result.stderr
     assert folder.read_text(encoding="utf-8") == "not a folder\n"
+    for args in (["history"], ["stats"]):
+        shown = calm(*args)
+        assert shown.returncode == 1, args
+        (line,) = error_lines(shown)
+        assert line.endswith(f"{folder} is a file, where calm keeps its data"), line
 
 
 READ_ONLY_MOUNT = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
@@ -897,6 +903,7 @@ VARIED = [
         practised_seconds=60.0,
         breaths=5,
         mood_after=1,
+        note="tab\there, \x1b[31mred\x1b[0m and a bell\x07",
     ),
 ]
 """Sessions with every kind of value: moods, awkward notes, statuses and several offsets."""
@@ -972,6 +979,43 @@ def test_note_goes_to_the_latest_session_across_clocks_going_back() -> None:
 
 def _session_lines(output: str) -> list[str]:
     return [line for line in output.splitlines() if "Session " in line]
+
+
+def test_a_history_table_sent_to_a_file_is_never_cut_short() -> None:
+    """With output to a pipe and no COLUMNS, long notes stay whole, so grep finds them."""
+    long_note = "shoulders dropped, jaw loosened, breath slowed right down " * 3
+    seed(Seed("box", "Box breathing", datetime(2026, 3, 1, 9, 0, tzinfo=UTC), note=long_note))
+    env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
+    shown = subprocess.run(
+        [sys.executable, "-m", "calm", "history"], env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=TIMEOUT, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert long_note.strip() in shown.stdout
+    assert "…" not in shown.stdout
+
+
+def test_note_names_the_session_safely_and_says_when_there_was_nothing_to_remove() -> None:
+    """--note never prints a title's escape codes, and an empty note says what it did."""
+    seed(Seed("x", "Evil \x1b]0;pwned\x07title", datetime(2026, 3, 1, 9, 0, tzinfo=UTC)))
+    cleared = calm("history", "--note", "")
+    assert cleared.returncode == 0, cleared.stderr
+    assert cleared.stdout.startswith("There was no note on Evil ?]0;pwned?title, ")
+    noted = calm("history", "--note", "lighter")
+    assert noted.stdout.startswith("Noted on Evil ?]0;pwned?title, ")
+    removed = calm("history", "--note", " ")
+    assert removed.stdout.startswith("Note removed from Evil ?]0;pwned?title, ")
+    assert "\x1b" not in cleared.stdout + noted.stdout + removed.stdout
+
+
+def test_stats_with_recording_off_makes_no_promise() -> None:
+    """With history = false and nothing recorded, calm stats does not say sessions will appear."""
+    _write_config("history = false\n")
+    result = calm("stats")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "No sessions recorded yet."
+    (line,) = error_lines(result)
+    assert "not being recorded" in line
 
 
 def test_history_table_shows_titles_and_how_each_session_ended() -> None:

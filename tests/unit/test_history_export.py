@@ -73,3 +73,9 @@ def test_without_a_note_the_title_gives_way() -> None:
     lines = table_lines([record(title="Progressive muscle relaxation")], width=70)
     assert max(len(line) for line in lines) <= 70
     assert "…" in lines[1]
+
+
+def test_a_tab_in_a_note_reads_as_a_space() -> None:
+    """A tab is whitespace, not a hidden control character: it shows as a space, not "?"."""
+    lines = table_lines([record(note="felt\tlighter")], width=200)
+    assert "felt lighter" in lines[1]
