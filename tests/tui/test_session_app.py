@@ -844,23 +844,32 @@ async def open_summary(d: Driver) -> None:
     assert isinstance(d.app.screen, SummaryScreen)
 
 
+async def open_summary_after_a_check_in(d: Driver) -> None:
+    await d.press("3")  # the check-in, after the caution
+    await open_summary(d)
+    assert d.app.screen.query_one("#summary-scale").display
+
+
 async def open_help(d: Driver) -> None:
     await d.press("question_mark")
     assert isinstance(d.app.screen, HelpScreen)
 
 
-@pytest.mark.parametrize("opener", [open_caution, open_summary, open_help])
+@pytest.mark.parametrize(
+    "opener", [open_caution, open_summary, open_summary_after_a_check_in, open_help]
+)
 @pilot_test
 async def test_smallest_supported_terminal_fits_caution_summary_and_help(
     opener: Scenario,
 ) -> None:
-    """At 40x12 each box fits whole, down to its last hint, without scrolling."""
+    """At 40x12 each box fits whole, down to its last line, without scrolling."""
     script = make_script(
         caution="This pattern holds the breath. If holding feels uncomfortable, or you have "
         "been advised not to hold your breath, start it with --gentle.",
         reminder="Before you move on, have a few sips of water and roll your shoulders.",
     )
-    app, clock = session_app(compile_timeline(script), skip_caution=False)
+    checking_in = opener is open_summary_after_a_check_in
+    app, clock = session_app(compile_timeline(script), skip_caution=False, check_in=checking_in)
 
     async def scenario(d: Driver) -> None:
         if not isinstance(app.screen, CautionScreen):
@@ -870,7 +879,8 @@ async def test_smallest_supported_terminal_fits_caution_summary_and_help(
         await opener(d)
         screen = app.screen
         bottom = screen.size.height - (1 if screen.query("Footer") else 0)
-        last = list(screen.query(".hint"))[-1]
+        shown = [widget for widget in screen.query(Static) if widget.display]
+        last = max((w for w in shown if w.id != "too-small"), key=lambda w: w.region.bottom)
         assert screen.max_scroll_y == 0
         assert last.region.height > 0
         assert last.region.bottom <= bottom

@@ -59,8 +59,9 @@ class SummaryScreen(CalmScreen[None]):
                 yield Static(self.progress, id="summary-week")
             yield Static(self.afterwards, id="afterwards")
             if self.on_mood is not None:
-                yield Static(f"{check_in.AFTER}  {check_in.SCALE}", id="summary-check-in")
-            yield Static("Press Enter to leave.", classes="hint")
+                yield Static(check_in.AFTER, id="summary-check-in")
+                yield Static(check_in.SCALE, id="summary-scale")
+            yield Static("Press Enter to leave.", id="summary-leave", classes="hint")
         yield TooSmall()
         yield Footer()
 
@@ -77,6 +78,7 @@ class SummaryScreen(CalmScreen[None]):
         self.query_one("#summary-check-in", Static).update(
             f"You said {mood}. Thank you for checking in."
         )
+        self.query_one("#summary-scale", Static).display = False
 
     def action_leave(self) -> None:
         """Close the app, once the summary has been on screen for a moment."""
