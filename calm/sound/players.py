@@ -203,7 +203,7 @@ class SimpleaudioPlayer:
         try:
             self._playing.append(self._simpleaudio.play_buffer(clip.pcm, 1, 2, clip.rate))
         except Exception as error:  # simpleaudio raises its own SimpleaudioError
-            raise PlaybackError(str(error)) from error
+            raise PlaybackError(_plain_reason(str(error))) from error
         self._playing = [item for item in self._playing if item.is_playing()]
 
     def loop(self, clip: Clip) -> None:
@@ -340,6 +340,16 @@ class CommandPlayer:
             if process.poll() is None:
                 process.terminate()
             _close(process)
+
+
+def _plain_reason(message: str) -> str:
+    """simpleaudio's error in words a person can use, such as "no sound device could be
+    opened" for "Error opening PCM device. -- CODE: -2 -- MSG: No such file or directory"."""
+    if "opening PCM device" in message:
+        if "CODE: -16" in message or "busy" in message.lower():
+            return "the sound device is busy"
+        return "no sound device could be opened"
+    return message
 
 
 def _failure(name: str, process: subprocess.Popen[bytes]) -> str:
