@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import unicodedata
 from typing import IO
 
 BOLD, RED, DIM, RESET = "\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
@@ -37,7 +38,9 @@ def align(
     those columns can give no more.
     """
     width = width or _output_width()
-    widths = [max(len(row[column]) for row in [headers, *rows]) for column in range(len(headers))]
+    widths = [
+        max(cell_width(row[column]) for row in [headers, *rows]) for column in range(len(headers))
+    ]
     for column in (shrink,) if isinstance(shrink, int) else shrink:
         over = sum(widths) + 2 * (len(widths) - 1) - width
         if over <= 0:
@@ -60,10 +63,31 @@ def _output_width() -> int:
     return shutil.get_terminal_size((100, 24)).columns
 
 
+def cell_width(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for a wide East Asian character or
+    emoji, none for a combining mark, one for the rest."""
+    return sum(_cells(char) for char in text)
+
+
+def _cells(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
 def _fit(cell: str, width: int) -> str:
-    if len(cell) > width:
-        return cell[: width - 1] + "…"
-    return cell.ljust(width)
+    """``cell`` padded to ``width`` columns, or cut short with an ellipsis to fit them."""
+    used = cell_width(cell)
+    if used > width:
+        kept, used = "", 0
+        for char in cell:
+            if used + _cells(char) > width - 1:
+                break
+            kept += char
+            used += _cells(char)
+        cell = kept + "…"
+        used += 1
+    return cell + " " * (width - used)
 
 
 def write_lines(lines: list[str], stream: IO[str] | None = None) -> None:

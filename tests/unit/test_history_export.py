@@ -79,3 +79,30 @@ def test_a_tab_in_a_note_reads_as_a_space() -> None:
     """A tab is whitespace, not a hidden control character: it shows as a space, not "?"."""
     lines = table_lines([record(note="felt\tlighter")], width=200)
     assert "felt lighter" in lines[1]
+
+
+def test_wide_characters_keep_the_columns_in_line() -> None:
+    """A title in Japanese takes two columns a character: the table measures it so, and cuts
+    it to fit the terminal by columns, not by characters."""
+    from calm.columns import cell_width
+
+    rows = [record(title="漢字のタイトル長い名前です", note="静かな朝 ☕"), record()]
+    for width in (200, 80):
+        lines = table_lines(rows, width=width)
+        header = lines[0]  # plain ASCII: its characters are its columns
+        for line in lines[1:]:
+            shown = on_screen(line)
+            for name, value in (("practised", "3 min 58 s"), ("how it ended", "completed")):
+                start = header.index(name)
+                assert "".join(shown[start : start + len(value)]) == value, (width, line)
+        assert max(cell_width(line) for line in lines) <= width
+
+
+def on_screen(line: str) -> list[str]:
+    """The terminal columns a line fills, one entry each; a wide character fills two."""
+    from calm.columns import cell_width
+
+    cells: list[str] = []
+    for char in line:
+        cells += [char] + [""] * (cell_width(char) - 1)
+    return cells
