@@ -694,7 +694,11 @@ def _print_history(
     from calm.wording import shown_safely
 
     shown = TABLE_LIMIT if limit is None and not (as_json or as_csv) else limit
-    records = store.sessions(shown or None) if store is not None else []
+    left_out: list[str] = []
+    records = store.sessions(shown or None, left_out=left_out) if store is not None else []
+    for problem in left_out:
+        # Every other session is still listed: one damaged row never locks the rest away.
+        typer.echo(f"calm: {problem}; it is left out", err=True)
     if as_json:
         typer.echo(json.dumps([record_json(record) for record in records], indent=2))
     elif as_csv:
@@ -711,7 +715,7 @@ def _print_history(
 
         write_lines(table_lines(records))
         total = store.count() if store is not None else 0
-        if len(records) < total:
+        if len(records) + len(left_out) < total:
             typer.echo(f"The latest {len(records)} of {total}; `calm history --limit 0` shows all.")
 
 

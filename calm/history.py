@@ -317,8 +317,16 @@ class HistoryStore:
                 (max(practised_seconds, 0.0), max(breaths, 0), row),
             )
 
-    def sessions(self, limit: int | None = None) -> list[SessionRecord]:
-        """Recorded sessions, newest first."""
+    def sessions(
+        self, limit: int | None = None, *, left_out: list[str] | None = None
+    ) -> list[SessionRecord]:
+        """Recorded sessions, newest first.
+
+        Args:
+            left_out: When given, a session whose times cannot be read (changed by
+                hand, say) is left out and a line about it added here, so that the
+                rest can still be listed; otherwise it raises ``HistoryError``.
+        """
         query = (
             "SELECT id, script, title, started_at, ended_at, planned_seconds, practised_seconds,"
             " status, breaths, mood_before, mood_after, note FROM sessions"
@@ -328,7 +336,15 @@ class HistoryStore:
         if limit is not None:
             query += " LIMIT ?"
             parameters = (limit,)
-        return [_record(row) for row in self._read(query, parameters)]
+        records = []
+        for row in self._read(query, parameters):
+            try:
+                records.append(_record(row))
+            except HistoryError as error:
+                if left_out is None:
+                    raise
+                left_out.append(str(error))
+        return records
 
     def count(self) -> int:
         """How many sessions are recorded."""

@@ -765,13 +765,17 @@ def test_a_start_time_damaged_by_hand_is_named_and_costs_no_session(tmp_path: Pa
     assert new["status"] == "completed"
     assert new["ended_at"] is not None
 
-    for args in (["history"], ["history", "--json"]):
+    for args in (["history"], ["history", "--json"], ["history", "--csv"]):
         shown = calm(*args)
-        assert shown.returncode == 1, args
-        assert shown.stdout == "", args
+        assert shown.returncode == 0, args
+        # The rest is still listed: a damaged row never locks the others away.
+        assert "Tiny pause" in shown.stdout and "garbage" not in shown.stdout, args
+        assert "The latest" not in shown.stdout, args
         (line,) = error_lines(shown)
         assert f"session {bad} " in line and "unreadable time" in line, line
+        assert line.endswith("it is left out"), line
         assert "Traceback" not in shown.stderr and "went wrong" not in shown.stderr
+    assert len(json.loads(calm("history", "--json").stdout)) == 1
 
     figures = calm("stats", "--json")
     assert figures.returncode == 0, figures.stderr
