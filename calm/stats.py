@@ -152,14 +152,24 @@ def _mood(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+MAX_ZONE_DAYS = 1
+"""How far ahead of here, in calendar days, a session recorded in another time zone can be
+dated; one dated later than that was recorded by a clock set wrong."""
+
+
 def compute(
     days: Sequence[DayTotal], scripts: Sequence[ScriptTotal], mood: MoodTotal, today: date
 ) -> PracticeStats:
     """The practice figures from the history's day, script and mood totals, as of ``today``.
 
     A day counts towards a streak only when some time was practised on it, so
-    a session cut off before it began does not.
+    a session cut off before it began does not. A session dated the day after
+    ``today`` was recorded further east (the user has since flown west): its day
+    is taken as today, so that it is never left out of the week.
     """
+    latest = max((total.day for total in days if total.seconds > 0), default=today)
+    if today < latest <= today + timedelta(days=MAX_ZONE_DAYS):
+        today = latest
     first_shown = heat_map_start(today)
     shown = {
         first_shown + timedelta(days=offset): 0.0

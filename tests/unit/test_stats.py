@@ -528,3 +528,20 @@ def test_sentence_is_always_short_and_kind(
     assert sentence.endswith(".")
     assert [word for word in UNKIND if word in sentence.lower()] == []
     assert ("streak" in sentence) == (streak >= 2 and today_seconds > 0)
+
+
+def test_a_session_recorded_further_east_still_counts_today() -> None:
+    """Flown west since: a session dated tomorrow by where it was recorded is taken as today's,
+    in the week, the streak and the calendar; one dated far ahead (a wrong clock) is not."""
+    today = date(2026, 12, 1)
+    east = DayTotal(date(2026, 12, 2), 1, 300.0)
+    before = DayTotal(date(2026, 11, 30), 1, 600.0)
+    stats = compute([before, east], [], MoodTotal(0, None, None), today)
+    assert stats.today == date(2026, 12, 2)
+    assert stats.week_seconds == 900.0
+    assert stats.current_streak == 2
+    assert list(stats.days.items())[-1] == (date(2026, 12, 2), 300.0)
+    wrong_clock = DayTotal(date(2027, 6, 1), 1, 300.0)
+    stats = compute([before, wrong_clock], [], MoodTotal(0, None, None), today)
+    assert stats.today == today
+    assert stats.week_seconds == 600.0
