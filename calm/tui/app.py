@@ -137,7 +137,8 @@ class CalmApp(App[SessionOutcome | None]):
                 elif not from_picker:
                     self.exit(None)
 
-            self.push_screen(CautionScreen(script), decided)
+            from_list = from_picker and not timeline.options.gentle
+            self.push_screen(CautionScreen(script, from_list=from_list), decided)
         else:
             self.check_in_then_run(timeline, from_picker=from_picker)
 

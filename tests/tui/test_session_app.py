@@ -1152,3 +1152,25 @@ async def test_the_summary_ignores_an_enter_pressed_as_it_appears(
         assert isinstance(d.app.screen, SummaryScreen)
 
     await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_a_caution_from_the_list_names_its_gentle_key() -> None:
+    """Box's caution speaks of --gentle; chosen in the list, it also names ctrl+g there,
+    and once gentle is chosen the hint is not needed."""
+    app, clock = picker_app()
+    hint = "In the list, ctrl+g leaves the holds out."
+
+    async def scenario(d: Driver) -> None:
+        await d.press(*"box")
+        assert option_ids(app.screen)[0] == "box"  # type: ignore[arg-type]
+        await d.press("enter")
+        assert isinstance(app.screen, CautionScreen)
+        assert hint in [str(s.content) for s in app.screen.query(Static)]
+        await d.press("escape")
+        assert isinstance(app.screen, PickerScreen)
+        await d.press("ctrl+g", "enter")
+        assert isinstance(app.screen, CautionScreen)
+        assert hint not in [str(s.content) for s in app.screen.query(Static)]
+
+    await drive(app, clock, scenario)
