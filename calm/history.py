@@ -17,6 +17,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -332,17 +333,18 @@ class HistoryStore:
             " status, breaths, mood_before, mood_after, note FROM sessions"
             " ORDER BY julianday(started_at) DESC, id DESC"
         )
-        parameters: tuple[int, ...] = ()
-        if limit is not None:
-            query += " LIMIT ?"
-            parameters = (limit,)
-        records = []
-        for row in self._read(query, parameters):
+        if left_out is None:
+            if limit is not None:
+                query += f" LIMIT {int(limit)}"
+            return [_record(row) for row in self._read(query)]
+        # Read on past a damaged row, so that a limit still counts only what can be shown.
+        records: list[SessionRecord] = []
+        for row in self._rows(query):
+            if limit is not None and len(records) >= limit:
+                break
             try:
                 records.append(_record(row))
             except HistoryError as error:
-                if left_out is None:
-                    raise
                 left_out.append(str(error))
         return records
 
@@ -413,6 +415,15 @@ class HistoryStore:
         except sqlite3.Error as error:
             raise _history_error(error, "cannot read the history") from error
 
+    def _rows(self, query: str) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``query`` one at a time, for a reader that may stop early."""
+        try:
+            cursor = self._connection.execute(query)
+            while (row := cursor.fetchone()) is not None:
+                yield row
+        except sqlite3.Error as error:
+            raise _history_error(error, "cannot read the history") from error
+
     def _write(self) -> _Transaction:
         return _Transaction(self._connection)
 
@@ -420,15 +431,9 @@ class HistoryStore:
 class _Transaction:
     """One short write, committed at once so another calm can write next."""
 
-    def __init__(
-        self, connection: sqlite3.Connection, *, snapshot: TemporaryDirectory[str] | None = None
-    ) -> None:
-        """Use an open, migrated connection; ``HistoryStore.open`` makes one.
-
-        ``snapshot`` is the folder holding the copy being read, removed on ``close``.
-        """
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        """Write through ``connection``, which the store keeps open."""
         self._connection = connection
-        self._snapshot = snapshot
 
     def __enter__(self) -> sqlite3.Connection:
         try:

@@ -804,6 +804,22 @@ def _bad_note_reads_back_with_a_replacement_character(sql_type: str) -> None:
     assert [row["note"] for row in csv.DictReader(io.StringIO(cells.stdout))] == ["f\ufffdo"]
 
 
+def test_a_limit_counts_only_the_sessions_that_can_be_shown() -> None:
+    """With the newest session damaged, --limit 1 shows the newest one that can be read."""
+    seeds = numbered_seeds(3)
+    seed(*seeds)
+    with closing(sqlite3.connect(history_path())) as connection, connection:
+        connection.execute(
+            "UPDATE sessions SET ended_at = 'garbage' WHERE id = (SELECT MAX(id) FROM sessions)"
+        )
+    for args in (["history", "-n", "1"], ["history", "-n", "1", "--json"]):
+        shown = calm(*args)
+        assert shown.returncode == 0, shown.stderr
+        assert "Session 02" in shown.stdout and "Session 03" not in shown.stdout, args
+        (line,) = error_lines(shown)
+        assert line.endswith("it is left out"), line
+
+
 def test_a_note_that_is_not_utf8_shows_a_replacement_character() -> None:
     """A stray byte in a note's text: table, JSON and CSV all read, with U+FFFD in its place."""
     _bad_note_reads_back_with_a_replacement_character("text")
