@@ -8,6 +8,7 @@ ask the same thing.
 from __future__ import annotations
 
 import os
+import select
 from typing import IO
 
 BEFORE = "Before you begin: how tense do you feel right now?"
@@ -18,6 +19,10 @@ GO_BACK = "Esc or q goes back."
 """The hint at the question before a session, which may still be left unstarted."""
 BACK_KEYS = ("\x1b", "q")
 """The keys that go back from the question before a session: Esc and q."""
+
+
+ESCAPE_SECONDS = 0.05
+"""How soon the rest of a key that begins with Esc (an arrow key) follows it."""
 
 
 class NotNow(Exception):
@@ -79,7 +84,10 @@ def _one_key(fd: int) -> str:
         attributes[3] &= ~termios.ECHO
         termios.tcsetattr(fd, termios.TCSANOW, attributes)
         data = os.read(fd, 1)
-        # The rest of a key that sends several bytes (an arrow key after its Esc) is no answer.
+        if data == b"\x1b" and select.select([fd], [], [], ESCAPE_SECONDS)[0]:
+            # More bytes at once: an arrow or function key, which only starts with Esc.
+            data = b"\x1b["
+        # The rest of a key that sends several bytes is no answer to anything.
         termios.tcflush(fd, termios.TCIFLUSH)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
