@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -33,6 +34,7 @@ from calm.sound.choice import AudioChoice
 from calm.timeline import LengthError, Timeline, compile_timeline
 from calm.tips import next_tip
 from calm.trace import TraceWriter
+from calm.tui.screens.base import too_small_for
 from calm.tui.screens.caution import CautionScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
@@ -227,6 +229,13 @@ class CalmApp(App[SessionOutcome | None]):
             if self.recorder is not None:
                 self.recorder.ended(outcome)
         self.exit(outcome)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A window too small to follow holds the session, whatever screen is on top."""
+        too_small = too_small_for(event.size)
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen):
+                screen.hold_for_room(too_small)
 
     async def action_quit(self) -> None:
         """Quit, from the command palette or Ctrl+Q: the same as Ctrl+C, so the session

@@ -1174,3 +1174,47 @@ async def test_a_caution_from_the_list_names_its_gentle_key() -> None:
         assert hint not in [str(s.content) for s in app.screen.query(Static)]
 
     await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_a_session_under_the_help_waits_while_the_window_is_too_small() -> None:
+    """The hold for a small window works whatever is on top: under the help, or after the
+    help was closed while the window was still small, the session waits and then goes on."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(1)
+        await d.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await d.pilot.resize_terminal(30, 10)
+        await d.pilot.pause()
+        await d.advance(10)
+        assert d.app.runner.practised() == pytest.approx(1)
+        await d.press("escape")  # the help closes while the window is still small
+        await d.advance(10)
+        assert d.app.runner.practised() == pytest.approx(1)
+        await d.pilot.resize_terminal(80, 24)
+        await d.pilot.pause()
+        assert not d.app.runner.paused
+        await d.advance(2)
+        assert d.app.runner.practised() == pytest.approx(3)
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_a_session_paused_by_hand_stays_paused_after_the_window_grows() -> None:
+    """Only a hold the small window made is lifted when it grows; the user's own pause stays."""
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(1)
+        await d.press("space")
+        assert d.app.runner.paused
+        await d.pilot.resize_terminal(30, 10)
+        await d.pilot.pause()
+        await d.pilot.resize_terminal(80, 24)
+        await d.pilot.pause()
+        assert d.app.runner.paused
+
+    await drive(app, clock, scenario)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import TypeVar
 
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -16,8 +17,16 @@ TOO_SMALL = "Make the window larger"
 SETTLE_SECONDS = 0.4
 """Keys pressed sooner than this after a screen appears were meant for the one before."""
 
+MIN_WIDTH, MIN_HEIGHT = 40, 12
+"""The smallest window calm can be followed in; below it only ``TooSmall`` shows."""
+
 ACTIONS_WITHOUT_ROOM = frozenset({"back", "end", "leave"})
 """What a key may still do when the window is too small to read: only ways out."""
+
+
+def too_small_for(size: Size) -> bool:
+    """Whether a window of ``size`` is too small to follow a session in."""
+    return size.width < MIN_WIDTH or size.height < MIN_HEIGHT
 
 
 class TooSmall(Static):
@@ -34,8 +43,8 @@ class CalmScreen(Screen[ResultType]):
     hide everything but its ``TooSmall`` line, and ``-short`` below 18 rows.
     """
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (40, "-narrow"), (70, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-too-short"), (12, "-short"), (18, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (MIN_WIDTH, "-narrow"), (70, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-short"), (18, "-tall")]
 
     _shown_at = float("inf")
     _answered = False

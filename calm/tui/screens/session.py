@@ -19,7 +19,7 @@ from calm.breath import BreathCurve
 from calm.script import StepKind
 from calm.session import SessionOutcome, SessionRunner, SessionState
 from calm.timeline import Timeline
-from calm.tui.screens.base import CalmScreen, TooSmall
+from calm.tui.screens.base import CalmScreen, TooSmall, too_small_for
 
 if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
@@ -91,6 +91,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self._progress = self.query_one("#progress", SessionProgress)
         self._visual = self.query_one("#visual")
         self.runner.start()
+        self.hold_for_room(too_small_for(self.app.size))
         self.tick()
 
     # -- the clock -------------------------------------------------------------
@@ -220,18 +221,29 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             self._visual.dimmed = state.paused
 
     def on_resize(self) -> None:
-        """Hold the session while the window is too small to follow it, and go on after;
-        the size classes may have changed what goes where, so draw everything afresh."""
+        """The size classes may have changed what goes where: draw everything afresh."""
         if self._done or not self.runner.running:
             return
         self._shown.clear()
-        if self.too_small and not self.runner.paused:
+        self.call_after_refresh(self._after)
+
+    def hold_for_room(self, too_small: bool) -> None:
+        """Hold the session while the window is too small to follow it, and go on after.
+
+        The app calls this on every resize, whichever screen is on top, so that a
+        session under the help or the command palette waits too.
+        """
+        if self._done or not self.runner.running:
+            return
+        if too_small and not self.runner.paused:
             self._held_for_room = True
             self.runner.pause()
-        elif not self.too_small and self._held_for_room:
+        elif not too_small and self._held_for_room:
             self._held_for_room = False
             if self.runner.paused:
                 self.runner.resume()
+        else:
+            return
         self.call_after_refresh(self._after)
 
     # -- actions ---------------------------------------------------------------
