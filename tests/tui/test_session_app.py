@@ -91,10 +91,14 @@ cycles = 2
 
 
 def make_script(
-    steps: str = STEPS, *, caution: str | None = None, reminder: str | None = None
+    steps: str = STEPS,
+    *,
+    caution: str | None = None,
+    reminder: str | None = None,
+    title: str = "Test breath",
 ) -> Script:
     """A script from TOML text, with a caution and a reminder when asked for."""
-    head = 'title = "Test breath"\nsummary = "A short test."\ncategory = "breathing"\n'
+    head = f'title = {json.dumps(title)}\nsummary = "A short test."\ncategory = "breathing"\n'
     if caution:
         head += f"caution = {json.dumps(caution)}\n"
     if reminder:
@@ -866,7 +870,9 @@ async def test_smallest_supported_terminal_fits_caution_summary_and_help(
     script = make_script(
         caution="This pattern holds the breath. If holding feels uncomfortable, or you have "
         "been advised not to hold your breath, start it with --gentle.",
-        reminder="Before you move on, have a few sips of water and roll your shoulders.",
+        reminder="Before you move on, have a few sips of water, roll your shoulders slowly a "
+        "couple of times, and stand up gently.",
+        title="Evening wind-down for the shoulders, jaw and the back of the neck",
     )
     checking_in = opener is open_summary_after_a_check_in
     app, clock = session_app(compile_timeline(script), skip_caution=False, check_in=checking_in)

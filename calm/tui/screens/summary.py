@@ -51,7 +51,7 @@ class SummaryScreen(CalmScreen[None]):
         practised = duration_text(outcome.practised_seconds)
         with Vertical(id="summary"):
             yield Static(heading, id="summary-title")
-            yield Static(self.script.title, classes="hint")
+            yield Static(self.script.title, id="summary-script", classes="hint")
             yield Static(
                 f"{practised} practised · {breaths_text(outcome.breaths)}", id="summary-numbers"
             )
