@@ -79,12 +79,29 @@ def settings_from(document: dict[str, Any], source: str) -> tuple[Settings, list
             continue
         problem = _check(key, value, known[key])
         if problem:
-            fallback = _WHEN_UNCLEAR.get(key, known[key])
+            meant = _plain_meaning(value) if isinstance(known[key], bool) else None
+            # "true" in quotes means true: only a value with no clear meaning falls back.
+            fallback = meant if meant is not None else _WHEN_UNCLEAR.get(key, known[key])
             chosen[key] = fallback
             notices.append(f"{source}: {key} {problem}; using {describe_value(fallback)}")
         else:
             chosen[key] = value
     return replace(defaults, **chosen), notices
+
+
+_YES = frozenset({"true", "yes", "on", "1"})
+_NO = frozenset({"false", "no", "off", "0"})
+
+
+def _plain_meaning(value: object) -> bool | None:
+    """What a switch written as text or a number clearly means ("yes", 0); None if unclear."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        word = str(value).strip().lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+    return None
 
 
 def _check(key: str, value: object, default: object) -> str | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from calm.config import Settings, load_settings
 
 
@@ -39,11 +41,28 @@ def test_an_unknown_key_is_named_with_a_suggestion_and_ignored(tmp_path: Path) -
 
 
 def test_a_wrong_kind_of_value_names_the_key_and_keeps_the_default(tmp_path: Path) -> None:
-    """reduced_motion = "yes" is one line naming the key; the default stays."""
-    path = write(tmp_path, 'reduced_motion = "yes"\n')
+    """reduced_motion = "maybe" is one line naming the key; the default stays."""
+    path = write(tmp_path, 'reduced_motion = "maybe"\n')
     settings, notices = load_settings(path)
-    assert notices == [f'{path}: reduced_motion must be true or false, got "yes"; using false']
+    assert notices == [f'{path}: reduced_motion must be true or false, got "maybe"; using false']
     assert settings.reduced_motion is False
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [('"yes"', True), ('"True"', True), ("1", True), ('"off"', False), ("0", False)],
+)
+def test_a_switch_in_quotes_or_as_a_number_means_what_it_says(
+    tmp_path: Path, written: str, meant: bool
+) -> None:
+    """reduced_motion = "yes" is not TOML's true, but its meaning is plain: it is used,
+    with one line saying how to write it."""
+    path = write(tmp_path, f"reduced_motion = {written}\n")
+    settings, notices = load_settings(path)
+    assert settings.reduced_motion is meant
+    (notice,) = notices
+    assert notice.startswith(f"{path}: reduced_motion must be true or false, got ")
+    assert notice.endswith(f"; using {str(meant).lower()}")
 
 
 def test_an_out_of_range_number_keeps_the_default(tmp_path: Path) -> None:
@@ -82,8 +101,16 @@ def test_a_huge_number_is_named_without_a_traceback(tmp_path: Path) -> None:
 
 
 def test_an_unclear_history_setting_means_no_recording(tmp_path: Path) -> None:
-    """history = "no" is not true or false; for a privacy switch, unclear means off."""
-    settings, notices = load_settings(write(tmp_path, 'history = "no"\n'))
+    """history = "maybe" is not true or false; for a privacy switch, unclear means off."""
+    settings, notices = load_settings(write(tmp_path, 'history = "maybe"\n'))
     assert settings.history is False
     (notice,) = notices
-    assert notice.endswith('history must be true or false, got "no"; using false')
+    assert notice.endswith('history must be true or false, got "maybe"; using false')
+
+
+def test_history_true_in_quotes_keeps_recording(tmp_path: Path) -> None:
+    """history = "true" plainly means true: a quoting slip must not stop the record."""
+    settings, notices = load_settings(write(tmp_path, 'history = "true"\n'))
+    assert settings.history is True
+    (notice,) = notices
+    assert notice.endswith('history must be true or false, got "true"; using true')
