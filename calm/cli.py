@@ -299,7 +299,13 @@ def start(
         )
         return
     assert timeline is not None  # a plain session always names its script, checked above
-    _run_plain(timeline, audio, _recorder(settings, no_history=no_history), check_in=check_in)
+    _run_plain(
+        timeline,
+        audio,
+        _recorder(settings, no_history=no_history),
+        check_in=check_in,
+        skip_caution=skip_caution or settings.skip_caution,
+    )
 
 
 @app.command()
@@ -525,7 +531,12 @@ def _recorder(
 
 
 def _run_plain(
-    timeline: Timeline, audio: AudioChoice, recorder: SessionRecorder | None, *, check_in: bool
+    timeline: Timeline,
+    audio: AudioChoice,
+    recorder: SessionRecorder | None,
+    *,
+    check_in: bool,
+    skip_caution: bool = False,
 ) -> None:
     from calm import check_in as questions
     from calm.plain import run_plain
@@ -560,6 +571,7 @@ def _run_plain(
             )
             if check_in
             else None,
+            skip_caution=skip_caution,
         )
         if sound is not None:
             sound.finish()

@@ -39,9 +39,11 @@ from calm.wording import breaths_text, duration_text, length_text, phase_label, 
 class PlainPrinter:
     """Turns session events into lines of text."""
 
-    def __init__(self, timeline: Timeline, out: IO[str]) -> None:
+    def __init__(self, timeline: Timeline, out: IO[str], *, show_caution: bool = True) -> None:
+        """Print for ``timeline`` to ``out``; ``show_caution`` False leaves the caution out."""
         self.timeline = timeline
         self.out = out
+        self.show_caution = show_caution
         self._terminal = hasattr(out, "isatty") and out.isatty()
 
     def say(self, line: str = "") -> None:
@@ -68,7 +70,7 @@ class PlainPrinter:
         script = self.timeline.script
         self.say(f"{script.title} · {length_text(self.timeline)}")
         self.say(script.summary)
-        if script.caution:
+        if script.caution and self.show_caution:
             self.say(f"Caution: {script.caution}")
         self.say()
 
@@ -126,6 +128,7 @@ def run_plain(
     sound: Listener | None = None,
     recorder: SessionRecorder | None = None,
     check_in: Callable[[], int | None] | None = None,
+    skip_caution: bool = False,
 ) -> SessionOutcome:
     """Run a whole session as lines of text; Ctrl+C ends it calmly.
 
@@ -134,8 +137,9 @@ def run_plain(
         recorder: Writes the session into the history as it starts and ends.
         check_in: Asks how tense the user feels, after the opening lines; Ctrl+C
             there, or ``NotNow`` from it, leaves before the session starts.
+        skip_caution: Leave the script's caution out of the opening lines, as for a demo.
     """
-    printer = PlainPrinter(timeline, out or sys.stdout)
+    printer = PlainPrinter(timeline, out or sys.stdout, show_caution=not skip_caution)
     reader = LineReader(stdin or sys.stdin)
     runner = SessionRunner(timeline, clock=clock)
     follower = recorder.follow(runner) if recorder is not None else None

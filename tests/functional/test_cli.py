@@ -932,3 +932,23 @@ def test_audio_render_into_a_file_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith(f"calm: cannot write into {blocker / 'cues'}")
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("how", ["flag", "config"])
+def test_skip_caution_leaves_the_caution_out_of_a_plain_session(quick_file: Path, how: str) -> None:
+    """--skip-caution, or skip_caution = true in the config, works in plain mode too."""
+    script = quick_file.read_text(encoding="utf-8").replace(
+        'category = "reset"\n', 'category = "reset"\ncaution = "Go gently here."\n', 1
+    )
+    quick_file.write_text(script, encoding="utf-8")
+    shown = invoke("start", str(quick_file), "--plain")
+    assert "Caution: Go gently here." in shown.stdout
+    if how == "flag":
+        skipped = invoke("start", str(quick_file), "--plain", "--skip-caution")
+    else:
+        config = Path(os.environ["XDG_CONFIG_HOME"]) / "calm" / "config.toml"
+        write(config, "skip_caution = true\n")
+        skipped = invoke("start", str(quick_file), "--plain")
+    assert skipped.exit_code == 0, skipped.stderr
+    assert "Go gently here." not in skipped.stdout
+    assert "That's the end of the session" in skipped.stdout
