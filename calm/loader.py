@@ -35,6 +35,7 @@ from calm.script import (
 from calm.sound.kinds import COMPRESSED_SUFFIXES
 from calm.sound.kinds import CUE_NAMES as BUILTIN_CUES
 from calm.suggest import did_you_mean
+from calm.wording import first_control
 
 MAX_FILE_BYTES = 1_000_000
 MAX_STEPS = 200
@@ -288,7 +289,19 @@ class _Checker:
         if required and not value.strip():
             self._problem(f"{key} must not be empty")
             return None
+        if not self._shown_safely(key, value):
+            return None
         return value.strip()
+
+    def _shown_safely(self, key: str, value: str) -> bool:
+        """Whether ``value`` can be printed as it is; a script must never drive the terminal."""
+        control = first_control(value)
+        if control is not None:
+            self._problem(
+                f"{key} holds a control character (U+{ord(control):04X}) that a terminal "
+                "would act on; remove it"
+            )
+        return control is None
 
     def _one_line(self, table: dict[str, Any], key: str) -> str | None:
         value = self._text(table, key, required=True)
@@ -308,7 +321,7 @@ class _Checker:
         for index, item in enumerate(value, start=1):
             if not isinstance(item, str):
                 self._problem(f"{key} item {index} must be text, got {describe_value(item)}")
-            elif item.strip():
+            elif item.strip() and self._shown_safely(f"{key} item {index}", item):
                 found.append(item.strip())
         return tuple(found)
 

@@ -113,6 +113,12 @@ def shown_safely(text: str) -> str:
     return "".join("?" if _hidden_control(char) and char not in "\n\t" else char for char in text)
 
 
+def first_control(text: str) -> str | None:
+    """The first character in ``text`` that a terminal would act on rather than show;
+    line breaks and tabs are fine."""
+    return next((char for char in text if _hidden_control(char) and char not in "\n\t"), None)
+
+
 def _hidden_control(char: str) -> bool:
     # Format characters include the bidi overrides that can disguise text; the
     # zero-width joiner only glues emoji together, so it stays.

@@ -980,12 +980,35 @@ def test_document_integer_too_long_to_show() -> None:
     )
 
 
-def test_title_with_carriage_return_is_not_one_line(tmp_path: Path) -> None:
-    """A title with a carriage return in it is refused as more than one line."""
+def test_title_with_carriage_return_is_refused(tmp_path: Path) -> None:
+    """A title with a carriage return in it is refused: a terminal would act on it."""
     content = HEADER.replace('"Mine"', '"Mine\\rTitle"') + SAY
     lines = _problems(tmp_path, content)
     assert len(lines) == 1
-    assert lines[0].startswith("mine.toml: title must be one line")
+    assert lines[0].startswith("mine.toml: title holds a control character (U+000D)")
+
+
+@pytest.mark.parametrize(
+    ("where", "escaped"),
+    [
+        ("title", "Mine\\u001b[31m"),
+        ("say", "Arrive\\u001b[2J here"),
+        ("caution", "Careful\\u0007"),
+        ("sources", "Someone 2020\\u202e"),
+    ],
+)
+def test_text_a_terminal_would_act_on_is_refused(tmp_path: Path, where: str, escaped: str) -> None:
+    """An escape sequence, a bell or a bidi override in any text is one clear problem: a
+    shared script must never recolour, clear or disguise the terminal."""
+    if where == "title":
+        content = HEADER.replace('"Mine"', f'"{escaped}"') + SAY
+    elif where == "say":
+        content = HEADER + f'[[steps]]\nsay = "{escaped}"\nseconds = 1\n'
+    else:
+        content = HEADER + f'{where} = "{escaped}"\n' + SAY
+    lines = _problems(tmp_path, content)
+    assert any("holds a control character (U+" in line for line in lines), lines
+    assert len(lines) == 1, lines
 
 
 @pytest.mark.parametrize("per_cycle", ["0.0001", "4000"], ids=["under-a-millisecond", "huge"])
