@@ -89,6 +89,9 @@ def load_script(path: Path, name: str | None = None, source: str | None = None) 
         ScriptError: with one problem per line when the file cannot be used.
     """
     shown = source if source is not None else str(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # A named pipe or a device would wait for input for ever.
+        raise ScriptError([Problem(shown, None, "is not a regular file")])
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)

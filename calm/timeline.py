@@ -407,8 +407,8 @@ def _check_budget(budget: float, steps: list[Step], breathing: dict[int, int], a
     if budget < shortest / 2:
         fixed = _fixed_ms(steps) + shortest
         raise LengthError(
-            f"{asked} is too short: the spoken steps and one breath each take "
-            f"{fixed / 60_000:.1f} minutes"
+            f"{asked} is too short for this script: its spoken steps, with one breath "
+            f"of each breathing step, take {fixed / 60_000:.1f} minutes"
         )
 
 

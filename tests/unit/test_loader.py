@@ -6,6 +6,7 @@ the place and the wording are all pinned down.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,16 @@ def test_directory(tmp_path: Path) -> None:
     with pytest.raises(ScriptError) as caught:
         load_script(folder, source="mine.toml")
     assert caught.value.lines() == ["mine.toml: is a folder, not a script file"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_is_refused_at_once(tmp_path: Path) -> None:
+    """A named pipe given as a script is refused, not read: reading it would wait for ever."""
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)
+    with pytest.raises(ScriptError) as caught:
+        load_script(pipe, source="mine.toml")
+    assert caught.value.lines() == ["mine.toml: is not a regular file"]
 
 
 def test_source_defaults_to_the_path(tmp_path: Path) -> None:
