@@ -35,6 +35,9 @@ from calm.timeline import Timeline
 from calm.trace import TraceWriter
 from calm.wording import breaths_text, duration_text, length_text, phase_label, seconds_text
 
+GENTLE_CHOSEN = "You chose --gentle: the holds are left out."
+"""Said under a caution about holding the breath when the holds are already gone."""
+
 
 class PlainPrinter:
     """Turns session events into lines of text."""
@@ -72,6 +75,8 @@ class PlainPrinter:
         self.say(script.summary)
         if script.caution and self.show_caution:
             self.say(f"Caution: {script.caution}")
+            if self.timeline.options.gentle and script.has_holds:
+                self.say(f"  {GENTLE_CHOSEN}")
         self.say()
 
     def __call__(self, event: SessionEvent) -> None:

@@ -198,3 +198,8 @@ class Script:
     def breathe_steps(self) -> tuple[BreatheStep, ...]:
         """The steps that repeat a breathing pattern."""
         return tuple(step for step in self.steps if isinstance(step, BreatheStep))
+
+    @property
+    def has_holds(self) -> bool:
+        """Whether any breathing step holds the breath, which --gentle leaves out."""
+        return any(step.has_holds for step in self.breathe_steps)

@@ -139,8 +139,8 @@ class CalmApp(App[SessionOutcome | None]):
                 elif not from_picker:
                     self.exit(None)
 
-            from_list = from_picker and not timeline.options.gentle
-            self.push_screen(CautionScreen(script, from_list=from_list), decided)
+            caution = CautionScreen(script, from_list=from_picker, gentle=timeline.options.gentle)
+            self.push_screen(caution, decided)
         else:
             self.check_in_then_run(timeline, from_picker=from_picker)
 

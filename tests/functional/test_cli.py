@@ -952,3 +952,20 @@ def test_skip_caution_leaves_the_caution_out_of_a_plain_session(quick_file: Path
     assert skipped.exit_code == 0, skipped.stderr
     assert "Go gently here." not in skipped.stdout
     assert "That's the end of the session" in skipped.stdout
+
+
+def test_a_gentle_plain_session_says_the_holds_are_already_out(tmp_path: Path) -> None:
+    """A caution that asks for --gentle: with --gentle given, the next line says it is done."""
+    held = write(
+        tmp_path / "held.toml",
+        'title = "Held"\nsummary = "Holds."\ncategory = "breathing"\n'
+        'caution = "This holds the breath; use --gentle if you should not."\n'
+        '[[steps]]\nbreathe = "In and out."\npattern = "0.2-0.2-0.2"\ncycles = 1\n',
+    )
+    shown = invoke("start", str(held), "--plain", "--gentle")
+    assert shown.exit_code == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    caution = next(i for i, line in enumerate(lines) if line.startswith("Caution: "))
+    assert lines[caution + 1].strip() == "You chose --gentle: the holds are left out."
+    plain = invoke("start", str(held), "--plain")
+    assert "You chose --gentle" not in plain.stdout

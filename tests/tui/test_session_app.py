@@ -1177,7 +1177,9 @@ async def test_a_caution_from_the_list_names_its_gentle_key() -> None:
         assert isinstance(app.screen, PickerScreen)
         await d.press("ctrl+g", "enter")
         assert isinstance(app.screen, CautionScreen)
-        assert hint not in [str(s.content) for s in app.screen.query(Static)]
+        shown = [str(s.content) for s in app.screen.query(Static)]
+        assert hint not in shown
+        assert "Gentle is on: the holds are left out." in shown
 
     await drive(app, clock, scenario)
 

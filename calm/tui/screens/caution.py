@@ -19,18 +19,23 @@ class CautionScreen(CalmScreen[bool]):
         Binding("escape,q", "back", "Not now"),
     ]
 
-    def __init__(self, script: Script, *, from_list: bool = False) -> None:
-        """Show ``script``'s caution; ``from_list`` when it was chosen in the picker."""
+    def __init__(self, script: Script, *, from_list: bool = False, gentle: bool = False) -> None:
+        """Show ``script``'s caution; ``from_list`` when it was chosen in the picker,
+        ``gentle`` when its holds are already left out."""
         super().__init__()
         self.script = script
         self.from_list = from_list
+        self.gentle = gentle
 
     def compose(self) -> ComposeResult:
         with Vertical(id="caution"):
             yield Static(self.script.title, id="caution-title")
             yield Static("Before you begin", classes="hint")
             yield Static(self.script.caution or "", id="caution-text")
-            if self.from_list and any(step.has_holds for step in self.script.breathe_steps):
+            holds = self.script.has_holds
+            if holds and self.gentle:
+                yield Static("Gentle is on: the holds are left out.", classes="hint")
+            elif holds and self.from_list:
                 # A caution speaks of --gentle; in the list, the same choice is a key.
                 yield Static("In the list, ctrl+g leaves the holds out.", classes="hint")
             yield Static("Press Enter when you are ready.", classes="hint")
