@@ -444,6 +444,22 @@ def test_show_unknown_name_exits_2_and_suggests_close_names() -> None:
     assert 'did you mean "box"' in lines[0]
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("sigh", "cyclic-sigh"),
+        ("5 4 3 2 1", "5-4-3-2-1"),
+        ("bodyscan", "body-scan"),
+        ("coh", "coherent"),
+    ],
+)
+def test_a_part_of_a_name_or_its_words_spaced_out_find_the_script(typed: str, meant: str) -> None:
+    """ "sigh" suggests cyclic-sigh, and "5 4 3 2 1" suggests 5-4-3-2-1."""
+    result = invoke("show", typed)
+    assert result.exit_code == 2
+    assert f'did you mean "{meant}"' in result.stderr
+
+
 def test_show_nosuch_exits_2_with_one_line_pointing_at_calm_list() -> None:
     """`calm show nosuch` exits 2 with one line naming the script and `calm list`."""
     result = invoke("show", "nosuch")
