@@ -485,8 +485,8 @@ def _audio(
     bed: str | None = ambient if ambient is not None else settings.ambient
     if bed and bed not in BED_NAMES:
         hint = did_you_mean(bed, BED_NAMES)
-        message = f'no ambient bed "{bed}"; expected one of {", ".join(BED_NAMES)}'
-        message += f"; {hint}" if hint else ""
+        message = f'no ambient bed "{bed}"' + (f" ({hint})" if hint else "")
+        message += f"; expected one of {', '.join(BED_NAMES)}"
         if ambient is not None:
             _fail(message, USAGE_ERROR)
         # From the config: one line naming the key, and no bed, as for any bad setting.

@@ -985,3 +985,20 @@ def test_a_gentle_plain_session_says_the_holds_are_already_out(tmp_path: Path) -
     assert lines[caution + 1].strip() == "You chose --gentle: the holds are left out."
     plain = invoke("start", str(held), "--plain")
     assert "You chose --gentle" not in plain.stdout
+
+
+def test_an_unknown_ambient_bed_is_one_readable_line(quick_file: Path) -> None:
+    """--ambient pnik is a usage error with the hint in brackets; in the config it is one
+    line ending "using none", and the session runs."""
+    flagged = invoke("start", str(quick_file), "--plain", "--ambient", "pnik")
+    assert flagged.exit_code == 2
+    assert flagged.stderr.strip() == (
+        'calm: no ambient bed "pnik" (did you mean "pink"?); expected one of pink, brown, ocean'
+    )
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "calm" / "config.toml"
+    write(config, 'ambient = "pnik"\n')
+    configured = invoke("start", str(quick_file), "--plain")
+    assert configured.exit_code == 0
+    (line,) = configured.stderr.splitlines()
+    assert line.endswith('ambient: no ambient bed "pnik" (did you mean "pink"?); '
+                         "expected one of pink, brown, ocean; using none")  # fmt: skip
