@@ -997,7 +997,7 @@ def test_an_unknown_ambient_bed_is_one_readable_line(quick_file: Path) -> None:
     )
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "calm" / "config.toml"
     write(config, 'ambient = "pnik"\n')
-    configured = invoke("start", str(quick_file), "--plain")
+    configured = invoke("start", str(quick_file), "--plain", "--no-audio")
     assert configured.exit_code == 0
     (line,) = configured.stderr.splitlines()
     assert line.endswith('ambient: no ambient bed "pnik" (did you mean "pink"?); '
