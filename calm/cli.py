@@ -125,7 +125,7 @@ def list_scripts(
     from calm.catalogue import catalogue_json, catalogue_lines, collect
     from calm.columns import use_colour, write_lines
 
-    rows = collect(_library(), _category(category) if category else None)
+    rows = collect(_library(), _category(category) if category is not None else None)
     if as_json:
         for row in rows:
             if row.error is not None:
@@ -453,6 +453,8 @@ def audio_render(
     target = folder or locations.source_audio_dir()
     if target is None:
         _fail(NEEDS_FOLDER, USAGE_ERROR)
+    if target.exists() and not target.is_dir():
+        _fail(f"{target} is a file; name a folder to write the cues into", USAGE_ERROR)
     try:
         written = render_into(target)
     except OSError as error:

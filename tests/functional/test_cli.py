@@ -950,6 +950,25 @@ def test_audio_render_into_a_file_is_one_line(tmp_path: Path) -> None:
     assert len(result.stderr.splitlines()) == 1
 
 
+def test_audio_render_onto_a_file_says_it_is_a_file(tmp_path: Path) -> None:
+    """Naming a file where a folder belongs says so in one line, exit 2, and keeps the file."""
+    taken = tmp_path / "taken.toml"
+    taken.write_text("keep me\n", encoding="utf-8")
+    result = invoke("audio", "render", str(taken))
+    assert result.exit_code == 2
+    assert result.stderr == f"calm: {taken} is a file; name a folder to write the cues into\n"
+    assert taken.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_list_with_an_empty_category_is_refused() -> None:
+    """--category '' is not every category: it is one line and exit 2."""
+    result = invoke("list", "--category", "")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert "expected one of" in result.stderr
+
+
 @pytest.mark.parametrize("how", ["flag", "config"])
 def test_skip_caution_leaves_the_caution_out_of_a_plain_session(quick_file: Path, how: str) -> None:
     """--skip-caution, or skip_caution = true in the config, works in plain mode too."""
