@@ -33,7 +33,14 @@ from calm.session import (
 )
 from calm.timeline import Timeline
 from calm.trace import TraceWriter
-from calm.wording import breaths_text, duration_text, length_text, phase_label, seconds_text
+from calm.wording import (
+    breaths_text,
+    duration_text,
+    length_text,
+    phase_label,
+    practised_text,
+    seconds_text,
+)
 
 GENTLE_CHOSEN = "You chose --gentle: the holds are left out."
 """Said under a caution about holding the breath when the holds are already gone."""
@@ -107,7 +114,8 @@ class PlainPrinter:
 
     def closing(self, outcome: SessionOutcome, progress: str | None = None) -> None:
         """The one-line summary, the week's sentence, and the reminder after a finished session."""
-        done = f"{duration_text(outcome.practised_seconds)}, {breaths_text(outcome.breaths)}"
+        breathing = bool(self.timeline.script.breathe_steps)
+        done = practised_text(outcome.practised_seconds, outcome.breaths, breathing=breathing)
         if outcome.status is Status.COMPLETED:
             self.say()
             self.say(f"That's the end of the session: {done}.")

@@ -97,6 +97,13 @@ def breaths_text(count: int) -> str:
     return f"{count} breath" if count == 1 else f"{count} breaths"
 
 
+def practised_text(seconds: float, breaths: int, *, breathing: bool) -> str:
+    """How much was practised: "4 min, 14 breaths", or only the time when the script has
+    no breathing steps, where "0 breaths" would say nothing."""
+    done = duration_text(seconds)
+    return f"{done}, {breaths_text(breaths)}" if breathing else done
+
+
 def one_line(text: str) -> str:
     """Text safe to print within one line of a terminal.
 

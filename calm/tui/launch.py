@@ -14,7 +14,7 @@ from calm.sound.choice import AudioChoice
 from calm.suggest import did_you_mean
 from calm.timeline import Timeline
 from calm.trace import TraceWriter
-from calm.wording import breaths_text, duration_text
+from calm.wording import practised_text
 
 if TYPE_CHECKING:
     # Only named here: the sound modules load when a session has sound.
@@ -85,7 +85,8 @@ def launch(
         if app.sound is not None:
             app.sound.stop()
     if app.left_at_once and outcome is not None and outcome.status is not Status.READY:
-        done = f"{duration_text(outcome.practised_seconds)}, {breaths_text(outcome.breaths)}"
+        breathing = app.runner is None or bool(app.runner.timeline.script.breathe_steps)
+        done = practised_text(outcome.practised_seconds, outcome.breaths, breathing=breathing)
         # Ctrl+C on the summary of a finished session must not read as if it was cut short.
         if outcome.status is Status.COMPLETED:
             print(f"Session complete: {done}. Take a moment before you get up.")

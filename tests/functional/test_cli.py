@@ -1021,3 +1021,16 @@ def test_an_unknown_ambient_bed_is_one_readable_line(quick_file: Path) -> None:
     (line,) = configured.stderr.splitlines()
     assert line.endswith('ambient: no ambient bed "pnik" (did you mean "pink"?); '
                          "expected one of pink, brown, ocean; using none")  # fmt: skip
+
+
+def test_a_script_with_no_breathing_does_not_count_breaths(tmp_path: Path) -> None:
+    """A grounding script's closing line gives its time only: "0 breaths" would say nothing."""
+    grounding = write(
+        tmp_path / "ground.toml",
+        'title = "Ground"\nsummary = "Feet."\ncategory = "grounding"\n'
+        '[[steps]]\nsay = "Feel your feet."\nseconds = 0.3\n',
+    )
+    shown = invoke("start", str(grounding), "--plain")
+    assert shown.exit_code == 0, shown.stderr
+    (closing,) = [line for line in shown.stdout.splitlines() if "end of the session" in line]
+    assert "breath" not in closing

@@ -48,12 +48,15 @@ class SummaryScreen(CalmScreen[None]):
     def compose(self) -> ComposeResult:
         outcome = self.outcome
         heading = "Session complete" if outcome.status is Status.COMPLETED else "Ended early"
-        practised = duration_text(outcome.practised_seconds)
+        numbers = f"{duration_text(outcome.practised_seconds)} practised"
+        if self.script.breathe_steps:  # "0 breaths" after a grounding script says nothing
+            numbers += f" · {breaths_text(outcome.breaths)}"
         with Vertical(id="summary"):
             yield Static(heading, id="summary-title")
             yield Static(self.script.title, id="summary-script", classes="hint")
             yield Static(
-                f"{practised} practised · {breaths_text(outcome.breaths)}", id="summary-numbers"
+                numbers,
+                id="summary-numbers",
             )
             if self.progress:
                 yield Static(self.progress, id="summary-week")
