@@ -432,7 +432,7 @@ def audio_test(
             player.prepare([clip])
             player.play(clip)
         except PlaybackError as error:
-            _fail(f"the sound device refused: {error}")
+            _fail(f"{error}, so sessions will be silent")
         time.sleep(clip.seconds + 0.3)
     player.stop()
 

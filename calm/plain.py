@@ -179,6 +179,11 @@ def run_plain(
         except KeyboardInterrupt:
             printer.interrupted()
             runner.finish()
+        except BrokenPipeError:
+            # Whatever read the session went away (`calm start box | head`): it ends
+            # there, as if the window had closed, and is written down with its time.
+            _write_nowhere()
+            runner.finish()
         outcome = runner.outcome()
         progress = None
         if recorder is not None:

@@ -497,6 +497,22 @@ def test_a_signal_mid_session_records_it_as_ended_early(tmp_path: Path, signum: 
     assert datetime.fromisoformat(row["ended_at"]) >= datetime.fromisoformat(row["started_at"])
 
 
+def test_a_reader_that_goes_away_ends_the_session_as_ended_early(tmp_path: Path) -> None:
+    """`calm start x --plain | head -3`: when the pipe closes, the session ends there and is
+    written down as ended early, with its time, and calm says nothing more."""
+    with running_session(write_script(tmp_path, LONG, "long")) as process:
+        read_until(process, "Breathe in")
+        time.sleep(0.5)
+        assert process.stdout is not None
+        process.stdout.close()
+        _, err = process.communicate(timeout=TIMEOUT)
+        assert process.returncode == 0, err
+        assert err == b""
+    (row,) = history_json()
+    assert row["status"] == "ended_early"
+    assert row["practised_seconds"] > 0
+
+
 def test_two_sessions_at_once_are_both_recorded(tmp_path: Path) -> None:
     """Two calms recording into one history at the same time both get a completed row."""
     HistoryStore.open(history_path()).close()
