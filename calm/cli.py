@@ -856,6 +856,35 @@ def _expand(paths: list[Path]) -> list[Path]:
     return found
 
 
+_OPTION = r"Invalid value for '(?P<option>--[\w-]+)'(?: / '-\w')?: "
+_PLAIN_USAGE = (
+    (
+        re.compile(
+            _OPTION + r"(?P<value>\S+) is not in the range (?P<low>[\d.]+)<=x<=(?P<high>[\d.]+)\.$"
+        ),
+        "{option} must be from {low} to {high}, got {value}",
+    ),
+    (
+        re.compile(_OPTION + r"(?P<value>.+) is not a valid float(?: range)?\.$"),
+        "{option} must be a number, got {value}",
+    ),
+    (
+        re.compile(_OPTION + r"(?P<value>.+) is not a valid int(?:eger)?(?: range)?\.$"),
+        "{option} must be a whole number, got {value}",
+    ),
+)
+"""click's wording for a bad number, and the plainer way calm says it."""
+
+
+def plain_usage(message: str) -> str:
+    """A usage error in calm's words: "--minutes must be a number, got 'abc'"."""
+    for pattern, plain in _PLAIN_USAGE:
+        found = pattern.match(message)
+        if found:
+            return plain.format(**found.groupdict())
+    return message
+
+
 def main() -> None:
     """Run the ``calm`` command, turning every usage error into one line."""
     try:
@@ -869,7 +898,7 @@ def main() -> None:
         quiet_stdout()
         sys.exit(1)
     except typer.TyperException as error:
-        message = error.format_message()
+        message = plain_usage(error.format_message())
         context = getattr(error, "ctx", None)
         # With no arguments, typer has already printed the help and has nothing to add.
         if message:

@@ -1034,3 +1034,19 @@ def test_a_script_with_no_breathing_does_not_count_breaths(tmp_path: Path) -> No
     assert shown.exit_code == 0, shown.stderr
     (closing,) = [line for line in shown.stdout.splitlines() if "end of the session" in line]
     assert "breath" not in closing
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--minutes", "abc"], "calm: --minutes must be a number, got 'abc'"),
+        (["--minutes", "0"], "calm: --minutes must be from 0.1 to 180, got 0.0"),
+        (["--cycles", "1.5"], "calm: --cycles must be a whole number, got '1.5'"),
+        (["--volume", "150"], "calm: --volume must be from 0 to 100, got 150"),
+    ],
+)
+def test_a_bad_number_is_said_plainly(args: list[str], said: str) -> None:
+    """A bad number is one plain line, exit 2, not click's "is not a valid float range"."""
+    result = run_calm("start", "box", "--plain", *args, cwd=Path.cwd())
+    assert result.returncode == 2
+    assert result.stderr == f"{said} (see `calm start --help`)\n"
