@@ -1049,4 +1049,6 @@ def test_a_bad_number_is_said_plainly(args: list[str], said: str) -> None:
     """A bad number is one plain line, exit 2, not click's "is not a valid float range"."""
     result = run_calm("start", "box", "--plain", *args, cwd=Path.cwd())
     assert result.returncode == 2
-    assert result.stderr == f"{said} (see `calm start --help`)\n"
+    assert result.stderr.startswith(f"{said} (see `")
+    assert result.stderr.endswith("start --help`)\n")
+    assert len(result.stderr.splitlines()) == 1
