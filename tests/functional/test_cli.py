@@ -345,6 +345,9 @@ def test_show_json_has_the_documented_shape_and_matches_the_timeline() -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert {"name", "title", "category", "seconds", "timeline"} <= set(data)
+    # What the text preview shows about the script is in the JSON too.
+    assert data["summary"] and data["caution"] and data["sources"]
+    assert all(isinstance(source, str) for source in data["sources"])
     assert data["name"] == "box"
     assert data["title"] == script.title
     assert data["category"] == script.category.value
