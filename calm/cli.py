@@ -725,9 +725,13 @@ def _print_history(
         later = " They will appear here after `calm start`." if recording else ""
         typer.echo(f"No sessions recorded yet.{later}")
     else:
+        from calm import locations
         from calm.columns import write_lines
+        from calm.running import running_rows
 
-        write_lines(table_lines(records))
+        unfinished = [record.id for record in records if record.status == "interrupted"]
+        running = running_rows(locations.history_file(), unfinished)
+        write_lines(table_lines(records, running=running))
         total = store.count() if store is not None else 0
         if len(records) + len(left_out) < total:
             typer.echo(f"The latest {len(records)} of {total}; `calm history --limit 0` shows all.")

@@ -59,12 +59,16 @@ def write_csv(records: list[SessionRecord], stream: IO[str]) -> None:
         )
 
 
-def table_lines(records: list[SessionRecord], *, width: int | None = None) -> list[str]:
+def table_lines(
+    records: list[SessionRecord], *, width: int | None = None, running: set[int] | None = None
+) -> list[str]:
     """Sessions as aligned columns, one line each, as they are listed.
 
     The tension and note columns appear only when some session has one, so a
-    history kept without check-ins or notes fits a narrower terminal.
+    history kept without check-ins or notes fits a narrower terminal. A session
+    in ``running`` (row ids) is still going somewhere, and reads "in progress".
     """
+    going = running or set()
     headers = ["when", "script", "practised", "breaths", "how it ended", "tension", "note"]
     rows = [
         [
@@ -72,7 +76,9 @@ def table_lines(records: list[SessionRecord], *, width: int | None = None) -> li
             one_line(record.title),
             duration_text(record.practised_seconds),
             str(record.breaths),
-            STATUS_WORDS.get(record.status, record.status),
+            "in progress"
+            if record.id in going and record.status == "interrupted"
+            else STATUS_WORDS.get(record.status, record.status),
             _tension(record),
             one_line(record.note or ""),
         ]

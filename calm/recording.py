@@ -22,6 +22,7 @@ from calm.history import (
     open_history,
     start_afresh,
 )
+from calm.running import RunningMark
 from calm.session import EventKind, Listener, SessionEvent, SessionOutcome, SessionRunner, Status
 from calm.timeline import Timeline
 
@@ -63,6 +64,7 @@ class SessionRecorder:
         self._started_at: datetime | None = None
         self._ended = False
         self._failed = False
+        self._mark: RunningMark | None = None
         self._waiting: list[Callable[[], None]] = []
         """Writes held back by a busy file, oldest first."""
         self._told_busy = False
@@ -95,6 +97,9 @@ class SessionRecorder:
                 started_at=started_at,
                 mood_before=mood_before,
             )
+            if self._path is not None:
+                # So that `calm history` can tell this session, still going, from one cut off.
+                self._mark = RunningMark.hold(self._path, self._row)
 
         def begin_or_start_afresh() -> None:
             try:
@@ -182,6 +187,8 @@ class SessionRecorder:
             self._store.wait_when_busy(CLOSING_WAIT_SECONDS)
             self._flush(final=True)
         self._store.close()
+        if self._mark is not None:
+            self._mark.release()
 
     def _start_afresh(self, path: Path) -> bool:
         self._store.close()

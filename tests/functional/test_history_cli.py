@@ -497,6 +497,25 @@ def test_a_signal_mid_session_records_it_as_ended_early(tmp_path: Path, signum: 
     assert datetime.fromisoformat(row["ended_at"]) >= datetime.fromisoformat(row["started_at"])
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="running marks need POSIX locks")
+def test_a_session_still_running_reads_as_in_progress_until_it_is_cut_off(
+    tmp_path: Path,
+) -> None:
+    """While a session runs in another terminal the table says "in progress"; once it is
+    killed outright the same row says "interrupted". The JSON keeps the stored status."""
+    with running_session(write_script(tmp_path, LONG, "long")) as process:
+        read_until(process, "Breathe in")
+        shown = calm("history")
+        assert shown.returncode == 0, shown.stderr
+        (line,) = [row for row in shown.stdout.splitlines() if "Long breath" in row]
+        assert "in progress" in line and "interrupted" not in line
+        assert history_json()[0]["status"] == "interrupted"
+        process.kill()
+        assert process.wait(timeout=TIMEOUT) == -signal.SIGKILL
+    (line,) = [row for row in calm("history").stdout.splitlines() if "Long breath" in row]
+    assert "interrupted" in line and "in progress" not in line
+
+
 def test_a_reader_that_goes_away_ends_the_session_as_ended_early(tmp_path: Path) -> None:
     """`calm start x --plain | head -3`: when the pipe closes, the session ends there and is
     written down as ended early, with its time, and calm says nothing more."""
