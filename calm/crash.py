@@ -47,6 +47,7 @@ def quiet_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
     except (OSError, ValueError):
         # No real file behind stdout (a test's capture): nothing is left to flush.
         pass

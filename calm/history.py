@@ -467,7 +467,8 @@ def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
 
 
 def _snapshot_with_wal(path: Path) -> TemporaryDirectory[str] | None:
-    """A copy of the history and its WAL in a temporary folder; None with no WAL to read.
+    """A copy of the history and its WAL in a temporary folder; None with no WAL to read,
+    or no room to copy it (the file alone is then read, as it was last saved).
 
     A session cut off by ``kill -9`` leaves its rows in the WAL file. SQLite reads a
     WAL only where it can keep its index beside it, which a read-only folder does
@@ -479,13 +480,16 @@ def _snapshot_with_wal(path: Path) -> TemporaryDirectory[str] | None:
             return None
     except OSError:
         return None
-    snapshot = TemporaryDirectory(prefix="calm-history-")
+    try:
+        snapshot = TemporaryDirectory(prefix="calm-history-")
+    except OSError:
+        return None  # no room for a copy: read the file alone, as it was last saved
     try:
         for source in (path, wal):
             shutil.copyfile(source, Path(snapshot.name) / source.name)
     except OSError:
         snapshot.cleanup()
-        raise
+        return None
     return snapshot
 
 

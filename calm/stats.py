@@ -12,7 +12,7 @@ turns the figures into what ``calm stats`` prints.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
@@ -164,12 +164,11 @@ def compute(
 
     A day counts towards a streak only when some time was practised on it, so
     a session cut off before it began does not. A session dated the day after
-    ``today`` was recorded further east (the user has since flown west): its day
-    is taken as today, so that it is never left out of the week.
+    ``today`` was recorded further east (the user has since flown west): it is
+    counted as today's, so that it is never left out of the week.
     """
-    latest = max((total.day for total in days if total.seconds > 0), default=today)
-    if today < latest <= today + timedelta(days=MAX_ZONE_DAYS):
-        today = latest
+    ahead = today + timedelta(days=MAX_ZONE_DAYS)
+    days = [replace(total, day=today) if today < total.day <= ahead else total for total in days]
     first_shown = heat_map_start(today)
     shown = {
         first_shown + timedelta(days=offset): 0.0

@@ -126,7 +126,11 @@ def first_control(text: str) -> str | None:
     return next((char for char in text if _hidden_control(char) and char not in "\n\t"), None)
 
 
+_HARMLESS_FORMAT = frozenset("\u200d\u200e\u200f\u061c")
+"""Format characters that only shape text: the zero-width joiner that glues emoji,
+and the direction marks right-to-left writing needs (not the overrides)."""
+
+
 def _hidden_control(char: str) -> bool:
-    # Format characters include the bidi overrides that can disguise text; the
-    # zero-width joiner only glues emoji together, so it stays.
-    return unicodedata.category(char) in {"Cc", "Cf"} and char != "\u200d"
+    # Format characters include the bidi overrides that can disguise text.
+    return unicodedata.category(char) in {"Cc", "Cf"} and char not in _HARMLESS_FORMAT

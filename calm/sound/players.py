@@ -114,8 +114,10 @@ def _repeat(
             passes += 1
             due = began + passes * every
             if clock() > due:
-                # Far behind (the machine was asleep, say): carry on from now, not in a rush.
-                began, passes, due = clock(), 0, clock()
+                # Far behind (the machine was asleep, say): the pass just started is the
+                # first of a new beat, so the next comes a whole beat later, not in a rush.
+                began, passes = clock(), 1
+                due = began + every
             while looping.is_set() and (left := due - clock()) > 0:
                 sleep(min(left, 0.05))
 
@@ -210,14 +212,23 @@ class SimpleaudioPlayer:
         """Replay the clip from a background thread, each pass over the last's end,
         until stopped."""
         faded = overlapping(clip)
+        looping = self._new_loop()
 
         def start_pass() -> None:
             with self._beds_lock:  # never a new pass just after stop_loop
-                if self._looping.is_set():
+                if looping.is_set():
                     stream = self._simpleaudio.play_buffer(faded.pcm, 1, 2, faded.rate)
                     self._beds = [*(bed for bed in self._beds if bed.is_playing()), stream]
 
-        _repeat(self._looping, start_pass, faded.seconds)
+        _repeat(looping, start_pass, faded.seconds)
+
+    def _new_loop(self) -> threading.Event:
+        # Each loop has its own switch: one stopped and started again at once (m m)
+        # must not leave the old thread running beside the new.
+        with self._beds_lock:
+            self._looping.clear()
+            self._looping = threading.Event()
+            return self._looping
 
     def stop_loop(self) -> None:
         """Stop the bed; cues ring on."""
@@ -298,10 +309,11 @@ class CommandPlayer:
     def loop(self, clip: Clip) -> None:
         """Run the player on the clip again as each pass nears its end, until stopped."""
         faded = overlapping(clip)
+        looping = self._new_loop()
 
         def start_pass() -> None:
             with self._beds_lock:  # never a new pass just after stop_loop
-                if not self._looping.is_set():
+                if not looping.is_set():
                     return
                 running = []
                 for process in self._beds:
@@ -315,7 +327,14 @@ class CommandPlayer:
                         raise PlaybackError(f"{self.name}: status {process.returncode}")
                 self._beds = [*running, self._start(faded)]
 
-        _repeat(self._looping, start_pass, faded.seconds)
+        _repeat(looping, start_pass, faded.seconds)
+
+    def _new_loop(self) -> threading.Event:
+        # As for SimpleaudioPlayer: each loop has its own switch.
+        with self._beds_lock:
+            self._looping.clear()
+            self._looping = threading.Event()
+            return self._looping
 
     def stop_loop(self) -> None:
         """Stop the bed's players; cues ring on."""

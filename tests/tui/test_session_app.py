@@ -1226,3 +1226,16 @@ async def test_a_session_paused_by_hand_stays_paused_after_the_window_grows() ->
         assert d.app.runner.paused
 
     await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_escape_leaves_the_picker_even_in_a_window_too_small_to_read() -> None:
+    """Esc is a way out, so it works in the picker however small the window is."""
+    app, clock = picker_app()
+
+    async def scenario(d: Driver) -> None:
+        assert isinstance(app.screen, PickerScreen)
+        await d.press("escape")
+        assert app.return_code == 0
+
+    await drive(app, clock, scenario, size=(30, 10))

@@ -999,6 +999,13 @@ def test_title_with_carriage_return_is_refused(tmp_path: Path) -> None:
     assert lines[0].startswith("mine.toml: title holds a control character (U+000D)")
 
 
+def test_direction_marks_in_right_to_left_text_are_kept(tmp_path: Path) -> None:
+    """The left-to-right and right-to-left marks only shape text, unlike the overrides."""
+    content = HEADER.replace('"Mine"', '"\u05e9\u05dc\u05d5\u05dd\u200f (Shalom)"') + SAY
+    path = _write(tmp_path, content)
+    assert load_script(path).title == "\u05e9\u05dc\u05d5\u05dd\u200f (Shalom)"
+
+
 @pytest.mark.parametrize(
     ("where", "escaped"),
     [

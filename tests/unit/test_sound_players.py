@@ -1076,8 +1076,8 @@ def test_bed_passes_start_before_the_last_one_ends_on_a_fixed_beat() -> None:
 
 
 def test_a_bed_far_behind_its_beat_carries_on_from_now() -> None:
-    """After a long stall (a laptop asleep), the next pass starts at once, then keeps the
-    beat from there, rather than rushing through the passes it missed."""
+    """After a long stall (a laptop asleep), the late pass starts a new beat: the next one
+    comes a whole beat later, never two at once or a rush through the passes missed."""
     import threading
 
     from calm.sound.players import BED_OVERLAP_SECONDS, _repeat
@@ -1087,15 +1087,19 @@ def test_a_bed_far_behind_its_beat_carries_on_from_now() -> None:
     looping = threading.Event()
     done = threading.Event()
 
+    asleep = [60.0]
+
     def start_pass() -> None:
         starts.append(clock.now())
-        if len(starts) == 1:
-            clock.advance(60.0)  # asleep for a minute during the first pass
         if len(starts) == 3:
             looping.clear()
             done.set()
 
-    _repeat(looping, start_pass, 10.0, clock=clock.now, sleep=clock.advance)
+    def sleep(seconds: float) -> None:
+        # The first wait is where the laptop sleeps, for a minute.
+        clock.advance(asleep.pop() if asleep else seconds)
+
+    _repeat(looping, start_pass, 10.0, clock=clock.now, sleep=sleep)
     assert done.wait(10)
     every = 10.0 - BED_OVERLAP_SECONDS
     assert starts == pytest.approx([0.0, 60.0, 60.0 + every], abs=0.06)
@@ -1118,3 +1122,23 @@ def test_a_command_bed_player_that_failed_is_not_run_again(tmp_path: Path) -> No
     assert not ambient.is_alive()
     player.stop()
     assert count.read_text().count("x") == 1
+
+
+def test_a_bed_stopped_and_started_at_once_runs_once(tmp_path: Path) -> None:
+    """m pressed twice quickly: the old bed's thread stops, and only the new one plays on."""
+    import threading
+    import time
+
+    from calm.sound.players import Clip, CommandPlayer
+
+    command = fake_command(tmp_path, "aplay", "sleep 5")
+    player = CommandPlayer(str(command))
+    bed = Clip(name="bed", pcm=b"\x00\x00" * 1000, rate=1000)  # a pass every 0.75 s
+    before = set(threading.enumerate())
+    player.loop(bed)
+    player.stop_loop()
+    player.loop(bed)
+    time.sleep(0.3)  # longer than the old thread takes to see it was stopped
+    alive = [thread for thread in set(threading.enumerate()) - before if thread.is_alive()]
+    player.stop()
+    assert [thread.name for thread in alive] == ["calm-ambient"]

@@ -531,17 +531,31 @@ def test_sentence_is_always_short_and_kind(
 
 
 def test_a_session_recorded_further_east_still_counts_today() -> None:
-    """Flown west since: a session dated tomorrow by where it was recorded is taken as today's,
-    in the week, the streak and the calendar; one dated far ahead (a wrong clock) is not."""
+    """Flown west since: a session dated tomorrow by where it was recorded counts as today's,
+    in the week, the streak and the calendar; one dated far ahead (a wrong clock) does not."""
     today = date(2026, 12, 1)
     east = DayTotal(date(2026, 12, 2), 1, 300.0)
     before = DayTotal(date(2026, 11, 30), 1, 600.0)
     stats = compute([before, east], [], MoodTotal(0, None, None), today)
-    assert stats.today == date(2026, 12, 2)
+    assert stats.today == today
     assert stats.week_seconds == 900.0
     assert stats.current_streak == 2
-    assert list(stats.days.items())[-1] == (date(2026, 12, 2), 300.0)
+    assert list(stats.days.items())[-1] == (today, 300.0)
     wrong_clock = DayTotal(date(2027, 6, 1), 1, 300.0)
     stats = compute([before, wrong_clock], [], MoodTotal(0, None, None), today)
     assert stats.today == today
     assert stats.week_seconds == 600.0
+
+
+def test_a_session_from_further_east_on_a_sunday_keeps_the_week() -> None:
+    """On a Sunday, a session dated Monday (recorded further east) joins this week; it must
+    not move the week on and drop the days before it."""
+    sunday = date(2025, 6, 15)
+    days = [
+        DayTotal(date(2025, 6, 12), 1, 600.0),
+        DayTotal(sunday, 1, 600.0),
+        DayTotal(date(2025, 6, 16), 1, 300.0),
+    ]
+    stats = compute(days, [], MoodTotal(0, None, None), sunday)
+    assert stats.week_seconds == 1500.0
+    assert max(stats.days) == sunday

@@ -20,7 +20,7 @@ SETTLE_SECONDS = 0.4
 MIN_WIDTH, MIN_HEIGHT = 40, 12
 """The smallest window calm can be followed in; below it only ``TooSmall`` shows."""
 
-ACTIONS_WITHOUT_ROOM = frozenset({"back", "end", "leave"})
+ACTIONS_WITHOUT_ROOM = frozenset({"back", "end", "leave", "clear_or_quit"})
 """What a key may still do when the window is too small to read: only ways out."""
 
 
