@@ -124,6 +124,30 @@ def _repeat(
     threading.Thread(target=again, name="calm-ambient", daemon=True).start()
 
 
+class _BedSwitch:
+    """Turns a player's bed on and off.
+
+    Each loop gets a switch of its own, so a bed stopped and started again at once
+    (m m) leaves no old thread playing beside the new; ``lock`` is held while a
+    pass starts and while the bed stops, so no pass starts just after a stop.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._on = threading.Event()
+
+    def new_loop(self) -> threading.Event:
+        """Turn off the loop before, and give the next one its own switch."""
+        with self.lock:
+            self._on.clear()
+            self._on = threading.Event()
+            return self._on
+
+    def turn_off(self) -> None:
+        """Stop the current loop; the caller holds ``lock``."""
+        self._on.clear()
+
+
 class Player(Protocol):
     """Something that can play clips without waiting for them."""
 
@@ -193,9 +217,8 @@ class SimpleaudioPlayer:
 
         self._simpleaudio = simpleaudio
         self._playing: list[Any] = []
-        self._looping = threading.Event()
+        self._switch = _BedSwitch()
         self._beds: list[Any] = []
-        self._beds_lock = threading.Lock()
 
     def prepare(self, clips: list[Clip]) -> None:
         """Nothing to do: buffers go to the device as they are."""
@@ -212,28 +235,20 @@ class SimpleaudioPlayer:
         """Replay the clip from a background thread, each pass over the last's end,
         until stopped."""
         faded = overlapping(clip)
-        looping = self._new_loop()
+        looping = self._switch.new_loop()
 
         def start_pass() -> None:
-            with self._beds_lock:  # never a new pass just after stop_loop
+            with self._switch.lock:
                 if looping.is_set():
                     stream = self._simpleaudio.play_buffer(faded.pcm, 1, 2, faded.rate)
                     self._beds = [*(bed for bed in self._beds if bed.is_playing()), stream]
 
         _repeat(looping, start_pass, faded.seconds)
 
-    def _new_loop(self) -> threading.Event:
-        # Each loop has its own switch: one stopped and started again at once (m m)
-        # must not leave the old thread running beside the new.
-        with self._beds_lock:
-            self._looping.clear()
-            self._looping = threading.Event()
-            return self._looping
-
     def stop_loop(self) -> None:
         """Stop the bed; cues ring on."""
-        with self._beds_lock:
-            self._looping.clear()
+        with self._switch.lock:
+            self._switch.turn_off()
             for bed in self._beds:
                 bed.stop()
 
@@ -258,9 +273,8 @@ class CommandPlayer:
         self._folder = tempfile.TemporaryDirectory(prefix="calm-sound-")
         self._files: dict[str, Path] = {}
         self._processes: list[subprocess.Popen[bytes]] = []
-        self._looping = threading.Event()
+        self._switch = _BedSwitch()
         self._beds: list[subprocess.Popen[bytes]] = []
-        self._beds_lock = threading.Lock()
 
     def prepare(self, clips: list[Clip]) -> None:
         """Write each clip to a WAV file once, so playing it only starts a process."""
@@ -309,10 +323,10 @@ class CommandPlayer:
     def loop(self, clip: Clip) -> None:
         """Run the player on the clip again as each pass nears its end, until stopped."""
         faded = overlapping(clip)
-        looping = self._new_loop()
+        looping = self._switch.new_loop()
 
         def start_pass() -> None:
-            with self._beds_lock:  # never a new pass just after stop_loop
+            with self._switch.lock:
                 if not looping.is_set():
                     return
                 running = []
@@ -329,17 +343,10 @@ class CommandPlayer:
 
         _repeat(looping, start_pass, faded.seconds)
 
-    def _new_loop(self) -> threading.Event:
-        # As for SimpleaudioPlayer: each loop has its own switch.
-        with self._beds_lock:
-            self._looping.clear()
-            self._looping = threading.Event()
-            return self._looping
-
     def stop_loop(self) -> None:
         """Stop the bed's players; cues ring on."""
-        with self._beds_lock:
-            self._looping.clear()
+        with self._switch.lock:
+            self._switch.turn_off()
             for process in self._beds:
                 if process.poll() is None:
                     process.terminate()
