@@ -897,9 +897,9 @@ def main() -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`calm history | head`): like other tools, stop quietly.
-        from calm.crash import quiet_stdout
+        from calm.crash import write_nowhere
 
-        quiet_stdout()
+        write_nowhere(sys.stdout)
         sys.exit(1)
     except typer.TyperException as error:
         message = plain_usage(error.format_message())
@@ -914,11 +914,11 @@ def main() -> None:
     except typer.Abort:
         sys.exit(1)
     except Exception as error:
-        from calm.crash import OUTPUT_DEVICE_ERRORS, quiet_stdout, report_exception
+        from calm.crash import OUTPUT_DEVICE_ERRORS, report_exception, write_nowhere
 
         if isinstance(error, OSError) and error.errno in OUTPUT_DEVICE_ERRORS:
             # A full disk or a failing device is the machine's trouble, not a bug in calm.
-            quiet_stdout()
+            write_nowhere(sys.stdout)
             typer.echo(f"calm: could not write: {error.strerror}", err=True)
             sys.exit(1)
         # The last line of defence: a bug in calm is one line and a log, never a wall of text.

@@ -8,6 +8,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import IO
 
 from calm import locations
 
@@ -42,12 +43,13 @@ def report_exception(error: BaseException) -> Path | None:
 OUTPUT_DEVICE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO})
 
 
-def quiet_stdout() -> None:
-    """Point stdout at the null device, so Python's last flush at exit cannot fail again."""
+def write_nowhere(*streams: IO[str]) -> None:
+    """Point ``streams`` (stdout, say) at the null device: their reader is gone, so
+    nothing more is shown, and Python's last flush at exit cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        for stream in streams:
+            os.dup2(devnull, stream.fileno())
         os.close(devnull)
     except (OSError, ValueError):
-        # No real file behind stdout (a test's capture): nothing is left to flush.
-        pass
+        pass  # No real file behind them (a test's capture): nothing reaches a terminal.

@@ -7,7 +7,6 @@ session start, so late wake-ups never add up.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import sys
@@ -20,6 +19,7 @@ from typing import IO
 
 from calm.check_in import NotNow
 from calm.clock import Clock
+from calm.crash import write_nowhere
 from calm.line_input import Input, LineReader
 from calm.recording import SessionRecorder
 from calm.script import StepKind
@@ -182,7 +182,7 @@ def run_plain(
         except BrokenPipeError:
             # Whatever read the session went away (`calm start box | head`): it ends
             # there, as if the window had closed, and is written down with its time.
-            _write_nowhere()
+            write_nowhere(sys.stdout, sys.stderr)
             runner.finish()
         outcome = runner.outcome()
         progress = None
@@ -229,7 +229,7 @@ def _signals_as_interrupt() -> Iterator[None]:
         raise KeyboardInterrupt
 
     def hang_up(signum: int, frame: FrameType | None) -> None:
-        _write_nowhere()
+        write_nowhere(sys.stdout, sys.stderr)
         raise KeyboardInterrupt
 
     handlers = {signal.SIGTERM: interrupt}
@@ -246,14 +246,3 @@ def _signals_as_interrupt() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def _write_nowhere() -> None:
-    """Point standard output and error at the null device."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        for stream in (sys.stdout, sys.stderr):
-            os.dup2(devnull, stream.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass  # No real file behind them (a test's capture): nothing reaches a terminal.
