@@ -13,6 +13,7 @@ corrupt file aside (never deleting it) before starting afresh.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -191,53 +192,46 @@ class HistoryStore:
             raise HistoryError(f"{path} is a folder, where calm keeps its history file")
         if read_only and not path.exists():
             raise HistoryError(f"{path} does not exist")
-        snapshot = None
-        try:
-            if read_only:
-                source, frozen = path, ""
-                if not os.access(path.parent, os.W_OK):
-                    # In a folder calm cannot write, no other calm can be writing either.
-                    snapshot = _snapshot_with_wal(path)
-                    if snapshot is None:
-                        frozen = "&immutable=1"
-                    else:
-                        source = Path(snapshot.name) / path.name
-                uri = f"{source.resolve().as_uri()}?mode=ro{frozen}"
-                connection = sqlite3.connect(uri, uri=True, timeout=busy_seconds)
-            else:
-                if path.parent.exists() and not path.parent.is_dir():
-                    raise HistoryError(f"{path.parent} is a file, where calm keeps its data")
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if not os.access(path.parent, os.W_OK):
-                    # Writing needs the folder too, for the WAL's own files beside the history.
-                    verb = "write" if path.exists() else "create"
-                    raise HistoryError(f"cannot {verb} {path}: its folder is read-only")
-                connection = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
-        except (OSError, sqlite3.Error) as error:
-            if snapshot is not None:
-                snapshot.cleanup()
-            raise HistoryError(f"cannot open {path}: {error}") from error
-        # A stray byte that is not UTF-8 must not make the whole history unreadable.
-        connection.text_factory = lambda data: data.decode("utf-8", errors="replace")
-        try:
-            _refuse_newer(connection, path)
-            if read_only:
-                _refuse_older(connection, path)
-            else:
-                _use_wal(connection, busy_seconds)
-                _migrate(connection)
-            # Reading the schema finds a file whose first page is damaged, at no real cost.
-            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        except sqlite3.Error as error:
-            connection.close()
-            if snapshot is not None:
-                snapshot.cleanup()
-            raise _history_error(error, str(path)) from error
-        except HistoryError:
-            connection.close()
-            if snapshot is not None:
-                snapshot.cleanup()
-            raise
+        with contextlib.ExitStack() as on_failure:
+            snapshot = None
+            try:
+                if read_only:
+                    source, frozen = path, ""
+                    if not os.access(path.parent, os.W_OK):
+                        # In a folder calm cannot write, no other calm can be writing either.
+                        snapshot = _snapshot_with_wal(path)
+                        if snapshot is None:
+                            frozen = "&immutable=1"
+                        else:
+                            on_failure.callback(snapshot.cleanup)
+                            source = Path(snapshot.name) / path.name
+                    uri = f"{source.resolve().as_uri()}?mode=ro{frozen}"
+                    connection = sqlite3.connect(uri, uri=True, timeout=busy_seconds)
+                else:
+                    _refuse_a_file_for_the_folder(path.parent)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    if not os.access(path.parent, os.W_OK):
+                        # Writing needs the folder too, for the WAL's own files beside it.
+                        verb = "write" if path.exists() else "create"
+                        raise HistoryError(f"cannot {verb} {path}: its folder is read-only")
+                    connection = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
+            except (OSError, sqlite3.Error) as error:
+                raise HistoryError(f"cannot open {path}: {error}") from error
+            on_failure.callback(connection.close)
+            # A stray byte that is not UTF-8 must not make the whole history unreadable.
+            connection.text_factory = lambda data: data.decode("utf-8", errors="replace")
+            try:
+                _refuse_newer(connection, path)
+                if read_only:
+                    _refuse_older(connection, path)
+                else:
+                    _use_wal(connection, busy_seconds)
+                    _migrate(connection)
+                # Reading the schema finds a file whose first page is damaged, at no real cost.
+                connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error as error:
+                raise _history_error(error, str(path)) from error
+            on_failure.pop_all()  # opened: the store now owns the connection and the copy
         return cls(connection, snapshot=snapshot)
 
     def close(self) -> None:
@@ -334,9 +328,9 @@ class HistoryStore:
             " ORDER BY julianday(started_at) DESC, id DESC"
         )
         if left_out is None:
-            if limit is not None:
-                query += f" LIMIT {int(limit)}"
-            return [_record(row) for row in self._read(query)]
+            if limit is None:
+                return [_record(row) for row in self._read(query)]
+            return [_record(row) for row in self._read(query + " LIMIT ?", (limit,))]
         # Read on past a damaged row, so that a limit still counts only what can be shown.
         records: list[SessionRecord] = []
         for row in self._rows(query):
@@ -466,6 +460,12 @@ def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
         return None, f"calm: not recording this session: {error}"
 
 
+def _refuse_a_file_for_the_folder(folder: Path) -> None:
+    """Say so when calm's data folder is a file; mkdir would say only "File exists"."""
+    if folder.exists() and not folder.is_dir():
+        raise HistoryError(f"{folder} is a file, where calm keeps its data")
+
+
 def _snapshot_with_wal(path: Path) -> TemporaryDirectory[str] | None:
     """A copy of the history and its WAL in a temporary folder; None with no WAL to read,
     or no room to copy it (the file alone is then read, as it was last saved).
@@ -503,8 +503,7 @@ def open_existing(path: Path, *, writing: bool = False) -> HistoryStore | None:
         HistoryDamaged: when the file is damaged; the caller decides what to say.
         HistoryError: when it cannot be opened for any other reason.
     """
-    if path.parent.exists() and not path.parent.is_dir():
-        raise HistoryError(f"{path.parent} is a file, where calm keeps its data")
+    _refuse_a_file_for_the_folder(path.parent)
     if not path.exists() and not path.is_symlink():
         return None
     read_only = not writing and not os.access(path.parent, os.W_OK)
