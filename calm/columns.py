@@ -81,10 +81,11 @@ def _fit(cell: str, width: int) -> str:
     if used > width:
         kept, used = "", 0
         for char in cell:
-            if used + _cells(char) > width - 1:
+            cells = _cells(char)
+            if used + cells > width - 1:
                 break
             kept += char
-            used += _cells(char)
+            used += cells
         cell = kept + "…"
         used += 1
     return cell + " " * (width - used)

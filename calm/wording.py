@@ -117,13 +117,17 @@ def one_line(text: str) -> str:
 
 def shown_safely(text: str) -> str:
     """``text`` with every control character but line breaks and tabs shown as "?"."""
-    return "".join("?" if _hidden_control(char) and char not in "\n\t" else char for char in text)
+    return "".join("?" if _acted_on(char) else char for char in text)
 
 
 def first_control(text: str) -> str | None:
     """The first character in ``text`` that a terminal would act on rather than show;
     line breaks and tabs are fine."""
-    return next((char for char in text if _hidden_control(char) and char not in "\n\t"), None)
+    return next((char for char in text if _acted_on(char)), None)
+
+
+def _acted_on(char: str) -> bool:
+    return _hidden_control(char) and char not in "\n\t"
 
 
 _HARMLESS_FORMAT = frozenset("\u200d\u200e\u200f\u061c")

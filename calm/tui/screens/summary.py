@@ -54,10 +54,7 @@ class SummaryScreen(CalmScreen[None]):
         with Vertical(id="summary"):
             yield Static(heading, id="summary-title")
             yield Static(self.script.title, id="summary-script", classes="hint")
-            yield Static(
-                numbers,
-                id="summary-numbers",
-            )
+            yield Static(numbers, id="summary-numbers")
             if self.progress:
                 yield Static(self.progress, id="summary-week")
             yield Static(self.afterwards, id="afterwards")
