@@ -863,27 +863,26 @@ def _expand(paths: list[Path]) -> list[Path]:
 _OPTION = r"Invalid value for '(?P<option>--[\w-]+)'(?: / '-\w')?: "
 _PLAIN_USAGE = (
     (
-        re.compile(
-            _OPTION + r"(?P<value>\S+) is not in the range (?P<low>[\d.]+)<=x<=(?P<high>[\d.]+)\.$"
-        ),
+        _OPTION + r"(?P<value>\S+) is not in the range (?P<low>[\d.]+)<=x<=(?P<high>[\d.]+)\.$",
         "{option} must be from {low} to {high}, got {value}",
     ),
     (
-        re.compile(_OPTION + r"(?P<value>.+) is not a valid float(?: range)?\.$"),
+        _OPTION + r"(?P<value>.+) is not a valid float(?: range)?\.$",
         "{option} must be a number, got {value}",
     ),
     (
-        re.compile(_OPTION + r"(?P<value>.+) is not a valid int(?:eger)?(?: range)?\.$"),
+        _OPTION + r"(?P<value>.+) is not a valid int(?:eger)?(?: range)?\.$",
         "{option} must be a whole number, got {value}",
     ),
 )
-"""click's wording for a bad number, and the plainer way calm says it."""
+"""click's wording for a bad number, and the plainer way calm says it; compiled only when
+a usage error needs them, not at every start."""
 
 
 def plain_usage(message: str) -> str:
     """A usage error in calm's words: "--minutes must be a number, got 'abc'"."""
     for pattern, plain in _PLAIN_USAGE:
-        found = pattern.match(message)
+        found = re.match(pattern, message)
         if found:
             return plain.format(**found.groupdict())
     return message
