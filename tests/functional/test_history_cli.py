@@ -676,12 +676,8 @@ def test_a_read_only_data_folder_costs_one_notice_not_the_session(tmp_path: Path
     folder = history_path().parent
     folder.mkdir(parents=True)
     prefix = read_only_prefix(folder)
-    command = [sys.executable, "-m", "calm", "start", str(write_script(tmp_path)), "--plain",
-               "--no-audio"]  # fmt: skip
     try:
-        result = subprocess.run([*prefix, *command], env=dict(os.environ),
-                                stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                timeout=TIMEOUT, check=False)  # fmt: skip
+        result = calm_in(prefix, "start", str(write_script(tmp_path)), "--plain", "--no-audio")
     finally:
         folder.chmod(0o700)
     assert result.returncode == 0, result.stderr
