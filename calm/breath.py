@@ -86,7 +86,10 @@ def _run(segments: list[Segment], start: int, phase: Phase) -> list[Segment]:
     """The segments from ``start`` that share its phase and its breath."""
     first = segments[start]
     run = [first]
-    for segment in segments[start + 1 :]:
+    # Indexed rather than sliced: a slice copies the rest of the session for every
+    # run, which made a long script's curve take time in the square of its length.
+    for index in range(start + 1, len(segments)):
+        segment = segments[index]
         if segment.phase is not phase or segment.step != first.step:
             break
         if segment.cycle != first.cycle:
