@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import overload
+from typing import SupportsIndex, overload
 
 from calm.breath import BreathCurve
 from calm.loader import parse_script_bytes
@@ -27,13 +27,16 @@ class CountingSegments(list[Segment]):
     handed_out = 0
 
     @overload
-    def __getitem__(self, index: int) -> Segment: ...
+    def __getitem__(self, index: SupportsIndex) -> Segment: ...
     @overload
     def __getitem__(self, index: slice) -> list[Segment]: ...
-    def __getitem__(self, index: int | slice) -> Segment | list[Segment]:
-        found = super().__getitem__(index)
-        self.handed_out += len(found) if isinstance(index, slice) else 1
-        return found
+    def __getitem__(self, index: SupportsIndex | slice) -> Segment | list[Segment]:
+        if isinstance(index, slice):
+            part = super().__getitem__(index)
+            self.handed_out += len(part)
+            return part
+        self.handed_out += 1
+        return super().__getitem__(index)
 
     def __iter__(self) -> Iterator[Segment]:
         for segment in super().__iter__():
