@@ -13,16 +13,32 @@ from typing import IO
 from calm import locations
 
 
+MAX_LOGS_A_SECOND = 100
+"""How many logs calm will name within one second before it gives up on a new one."""
+
+
 def save_log(text: str) -> Path | None:
-    """Write ``text`` to a new log file in calm's log folder; None if it cannot be written."""
+    """Write ``text`` to a new log file in calm's log folder; None if it cannot be written.
+
+    Each log gets a name of its own, such as ``error-20250101-093000-2.log``: two
+    crashes in the same second never overwrite each other.
+    """
     folder = locations.log_dir()
-    path = folder / time.strftime("error-%Y%m%d-%H%M%S.log")
+    stamp = time.strftime("error-%Y%m%d-%H%M%S")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        for count in range(1, MAX_LOGS_A_SECOND + 1):
+            path = folder / (f"{stamp}.log" if count == 1 else f"{stamp}-{count}.log")
+            try:
+                # "x" creates the file only if it is new, even with another calm racing.
+                with path.open("x", encoding="utf-8") as log:
+                    log.write(text)
+            except FileExistsError:
+                continue
+            return path
     except OSError:
         return None
-    return path
+    return None
 
 
 def report(details: str) -> Path | None:

@@ -98,3 +98,18 @@ def test_a_reader_that_goes_away_stops_calm_quietly(args: tuple[str, ...]) -> No
     assert process.wait(timeout=60) == 1
     assert err == b""
     assert _logs() == []
+
+
+def test_crashes_in_the_same_second_keep_a_log_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Logs are named to the second, and a second crash within it gets a name of its own."""
+    from calm import crash
+
+    monkeypatch.setattr(crash.time, "strftime", lambda pattern: "error-20250101-093000")
+    first = crash.save_log("first")
+    second = crash.save_log("second")
+    third = crash.save_log("third")
+    assert first is not None and second is not None and third is not None
+    assert len({first, second, third}) == 3
+    assert sorted(log.read_text() for log in _logs()) == ["first", "second", "third"]
+    assert first.name == "error-20250101-093000.log"
+    assert second.name == "error-20250101-093000-2.log"
