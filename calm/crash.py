@@ -12,7 +12,6 @@ from typing import IO
 
 from calm import locations
 
-
 MAX_LOGS_A_SECOND = 100
 """How many logs calm will name within one second before it gives up on a new one."""
 

@@ -102,9 +102,11 @@ def test_a_reader_that_goes_away_stops_calm_quietly(args: tuple[str, ...]) -> No
 
 def test_crashes_in_the_same_second_keep_a_log_each(monkeypatch: pytest.MonkeyPatch) -> None:
     """Logs are named to the second, and a second crash within it gets a name of its own."""
+    import time
+
     from calm import crash
 
-    monkeypatch.setattr(crash.time, "strftime", lambda pattern: "error-20250101-093000")
+    monkeypatch.setattr(time, "strftime", lambda pattern: "error-20250101-093000")
     first = crash.save_log("first")
     second = crash.save_log("second")
     third = crash.save_log("third")
