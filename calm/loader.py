@@ -59,9 +59,9 @@ TOP_KEYS = (
     "steps",
 )
 STEP_KEYS = {
-    StepKind.SAY: ("say", "seconds", "cue"),
-    StepKind.BREATHE: ("breathe", "pattern", "cycles", "minutes", "cue"),
-    StepKind.PROMPT: ("prompt", "timeout", "cue"),
+    StepKind.SAY: ("say", "seconds", "cue", "gentle"),
+    StepKind.BREATHE: ("breathe", "pattern", "cycles", "minutes", "cue", "gentle"),
+    StepKind.PROMPT: ("prompt", "timeout", "cue", "gentle"),
 }
 PHASE_KEYS = ("phase", "seconds", "text", "cue", "per_cycle", "limit")
 
@@ -498,17 +498,19 @@ class _Checker:
         text = self._text(table, "say", required=True)
         ms = self._seconds(table, "seconds", required=True)
         cue = self._cue(table)
+        gentle = self._text(table, "gentle") or None
         if text is None or ms is None:
             return None
-        return SayStep(text=text, ms=ms, cue=cue)
+        return SayStep(text=text, ms=ms, cue=cue, gentle=gentle)
 
     def _prompt(self, table: dict[str, Any]) -> PromptStep | None:
         text = self._text(table, "prompt", required=True)
         timeout = self._seconds(table, "timeout", required=False)
         cue = self._cue(table)
+        gentle = self._text(table, "gentle") or None
         if text is None:
             return None
-        return PromptStep(text=text, timeout_ms=timeout, cue=cue)
+        return PromptStep(text=text, timeout_ms=timeout, cue=cue, gentle=gentle)
 
     def _breathe(self, table: dict[str, Any], script_length: Length | None) -> BreatheStep | None:
         text = self._text(table, "breathe") or ""
@@ -524,9 +526,10 @@ class _Checker:
         if length is None and script_length is None and not {"cycles", "minutes"} & set(table):
             self._problem("expected cycles or minutes for this step, or for the whole script")
         cue = self._cue(table)
+        gentle = self._text(table, "gentle") or None
         if pattern is None:
             return None
-        return BreatheStep(text=text, pattern=pattern, length=length, cue=cue)
+        return BreatheStep(text=text, pattern=pattern, length=length, cue=cue, gentle=gentle)
 
     def _pattern(self, raw: object) -> tuple[PhaseSpec, ...] | None:
         with self._at("pattern"):

@@ -6,7 +6,7 @@ up exactly: ten thousand breaths later, a boundary is still where it belongs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -120,6 +120,8 @@ class SayStep:
     """How long they are shown."""
     cue: str | None = None
     """The sound cue played as the step begins."""
+    gentle: str | None = None
+    """Words shown in place of ``text`` when --gentle leaves out the script's holds."""
     kind: StepKind = field(default=StepKind.SAY, init=False)
 
 
@@ -135,6 +137,8 @@ class BreatheStep:
     """The step's own length; None means it takes its share of the script's length."""
     cue: str | None = None
     """The sound cue played as the step begins."""
+    gentle: str | None = None
+    """Words shown in place of ``text`` when --gentle leaves out the script's holds."""
     kind: StepKind = field(default=StepKind.BREATHE, init=False)
 
     @property
@@ -147,9 +151,15 @@ class BreatheStep:
         return sum(spec.ms_in_cycle(cycle) for spec in self.pattern)
 
     def without_holds(self) -> BreatheStep:
-        """The same step with every hold removed, for those who should not hold their breath."""
+        """The same step with every hold removed, for those who should not hold their breath.
+
+        Its words become its ``gentle`` words. A step that held the breath and has none
+        shows no words of its own, since they may describe the holds ("four sides of a
+        square"); each phase still says what to do.
+        """
         kept = tuple(spec for spec in self.pattern if not spec.phase.is_hold)
-        return BreatheStep(text=self.text, pattern=kept, length=self.length, cue=self.cue)
+        own = "" if self.has_holds else self.text
+        return replace(self, text=self.gentle if self.gentle is not None else own, pattern=kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +172,8 @@ class PromptStep:
     """When it moves on by itself; None to wait as long as it takes."""
     cue: str | None = None
     """The sound cue played as the step begins."""
+    gentle: str | None = None
+    """Words shown in place of ``text`` when --gentle leaves out the script's holds."""
     kind: StepKind = field(default=StepKind.PROMPT, init=False)
 
 

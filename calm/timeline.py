@@ -7,7 +7,7 @@ is exact however long it runs; ``state_at`` only ever looks things up in it.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from calm.script import (
     MAX_CYCLES,
@@ -241,7 +241,9 @@ def planned_ms(script: Script, options: LengthOptions | None = None) -> int:
 def _plan(script: Script, options: LengthOptions) -> tuple[list[Step], dict[int, int]]:
     """The steps as they will run, and the breaths each breathe step takes."""
     _check_options(script, options)
-    steps = [_gentle(step) if options.gentle else step for step in script.steps]
+    # Gentle words stand in only where --gentle has holds to leave out.
+    gentle = options.gentle and script.has_holds
+    steps = [_gentle(step) if gentle else step for step in script.steps]
     cycles = _cycles_per_step(steps, script.length, options)
     if sum(cycles.values()) > MAX_CYCLES:
         # Checked before laying anything out, so a runaway script costs nothing.
@@ -335,9 +337,10 @@ def _check_options(script: Script, options: LengthOptions) -> None:
 
 
 def _gentle(step: Step) -> Step:
+    """The step as --gentle runs it: without holds, and in its gentle words where it has them."""
     if isinstance(step, BreatheStep):
         return step.without_holds()
-    return step
+    return step if step.gentle is None else replace(step, text=step.gentle)
 
 
 def _cycles_per_step(

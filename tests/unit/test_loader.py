@@ -347,7 +347,7 @@ def test_unknown_key_is_checked_against_the_step_kind(tmp_path: Path) -> None:
     """A key allowed in another kind of step (timeout in a say step) is unknown here."""
     content = HEADER + '[[steps]]\nsay = "a"\nseconds = 4\ntimeout = 3\n'
     assert _problems(tmp_path, content) == [
-        'mine.toml: step 1: unknown key "timeout"; expected one of say, seconds, cue'
+        'mine.toml: step 1: unknown key "timeout"; expected one of say, seconds, cue, gentle'
     ]
 
 
@@ -915,7 +915,7 @@ _KEYS = "title, summary, category, tags, minutes, cycles, sources, caution, remi
         ),
         (
             HEADER + '[[steps]]\nsay = "a"\nseconds = 4\n"x\\ty" = 1\n',
-            'mine.toml: step 1: unknown key "x\\ty"; expected one of say, seconds, cue',
+            'mine.toml: step 1: unknown key "x\\ty"; expected one of say, seconds, cue, gentle',
         ),
         (
             HEADER + '[[steps]]\n"x\\ny" = 1\n',
