@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from calm.problems import Problem, ScriptError
+from calm.safe_read import ReadError, Why, leaves_folder, read_bytes, size_text
+from calm.safe_toml import TomlError, TomlLimits, parse_toml
 from calm.script import (
     MAX_CYCLES,
     MAX_MINUTES,
@@ -38,6 +40,7 @@ from calm.suggest import did_you_mean
 from calm.wording import first_control
 
 MAX_FILE_BYTES = 1_000_000
+"""The biggest script file calm reads."""
 MAX_STEPS = 200
 """The most steps a script can have."""
 MAX_PHASES = 16
@@ -45,6 +48,33 @@ MAX_PHASES = 16
 
 CUE_FILE_SUFFIXES = (".wav", *COMPRESSED_SUFFIXES)
 """The sound files a script can name as a cue."""
+
+MAX_CHARS = {
+    "title": 120,
+    "summary": 300,
+    "caution": 2000,
+    "reminder": 2000,
+    "say": 2000,
+    "prompt": 2000,
+    "breathe": 2000,
+    "gentle": 2000,
+    "text": 300,
+    "tags": 60,
+    "sources": 500,
+    "cue": 255,
+}
+"""The longest each text may be, in characters; for tags and sources, each item.
+Longer is not a title or a step any screen could show, and only costs time."""
+MAX_ITEMS = {"tags": 20, "sources": 30}
+"""The most items each list of texts may have."""
+MAX_PROBLEMS = 20
+"""The most problems reported for one file; past these, one line counts the rest."""
+_HINTED_LENGTH = 60
+"""Keys longer than this get no did-you-mean: no key calm knows is anything like them."""
+_HINTED_KEYS = 20
+"""How many keys of a step with no kind are looked at for a did-you-mean."""
+_LISTED_KEYS = 5
+"""How many keys of a table a problem lists before counting the rest."""
 
 TOP_KEYS = (
     "title",
@@ -65,6 +95,13 @@ STEP_KEYS = {
 }
 PHASE_KEYS = ("phase", "seconds", "text", "cue", "per_cycle", "limit")
 
+_MOST_KEYS = len(TOP_KEYS) + MAX_STEPS * (
+    1 + max(len(keys) for keys in STEP_KEYS.values()) + MAX_PHASES * len(PHASE_KEYS)
+)
+SCRIPT_TOML = TomlLimits(keys=_MOST_KEYS)
+"""How deep, how many and how long the TOML of a script may be, checked before it is
+parsed: room for the most steps, each with the most phases, with every key written."""
+
 # The order of phases a shorthand such as "4-7-8" stands for, by how many numbers it has.
 SHORTHAND_PHASES = {
     2: (Phase.INHALE, Phase.EXHALE),
@@ -74,7 +111,6 @@ SHORTHAND_PHASES = {
 # Hyphens, and the en and em dashes that word processors put in their place.
 _SHORTHAND = re.compile(r"^\s*\d+(?:\.\d+)?(?:\s*[-\u2013\u2014]\s*\d+(?:\.\d+)?)+\s*$")
 _DASHES = re.compile(r"\s*[-\u2013\u2014]\s*")
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
 def load_script(path: Path, name: str | None = None, source: str | None = None) -> Script:
@@ -89,20 +125,24 @@ def load_script(path: Path, name: str | None = None, source: str | None = None) 
         ScriptError: with one problem per line when the file cannot be used.
     """
     shown = source if source is not None else str(path)
-    if path.exists() and not path.is_file() and not path.is_dir():
-        # A named pipe or a device would wait for input for ever.
-        raise ScriptError([Problem(shown, None, "is not a regular file")])
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ScriptError([Problem(shown, None, "no such file")]) from None
-    except IsADirectoryError:
-        raise ScriptError([Problem(shown, None, "is a folder, not a script file")]) from None
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ScriptError([Problem(shown, None, f"cannot be read: {reason}")]) from None
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except ReadError as error:
+        raise ScriptError([Problem(shown, None, _unread(error))]) from None
     return parse_script_bytes(data, name=name or path.stem, source=shown, path=path)
+
+
+def _unread(error: ReadError) -> str:
+    """Why a script file could not be read, worded for a script."""
+    if error.why is Why.FOLDER:
+        return "is a folder, not a script file"
+    if error.why is Why.TOO_BIG:
+        return _too_big()
+    return error.reason
+
+
+def _too_big() -> str:
+    return f"is over {size_text(MAX_FILE_BYTES)}, too big to be a script"
 
 
 def parse_script_bytes(data: bytes, *, name: str, source: str, path: Path | None = None) -> Script:
@@ -155,41 +195,11 @@ def is_pattern_shorthand(text: str) -> bool:
 
 def _parse_toml(data: bytes, source: str) -> dict[str, Any]:
     if len(data) > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // 1000
-        raise ScriptError([Problem(source, None, f"is over {limit} kB, too big to be a script")])
-    if b"\x00" in data:
-        raise ScriptError([Problem(source, None, "looks like a binary file, not a TOML script")])
-    if data.startswith(b"\xef\xbb\xbf"):
-        # Windows editors like to start UTF-8 files with a byte-order mark.
-        data = data[3:]
+        raise ScriptError([Problem(source, None, _too_big())])
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        byte = data[error.start]
-        message = f"expected UTF-8 text, found the byte 0x{byte:02x}; save the file as UTF-8"
-        raise ScriptError([Problem(source, f"line {line}", message)]) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScriptError([_toml_problem(source, str(error))]) from None
-    except ValueError:
-        # tomllib lets Python's limit on the digits of an integer escape as a ValueError.
-        message = "TOML: a number has too many digits to read"
-        raise ScriptError([Problem(source, None, message)]) from None
-    except RecursionError:
-        message = "TOML: lists or tables are nested too deeply to read"
-        raise ScriptError([Problem(source, None, message)]) from None
-
-
-def _toml_problem(source: str, message: str) -> Problem:
-    found = _TOML_POSITION.search(message)
-    place = None
-    if found:
-        place = f"line {found.group(1)}, column {found.group(2)}"
-        message = message[: found.start()]
-    message = message.strip() or "invalid TOML"
-    return Problem(source, place, "TOML syntax: " + message[0].lower() + message[1:])
+        return parse_toml(data, SCRIPT_TOML, kind="a TOML script")
+    except TomlError as error:
+        raise ScriptError([Problem(source, error.place, error.message)]) from None
 
 
 def describe_value(value: object) -> str:
@@ -217,33 +227,48 @@ def _number(value: float) -> str:
         return text if len(text) <= 20 else text[:17] + "..."
     if math.isnan(value) or math.isinf(value):
         return str(value)
-    return f"{value:g}"
+    # As written: the shortest text that reads back as the same number, so 3600.0001 is
+    # never "3600" and 0.0 is never "0", unless a shorter form reads back the same.
+    text, short = repr(value), f"{value:g}"
+    return short if len(text) > 12 and float(short) == value else text
+
+
+def _keys_text(table: dict[str, Any]) -> str:
+    """The keys of a table as a problem names them: the first few, each cut short."""
+    if not table:
+        return "nothing"
+    keys = list(table)
+    shown = [key if len(key) <= 40 else key[:37] + "..." for key in keys[:_LISTED_KEYS]]
+    if len(keys) > _LISTED_KEYS:
+        shown.append(f"and {len(keys) - _LISTED_KEYS} more")
+    return ", ".join(shown)
 
 
 def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
-def _unreadable_sound(path: Path) -> str | None:
-    """Why a cue file cannot be used, or None when it can."""
-    if not path.is_file():
+def _unusable_sound(folder: Path, cue: str) -> str | None:
+    """Why the sound file a script names as a cue cannot be used, or None when it can."""
+    # Imported here: only a script that names a sound file needs them.
+    from calm.safe_read import is_there, within
+    from calm.sound.pcm import SoundFileError, check_sound_file
+
+    try:
+        path = within(folder, cue)
+    except ReadError as error:
+        return _outside() if error.why is Why.OUTSIDE else error.reason
+    if not is_there(path):
         return "was not found next to the script"
     try:
-        with path.open("rb") as handle:
-            head = handle.read(12)
-    except OSError as error:
-        return f"cannot be read: {error.strerror or error}"
-    if path.suffix.lower() == ".wav":
-        import wave
-
-        try:
-            with wave.open(str(path), "rb") as sound:
-                sound.getnframes()
-        except (wave.Error, EOFError, OSError) as error:
-            return f"is not a WAV sound calm can read ({error})"
-    elif not head:
-        return "is empty"
+        check_sound_file(path)
+    except SoundFileError as error:
+        return str(error)
     return None
+
+
+def _outside() -> str:
+    return "must be in the script's folder or a folder inside it"
 
 
 class _Checker:
@@ -252,8 +277,25 @@ class _Checker:
     def __init__(self, source: str, folder: Path | None) -> None:
         self.source = source
         self.folder = folder
-        self.problems: list[Problem] = []
+        self._found: list[Problem] = []
+        self._untold = 0
+        """Problems found past ``MAX_PROBLEMS``, counted but not worded."""
         self._places: list[str] = []
+        self._script_length_written = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems found, the first ``MAX_PROBLEMS`` of them, then one line for the rest."""
+        if not self._untold:
+            return list(self._found)
+        more = "problem" if self._untold == 1 else "problems"
+        rest = f"and {self._untold} more {more}; fix these and check again"
+        return [*self._found, Problem(self.source, None, rest)]
+
+    @property
+    def _full(self) -> bool:
+        """Whether no more problems will be worded, so that hints need not be looked for."""
+        return len(self._found) >= MAX_PROBLEMS
 
     # -- bookkeeping ---------------------------------------------------------
 
@@ -266,17 +308,26 @@ class _Checker:
             self._places.pop()
 
     def _problem(self, message: str) -> None:
+        if self._full:
+            self._untold += 1
+            return
         place = " > ".join(self._places) or None
-        self.problems.append(Problem(self.source, place, message))
+        self._found.append(Problem(self.source, place, message))
 
     def _unknown_keys(self, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
         for key in table:
             if key in allowed:
                 continue
-            hint = did_you_mean(key, allowed)
-            message = f'unknown key "{key}"'
+            if self._full:
+                self._untold += 1  # a hint costs time, and this line will not be shown
+                continue
+            hint = did_you_mean(key, allowed) if len(key) <= _HINTED_LENGTH else ""
+            message = f"unknown key {describe_value(key)}"
             message += f", {hint}" if hint else f"; expected one of {', '.join(allowed)}"
             self._problem(message)
+
+    def _too_long(self, key: str, value: str) -> None:
+        self._problem(f"{key} must be at most {MAX_CHARS[key]} characters, got {len(value)}")
 
     # -- values ---------------------------------------------------------------
 
@@ -292,19 +343,26 @@ class _Checker:
         if required and not value.strip():
             self._problem(f"{key} must not be empty")
             return None
+        if len(value) > MAX_CHARS.get(key, len(value)):
+            self._too_long(key, value)
+            return None
         if not self._shown_safely(key, value):
             return None
         return value.strip()
 
     def _shown_safely(self, key: str, value: str) -> bool:
-        """Whether ``value`` can be printed as it is; a script must never drive the terminal."""
+        """Whether ``value`` can be printed as it is; a script must never drive the terminal
+        or disguise its own words."""
         control = first_control(value)
-        if control is not None:
-            self._problem(
-                f"{key} holds a control character (U+{ord(control):04X}) that a terminal "
-                "would act on; remove it"
-            )
-        return control is None
+        if control is None:
+            return True
+        code = f"U+{ord(control):04X}"
+        if unicodedata.category(control) == "Cc":
+            what = f"a control character ({code}) that a terminal would act on"
+        else:
+            what = f"a direction control ({code}) that reorders the text around it"
+        self._problem(f"{key} holds {what}; remove it")
+        return False
 
     def _one_line(self, table: dict[str, Any], key: str) -> str | None:
         value = self._text(table, key, required=True)
@@ -320,10 +378,18 @@ class _Checker:
         if not isinstance(value, list):
             self._problem(f"{key} must be a list of texts, got {describe_value(value)}")
             return ()
+        if len(value) > MAX_ITEMS[key]:
+            self._problem(f"{key} can have at most {MAX_ITEMS[key]} items, got {len(value)}")
+            return ()
         found: list[str] = []
         for index, item in enumerate(value, start=1):
             if not isinstance(item, str):
                 self._problem(f"{key} item {index} must be text, got {describe_value(item)}")
+            elif len(item) > MAX_CHARS[key]:
+                self._problem(
+                    f"{key} item {index} must be at most {MAX_CHARS[key]} characters, "
+                    f"got {len(item)}"
+                )
             elif item.strip() and self._shown_safely(f"{key} item {index}", item):
                 found.append(item.strip())
         return tuple(found)
@@ -386,16 +452,24 @@ class _Checker:
         cue = value.strip()
         if cue in BUILTIN_CUES:
             return cue
+        if len(cue) > MAX_CHARS["cue"] or not self._shown_safely("cue", cue):
+            if len(cue) > MAX_CHARS["cue"]:
+                self._too_long("cue", cue)
+            return None
         if not cue.lower().endswith(CUE_FILE_SUFFIXES):
             hint = did_you_mean(cue, BUILTIN_CUES)
-            expected = f"one of {', '.join(BUILTIN_CUES)} or a .wav file"
-            message = f'cue must be {expected}, got "{cue}"'
+            files = ", ".join(CUE_FILE_SUFFIXES[:-1]) + f" or {CUE_FILE_SUFFIXES[-1]}"
+            expected = f"one of {', '.join(BUILTIN_CUES)}, or a sound file ({files})"
+            message = f"cue must be {expected}, got {describe_value(cue)}"
             self._problem(message + (f"; {hint}" if hint else ""))
             return None
+        if leaves_folder(cue):
+            self._problem(f"cue file {describe_value(cue)} {_outside()}")
+            return None
         if self.folder is not None:
-            problem = _unreadable_sound(self.folder / cue)
+            problem = _unusable_sound(self.folder, cue)
             if problem:
-                self._problem(f'cue file "{cue}" {problem}')
+                self._problem(f"cue file {describe_value(cue)} {problem}")
                 return None
         return cue
 
@@ -411,6 +485,8 @@ class _Checker:
         caution = self._text(document, "caution")
         reminder = self._text(document, "reminder")
         length = self._length(document)
+        # A script length written wrongly has its own problem; no step needs to add one.
+        self._script_length_written = "cycles" in document or "minutes" in document
         steps = self._steps(document, length)
         if self.problems or title is None or summary is None or category is None:
             return None
@@ -472,10 +548,10 @@ class _Checker:
     def _step(self, table: dict[str, Any], script_length: Length | None) -> Step | None:
         kinds = [kind for kind in StepKind if kind.value in table]
         if not kinds:
-            found = ", ".join(table) or "nothing"
-            message = f"expected one of say, breathe or prompt, found {found}"
+            message = f"expected one of say, breathe or prompt, found {_keys_text(table)}"
             names = [kind.value for kind in StepKind]
-            hints = [did_you_mean(key, names) for key in table]
+            keys = [key for key in list(table)[:_HINTED_KEYS] if len(key) <= _HINTED_LENGTH]
+            hints = [] if self._full else (did_you_mean(key, names) for key in keys)
             hint = next((hint for hint in hints if hint), "")
             self._problem(message + (f"; {hint}" if hint else ""))
             return None
@@ -523,7 +599,8 @@ class _Checker:
             self._problem('pattern is missing; expected a shorthand such as "4-7-8" or phases')
             pattern = None
         length = self._length(table)
-        if length is None and script_length is None and not {"cycles", "minutes"} & set(table):
+        written = self._script_length_written or {"cycles", "minutes"} & set(table)
+        if length is None and script_length is None and not written:
             self._problem("expected cycles or minutes for this step, or for the whole script")
         cue = self._cue(table)
         gentle = self._text(table, "gentle") or None
@@ -559,7 +636,10 @@ class _Checker:
         if not is_pattern_shorthand(text):
             self._problem(f'expected numbers joined by dashes, such as "4-7-8", got "{text}"')
             return None
-        numbers = [float(part) for part in _DASHES.split(text.strip())]
+        # Whole numbers stay whole, so a problem quotes "0" as written, never "0.0".
+        numbers = [
+            int(part) if part.isdigit() else float(part) for part in _DASHES.split(text.strip())
+        ]
         order = SHORTHAND_PHASES.get(len(numbers))
         if order is None:
             self._problem(f'expected 2 to 4 numbers, such as "4-7-8", got {len(numbers)}')

@@ -421,7 +421,7 @@ def _breathe(step: Step) -> BreatheStep:
 
 
 def _breathing_ms(step: Step, cycles: int) -> int:
-    return sum(_breathe(step).cycle_ms(cycle) for cycle in range(cycles))
+    return _breathe(step).ms_over(cycles)
 
 
 def _fixed_ms(steps: list[Step]) -> int:
@@ -436,17 +436,28 @@ def _fixed_ms(steps: list[Step]) -> int:
 
 
 def cycles_for_ms(step: BreatheStep, budget_ms: float) -> int:
-    """The whole number of breaths that comes closest to ``budget_ms``, at least one."""
-    total = 0
-    cycles = 0
-    while cycles < MAX_CYCLES:
-        breath = step.cycle_ms(cycles)
-        # Stop when one more breath would overshoot by more than it would fill.
-        if cycles and total + breath / 2 > budget_ms:
-            break
-        total += breath
-        cycles += 1
-    return cycles
+    """The whole number of breaths that comes closest to ``budget_ms``, at least one and at
+    most ``MAX_CYCLES``.
+
+    Breaths are added while one more would fill more of the budget than it overshoots;
+    that is the first count at which the next breath would stop, found by halving
+    rather than by adding breaths one at a time, so that a long session costs no more
+    to plan than a short one.
+    """
+
+    def stops(cycles: int) -> bool:
+        # One more breath would overshoot by more than it would fill.
+        return step.ms_over(cycles) + step.cycle_ms(cycles) / 2 > budget_ms
+
+    # Every breath takes time, so once one count stops, every larger count does too.
+    low, high = 1, MAX_CYCLES
+    while low < high:
+        middle = (low + high) // 2
+        if stops(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def _share_cycles(total: int, weights: dict[int, int]) -> dict[int, int]:

@@ -49,21 +49,25 @@ def gain_for(volume: int) -> float | None:
 
 
 def clip_of(name: str, segment: AudioSegment, gain: float) -> Clip:
-    """A segment made ready to play: mono, 16-bit, at ``gain`` decibels."""
-    ready = segment.set_channels(1).set_sample_width(2).apply_gain(gain)
+    """A segment made ready to play: mono, 16-bit, at a rate every player plays, and at
+    ``gain`` decibels."""
+    from calm.sound.pcm import PLAYABLE_RATES, RATE
+
+    ready = segment.set_channels(1).set_sample_width(2)
+    if ready.frame_rate not in PLAYABLE_RATES:
+        ready = ready.set_frame_rate(RATE)
+    ready = ready.apply_gain(gain)
     return Clip(name=name, pcm=ready.raw_data, rate=ready.frame_rate)
 
 
 def builtin_cue(name: str) -> AudioSegment:
     """A built-in cue from the shipped WAV file, or freshly synthesized if it is missing."""
-    import wave
-
-    from calm.sound.pcm import read_sound
+    from calm.sound.pcm import SoundFileError, read_sound
 
     path = locations.builtin_audio_dir() / f"{name}.wav"
     try:
         return read_sound(path)
-    except (OSError, EOFError, wave.Error):
+    except SoundFileError:
         from calm.sound.synth import render
 
         return render(name)
@@ -73,9 +77,10 @@ def file_cue(path: Path) -> AudioSegment:
     """A cue from a sound file next to a script.
 
     Raises:
-        SoundError: when it cannot be read, or needs ffmpeg that is not installed.
+        SoundError: when it cannot be read, is not a sound calm can play, or needs
+            ffmpeg that is not installed.
     """
-    from calm.sound.pcm import read_sound
+    from calm.sound.pcm import SoundFileError, read_sound
 
     if path.suffix.lower() in COMPRESSED_SUFFIXES and shutil.which("ffmpeg") is None:
         raise SoundError(
@@ -84,8 +89,30 @@ def file_cue(path: Path) -> AudioSegment:
         )
     try:
         return read_sound(path)
-    except Exception as error:  # wave, pydub and ffmpeg fail in many ways on a bad file
-        raise SoundError(f"{path.name} cannot be read as sound ({error})") from error
+    except SoundFileError as error:
+        raise SoundError(f"{path.name} {error}") from error
+    except Exception as error:  # pydub and ffmpeg fail in many ways on a bad file
+        raise SoundError(f"{path.name} cannot be read as sound ({_reason(error)})") from error
+
+
+def _reason(error: Exception) -> str:
+    """An unexpected error as a few words on one line."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def cue_file(folder: Path, name: str) -> Path:
+    """The sound file a script names as a cue, which must be in its folder or below.
+
+    Raises:
+        SoundError: when the name leads out of the folder, or cannot be looked at.
+    """
+    from calm.safe_read import ReadError, within
+
+    try:
+        return within(folder, name)
+    except ReadError as error:
+        raise SoundError(f"{name} {error.reason}") from None
 
 
 def cue_names(timeline: Timeline) -> set[str]:
@@ -111,11 +138,13 @@ def load_clips(timeline: Timeline, volume: int) -> tuple[dict[str, Clip], list[s
     notices: list[str] = []
     for name in sorted(cue_names(timeline)):
         try:
-            segment = builtin_cue(name) if name in CUE_NAMES else file_cue(folder / name)
+            builtin = name in CUE_NAMES
+            segment = builtin_cue(name) if builtin else file_cue(cue_file(folder, name))
+            clips[name] = clip_of(name, segment, gain)
         except SoundError as error:
             notices.append(f"calm: no sound for {name}: {error}")
-            continue
-        clips[name] = clip_of(name, segment, gain)
+        except Exception as error:  # one cue that cannot be made ready costs only that cue
+            notices.append(f"calm: no sound for {name}: {_reason(error)}")
     return clips, notices
 
 

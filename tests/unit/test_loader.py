@@ -99,7 +99,7 @@ def test_a_named_pipe_is_refused_at_once(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     with pytest.raises(ScriptError) as caught:
         load_script(pipe, source="mine.toml")
-    assert caught.value.lines() == ["mine.toml: is not a regular file"]
+    assert caught.value.lines() == ["mine.toml: is a named pipe, not a regular file"]
 
 
 def test_source_defaults_to_the_path(tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_name_defaults_to_the_file_stem(tmp_path: Path) -> None:
 def test_too_big_file(tmp_path: Path) -> None:
     """A file over a megabyte is refused before it is parsed."""
     content = HEADER + SAY + "#" + "x" * 1_000_000 + "\n"
-    assert _problems(tmp_path, content) == ["mine.toml: is over 1000 kB, too big to be a script"]
+    assert _problems(tmp_path, content) == ["mine.toml: is over 1 MB, too big to be a script"]
 
 
 def test_binary_file(tmp_path: Path) -> None:
@@ -825,7 +825,8 @@ def test_unknown_cue_name_suggests_the_real_one(tmp_path: Path) -> None:
     """cue = "inhal" lists the built-in cues and suggests "inhale"."""
     content = HEADER + '[[steps]]\nsay = "a"\nseconds = 4\ncue = "inhal"\n'
     assert _problems(tmp_path, content) == [
-        "mine.toml: step 1: cue must be one of inhale, exhale, hold, step, end or a .wav file, "
+        "mine.toml: step 1: cue must be one of inhale, exhale, hold, step, end, "
+        "or a sound file (.wav, .mp3, .ogg or .flac), "
         'got "inhal"; did you mean "inhale"?'
     ]
 
@@ -928,7 +929,8 @@ _KEYS = "title, summary, category, tags, minutes, cycles, sources, caution, remi
         ),
         (
             HEADER + '[[steps]]\nsay = "a"\nseconds = 4\ncue = "a\\nb"\n',
-            "mine.toml: step 1: cue must be one of inhale, exhale, hold, step, end or a .wav file, "
+            "mine.toml: step 1: cue must be one of inhale, exhale, hold, step, end, "
+            "or a sound file (.wav, .mp3, .ogg or .flac), "
             'got "a\\nb"',
         ),
         (
@@ -1025,7 +1027,8 @@ def test_text_a_terminal_would_act_on_is_refused(tmp_path: Path, where: str, esc
     else:
         content = HEADER + f'{where} = "{escaped}"\n' + SAY
     lines = _problems(tmp_path, content)
-    assert any("holds a control character (U+" in line for line in lines), lines
+    what = "a direction control" if "202e" in escaped else "a control character"
+    assert any(f"holds {what} (U+" in line for line in lines), lines
     assert len(lines) == 1, lines
 
 
