@@ -8,30 +8,53 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import stat
 import sys
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.core
 
 from calm import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from rich.console import Console
+    from typer._click import Context
 
     from calm.config import Settings
     from calm.history import HistoryError, HistoryStore
     from calm.library import Entry, Library
     from calm.problems import ScriptError
     from calm.recording import SessionRecorder
-    from calm.script import Category
+    from calm.script import Category, Script
     from calm.sound.choice import AudioChoice
     from calm.timeline import Timeline
 
+
+class ReaderGone(Exception):
+    """Whatever read calm's output went away (``calm list | head -3``)."""
+
+
+class _CalmGroup(typer.core.TyperGroup):
+    """The ``calm`` command group: a closed pipe leaves it as ``ReaderGone``, for
+    ``main`` to end quietly, rather than as click's own exit 1."""
+
+    def invoke(self, ctx: Context) -> Any:
+        """Run the command, turning a closed pipe into ``ReaderGone``."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as error:
+            raise ReaderGone from error
+
+
 app = typer.Typer(
+    cls=_CalmGroup,
     name="calm",
     help="A quiet place to breathe: timed breathing and unwinding scripts in your terminal.",
     add_completion=False,
@@ -45,7 +68,8 @@ TABLE_LIMIT = 20
 """How many sessions ``calm history`` lists unless asked for more."""
 MAX_LIMIT = 1_000_000_000
 """The largest ``--limit``; SQLite cannot count past 2**63."""
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+"""A usable script name, matched whole (``fullmatch``: ``$`` would let a final line break in)."""
 
 MinutesOption = Annotated[
     float | None,
@@ -65,8 +89,39 @@ GentleOption = Annotated[
 ]
 
 
+def _typed_text(value: str | None) -> str | None:
+    """Text typed on the command line, with any bytes in it that are not UTF-8 as
+    "\ufffd": Python hands them over as lone surrogates, which can be neither
+    stored nor shown."""
+    if value is None:
+        return None
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def _echo(text: str = "") -> None:
+    """Print a line to stdout, shown safely: it may quote a name, a path or a value."""
+    from calm.wording import shown_safely
+
+    sys.stdout.write(shown_safely(text) + "\n")
+    sys.stdout.flush()
+
+
+def _tell(message: str) -> None:
+    """Print a notice on stderr as one line, shown safely, whatever it quotes."""
+    from calm.wording import one_line
+
+    try:
+        sys.stderr.write(one_line(message) + "\n")
+        sys.stderr.flush()
+    except BrokenPipeError:
+        _write_nowhere()  # Nobody is reading stderr either: nothing more to say.
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"calm: {message}", err=True)
+    _tell(f"calm: {message}")
     raise typer.Exit(code)
 
 
@@ -129,8 +184,8 @@ def list_scripts(
     if as_json:
         for row in rows:
             if row.error is not None:
-                typer.echo(row.error.first_line, err=True)
-        typer.echo(json.dumps(catalogue_json(rows), indent=2))
+                _tell(row.error.first_line)
+        _echo(json.dumps(catalogue_json(rows), indent=2))
         return
     write_lines(catalogue_lines(rows, colour=use_colour(sys.stdout)))
 
@@ -150,37 +205,35 @@ def show(
 
     entry, timeline = _compile(script, minutes, cycles, gentle)
     if as_json:
-        typer.echo(json.dumps(timeline_json(entry, timeline), indent=2))
+        _echo(json.dumps(timeline_json(entry, timeline), indent=2))
         return
     _console().print(preview(entry, timeline))
 
 
 @app.command()
 def validate(
-    files: Annotated[
-        list[Path],
-        typer.Argument(metavar="FILE...", help="Script files, or folders of them, to check."),
+    scripts: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SCRIPT...",
+            help="Script files, folders of them, or script names as `calm list` shows them.",
+        ),
     ],
 ) -> None:
-    """Check script files; every problem is printed as one line."""
-    from calm.loader import load_script
+    """Check scripts: each one that is fine says so, and every problem is one line."""
     from calm.problems import ScriptError
     from calm.timeline import compile_timeline
-    from calm.wording import length_text
+    from calm.wording import length_text, shown_name
 
     problems = 0
-    for path in _expand(files):
-        if path.is_dir():
-            typer.echo(f"{path}: no .toml scripts in this folder", err=True)
-            problems += 1
-            continue
+    for shown, load in _scripts_to_check(scripts):
         try:
-            script = load_script(path)
+            script = load()
         except ScriptError as error:
             _print_problems(error)
             problems += len(error.problems)
             continue
-        typer.echo(f"{path}: ok ({length_text(compile_timeline(script))})")
+        _echo(f"{shown_name(shown)}: ok ({length_text(compile_timeline(script))})")
     if problems:
         raise typer.Exit(1)
 
@@ -198,21 +251,28 @@ def new(
     """Write a new script into your scripts folder, ready to edit."""
     from calm import locations
     from calm.template import template_for
+    from calm.wording import quoted
 
     name = name.removesuffix(".toml")
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         _fail(
-            f'"{name}" is not a usable name; use letters, digits, "-" or "_", such as my-evening',
+            f'{quoted(name)} is not a usable name; use letters, digits, "-" or "_", '
+            "such as my-evening",
             USAGE_ERROR,
         )
     folder = locations.user_scripts_dirs()[0]
     target = folder / f"{name}.toml"
     if from_script is not None:
-        source = _resolve(from_script).path
+        from calm.loader import parse_script_bytes, read_script_file
+        from calm.problems import ScriptError
+
+        entry = _resolve(from_script)
         try:
-            content = source.read_bytes()
-        except OSError as error:
-            _fail(f"cannot read {source}: {error.strerror or error}")
+            # The bytes checked are the bytes copied: only a valid script is ever copied.
+            content = read_script_file(entry.path, entry.shown_path)
+            parse_script_bytes(content, name=name, source=entry.shown_path, path=entry.path)
+        except ScriptError as error:
+            _fail(f"{error.first_line} (--from copies only a script that passes calm validate)")
     else:
         content = template_for(name, target).encode("utf-8")
     try:
@@ -226,16 +286,11 @@ def new(
         _fail(f"{target} already exists; calm never overwrites a script. Pick another name.")
     except OSError as error:
         _fail(f"cannot write {target}: {error.strerror or error}")
-    typer.echo(str(target))
+    _echo(str(target))
     hidden = _library().get(name)
     if hidden is not None and hidden.hides:
-        typer.echo(
-            f"It takes the place of the built-in {name}; delete it to get that back.", err=True
-        )
-    typer.echo(
-        f"Edit it, then check it with `calm validate {target}` and try `calm start {name}`.",
-        err=True,
-    )
+        _tell(f"It takes the place of the built-in {name}; delete it to get that back.")
+    _tell(f"Edit it, then check it with `calm validate {target}` and try `calm start {name}`.")
 
 
 @app.command()
@@ -325,7 +380,12 @@ def history(
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
     note: Annotated[
         str | None,
-        typer.Option("--note", metavar="TEXT", help="Add a note to your latest session."),
+        typer.Option(
+            "--note",
+            metavar="TEXT",
+            help="Add a note to your latest session.",
+            callback=lambda value: _typed_text(value),
+        ),
     ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Forget every recorded session.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Clear without asking.")] = False,
@@ -396,12 +456,12 @@ def audio_list() -> None:
     from calm.sound.beds import BED_NAMES
     from calm.sound.kinds import CUE_DESCRIPTIONS
 
-    typer.echo("cues")
+    _echo("cues")
     for name, what in CUE_DESCRIPTIONS.items():
-        typer.echo(f"  {name:<8} {what}")
-    typer.echo("ambient beds (--ambient NAME)")
+        _echo(f"  {name:<8} {what}")
+    _echo("ambient beds (--ambient NAME)")
     for name in BED_NAMES:
-        typer.echo(f"  {name}")
+        _echo(f"  {name}")
 
 
 @audio_app.command("test")
@@ -460,7 +520,7 @@ def audio_render(
     except OSError as error:
         _fail(f"cannot write into {target}: {error.strerror or error}")
     for path in written:
-        typer.echo(str(path))
+        _echo(str(path))
 
 
 # -- shared helpers ----------------------------------------------------------
@@ -472,7 +532,7 @@ def _settings() -> Settings:
 
     settings, notices = load_settings(locations.config_file())
     for notice in notices:
-        typer.echo(f"calm: {notice}", err=True)
+        _tell(f"calm: {notice}")
     return settings
 
 
@@ -492,7 +552,7 @@ def _audio(
         if ambient is not None:
             _fail(message, USAGE_ERROR)
         # From the config: one line naming the key, and no bed, as for any bad setting.
-        typer.echo(f"calm: {locations.config_file()}: ambient: {message}; using none", err=True)
+        _tell(f"calm: {locations.config_file()}: ambient: {message}; using none")
         bed = None
     level = volume if volume is not None else settings.volume
     if no_audio or not settings.sound:
@@ -525,7 +585,7 @@ def _recorder(
     from calm.recording import SessionRecorder
 
     def notify(message: str) -> None:
-        typer.echo(message, err=True)
+        _tell(message)
         if notices is not None:
             notices.append(message)
 
@@ -547,7 +607,7 @@ def _run_plain(
 
     trace, notice = trace_from_environment()
     if notice:
-        typer.echo(notice, err=True)
+        _tell(notice)
     sound = None
     if audio.volume:
         from calm.sound.cues import prepare_sound
@@ -558,7 +618,7 @@ def _run_plain(
             ambient=audio.ambient,
             trace=trace,
             ring=_terminal_bell(),
-            notify=lambda message: typer.echo(message, err=True),
+            notify=_tell,
         )
     try:
         outcome = run_plain(
@@ -596,7 +656,7 @@ def _closing_check_in(recorder: SessionRecorder | None) -> None:
         mood = questions.ask_mood(questions.AFTER, sys.stdin, sys.stdout)
     except KeyboardInterrupt:
         mood = None  # Ctrl+C at the last question only skips it.
-        typer.echo("")
+        _echo()
     if mood is not None and recorder is not None:
         recorder.mood_after(mood)
 
@@ -643,7 +703,7 @@ def _run_screen(
             trace.close()
         if recorder is not None:
             # The screen is gone: anything the last writes have to say goes to stderr.
-            recorder.notify = lambda message: typer.echo(message, err=True)
+            recorder.notify = _tell
             recorder.close()
     if code:
         raise typer.Exit(code)
@@ -790,7 +850,13 @@ def _note_latest(store: HistoryStore | None, note: str) -> None:
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False)
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1 itself; calm ends every closed pipe the same way.
+            self.quiet = True
+            raise ReaderGone
+
+    return QuietConsole(highlight=False)
 
 
 def _library() -> Library:
@@ -837,7 +903,7 @@ def _compile(
         _print_problems(error)
         if entry.hides:
             hidden = entry.hides[-1].shown_path
-            typer.echo(f"calm: this file hides {hidden}; fix it, or move it away.", err=True)
+            _tell(f"calm: this file hides {hidden}; fix it, or move it away.")
         raise typer.Exit(1) from None
     try:
         options = LengthOptions(minutes=minutes, cycles=cycles, gentle=gentle)
@@ -848,16 +914,66 @@ def _compile(
 
 def _print_problems(error: ScriptError) -> None:
     for line in error.lines():
-        typer.echo(line, err=True)
+        _tell(line)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    """Files as given, and the scripts in each folder; a folder with none stays a folder."""
-    found: list[Path] = []
-    for path in paths:
-        scripts = sorted(path.glob("*.toml")) if path.is_dir() else []
-        found.extend(scripts or [path])
-    return found
+def _scripts_to_check(wanted: list[str]) -> Iterator[tuple[str, Callable[[], Script]]]:
+    """What ``calm validate`` checks, in the order given: each file as named, the
+    scripts in each folder, and a name from the library when no such file is
+    here. Each comes as the way it is shown, and a load that raises
+    ``ScriptError`` for anything wrong, unreadable or missing."""
+    from calm.loader import load_script
+    from calm.problems import Problem, ScriptError
+    from calm.safe_read import ReadError, Why, expanded, files_in, read_error
+    from calm.suggest import did_you_mean
+
+    def problem(shown: str, message: str) -> Callable[[], Script]:
+        def fail() -> Script:
+            raise ScriptError([Problem(shown, None, message)])
+
+        return fail
+
+    library: Library | None = None
+    for text in wanted:
+        try:
+            path = expanded(text)
+            is_folder = stat.S_ISDIR(os.stat(path).st_mode)
+        except (OSError, ValueError, ReadError) as error:
+            found = error if isinstance(error, ReadError) else read_error(error)
+            library = library or _library()
+            entry = _library_entry(library, text) if found.why is Why.MISSING else None
+            if entry is not None:
+                yield entry.shown_path, entry.load
+            elif found.why is Why.MISSING and not _looks_like_a_path(text):
+                hint = did_you_mean(text, library.names)
+                yield text, problem(text, "no such file or script" + (f"; {hint}" if hint else ""))
+            else:
+                # Said for this one (a folder calm may not read, a name too long), and
+                # the rest are still checked.
+                yield text, problem(text, found.reason)
+            continue
+        if not is_folder:
+            yield text, partial(load_script, path, source=text)
+            continue
+        scripts, reason = files_in(path, ".toml")
+        if reason is not None:
+            yield text, problem(text, reason)
+        elif not scripts:
+            yield text, problem(text, "no .toml scripts in this folder")
+        for script_path in scripts:
+            yield str(script_path), partial(load_script, script_path)
+
+
+def _library_entry(library: Library, text: str) -> Entry | None:
+    """The library's script named ``text``, also when written as a file name
+    (``arrive.toml``), as the README's walk-through does; None for a path."""
+    if "/" in text or "\\" in text:
+        return None
+    return library.get(text.removesuffix(".toml"))
+
+
+def _looks_like_a_path(text: str) -> bool:
+    return text.endswith(".toml") or "/" in text or "\\" in text
 
 
 _OPTION = r"Invalid value for '(?P<option>--[\w-]+)'(?: / '-\w')?: "
@@ -889,17 +1005,23 @@ def plain_usage(message: str) -> str:
 
 
 def main() -> None:
-    """Run the ``calm`` command, turning every usage error into one line."""
+    """Run the ``calm`` command, turning every usage error into one line.
+
+    When whatever reads calm's output goes away (``calm list | head -3``, or
+    ``| true``), calm stops writing and exits 0, however far it had got: the
+    reader chose to stop, and the exit status no longer depends on how much it
+    read before it did.
+    """
+    from calm.streams import prepare_standard_streams
+
+    prepare_standard_streams()
     try:
         code = app(standalone_mode=False)
         # Flushed here, not at exit, so a closed pipe or a full disk is caught below.
         sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (`calm history | head`): like other tools, stop quietly.
-        from calm.crash import write_nowhere
-
-        write_nowhere(sys.stdout)
-        sys.exit(1)
+    except (BrokenPipeError, ReaderGone):
+        _write_nowhere()
+        sys.exit(0)
     except typer.TyperException as error:
         message = plain_usage(error.format_message())
         context = getattr(error, "ctx", None)
@@ -908,7 +1030,7 @@ def main() -> None:
             hint = ""
             if context is not None and getattr(error, "exit_code", 1) == USAGE_ERROR:
                 hint = f" (see `{context.command_path} --help`)"
-            typer.echo(f"calm: {message}{hint}", err=True)
+            _tell(f"calm: {message}{hint}")
         sys.exit(getattr(error, "exit_code", 1))
     except typer.Abort:
         sys.exit(1)
@@ -918,12 +1040,19 @@ def main() -> None:
         if isinstance(error, OSError) and error.errno in OUTPUT_DEVICE_ERRORS:
             # A full disk or a failing device is the machine's trouble, not a bug in calm.
             write_nowhere(sys.stdout)
-            typer.echo(f"calm: could not write: {error.strerror}", err=True)
+            _tell(f"calm: could not write: {error.strerror}")
             sys.exit(1)
         # The last line of defence: a bug in calm is one line and a log, never a wall of text.
         report_exception(error)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _write_nowhere() -> None:
+    """The reader went away: what is left to say goes nowhere, quietly."""
+    from calm.crash import write_nowhere
+
+    write_nowhere(sys.stdout, sys.stderr)
 
 
 if __name__ == "__main__":

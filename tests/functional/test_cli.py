@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -873,7 +874,7 @@ def test_main_without_arguments_prints_no_error_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [["show", "body-scan", "--json"], ["list"]])
 def test_main_ends_quietly_when_the_reader_closes_the_pipe(args: list[str], tmp_path: Path) -> None:
-    """Piping calm into a reader that has gone away ends with exit 1 and no traceback."""
+    """Piping calm into a reader that has gone away ends with exit 0 and no traceback."""
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
@@ -891,7 +892,7 @@ def test_main_ends_quietly_when_the_reader_closes_the_pipe(args: list[str], tmp_
     finally:
         os.close(write_end)
     assert result.stderr == ""
-    assert result.returncode == 1
+    assert result.returncode == 0
 
 
 def test_start_of_a_missing_path_exits_2_with_one_line(tmp_path: Path) -> None:
@@ -1055,3 +1056,96 @@ def test_a_bad_number_is_said_plainly(args: list[str], said: str) -> None:
     assert result.stderr.startswith(f"{said} (see `")
     assert result.stderr.endswith("start --help`)\n")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_validate_checks_every_file_and_says_one_line_for_each_problem(
+    tmp_path: Path, quick_file: Path
+) -> None:
+    """`calm validate ok.toml missing.toml bad.toml folder/`: all are checked, each problem is
+    one line, and the exit is 1, not click's 2 at the first file it dislikes."""
+    bad = write(tmp_path / "bad.toml", BROKEN)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    missing = tmp_path / "missing.toml"
+    result = invoke("validate", str(quick_file), str(missing), str(bad), str(empty))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"{quick_file}: ok (0.5 s + self-paced)"]
+    errors = result.stderr.splitlines()
+    assert errors[0] == f"{missing}: no such file"
+    assert errors[-1] == f"{empty}: no .toml scripts in this folder"
+    assert all(line.startswith(f"{bad}: ") for line in errors[1:-1])
+    assert len(errors) >= 4
+
+
+def without_the_power_to_read_anything(args: list[str]) -> list[str] | None:
+    """``args`` run so that file permissions apply, even for root: as they are for anyone
+    else, and for root through setpriv without its read-anything capabilities; None if not."""
+    if os.name == "nt":
+        return None
+    if os.geteuid() != 0:
+        return args
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    dropped = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={dropped}", f"--inh-caps={dropped}", *args]
+
+
+def test_validate_an_unreadable_file_is_one_line_and_the_rest_are_checked(
+    tmp_path: Path, quick_file: Path
+) -> None:
+    """A file calm may not read is a problem line like any other (typer's own check of a path
+    argument once stopped there with exit 2), and so is a folder it may not look into."""
+    locked = write(tmp_path / "locked.toml", QUICK)
+    shut = tmp_path / "shut"
+    write(shut / "inside.toml", QUICK)
+    checked = [quick_file, locked, shut / "inside.toml", shut, quick_file]
+    command = without_the_power_to_read_anything(
+        [sys.executable, "-m", "calm", "validate", *map(str, checked)]
+    )
+    if command is None:
+        pytest.skip("no way to run without the power to read any file")
+    locked.chmod(0)
+    shut.chmod(0)
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path
+        )
+    finally:
+        locked.chmod(0o644)
+        shut.chmod(0o755)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{locked}: cannot be read: permission denied",
+        f"{shut / 'inside.toml'}: cannot be read: permission denied",
+        f"{shut}: cannot be read: permission denied",
+    ]
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_validate_takes_script_names_as_show_and_start_do(tmp_path: Path) -> None:
+    """`calm validate box` and `calm validate box.toml` (as the README's walk-through types it,
+    outside the scripts folder) check the script of that name."""
+    for typed in ("box", "box.toml"):
+        result = run_calm("validate", typed, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("box.toml (built-in): ok (")
+
+
+def test_validate_a_name_it_cannot_find_suggests_one(tmp_path: Path) -> None:
+    """A name that is neither a file nor a script is one line with a did-you-mean."""
+    result = run_calm("validate", "bxo", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == 'bxo: no such file or script; did you mean "box"?\n'
+
+
+@pytest.mark.parametrize("name", ["abc\n", "abc\r", "\nabc", "ab\x1bc", "abc\u202e"])
+def test_new_refuses_a_name_with_a_line_break_or_control_anywhere(name: str) -> None:
+    """`calm new $'abc\\n'` once made a file whose name ended in a line break: the whole name
+    must match, and the one line shows what was typed, escaped."""
+    result = invoke("new", name)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith('calm: "')
+    assert name.strip() not in ("", line)
+    assert not any(Path(os.environ["HOME"]).rglob("*.toml"))

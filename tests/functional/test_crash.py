@@ -87,7 +87,8 @@ def test_a_full_disk_is_one_line_and_no_log(args: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("args", [("list",), ("show", "box"), ("history", "--csv")])
 def test_a_reader_that_goes_away_stops_calm_quietly(args: tuple[str, ...]) -> None:
-    """`calm list | head` style: when the pipe closes first, calm stops with no message at all."""
+    """`calm list | true` style: when the pipe closes first, calm stops with no message at all,
+    and exits 0, as when the reader reads it all."""
     process = subprocess.Popen(
         _calm(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
     )
@@ -95,7 +96,7 @@ def test_a_reader_that_goes_away_stops_calm_quietly(args: tuple[str, ...]) -> No
     # Closed long before calm has imported enough to write, so its first write meets a broken pipe.
     process.stdout.close()
     err = process.stderr.read()
-    assert process.wait(timeout=60) == 1
+    assert process.wait(timeout=60) == 0
     assert err == b""
     assert _logs() == []
 
@@ -115,3 +116,28 @@ def test_crashes_in_the_same_second_keep_a_log_each(monkeypatch: pytest.MonkeyPa
     assert sorted(log.read_text() for log in _logs()) == ["first", "second", "third"]
     assert first.name == "error-20250101-093000.log"
     assert second.name == "error-20250101-093000-2.log"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list",),  # small enough to sit whole in the pipe
+        ("show", "box", "--json", "--cycles", "10000"),  # megabytes: the pipe breaks part way
+    ],
+)
+def test_a_reader_that_stops_part_way_gives_the_same_exit_as_one_that_reads_it_all(
+    args: tuple[str, ...],
+) -> None:
+    """`calm list | head -3`: the reader takes a line and goes, and calm exits 0 quietly,
+    whether the rest fitted in the pipe or not."""
+    process = subprocess.Popen(
+        _calm(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read()
+    assert first
+    assert process.wait(timeout=60) == 0
+    assert err == b""
+    assert _logs() == []
