@@ -18,6 +18,7 @@ from calm.wording import (
     pattern_text,
     rate_text,
     seconds_text,
+    shown_name,
 )
 
 
@@ -51,13 +52,57 @@ def timeline_json(entry: Entry, timeline: Timeline) -> dict[str, Any]:
     }
 
 
+PREVIEW_LINES = 600
+"""About how many lines of a script's own words the preview shows in all. The rest of a
+huge script's words are cut short: laying out text costs time by the line, and a
+preview must come at once. ``calm show --json`` always gives every word."""
+PREVIEW_LINES_EACH = 24
+"""About how many lines of any one text the preview shows."""
+_LINE = 60
+"""The characters taken to fill one line, for counting how much a text will take."""
+
+
+class _Room:
+    """How much of the script's words the preview still has room for."""
+
+    def __init__(self) -> None:
+        self.left = PREVIEW_LINES * _LINE
+        self.cut = False
+
+    def fit(self, text: str) -> str:
+        """``text``, cut short with "…" when it needs more room than is left; a line
+        break counts as the rest of its line, so many short lines cost as much as
+        they take to show. The first line's start is always shown."""
+        allowed = max(min(self.left, PREVIEW_LINES_EACH * _LINE), _LINE)
+        kept: list[str] = []
+        used = 0
+        for line in text.split("\n"):
+            cost = max(-(-len(line) // _LINE), 1) * _LINE
+            if used + cost > allowed:
+                room = allowed - used
+                if room > 0:
+                    kept.append(line[:room])
+                self.cut = True
+                self.left = max(self.left - allowed, 0)
+                return "\n".join(kept) + " …"
+            kept.append(line)
+            used += cost
+        self.left = max(self.left - used, 0)
+        return text
+
+
 def preview(entry: Entry, timeline: Timeline) -> RenderableType:
-    """The human-readable preview: what the script is, how long, and each step."""
+    """The human-readable preview: what the script is, how long, and each step.
+
+    However long the script's texts, the preview takes a bounded number of lines:
+    see ``PREVIEW_LINES``.
+    """
     script = timeline.script
+    room = _Room()
     heading = Text.assemble(
         (script.title, "bold"),
         "\n",
-        (f"{entry.name} · {script.category.value} · {entry.origin.value}", "dim"),
+        (f"{shown_name(entry.name)} · {script.category.value} · {entry.origin.value}", "dim"),
     )
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
@@ -69,13 +114,13 @@ def preview(entry: Entry, timeline: Timeline) -> RenderableType:
     if timeline.options.gentle:
         facts.add_row("Gentle", "holds left out")
     if script.tags:
-        facts.add_row("Tags", ", ".join(script.tags))
+        facts.add_row("Tags", room.fit(", ".join(script.tags)))
     if script.caution:
-        facts.add_row("Caution", Text(script.caution, style="yellow"))
+        facts.add_row("Caution", Text(room.fit(script.caution), style="yellow"))
     for number, source in enumerate(script.sources):
-        facts.add_row("Sources" if number == 0 else "", source)
+        facts.add_row("Sources" if number == 0 else "", room.fit(source))
     if script.reminder:
-        facts.add_row("Afterwards", script.reminder)
+        facts.add_row("Afterwards", room.fit(script.reminder))
 
     steps = Table(box=None, padding=(0, 1), show_header=True, header_style="dim")
     steps.add_column("#", justify="right", style="dim")
@@ -88,19 +133,36 @@ def preview(entry: Entry, timeline: Timeline) -> RenderableType:
             what = Text(f"{pattern_text(step)} × {breaths_text(span.cycles)}")
             what.append(f" · {rate_text(span.breaths_per_minute)}", style="dim")
             if step.text:
-                what.append(f"\n{step.text}")
+                what.append(f"\n{room.fit(step.text)}")
             for spec in step.pattern:
                 if spec.text:
-                    what.append(f"\n  {spec.phase.value}: {spec.text}", style="dim")
+                    what.append(f"\n  {spec.phase.value}: {room.fit(spec.text)}", style="dim")
             length = duration_text(span.ms / 1000)
         elif isinstance(step, PromptStep):
-            what = Text(step.text)
+            what = Text(room.fit(step.text))
             if step.timeout_ms is None:
                 length = "self-paced"
             else:
                 length = "up to " + seconds_text(step.timeout_ms / 1000)
         else:
-            what = Text(step.text)
+            what = Text(room.fit(step.text))
             length = duration_text(span.ms / 1000)
         steps.add_row(str(span.index + 1), step.kind.value, length, what)
-    return Group(heading, Text(script.summary), Text(), facts, Text(), steps)
+    parts: list[RenderableType] = [
+        heading,
+        Text(room.fit(script.summary)),
+        Text(),
+        facts,
+        Text(),
+        steps,
+    ]
+    if room.cut:
+        parts += [
+            Text(),
+            Text(
+                f"Long texts are cut short here; `calm show {shown_name(entry.name)} --json` "
+                "gives every word.",
+                style="dim",
+            ),
+        ]
+    return Group(*parts)
