@@ -13,6 +13,7 @@ from pathlib import Path
 from calm import locations
 from calm.loader import load_script
 from calm.problems import ScriptError
+from calm.safe_read import ReadError, expanded, files_in, is_dir, is_file, is_there
 from calm.script import Script
 from calm.suggest import did_you_mean
 
@@ -75,17 +76,22 @@ class Entry:
 class UnknownScriptError(LookupError):
     """No script has the name the user typed, or no file is at the path they gave."""
 
-    def __init__(self, name: str, names: list[str], *, is_path: bool = False) -> None:
+    def __init__(
+        self, name: str, names: list[str], *, is_path: bool = False, reason: str | None = None
+    ) -> None:
         self.name = name
         self.names = names
         self.is_path = is_path
+        self.reason = reason
+        """Why there is no file there, when it is more than that nothing is there."""
         super().__init__(self.message)
 
     @property
     def message(self) -> str:
         """One line that says what was not found and what might have been meant."""
         if self.is_path:
-            return f"no script file at {self.name}"
+            because = f": {self.reason}" if self.reason else ""
+            return f"no script file at {self.name}{because}"
         text = f'no script named "{self.name}"'
         hint = did_you_mean(self.name, self.names)
         text += f"; {hint}" if hint else "."
@@ -95,8 +101,10 @@ class UnknownScriptError(LookupError):
 class Library:
     """All the scripts calm can find, by name."""
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: list[Entry], notices: list[str] | None = None) -> None:
         self._by_name = {entry.name: entry for entry in entries}
+        self.notices = notices or []
+        """One line for each scripts folder that could not be read; the rest still count."""
 
     @classmethod
     def discover(
@@ -110,15 +118,19 @@ class Library:
         builtin = builtin_dir if builtin_dir is not None else locations.builtin_scripts_dir()
         users = user_dirs if user_dirs is not None else locations.user_scripts_dirs()
         found: dict[str, Entry] = {}
+        notices: list[str] = []
         sources = [(folder, Origin.USER) for folder in users] + [(builtin, Origin.BUILTIN)]
         for folder, origin in sources:
-            for path in _script_files(folder):
+            paths, problem = files_in(folder, ".toml")
+            if problem is not None:
+                notices.append(f"{folder}: {problem}; its scripts are left out")
+            for path in paths:
                 name = path.stem
                 if name in found:
                     found[name].hides.append(Entry(name=name, path=path, origin=origin))
                 else:
                     found[name] = Entry(name=name, path=path, origin=origin)
-        return cls(list(found.values()))
+        return cls(list(found.values()), notices)
 
     @property
     def names(self) -> list[str]:
@@ -142,19 +154,19 @@ class Library:
         entry = self._by_name.get(wanted)
         if entry is not None:
             return entry
-        path = Path(wanted).expanduser()
-        if path.is_file():
+        path_like = wanted.endswith(".toml") or "/" in wanted or "\\" in wanted
+        try:
+            path = expanded(wanted)
+        except ReadError as error:
+            if path_like:
+                raise UnknownScriptError(wanted, [], is_path=True, reason=error.reason) from None
+            path = Path(wanted)
+        # Something calm may not look at is still the user's file: loading it says why.
+        if is_file(path) or (path_like and is_there(path) and not is_dir(path)):
             return Entry(name=path.stem, path=path, origin=Origin.PATH)
-        if wanted.endswith(".toml") or "/" in wanted or "\\" in wanted:
+        if path_like:
             raise UnknownScriptError(wanted, [], is_path=True)
         lowered = {name.lower(): name for name in self._by_name}
         if wanted.lower() in lowered:
             return self._by_name[lowered[wanted.lower()]]
         raise UnknownScriptError(wanted, list(self._by_name))
-
-
-def _script_files(folder: Path) -> list[Path]:
-    try:
-        return sorted(path for path in folder.glob("*.toml") if path.is_file())
-    except OSError:
-        return []

@@ -125,11 +125,21 @@ def load_script(path: Path, name: str | None = None, source: str | None = None) 
         ScriptError: with one problem per line when the file cannot be used.
     """
     shown = source if source is not None else str(path)
-    try:
-        data = read_bytes(path, MAX_FILE_BYTES)
-    except ReadError as error:
-        raise ScriptError([Problem(shown, None, _unread(error))]) from None
+    data = read_script_file(path, shown)
     return parse_script_bytes(data, name=name or path.stem, source=shown, path=path)
+
+
+def read_script_file(path: Path, source: str) -> bytes:
+    """The bytes of the script file at ``path``, read as ``load_script`` reads them: only
+    a regular file of at most ``MAX_FILE_BYTES``.
+
+    Raises:
+        ScriptError: naming ``source`` and why it cannot be read.
+    """
+    try:
+        return read_bytes(path, MAX_FILE_BYTES)
+    except ReadError as error:
+        raise ScriptError([Problem(source, None, _unread(error))]) from None
 
 
 def _unread(error: ReadError) -> str:
@@ -359,8 +369,12 @@ class _Checker:
         code = f"U+{ord(control):04X}"
         if unicodedata.category(control) == "Cc":
             what = f"a control character ({code}) that a terminal would act on"
+        elif unicodedata.bidirectional(control) in ("LRO", "RLO", "LRE", "RLE", "PDF"):
+            what = f"a direction override ({code}) that reorders the text after it"
+        elif unicodedata.bidirectional(control) in ("LRI", "RLI", "FSI", "PDI"):
+            what = f"a direction isolate ({code}) that reorders the text around it"
         else:
-            what = f"a direction control ({code}) that reorders the text around it"
+            what = f"a format character ({code}) that changes how the text around it reads"
         self._problem(f"{key} holds {what}; remove it")
         return False
 

@@ -14,7 +14,9 @@ summary = "One line that says what this script is for."
 # One of: breathing, unwinding, grounding, reset, demo
 category = "unwinding"
 tags = ["my own"]
-# How long the breathing lasts by default: minutes = 5, or cycles = 10 (breaths).
+# How long the whole session lasts, say and prompt steps included: minutes = 5.
+# The breathing steps without a length of their own share what the other steps leave.
+# Or give the breaths they share instead: cycles = 10.
 minutes = 3
 # Where the technique comes from. Name the author, year and title where there is one.
 sources = ["My own practice."]

@@ -3,11 +3,22 @@
 The summary shows the script's own reminder when it has one; otherwise the
 next of these. Where calm is in the list is kept in a tiny file in its data
 folder, and losing that file only means starting again from the first tip.
+The file is read like any file from outside calm: only a small regular file
+counts, so a named pipe or a device there never makes calm wait, and it is
+written by putting a new file in its place.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from pathlib import Path
+
+from calm.safe_read import ReadError, read_bytes
+
+_MOST_BYTES = 64
+"""The most the turn file is read for; it holds one small number."""
 
 TIPS = (
     "Have a few sips of water before you move on.",
@@ -24,13 +35,28 @@ TIPS = (
 def next_tip(state_file: Path) -> str:
     """The next tip in turn, moving the turn on for next time."""
     try:
-        index = int(state_file.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
+        index = int(read_bytes(state_file, _MOST_BYTES).decode("ascii").strip())
+    except (ReadError, ValueError):  # UnicodeDecodeError is a ValueError
         index = 0
     tip = TIPS[index % len(TIPS)]
+    _write_turn(state_file, (index + 1) % len(TIPS))
+    return tip
+
+
+def _write_turn(state_file: Path, turn: int) -> None:
+    """Keep ``turn`` for next time, or nothing: a read-only home only means the same tip."""
+    written: str | None = None
     try:
         state_file.parent.mkdir(parents=True, exist_ok=True)
-        state_file.write_text(str((index + 1) % len(TIPS)), encoding="ascii")
+        handle, written = tempfile.mkstemp(prefix=".next-tip-", dir=state_file.parent)
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write(str(turn))
+        # A new file in its place: whatever was there, a pipe or a link, is never written into.
+        os.replace(written, state_file)
+        written = None
     except OSError:
-        pass  # A read-only home only means the same tip next time.
-    return tip
+        pass
+    finally:
+        if written is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(written)

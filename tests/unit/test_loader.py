@@ -7,11 +7,17 @@ the place and the wording are all pinned down.
 from __future__ import annotations
 
 import os
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from calm.loader import load_script, parse_script_document
+from calm import loader
+from calm.loader import MAX_CHARS, MAX_ITEMS, MAX_PROBLEMS, load_script, parse_script_document
 from calm.problems import ScriptError
 from calm.script import (
     BreatheStep,
@@ -24,6 +30,7 @@ from calm.script import (
     SayStep,
     Script,
 )
+from calm.suggest import did_you_mean
 from calm.timeline import compile_timeline
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
@@ -1027,7 +1034,7 @@ def test_text_a_terminal_would_act_on_is_refused(tmp_path: Path, where: str, esc
     else:
         content = HEADER + f'{where} = "{escaped}"\n' + SAY
     lines = _problems(tmp_path, content)
-    what = "a direction control" if "202e" in escaped else "a control character"
+    what = "a direction override" if "202e" in escaped else "a control character"
     assert any(f"holds {what} (U+" in line for line in lines), lines
     assert len(lines) == 1, lines
 
@@ -1069,3 +1076,175 @@ def test_a_cue_file_that_is_not_a_wav_sound_is_named(tmp_path: Path) -> None:
     lines = _problems(tmp_path, content)
     assert len(lines) == 1
     assert lines[0].startswith('mine.toml: step 1: cue file "bowl.wav" is not a WAV sound')
+
+
+# -- big files, and the wording of numbers and characters --------------------------------------
+
+BASE = {"title": "Mine", "summary": "A test script.", "category": "reset"}
+"""The top of a valid script, as a parsed document."""
+ONE_STEP = [{"say": "Arrive.", "seconds": 4}]
+
+
+def _document_problems(document: dict[str, Any]) -> list[str]:
+    with pytest.raises(ScriptError) as caught:
+        parse_script_document(document, name="mine", source="mine.toml")
+    return caught.value.lines()
+
+
+def test_many_unknown_keys_give_twenty_lines_and_a_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """60,000 unknown keys are 20 problems and one line counting the rest, and a
+    did-you-mean is looked for only for the lines shown."""
+    looked: list[str] = []
+
+    def counting(word: str, choices: Iterable[str]) -> str:
+        looked.append(word)
+        return did_you_mean(word, choices)
+
+    monkeypatch.setattr(loader, "did_you_mean", counting)
+    document = {**BASE, "steps": ONE_STEP, **{f"k{index}": 1 for index in range(60_000)}}
+    lines = _document_problems(document)
+    assert len(lines) == MAX_PROBLEMS + 1
+    assert lines[0].startswith('mine.toml: unknown key "k0"; expected one of title, ')
+    assert lines[-1] == "mine.toml: and 59980 more problems; fix these and check again"
+    assert len(looked) <= MAX_PROBLEMS
+
+
+def test_a_step_with_many_keys_lists_a_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step of 60,000 keys and no kind names five of them and counts the rest."""
+    document = {**BASE, "steps": [{f"sya{index}": 1 for index in range(60_000)}]}
+    assert _document_problems(document) == [
+        "mine.toml: step 1: expected one of say, breathe or prompt, "
+        "found sya0, sya1, sya2, sya3, sya4, and 59995 more"
+    ]
+
+
+def test_a_long_unknown_key_is_cut_short() -> None:
+    """A key of half a million characters is quoted cut short, with no hint looked for."""
+    (line,) = _document_problems({**BASE, "steps": ONE_STEP, "k" * 500_000: 1})
+    assert line.startswith('mine.toml: unknown key "' + "k" * 37 + '..."; expected one of ')
+
+
+@pytest.mark.parametrize("key", ["sources", "tags"])
+def test_a_list_of_a_hundred_thousand_texts_is_one_problem(key: str) -> None:
+    """100,000 sources is one line; none of them is looked at."""
+    lines = _document_problems({**BASE, "steps": ONE_STEP, key: ["x"] * 100_000})
+    assert lines == [f"mine.toml: {key} can have at most {MAX_ITEMS[key]} items, got 100000"]
+
+
+@pytest.mark.parametrize("key", ["say", "prompt", "breathe", "gentle"])
+def test_a_step_text_of_750_kb_is_one_problem(key: str) -> None:
+    """A 750 KB say (or prompt, or breathing words) is not a step anyone could read."""
+    step = {"say": "Arrive.", "seconds": 4} if key != "prompt" else {"prompt": "Ready?"}
+    if key == "breathe":
+        step = {"breathe": "Slowly.", "pattern": "4-6", "cycles": 2}
+    step[key] = "word " * 150_000
+    assert _document_problems({**BASE, "steps": [step]}) == [
+        f"mine.toml: step 1: {key} must be at most {MAX_CHARS[key]} characters, got 750000"
+    ]
+
+
+def test_every_text_has_a_limit() -> None:
+    """Every text a script holds has a length limit, generous for the built-in scripts."""
+    texts = {"title", "summary", "caution", "reminder", "say", "prompt", "breathe", "gentle"}
+    assert texts | {"text", "tags", "sources", "cue"} <= set(MAX_CHARS)
+    for path in sorted(SCRIPTS.glob("*.toml")):
+        script = load_script(path)
+        assert len(script.title) * 2 <= MAX_CHARS["title"]
+        for step in script.steps:
+            assert len(step.text) * 2 <= MAX_CHARS[step.kind.value]
+
+
+def test_two_hundred_long_breathing_steps_are_refused_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """200 breathe steps of 180 minutes of quick breaths are refused with the count of
+    breaths, worked out without stepping through two million of them."""
+    calls = 0
+    inner = PhaseSpec.ms_in_cycle
+
+    def counting(self: PhaseSpec, cycle: int) -> int:
+        nonlocal calls
+        calls += 1
+        return inner(self, cycle)
+
+    monkeypatch.setattr(PhaseSpec, "ms_in_cycle", counting)
+    steps = [{"breathe": "Quick.", "pattern": "0.1-0.1", "minutes": 180}] * 200
+    assert _document_problems({**BASE, "steps": steps}) == [
+        "mine.toml: the session would hold 2000000 breaths; at most 10000"
+    ]
+    # Two phases, 200 steps, and a few dozen looks each while halving: not millions.
+    assert calls < 200 * 2 * 40
+
+
+def test_seconds_just_over_the_limit_are_quoted_as_written(tmp_path: Path) -> None:
+    """seconds = 3600.0001 is over the hour, and the problem shows it as written."""
+    assert _problems(tmp_path, HEADER + '[[steps]]\nsay = "a"\nseconds = 3600.0001\n') == [
+        "mine.toml: step 1: seconds must be at most 3600 (one hour), got 3600.0001"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("0.0", "0.0"),
+        ("0", "0"),
+        ("-0.0", "-0.0"),
+        ("1e10", "1e+10"),
+        ("0.30000000000000004", "0.30000000000000004"),
+    ],
+)
+def test_numbers_are_quoted_as_written(tmp_path: Path, written: str, shown: str) -> None:
+    """A whole number is never shown with a decimal point it did not have, nor a
+    fraction without one: "got 0" for 0, "got 0.0" for 0.0."""
+    lines = _problems(tmp_path, HEADER + f"cycles = {written}\n" + SAY)
+    assert lines[0].endswith(f"got {shown}"), lines
+
+
+def test_a_shorthand_zero_is_quoted_as_written(tmp_path: Path) -> None:
+    """breathe = "0-4" quotes the inhale as 0, as written, not 0.0."""
+    assert _problems(tmp_path, _breathe('"0-4"')) == [
+        "mine.toml: step 1 > pattern > inhale: seconds must be > 0, got 0"
+    ]
+
+
+@pytest.mark.parametrize("minutes", ['"five"', "0", "-3", "999"])
+def test_a_bad_script_length_is_one_line_not_two(tmp_path: Path, minutes: str) -> None:
+    """A bad top-level minutes is one problem: its breathing steps do not add a second
+    line saying they have no length."""
+    content = HEADER + f"minutes = {minutes}\n" + '[[steps]]\nbreathe = "4-6"\n'
+    (line,) = _problems(tmp_path, content)
+    assert line.startswith("mine.toml: minutes must be ")
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u200b", "\u00ad", "\u2060", "\ufeff", "\u200c", "\u200d", "\U000e0067"],
+    ids=["zero-width-space", "soft-hyphen", "word-joiner", "bom", "zwnj", "zwj", "tag"],
+)
+def test_invisible_format_characters_are_kept(tmp_path: Path, char: str) -> None:
+    """A zero-width space, a soft hyphen, a word joiner and their like are invisible and
+    drive nothing: a script pasted from a word processor keeps them."""
+    content = HEADER.replace('"Mine"', f'"Mi{char}ne"') + SAY.replace("Settle", f"Set{char}tle")
+    script = _load(tmp_path, content)
+    assert script.title == f"Mi{char}ne"
+
+
+@settings(max_examples=200, deadline=None)
+@given(char=st.characters(categories=["Cf"]))
+def test_a_format_character_is_refused_only_when_it_can_disguise_text(char: str) -> None:
+    """Of all format characters, only the direction overrides and isolates and the few
+    that change how their neighbours read are refused, each with one line saying which."""
+    document = {**BASE, "steps": ONE_STEP, "caution": f"Go {char}gently"}
+    disguising = (
+        unicodedata.bidirectional(char)
+        in {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+        or 0x206A <= ord(char) <= 0x206F
+        or 0xFFF9 <= ord(char) <= 0xFFFB
+    )
+    if not disguising:
+        script = parse_script_document(document, name="mine", source="mine.toml")
+        assert script.caution == f"Go {char}gently"
+        return
+    (line,) = _document_problems(document)
+    assert line.startswith("mine.toml: caution holds a ")
+    assert f"(U+{ord(char):04X})" in line

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import time
 import tomllib
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, event, example, find, given, settings
 from hypothesis import strategies as st
 
-from calm.loader import parse_script_bytes, parse_script_document
+from calm.loader import MAX_PROBLEMS, parse_script_bytes, parse_script_document
 from calm.problems import ScriptError
 from calm.script import BreatheStep, Script
 from calm.timeline import compile_timeline
@@ -467,3 +468,54 @@ def test_problem_lines_are_one_line_despite_newlines(document: dict[str, Any]) -
 def test_problem_lines_are_one_line(document: dict[str, Any]) -> None:
     """Every problem is one line, whatever line break the key or value it quotes holds."""
     _assert_one_line_problems(document)
+
+
+# -- big and deep files ---------------------------------------------------------------------
+
+QUICKLY = 5.0
+"""A sanity bound in seconds for one big file; the guarantee is structural (the shape check
+and the caps refuse before the work), and real times are milliseconds."""
+
+
+def _big_text(shape: str, count: int, word: str) -> str:
+    """A script-like file made big or deep in one way, ``count`` times over."""
+    head = 'title = "Big"\nsummary = "Big."\ncategory = "reset"\n'
+    step = '[[steps]]\nsay = "Arrive."\nseconds = 1\n'
+    key = json.dumps(word)
+    shapes = {
+        "dotted": lambda: head + "x" + f".{key}" * count + " = 1\n" + step,
+        "lists": lambda: head + "x = " + "[" * count + "]" * count + "\n" + step,
+        "tables": lambda: head + "x = " + "{a = " * count + "1" + "}" * count + "\n" + step,
+        "keys": lambda: head + "".join(f'{key[:-1]}{i}" = 1\n' for i in range(count)) + step,
+        "items": lambda: head + "sources = [" + f"{key}, " * count + "]\n" + step,
+        "string": lambda: head + step.replace("Arrive.", word * count),
+        "steps": lambda: head + step.replace("seconds = 1", f"{key} = 1") * count,
+        "breathing": lambda: (
+            head + '[[steps]]\nbreathe = "0.1-0.1"\nminutes = 180\n' * min(count, 200)
+        ),
+    }
+    return shapes[shape]()
+
+
+@settings(FUZZ, max_examples=60)
+@given(
+    shape=st.sampled_from(
+        ["dotted", "lists", "tables", "keys", "items", "string", "steps", "breathing"]
+    ),
+    count=st.one_of(st.integers(0, 50), st.sampled_from([1_000, 20_000, 100_000])),
+    word=st.sampled_from(["a", "sya", "[{", "#", "x.y", "\u202e", "é"]),
+)
+def test_big_or_deep_files_load_or_raise_script_error_quickly(
+    shape: str, count: int, word: str
+) -> None:
+    """However deep, wide or long a file is made, it loads or raises a ScriptError of a
+    few one-line problems, in a moment."""
+    data = _big_text(shape, count, word).encode("utf-8")
+    started = time.monotonic()
+    outcome = _outcome(lambda: parse_script_bytes(data, name="x", source=SOURCE))
+    assert time.monotonic() - started < QUICKLY
+    if isinstance(outcome, ScriptError):
+        assert len(outcome.lines()) <= MAX_PROBLEMS + 1
+        for line in outcome.lines():
+            assert line.startswith(f"{SOURCE}: ") and line.splitlines() == [line], line
+            assert len(line) < 1000, line

@@ -5,16 +5,21 @@ from __future__ import annotations
 import array
 import itertools
 import math
+import os
+import struct
 import sys
 import wave
 from pathlib import Path
 
 import pytest
 
+from calm.loader import load_script
+from calm.problems import ScriptError
 from calm.sound.beds import BED_NAMES, LOOP_SECONDS, render_bed
-from calm.sound.cues import gain_for
+from calm.sound.cues import gain_for, load_clips
 from calm.sound.pcm import RATE, samples_of
 from calm.sound.render import render_into
+from calm.timeline import compile_timeline
 from tests.conftest import ROOT
 
 AUDIO = ROOT / "audio"
@@ -238,3 +243,128 @@ def test_gain_grows_with_volume() -> None:
     gains = [gain_for(volume) for volume in range(1, 101)]
     assert all(gain is not None and gain <= 0.0 for gain in gains)
     assert all(a < b for a, b in itertools.pairwise(gains))  # type: ignore[operator]
+
+
+# -- cue files from a script's folder -------------------------------------------------------------
+
+SCRIPT_HEAD = 'title = "Mine"\nsummary = "A test."\ncategory = "reset"\n'
+
+
+def cue_script(folder: Path, cue: str) -> Path:
+    """A script in ``folder`` with one say step that plays ``cue``."""
+    path = folder / "mine.toml"
+    path.write_text(SCRIPT_HEAD + f'[[steps]]\nsay = "a"\nseconds = 1\ncue = "{cue}"\n')
+    return path
+
+
+def wav_bytes(*, rate: int = 8000, channels: int = 1, width: int = 2, frames: int = 800) -> bytes:
+    """A PCM WAV file with any header values, as an editor or a prankster might write it."""
+    data = b"\x00" * (frames * channels * width)
+    fmt = struct.pack(
+        "<HHIIHH", 1, channels, rate, rate * channels * width, channels * width, width * 8
+    )
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"data" + struct.pack("<I", len(data)) + data
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def cue_problems(folder: Path, name: str) -> list[str]:
+    """The problems validating a script with the cue file ``name`` gives."""
+    with pytest.raises(ScriptError) as caught:
+        load_script(cue_script(folder, name), source="mine.toml")
+    return caught.value.lines()
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ({"rate": 12}, "has a sample rate of 12 Hz; a cue needs 8000 to 192000 Hz"),
+        ({"rate": 1}, "has a sample rate of 1 Hz; a cue needs 8000 to 192000 Hz"),
+        ({"rate": 0}, "has a sample rate of 0 Hz; a cue needs 8000 to 192000 Hz"),
+        ({"rate": 384_000}, "has a sample rate of 384000 Hz; a cue needs 8000 to 192000 Hz"),
+        ({"channels": 3}, "has 3 channels; a cue needs 1 (mono) or 2 (stereo)"),
+        ({"frames": 0}, "has no sound in it"),
+        ({"width": 1, "frames": 8000 * 31}, "plays for more than 30 s; a cue can be at most 30 s"),
+    ],
+    ids=["12-hz", "1-hz", "0-hz", "384-khz", "3-channels", "empty", "31-seconds"],
+)
+def test_a_cue_calm_cannot_play_is_refused_when_validating(
+    tmp_path: Path, params: dict[str, int], reason: str
+) -> None:
+    """A cue with a rate, channels or length calm cannot play is one problem naming the
+    file, found by `calm validate`, not a silent session later."""
+    (tmp_path / "bell.wav").write_bytes(wav_bytes(**params))
+    assert cue_problems(tmp_path, "bell.wav") == [
+        f'mine.toml: step 1: cue file "bell.wav" {reason}'
+    ]
+
+
+@pytest.mark.parametrize("name", ["huge.wav", "huge.mp3", "huge.flac"])
+def test_a_cue_file_over_ten_megabytes_is_refused_from_its_size(tmp_path: Path, name: str) -> None:
+    """A 2 GB cue (sparse, so it costs no disk) is refused at once, never decoded."""
+    with (tmp_path / name).open("wb") as handle:
+        handle.truncate(2 * 1024**3)
+    assert cue_problems(tmp_path, name) == [
+        f'mine.toml: step 1: cue file "{name}" is over 10 MB; a cue can be at most 10 MB and 30 s'
+    ]
+
+
+def test_a_damaged_wav_never_gives_empty_brackets(tmp_path: Path) -> None:
+    """Every cut of a WAV file short of its first frame is one problem with a reason in
+    words: never "()"."""
+    whole = wav_bytes()
+    for size in range(44 + 2):  # the header, and one 16-bit frame
+        (tmp_path / "cut.wav").write_bytes(whole[:size])
+        (line,) = cue_problems(tmp_path, "cut.wav")
+        assert line.startswith('mine.toml: step 1: cue file "cut.wav" ')
+        assert "()" not in line and not line.endswith(": "), line
+
+
+def test_an_odd_rate_in_range_plays_at_a_rate_every_player_takes(tmp_path: Path) -> None:
+    """A 12 kHz cue, which simpleaudio would refuse and silence the session over, is
+    resampled when it is loaded."""
+    (tmp_path / "bell.wav").write_bytes(wav_bytes(rate=12_000, frames=1200))
+    timeline = compile_timeline(load_script(cue_script(tmp_path, "bell.wav")))
+    clips, notices = load_clips(timeline, 100)
+    assert notices == []
+    assert clips["bell.wav"].rate == RATE
+    assert abs(clips["bell.wav"].seconds - 0.1) < 0.01
+
+
+def test_a_cue_spoilt_after_validation_costs_only_that_cue(tmp_path: Path) -> None:
+    """A cue made too long after the script was checked is one notice naming it; the
+    session's other cues are still made ready."""
+    (tmp_path / "bell.wav").write_bytes(wav_bytes())
+    timeline = compile_timeline(load_script(cue_script(tmp_path, "bell.wav")))
+    (tmp_path / "bell.wav").write_bytes(wav_bytes(width=1, frames=8000 * 31))
+    clips, notices = load_clips(timeline, 100)
+    assert notices == [
+        "calm: no sound for bell.wav: bell.wav plays for more than 30 s; a cue can be at most 30 s"
+    ]
+    assert set(clips) == {"step", "end"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_cue_swapped_for_a_named_pipe_is_not_waited_on(tmp_path: Path) -> None:
+    """A cue replaced by a named pipe after checking is one notice, at once."""
+    (tmp_path / "bell.wav").write_bytes(wav_bytes())
+    timeline = compile_timeline(load_script(cue_script(tmp_path, "bell.wav")))
+    (tmp_path / "bell.wav").unlink()
+    os.mkfifo(tmp_path / "bell.wav")
+    clips, notices = load_clips(timeline, 100)
+    assert notices == ["calm: no sound for bell.wav: bell.wav is a named pipe, not a regular file"]
+    assert "bell.wav" not in clips
+
+
+def test_a_cue_moved_out_of_the_folder_at_playback_is_refused(tmp_path: Path) -> None:
+    """A cue swapped for a link out of the script's folder after checking is not played."""
+    folder = tmp_path / "scripts"
+    folder.mkdir()
+    (folder / "bell.wav").write_bytes(wav_bytes())
+    timeline = compile_timeline(load_script(cue_script(folder, "bell.wav")))
+    (tmp_path / "outside.wav").write_bytes(wav_bytes())
+    (folder / "bell.wav").unlink()
+    (folder / "bell.wav").symlink_to(tmp_path / "outside.wav")
+    clips, notices = load_clips(timeline, 100)
+    assert notices == ["calm: no sound for bell.wav: bell.wav is outside the script's folder"]
+    assert "bell.wav" not in clips
