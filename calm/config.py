@@ -8,12 +8,13 @@ config never stops a session.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from calm.loader import describe_value
+from calm.safe_read import ReadError, Why, read_bytes, size_text
+from calm.safe_toml import TomlError, TomlLimits, parse_toml
 from calm.suggest import did_you_mean
 
 
@@ -39,6 +40,8 @@ class Settings:
     """Ask how tense you feel before and after a session."""
 
 
+CONFIG_BYTES = 100_000
+"""The biggest config file calm reads; a real one is a few hundred bytes."""
 _RANGES = {"volume": (0, 100)}
 _WHEN_UNCLEAR = {"history": False}
 """Keys whose value, when it cannot be read, is not the default: a privacy switch set to
@@ -51,16 +54,22 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     A missing file is not a problem: it means every default.
     """
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return Settings(), []
-    except OSError as error:
-        return Settings(), [f"{path}: cannot be read ({error.strerror or error}); using defaults"]
+        data = read_bytes(path, CONFIG_BYTES)
+    except ReadError as error:
+        if error.why is Why.MISSING:
+            return Settings(), []
+        if error.why is Why.TOO_BIG:
+            reason = f"is over {size_text(CONFIG_BYTES)}, too big to be a config file"
+        else:
+            reason = error.reason
+        return Settings(), [f"{path}: {reason}; using defaults"]
     try:
-        document = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        reason = str(error).split("\n")[0]
-        return Settings(), [f"{path}: not valid TOML ({reason}); using defaults"]
+        # A config is a few short settings; its limits are still far above any real one.
+        document = parse_toml(data, TomlLimits(keys=1000, chars=2000), kind="TOML settings")
+    except TomlError as error:
+        detail = error.message.removeprefix("TOML syntax: ").removeprefix("TOML: ")
+        place = f"{error.place}: " if error.place else ""
+        return Settings(), [f"{path}: not valid TOML ({place}{detail}); using defaults"]
     return settings_from(document, str(path))
 
 

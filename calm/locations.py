@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from calm.safe_read import expanded_or_as_written, is_dir
+
 APP_NAME = "calm"
 SCRIPTS_PATH_VARIABLE = "CALM_SCRIPTS_PATH"
 
@@ -18,7 +20,7 @@ SCRIPTS_PATH_VARIABLE = "CALM_SCRIPTS_PATH"
 def _bundled(folder: str) -> Path:
     package = Path(__file__).resolve().parent
     inside = package / folder
-    if inside.is_dir():
+    if is_dir(inside):
         return inside
     return package.parent / folder
 
@@ -40,7 +42,7 @@ def source_audio_dir() -> Path | None:
     to regenerate in place.
     """
     package = Path(__file__).resolve().parent
-    if (package / "audio").is_dir():
+    if is_dir(package / "audio"):
         return None
     return package.parent / "audio"
 
@@ -83,7 +85,8 @@ def user_scripts_dirs() -> list[Path]:
     several folders, and a script in an earlier one hides one of the same name later.
     """
     configured = os.environ.get(SCRIPTS_PATH_VARIABLE, "")
-    folders = [Path(part).expanduser() for part in configured.split(os.pathsep) if part]
+    # ~someone who is not a user stays as written: not found, and said so when listed.
+    folders = [expanded_or_as_written(part) for part in configured.split(os.pathsep) if part]
     return folders or [config_dir() / "scripts"]
 
 

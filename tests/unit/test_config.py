@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,3 +118,86 @@ def test_history_true_in_quotes_keeps_recording(tmp_path: Path) -> None:
     assert settings.history is True
     (notice,) = notices
     assert notice.endswith('history must be true or false, got "true"; using true')
+
+
+# -- reading the file ------------------------------------------------------------------------
+
+
+def test_a_config_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """A config saved by a Windows editor, with a UTF-8 byte-order mark, reads like any."""
+    path = tmp_path / "config.toml"
+    path.write_bytes(b'\xef\xbb\xbftheme = "nord"\n')
+    assert load_settings(path) == (Settings(theme="nord"), [])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_as_the_config_is_one_notice_at_once(tmp_path: Path) -> None:
+    """A named pipe where config.toml should be is refused without waiting for a writer."""
+    path = tmp_path / "config.toml"
+    os.mkfifo(path)
+    assert finishes(lambda: load_settings(path)) == (
+        Settings(),
+        [f"{path}: is a named pipe, not a regular file; using defaults"],
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_config_linked_to_an_endless_device_is_one_notice(tmp_path: Path) -> None:
+    """config.toml as a link to /dev/zero is refused before a byte of it is read."""
+    path = tmp_path / "config.toml"
+    path.symlink_to("/dev/zero")
+    assert finishes(lambda: load_settings(path)) == (
+        Settings(),
+        [f"{path}: is a device, not a regular file; using defaults"],
+    )
+
+
+def test_a_huge_config_is_refused_by_its_size(tmp_path: Path) -> None:
+    """A 2 GB config (sparse: it costs no disk) is one notice, never read."""
+    path = tmp_path / "config.toml"
+    with path.open("wb") as handle:
+        handle.truncate(2 * 1024**3)
+    assert load_settings(path) == (
+        Settings(),
+        [f"{path}: is over 100 kB, too big to be a config file; using defaults"],
+    )
+
+
+def test_a_config_folder_is_one_notice(tmp_path: Path) -> None:
+    """A folder named config.toml is one notice and the defaults."""
+    path = tmp_path / "config.toml"
+    path.mkdir()
+    assert load_settings(path) == (Settings(), [f"{path}: is a folder, not a file; using defaults"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Each under the size limit, so that the shape check is what refuses it.
+        "theme = " + "[" * 40_000 + "]" * 40_000 + "\n",
+        "x" + ".a" * 20_000 + " = 1\n",
+        "theme = " + "{a = " * 15_000 + "1" + "}" * 15_000 + "\n",
+    ],
+    ids=["lists", "dotted-key", "inline-tables"],
+)
+def test_a_deeply_nested_config_is_one_notice(tmp_path: Path, text: str) -> None:
+    """Nesting that would exhaust Python's stack, or take seconds and gigabytes, is one
+    notice and the defaults, in a moment."""
+    path = write(tmp_path, text)
+    settings, notices = finishes(lambda: load_settings(path))
+    assert settings == Settings()
+    assert notices == [
+        f"{path}: not valid TOML (line 1: keys, tables and lists are nested more than 10 deep); "
+        "using defaults"
+    ]
+
+
+def finishes(action: Callable[[], Any], seconds: float = 5.0) -> Any:
+    """The result of ``action``, which must finish within ``seconds`` (a sanity bound: the
+    guard refuses before any waiting or parsing), run on a thread so a hang fails."""
+    outcome: list[Any] = []
+    worker = threading.Thread(target=lambda: outcome.append(action()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive() and outcome, f"no answer after {seconds} s"
+    return outcome[0]
