@@ -187,6 +187,7 @@ class HistoryStore:
             HistoryError: when it is locked, unreadable, not a database, or newer
                 than this calm understands.
         """
+        _refuse_what_cannot_be_looked_at(path)
         # SQLite would say only "unable to open database file" for these two.
         if path.is_dir():
             raise HistoryError(f"{path} is a folder, where calm keeps its history file")
@@ -460,6 +461,19 @@ def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
         return None, f"calm: not recording this session: {error}"
 
 
+def _refuse_what_cannot_be_looked_at(path: Path) -> None:
+    """Say why, when calm may not even look for its history file (its folder is mode 000,
+    say); on Python 3.11 ``Path.exists()`` and ``is_dir()`` raise for it."""
+    from calm.safe_read import read_error
+
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except (OSError, ValueError) as error:
+        raise HistoryError(f"{path} {read_error(error).reason}") from None
+
+
 def _refuse_a_file_for_the_folder(folder: Path) -> None:
     """Say so when calm's data folder is a file; mkdir would say only "File exists"."""
     if folder.exists() and not folder.is_dir():
@@ -503,6 +517,7 @@ def open_existing(path: Path, *, writing: bool = False) -> HistoryStore | None:
         HistoryDamaged: when the file is damaged; the caller decides what to say.
         HistoryError: when it cannot be opened for any other reason.
     """
+    _refuse_what_cannot_be_looked_at(path)
     _refuse_a_file_for_the_folder(path.parent)
     if not path.exists() and not path.is_symlink():
         return None

@@ -689,3 +689,31 @@ def test_a_cue_without_a_folder_is_still_checked_as_written() -> None:
     data = (SCRIPT + 'cue = "../x.wav"\n').encode()
     with pytest.raises(ScriptError, match="must be in the script's folder"):
         parse_script_bytes(data, name="x", source="x.toml")
+
+
+def test_an_unreadable_data_folder_costs_the_record_not_the_session(tmp_path: Path) -> None:
+    """A data folder of mode 000: the history is one line saying why, for a session
+    (which then runs unrecorded) and for `calm history`, never a PermissionError."""
+    folder = tmp_path / "calm"
+    folder.mkdir()
+    history = folder / "history.sqlite3"
+    answer = without_permission(
+        f"""
+        from pathlib import Path
+        from calm.history import HistoryError, open_existing, open_history
+        store, notice = open_history(Path({str(history)!r}))
+        try:
+            open_existing(Path({str(history)!r}))
+            listed = None
+        except HistoryError as error:
+            listed = str(error)
+        print(json.dumps({{"store": store is None, "notice": notice, "listed": listed}}))
+        """,
+        folder,
+    )
+    reason = f"{history} cannot be read: permission denied"
+    assert answer == {
+        "store": True,
+        "notice": f"calm: not recording this session: {reason}",
+        "listed": reason,
+    }
