@@ -5,12 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from calm.columns import BOLD, RED, align, paint
+from calm.columns import (
+    BOLD,
+    RED,
+    cut,
+    lay_out,
+    output_width,
+    paint,
+    shortened,
+    stacked,
+    widths,
+)
 from calm.library import Entry, Library, Origin
 from calm.problems import ScriptError
 from calm.script import Category, PromptStep, Script
 from calm.timeline import planned_ms
-from calm.wording import planned_length_text
+from calm.wording import planned_length_text, shown_safely
+
+TITLE_LEAST = 20
+"""The least room a title is cut to before the length and the source wrap."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,24 +98,50 @@ def catalogue_json(rows: list[Row]) -> list[dict[str, Any]]:
 def catalogue_lines(
     rows: list[Row], *, colour: bool = False, width: int | None = None
 ) -> list[str]:
-    """The scripts as aligned columns; a broken one is marked invalid, its problem beneath."""
+    """The scripts as aligned columns; a broken one is marked invalid, its problem beneath.
+
+    No line is wider than ``width`` (the terminal's, by default). Names and
+    lengths are never cut: the title gives way first, down to ``TITLE_LEAST``
+    columns, then the length and the source wrap between words; a terminal too
+    narrow even for that gets each script over two lines.
+    """
     if not rows:
         return ["No scripts found."]
+    width = width or output_width()
     headers = ["name", "title", "category", "length", "source"]
     cells: list[list[str]] = []
     for row in rows:
+        name = shortened(row.entry.name, width)
         if row.script is None or row.seconds is None:
-            cells.append([row.entry.name, "invalid", "", "", row.source])
+            cells.append([name, "invalid", "", "", row.source])
         else:
-            script = row.script
-            length = row.length
-            cells.append([row.entry.name, script.title, script.category.value, length, row.source])
-    table = align(headers, cells, shrink=1, width=width)
-    lines = [paint(table[0], BOLD, colour)]
-    for row, line in zip(rows, table[1:], strict=True):
-        if row.error is None:
-            lines.append(line)
-            continue
-        lines.append(paint(line, RED, colour))
-        lines.append(paint(f"  {row.error.first_line}", RED, colour))
+            title = shortened(row.script.title, width)
+            cells.append([name, title, row.script.category.value, row.length, row.source])
+    wrap = (headers.index("length"), headers.index("source"))
+    found = widths(headers, cells, width=width, text=[(1, TITLE_LEAST)], wrap=wrap)
+    lines: list[str] = []
+    if found is None:
+        for row, (name, title, *rest) in zip(rows, cells, strict=True):
+            block = stacked([(f"{name}  {title}", rest)], width=width)
+            lines += _marked(row, block, colour, width)
+        return lines
+    table = lay_out(headers, cells, found, wrap=wrap)
+    lines.append(paint(table[0], BOLD, colour))
+    # A row wrapped over more lines continues on lines that start with a space.
+    blocks: list[list[str]] = []
+    for line in table[1:]:
+        if line.startswith(" ") and blocks:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    for row, block in zip(rows, blocks, strict=True):
+        lines += _marked(row, block, colour, width)
     return lines
+
+
+def _marked(row: Row, block: list[str], colour: bool, width: int) -> list[str]:
+    """A script's lines, and, for a broken one, in red with its first problem beneath."""
+    if row.error is None:
+        return block
+    problem = "  " + cut(shown_safely(row.error.first_line), max(width - 2, 1))
+    return [paint(line, RED, colour) for line in [*block, problem]]

@@ -1,14 +1,40 @@
-"""Plain aligned columns for quick listings, without the cost of importing rich."""
+"""Plain aligned columns for quick listings, without the cost of importing rich.
+
+A table gives its text columns (a title, a note) the room; the other columns,
+short figures and words, are never cut. When the text columns cannot have
+their least room beside them, the caller lays each row out over more lines
+instead (``stacked``), so that no line is ever wider than the terminal.
+
+Every cell is measured in terminal columns, and a cell longer than any line
+could show is cut short before it is measured (``shortened``), so a title of
+ten megabytes costs no more than one of ten characters.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
 import unicodedata
+from collections.abc import Sequence
 from typing import IO
 
+from calm.wording import one_line
+
 BOLD, RED, DIM, RESET = "\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
+
+GAP = 2
+"""Spaces between two columns."""
+
+CELL_LIMIT = 10_000
+"""The most columns one cell ever shows, even with no terminal to fit: a table is for
+reading, and ``--json`` and ``--csv`` keep every character."""
+
+ELLIPSIS = "…"
+
+WRAPPED_LINES = 2
+"""The most lines a wrapped cell is given: more would make a table hard to read."""
 
 
 def use_colour(stream: IO[str]) -> bool:
@@ -23,72 +49,194 @@ def paint(text: str, style: str, colour: bool) -> str:
     return f"{style}{text}{RESET}" if colour and text else text
 
 
-def align(
-    headers: list[str],
-    rows: list[list[str]],
-    *,
-    shrink: int | tuple[int, ...],
-    width: int | None = None,
-) -> list[str]:
-    """Lay out rows under headers in columns two spaces apart.
-
-    When the lines would be wider than ``width`` (the terminal's, by default,
-    and no limit when output goes to a pipe or a file), the ``shrink`` columns,
-    in the order given, are cut short with an ellipsis until the lines fit or
-    those columns can give no more.
-    """
-    width = width or _output_width()
-    widths = [
-        max(cell_width(row[column]) for row in [headers, *rows]) for column in range(len(headers))
-    ]
-    for column in (shrink,) if isinstance(shrink, int) else shrink:
-        over = sum(widths) + 2 * (len(widths) - 1) - width
-        if over <= 0:
-            break
-        widths[column] = max(widths[column] - over, len(headers[column]), 8)
-    lines = []
-    for row in [headers, *rows]:
-        cells = [_fit(cell, widths[column]) for column, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    return lines
-
-
-def _output_width() -> int:
+def output_width() -> int:
     """The terminal's width; with output to a pipe or file, no limit, so grep finds it all.
 
     ``COLUMNS``, when set, is obeyed either way.
     """
     if "COLUMNS" not in os.environ and not sys.stdout.isatty():
         return sys.maxsize
-    return shutil.get_terminal_size((100, 24)).columns
+    return max(shutil.get_terminal_size((100, 24)).columns, 1)
 
 
-def cell_width(text: str) -> int:
+def shortened(text: str, columns: int) -> str:
+    """``text`` on one line and safe to print (``calm.wording.one_line``), cut short first
+    to what ``columns`` could ever show; a cut ends in an ellipsis.
+
+    Only a bounded part of ``text`` is looked at, however long it is.
+    """
+    # Room for marks that take no column, and for line breaks, which become " / ".
+    limit = 2 * min(columns, CELL_LIMIT) + 16
+    if len(text) <= limit:
+        return one_line(text)
+    return one_line(text[:limit]) + ELLIPSIS
+
+
+def cell_width(text: str, limit: int | None = None) -> int:
     """How many terminal columns ``text`` takes: two for a wide East Asian character or
-    emoji, none for a combining mark, one for the rest."""
-    return sum(_cells(char) for char in text)
+    emoji, none for a combining mark, one for the rest.
+
+    With ``limit``, counting stops once it is passed, and some number above it is given.
+    """
+    if text.isascii():
+        return len(text)
+    used = 0
+    for char in text:
+        used += _cells(char)
+        if limit is not None and used > limit:
+            break
+    return used
 
 
+@functools.lru_cache(maxsize=4096)
 def _cells(char: str) -> int:
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _fit(cell: str, width: int) -> str:
+def cut(cell: str, width: int) -> str:
+    """``cell`` as it is, or cut short with an ellipsis to fit ``width`` columns."""
+    if cell.isascii():
+        if len(cell) <= width:
+            return cell
+        return cell[: width - 1] + ELLIPSIS if width > 0 else ""
+    if cell_width(cell, width) <= width:
+        return cell
+    kept: list[str] = []
+    used = 0
+    for char in cell:
+        cells = _cells(char)
+        if used + cells > width - 1:
+            break
+        kept.append(char)
+        used += cells
+    return "".join(kept) + ELLIPSIS if width > 0 else ""
+
+
+def fit(cell: str, width: int) -> str:
     """``cell`` padded to ``width`` columns, or cut short with an ellipsis to fit them."""
-    used = cell_width(cell)
-    if used > width:
-        kept, used = "", 0
-        for char in cell:
-            cells = _cells(char)
-            if used + cells > width - 1:
-                break
-            kept += char
-            used += cells
-        cell = kept + "…"
-        used += 1
-    return cell + " " * (width - used)
+    shown = cut(cell, width)
+    return shown + " " * (width - cell_width(shown))
+
+
+def widths(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    width: int,
+    text: Sequence[tuple[int, int]] = (),
+    wrap: Sequence[int] = (),
+) -> list[int] | None:
+    """The width of each column for lines at most ``width`` wide; None when they cannot fit.
+
+    Args:
+        text: The text columns, each with the least room it may be cut to (or its
+            whole width, when less), in the order they give way.
+        wrap: Columns that may then wrap between words, in the order they give
+            way, down to their longest word. Every other column keeps its width.
+    """
+    found = [
+        max(cell_width(row[column], width) for row in [headers, *rows])
+        for column in range(len(headers))
+    ]
+    over = sum(found) + GAP * (len(found) - 1) - width
+    if over <= 0:
+        return found
+    whole = list(found)
+    for column, floor in text:
+        given = min(over, max(found[column] - max(floor, cell_width(headers[column])), 0))
+        found[column] -= given
+        over -= given
+    if over > 0 and wrap:
+        # Wrapping makes rows taller however little it is done, so once it is needed the
+        # wrapping columns take their least width, and the text columns have the room.
+        for column in wrap:
+            least = _least_wrapped(headers, rows, column, found[column])
+            over -= found[column] - least
+            found[column] = least
+        for column, _ in reversed(text):
+            given = min(-over, whole[column] - found[column]) if over < 0 else 0
+            found[column] += given
+            over += given
+    return found if over <= 0 else None
+
+
+def _least_wrapped(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], column: int, most: int
+) -> int:
+    """The least width at which every cell of ``column`` wraps onto at most two lines."""
+    cells = [row[column] for row in [headers, *rows]]
+    longest_word = max(cell_width(word, most) for cell in cells for word in cell.split(" "))
+    for tried in range(min(longest_word, most), most):
+        if all(len(wrapped(cell, tried)) <= WRAPPED_LINES for cell in cells):
+            return tried
+    return most
+
+
+def lay_out(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    column_widths: Sequence[int],
+    *,
+    right: Sequence[int] = (),
+    wrap: Sequence[int] = (),
+) -> list[str]:
+    """The header and the rows as lines, each cell fitted to its column; ``right`` columns
+    (figures) are aligned to the right. A cell wider than its column is cut short with an
+    ellipsis, or, in a ``wrap`` column, wraps between words onto lines of its own."""
+    lines = []
+    for row in [headers, *rows]:
+        cells = [
+            wrapped(cell, column_widths[column]) if column in wrap else [cell]
+            for column, cell in enumerate(row)
+        ]
+        for number in range(max(len(cell) for cell in cells)):
+            parts = []
+            for column, cell in enumerate(cells):
+                part = cell[number] if number < len(cell) else ""
+                fitted = fit(part, column_widths[column])
+                if column in right and row is not headers:
+                    fitted = " " * (len(fitted) - len(fitted.rstrip())) + fitted.rstrip()
+                parts.append(fitted)
+            lines.append((" " * GAP).join(parts).rstrip())
+    return lines
+
+
+def wrapped(cell: str, width: int) -> list[str]:
+    """``cell`` as lines at most ``width`` columns wide, broken between words."""
+    if cell_width(cell, width) <= width:
+        return [cell]
+    lines: list[str] = []
+    line = ""
+    for word in cell.split(" "):
+        joined = f"{line} {word}" if line else word
+        if line and cell_width(joined, width) > width:
+            lines.append(line)
+            joined = word
+        line = joined
+    lines.append(line)
+    return [cut(line, width) for line in lines]
+
+
+def stacked(rows: Sequence[tuple[str, Sequence[str]]], *, width: int, indent: int = 2) -> list[str]:
+    """Rows too wide for one line each: a row's head on its first line, and its other
+    parts beneath, indented, joined with " · " and wrapped between parts; a part wider
+    than the line is cut to fit."""
+    lines = []
+    room = max(width - indent, 1)
+    for head, parts in rows:
+        lines.append(cut(head, width))
+        line = ""
+        for part in (cut(part, room) for part in parts if part):
+            joined = f"{line} · {part}" if line else part
+            if line and cell_width(joined) > room:
+                lines.append(" " * indent + line)
+                joined = part
+            line = joined
+        if line:
+            lines.append(" " * indent + line)
+    return lines
 
 
 def write_lines(lines: list[str], stream: IO[str] | None = None) -> None:

@@ -8,7 +8,12 @@ so a newer calm always opens an older file.
 
 Bad state never costs a session: ``open_history`` answers with a notice and no
 store when the file is locked, unreadable or in a read-only folder, and moves a
-corrupt file aside (never deleting it) before starting afresh.
+corrupt file aside (never deleting it) before starting afresh. A full disk or
+a read-only file is said in those words, and what can be read is still read.
+
+Any value in the file may have been changed by hand: ``calm.history_rows``
+reads each row, and a row it cannot read is left out with one line naming it,
+from the listing and the figures alike.
 """
 
 from __future__ import annotations
@@ -18,18 +23,28 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+from calm import pending
+from calm.history_rows import (
+    CANONICAL,
+    MOODS,
+    SELECT_COLUMNS,
+    SessionRecord,
+    UnreadableRow,
+    read_moment,
+    read_record,
+)
+
+__all__ = ["MOODS", "SessionRecord"]  # read from here by the rest of calm
+
 STATUSES = ("completed", "ended_early", "interrupted")
 """How a recorded session ended."""
-
-MOODS = range(1, 6)
-"""How tense the user feels at a check-in: 1 is at ease, 5 is very tense."""
 
 MIGRATIONS = (
     # Version 1: the first release.
@@ -67,6 +82,20 @@ MIGRATIONS = (
     DROP INDEX sessions_started_at;
     CREATE INDEX sessions_moment ON sessions (julianday(started_at));
     """,
+    # Version 5: the stats add up in SQLite only the rows that hold values as calm writes
+    # them, and read any other row one by one, so the indexes they read lead with that
+    # test. CANONICAL must read as it did here for the indexes to be used.
+    f"""
+    DROP INDEX sessions_day;
+    DROP INDEX sessions_script;
+    DROP INDEX sessions_moods;
+    CREATE INDEX sessions_sound_day
+        ON sessions ({CANONICAL}, substr(started_at, 1, 10), practised_seconds);
+    CREATE INDEX sessions_sound_script
+        ON sessions ({CANONICAL}, script, title, practised_seconds);
+    CREATE INDEX sessions_sound_moods ON sessions ({CANONICAL}, mood_before, mood_after)
+        WHERE mood_before IS NOT NULL AND mood_after IS NOT NULL;
+    """,
 )
 """Each schema version's changes, in order: version N is ``MIGRATIONS[N - 1]``.
 
@@ -94,6 +123,18 @@ class HistoryBusy(HistoryError):
     """Another program held the file for longer than calm waits; later may work."""
 
 
+class HistoryUnwritable(HistoryError):
+    """The file can be read but not written: the disk is full, or the file is read-only."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        """``reason`` is the cause alone, such as "the disk is full"."""
+        super().__init__(message)
+        self.reason = reason
+
+
+DISK_FULL = "the disk is full"
+READ_ONLY_FILE = "the history file is read-only"
+
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
@@ -103,32 +144,34 @@ def _primary_code(error: sqlite3.Error) -> int:
     return int(getattr(error, "sqlite_errorcode", 0)) & 0xFF
 
 
-def _history_error(error: sqlite3.Error, context: str) -> HistoryError:
-    """The one-line error for a failed SQLite call, telling damage apart from the rest."""
+def _history_error(error: sqlite3.Error, context: str, folder: Path | None = None) -> HistoryError:
+    """The one-line error for a failed SQLite call, telling damage apart from the rest.
+
+    ``folder`` is where the file is, so that a failed write on a disk with no room
+    left, which SQLite may report only as "disk I/O error", is called what it is.
+    """
     code = _primary_code(error)
     if code in _DAMAGE_CODES:
         return HistoryDamaged(f"{context}: {error}")
     if code in _BUSY_CODES:
         return HistoryBusy(f"{context}: another program is using it")
+    if code == sqlite3.SQLITE_FULL or (code == sqlite3.SQLITE_IOERR and _no_room(folder)):
+        return HistoryUnwritable(f"{context}: {DISK_FULL}", DISK_FULL)
+    if code == sqlite3.SQLITE_READONLY:
+        return HistoryUnwritable(f"{context}: {READ_ONLY_FILE}", READ_ONLY_FILE)
     return HistoryError(f"{context}: {error}")
 
 
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
-    """One recorded session."""
-
-    id: int
-    script: str
-    title: str
-    started_at: datetime
-    ended_at: datetime | None
-    planned_seconds: float
-    practised_seconds: float
-    status: str
-    breaths: int
-    mood_before: int | None = None
-    mood_after: int | None = None
-    note: str | None = None
+def _no_room(folder: Path | None) -> bool:
+    """Whether the disk holding ``folder`` has no room left for calm to write."""
+    if folder is None:
+        return False
+    try:
+        found = os.statvfs(folder)
+    except OSError:
+        return False
+    # A file system that does not count its files reports none free: that is not full.
+    return found.f_bavail == 0 or (found.f_files > 0 and found.f_favail == 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,24 +207,44 @@ class HistoryStore:
     """Reads and writes the history file."""
 
     def __init__(
-        self, connection: sqlite3.Connection, *, snapshot: TemporaryDirectory[str] | None = None
+        self,
+        connection: sqlite3.Connection,
+        *,
+        snapshot: TemporaryDirectory[str] | None = None,
+        folder: Path | None = None,
     ) -> None:
         """Use an open, migrated connection; ``HistoryStore.open`` makes one.
 
-        ``snapshot`` is the folder holding the copy being read, removed on ``close``.
+        ``snapshot`` is the folder holding the copy being read, removed on ``close``;
+        ``folder`` is where the file is, to tell a full disk when a write fails.
         """
         self._connection = connection
         self._snapshot = snapshot
+        self._folder = folder
+        self.notices: list[str] = []
+        """One line for each thing the user should know about the file, such as a
+        kept session that could not be read; the caller shows them."""
 
     @classmethod
     def open(
-        cls, path: Path, *, busy_seconds: float = BUSY_SECONDS, read_only: bool = False
+        cls,
+        path: Path,
+        *,
+        busy_seconds: float = BUSY_SECONDS,
+        read_only: bool = False,
+        copy: bool = False,
     ) -> HistoryStore:
         """Open (creating if needed) and migrate the history at ``path``.
+
+        Opened to write, it first adds any session kept aside while another
+        program held the file (``calm.pending``).
 
         Args:
             read_only: Only read, as ``calm history`` and ``calm stats`` do; this
                 works even when the file's folder cannot be written.
+            copy: Reading only, read a copy (or the file as last saved) rather than
+                ask SQLite to keep its own files beside it, which a full disk or a
+                read-only folder does not allow.
 
         Raises:
             HistoryError: when it is locked, unreadable, not a database, or newer
@@ -198,8 +261,8 @@ class HistoryStore:
             try:
                 if read_only:
                     source, frozen = path, ""
-                    if not os.access(path.parent, os.W_OK):
-                        # In a folder calm cannot write, no other calm can be writing either.
+                    # In a folder calm cannot write, no other calm can be writing either.
+                    if copy or not os.access(path.parent, os.W_OK):
                         snapshot = _snapshot_with_wal(path)
                         if snapshot is None:
                             frozen = "&immutable=1"
@@ -215,8 +278,16 @@ class HistoryStore:
                         # Writing needs the folder too, for the WAL's own files beside it.
                         verb = "write" if path.exists() else "create"
                         raise HistoryError(f"cannot {verb} {path}: its folder is read-only")
+                    if path.exists() and not os.access(path, os.W_OK):
+                        raise HistoryUnwritable(
+                            f"cannot write {path}: {READ_ONLY_FILE}", READ_ONLY_FILE
+                        )
                     connection = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
             except (OSError, sqlite3.Error) as error:
+                if isinstance(error, OSError) and _no_room(path.parent):
+                    raise HistoryUnwritable(
+                        f"cannot open {path}: {DISK_FULL}", DISK_FULL
+                    ) from error
                 raise HistoryError(f"cannot open {path}: {error}") from error
             on_failure.callback(connection.close)
             # A stray byte that is not UTF-8 must not make the whole history unreadable.
@@ -231,9 +302,12 @@ class HistoryStore:
                 # Reading the schema finds a file whose first page is damaged, at no real cost.
                 connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             except sqlite3.Error as error:
-                raise _history_error(error, str(path)) from error
+                raise _history_error(error, str(path), path.parent) from error
             on_failure.pop_all()  # opened: the store now owns the connection and the copy
-        return cls(connection, snapshot=snapshot)
+        store = cls(connection, snapshot=snapshot, folder=path.parent)
+        if not read_only:
+            store._add_kept_sessions(path)
+        return store
 
     def close(self) -> None:
         """Close the file."""
@@ -262,7 +336,7 @@ class HistoryStore:
             cursor = connection.execute(
                 "INSERT INTO sessions (script, title, started_at, planned_seconds, mood_before)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (script, title, _stamp(started_at), planned_seconds, _mood(mood_before)),
+                (script, title, stamp(started_at), planned_seconds, _mood(mood_before)),
             )
             assert cursor.lastrowid is not None
             return cursor.lastrowid
@@ -292,14 +366,21 @@ class HistoryStore:
             ).fetchone()
             if found is None:
                 raise HistoryError(f"no session {row} in the history")
-            started = _moment(found[0], row)
-            end = started + timedelta(seconds=practised)
-            if ended_at is not None and ended_at > end:
-                end = ended_at  # pauses make the wall-clock span longer than the practice
+            try:
+                started = read_moment(found[0], row)
+            except UnreadableRow as error:
+                raise HistoryError(str(error)) from None
             connection.execute(
                 "UPDATE sessions SET ended_at = ?, status = ?, practised_seconds = ?,"
                 " breaths = ?, mood_after = ? WHERE id = ?",
-                (_stamp(end), status, practised, max(breaths, 0), _mood(mood_after), row),
+                (
+                    stamp(end_time(started, practised, ended_at)),
+                    status,
+                    practised,
+                    max(breaths, 0),
+                    _mood(mood_after),
+                    row,
+                ),
             )
 
     def progress(self, row: int, *, practised_seconds: float, breaths: int) -> None:
@@ -319,29 +400,32 @@ class HistoryStore:
         """Recorded sessions, newest first.
 
         Args:
-            left_out: When given, a session whose times cannot be read (changed by
-                hand, say) is left out and a line about it added here, so that the
-                rest can still be listed; otherwise it raises ``HistoryError``.
+            left_out: When given, a session with a value that cannot be read
+                (changed by hand, say) is left out and a line about it added here,
+                so that the rest can still be listed; otherwise it raises
+                ``HistoryError``.
         """
         query = (
-            "SELECT id, script, title, started_at, ended_at, planned_seconds, practised_seconds,"
-            " status, breaths, mood_before, mood_after, note FROM sessions"
-            " ORDER BY julianday(started_at) DESC, id DESC"
+            f"SELECT {SELECT_COLUMNS} FROM sessions ORDER BY julianday(started_at) DESC, id DESC"
         )
-        if left_out is None:
-            if limit is None:
-                return [_record(row) for row in self._read(query)]
-            return [_record(row) for row in self._read(query + " LIMIT ?", (limit,))]
-        # Read on past a damaged row, so that a limit still counts only what can be shown.
-        records: list[SessionRecord] = []
-        for row in self._rows(query):
-            if limit is not None and len(records) >= limit:
-                break
+        return self._records(query, limit, left_out)
+
+    def latest_recorded(
+        self, *, left_out: list[str] | None = None
+    ) -> Generator[SessionRecord, None, None]:
+        """Recorded sessions, the one written into the history last first.
+
+        This is the order sessions were recorded in, whatever times they carry, so
+        the session just finished comes first even beside one dated in the future.
+        """
+        rows = self._rows(f"SELECT {SELECT_COLUMNS} FROM sessions ORDER BY id DESC")
+        for row in rows:
             try:
-                records.append(_record(row))
-            except HistoryError as error:
+                yield read_record(row)
+            except UnreadableRow as error:
+                if left_out is None:
+                    raise HistoryError(str(error)) from None
                 left_out.append(str(error))
-        return records
 
     def count(self) -> int:
         """How many sessions are recorded."""
@@ -349,7 +433,7 @@ class HistoryStore:
         return int(count)
 
     def day_totals(self) -> list[DayTotal]:
-        """Each day with a recorded session, oldest first.
+        """Each day with a recorded session that can be read, oldest first.
 
         A session's day is the calendar date where it started, in the local time
         it was recorded in, so travel and daylight-saving changes never move it.
@@ -357,31 +441,50 @@ class HistoryStore:
         rows = self._read(
             # The same expression as the sessions_day index, so that the index is used.
             "SELECT substr(started_at, 1, 10) AS day, COUNT(*), SUM(practised_seconds)"
-            " FROM sessions GROUP BY day ORDER BY day"
+            f" FROM sessions WHERE {CANONICAL} = 1 GROUP BY day"
         )
-        totals = []
-        for day, count, seconds in rows:
-            try:
-                totals.append(DayTotal(date.fromisoformat(day), count, seconds))
-            except (TypeError, ValueError):
-                continue  # A start time damaged by hand cannot be placed on a calendar.
-        return totals
+        days: dict[date, tuple[int, float]] = {
+            date.fromisoformat(day): (count, float(seconds)) for day, count, seconds in rows
+        }
+        for record in self._uncommon_records():
+            count, seconds = days.get(record.started_at.date(), (0, 0.0))
+            days[record.started_at.date()] = (count + 1, seconds + record.practised_seconds)
+        return [DayTotal(day, *days[day]) for day in sorted(days)]
 
     def script_totals(self) -> list[ScriptTotal]:
         """Each script practised, most sessions first."""
         rows = self._read(
-            "SELECT script, MAX(title), COUNT(*) AS count, SUM(practised_seconds) AS seconds"
-            " FROM sessions GROUP BY script ORDER BY count DESC, seconds DESC, script"
+            "SELECT script, MAX(title), COUNT(*), SUM(practised_seconds)"
+            f" FROM sessions WHERE {CANONICAL} = 1 GROUP BY script"
         )
-        return [ScriptTotal(*row) for row in rows]
+        scripts = {script: (title, count, float(seconds)) for script, title, count, seconds in rows}
+        for record in self._uncommon_records():
+            title, count, seconds = scripts.get(record.script, (record.title, 0, 0.0))
+            scripts[record.script] = (
+                max(title, record.title),
+                count + 1,
+                seconds + record.practised_seconds,
+            )
+        totals = [ScriptTotal(script, *figures) for script, figures in scripts.items()]
+        return sorted(totals, key=lambda total: (-total.sessions, -total.seconds, total.script))
 
     def mood_totals(self) -> MoodTotal:
         """The check-ins of every session with a mood both before and after."""
         ((count, before, after),) = self._read(
-            "SELECT COUNT(*), AVG(mood_before), AVG(mood_after) FROM sessions"
-            " WHERE mood_before IS NOT NULL AND mood_after IS NOT NULL"
+            "SELECT COUNT(*), SUM(mood_before), SUM(mood_after) FROM sessions"
+            f" WHERE mood_before IS NOT NULL AND mood_after IS NOT NULL AND {CANONICAL} = 1"
         )
-        return MoodTotal(count, before, after)
+        count, before, after = int(count), int(before or 0), int(after or 0)
+        for record in self._uncommon_records():
+            if record.mood_before is not None and record.mood_after is not None:
+                count, before, after = (
+                    count + 1,
+                    before + record.mood_before,
+                    after + record.mood_after,
+                )
+        if not count:
+            return MoodTotal(0, None, None)
+        return MoodTotal(count, before / count, after / count)
 
     def set_mood_after(self, row: int, mood: int | None) -> None:
         """Record how tense the user felt after a session, 1 to 5."""
@@ -404,37 +507,158 @@ class HistoryStore:
         with self._write() as connection:
             return connection.execute("DELETE FROM sessions").rowcount
 
+    def _records(
+        self, query: str, limit: int | None, left_out: list[str] | None
+    ) -> list[SessionRecord]:
+        """The sessions ``query`` selects, up to ``limit`` of those that can be read."""
+        # Read on past a damaged row, so that a limit still counts only what can be shown.
+        records: list[SessionRecord] = []
+        for row in self._rows(query):
+            if limit is not None and len(records) >= limit:
+                break
+            try:
+                records.append(read_record(row))
+            except UnreadableRow as error:
+                if left_out is None:
+                    raise HistoryError(str(error)) from None
+                left_out.append(str(error))
+        return records
+
+    def unreadable(self) -> list[str]:
+        """A line for each session with a value that cannot be read, which the figures
+        leave out, as ``sessions`` does."""
+        problems: list[str] = []
+        for row in self._rows(f"SELECT {SELECT_COLUMNS} FROM sessions WHERE {CANONICAL} = 0"):
+            try:
+                read_record(row)
+            except UnreadableRow as error:
+                problems.append(str(error))
+        return problems
+
+    def _uncommon_records(self) -> Iterator[SessionRecord]:
+        """The readable sessions that hold a value not as calm writes it: what the figures
+        read one by one, beside the rest added up in SQLite. Most histories have none."""
+        for row in self._rows(f"SELECT {SELECT_COLUMNS} FROM sessions WHERE {CANONICAL} = 0"):
+            with contextlib.suppress(UnreadableRow):
+                yield read_record(row)
+
+    def _add_kept_sessions(self, path: Path) -> None:
+        """Add the sessions kept aside while another program held the file, then forget them.
+
+        All of them are added in one transaction; a session already in the history
+        is not added again. A busy or failing file leaves them waiting for next time.
+        """
+        files = pending.waiting(path)
+        if not files:
+            return
+        added = []
+        try:
+            with self._write() as connection:
+                for file in pending.waiting(path):  # again, now that no other calm is adding
+                    try:
+                        session = pending.read(file)
+                        read_record(session.as_row())  # a kept file is data like any other
+                    except (OSError, ValueError) as error:
+                        if not isinstance(error, FileNotFoundError):  # added by another calm
+                            pending.set_aside(file)
+                            self.notices.append(
+                                f"a session kept in {file} could not be read; it is kept "
+                                f"as {file.name}.unreadable"
+                            )
+                        continue
+                    _add_kept(connection, session)
+                    added.append(file)
+        except HistoryError:
+            return
+        for file in added:
+            pending.forget(file)
+
     def _read(self, query: str, parameters: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         try:
             return self._connection.execute(query, parameters).fetchall()
         except sqlite3.Error as error:
-            raise _history_error(error, "cannot read the history") from error
+            raise _history_error(error, "cannot read the history", self._folder) from error
 
     def _rows(self, query: str) -> Iterator[tuple[Any, ...]]:
         """The rows of ``query`` one at a time, for a reader that may stop early."""
         try:
             cursor = self._connection.execute(query)
-            while (row := cursor.fetchone()) is not None:
-                yield row
+            try:
+                while (row := cursor.fetchone()) is not None:
+                    yield row
+            finally:
+                cursor.close()  # also when the reader stops early, so a write may follow
         except sqlite3.Error as error:
-            raise _history_error(error, "cannot read the history") from error
+            raise _history_error(error, "cannot read the history", self._folder) from error
 
     def _write(self) -> _Transaction:
-        return _Transaction(self._connection)
+        return _Transaction(self._connection, self._folder)
+
+
+def _add_kept(connection: sqlite3.Connection, session: pending.PendingSession) -> None:
+    """Add one kept session: complete its row if it was begun, or write it whole.
+
+    A session is found by its script and the exact text of its start, which
+    holds the microsecond, so adding it a second time changes nothing.
+    """
+    found = connection.execute(
+        "SELECT id, status FROM sessions WHERE julianday(started_at) = julianday(?)"
+        " AND started_at = ? AND script = ?",
+        (session.started_at, session.started_at, session.script),
+    ).fetchone()
+    if found is None:
+        connection.execute(
+            "INSERT INTO sessions (script, title, started_at, ended_at, planned_seconds,"
+            " practised_seconds, status, breaths, mood_before, mood_after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                session.script,
+                session.title,
+                session.started_at,
+                session.ended_at,
+                session.planned_seconds,
+                session.practised_seconds,
+                session.status,
+                session.breaths,
+                session.mood_before,
+                session.mood_after,
+            ),
+        )
+    elif found[1] == "interrupted" and session.status != "interrupted":
+        connection.execute(
+            "UPDATE sessions SET ended_at = ?, status = ?, practised_seconds = ?, breaths = ?,"
+            " mood_after = coalesce(?, mood_after) WHERE id = ?",
+            (
+                session.ended_at,
+                session.status,
+                session.practised_seconds,
+                session.breaths,
+                session.mood_after,
+                found[0],
+            ),
+        )
+
+
+def end_time(started: datetime, practised_seconds: float, ended_at: datetime | None) -> datetime:
+    """When a session ended: its start plus the time practised, or the wall clock's end when
+    pauses made that later, so a wall clock that jumped back never gives a negative span."""
+    end = started + timedelta(seconds=max(practised_seconds, 0.0))
+    return ended_at if ended_at is not None and ended_at > end else end
 
 
 class _Transaction:
     """One short write, committed at once so another calm can write next."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        """Write through ``connection``, which the store keeps open."""
+    def __init__(self, connection: sqlite3.Connection, folder: Path | None = None) -> None:
+        """Write through ``connection``, which the store keeps open, to a file in ``folder``."""
         self._connection = connection
+        self._folder = folder
 
     def __enter__(self) -> sqlite3.Connection:
         try:
             self._connection.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
-            raise _history_error(error, "cannot write the history") from error
+            raise self._error(error) from error
         return self._connection
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
@@ -443,9 +667,12 @@ class _Transaction:
         except sqlite3.Error as failure:
             if self._connection.in_transaction:
                 self._connection.execute("ROLLBACK")
-            raise _history_error(failure, "cannot write the history") from failure
+            raise self._error(failure) from failure
         if isinstance(error, sqlite3.Error):
-            raise _history_error(error, "cannot write the history") from error
+            raise self._error(error) from error
+
+    def _error(self, error: sqlite3.Error) -> HistoryError:
+        return _history_error(error, "cannot write the history", self._folder)
 
 
 def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
@@ -511,7 +738,8 @@ def open_existing(path: Path, *, writing: bool = False) -> HistoryStore | None:
     """The history for ``calm history`` and ``calm stats``; None when there is none yet.
 
     This never creates the file. Unless ``writing``, a history in a folder calm
-    cannot write is still read, without being changed.
+    cannot write, on a full disk or in a read-only file is still read, without
+    being changed, with a line in ``store.notices`` saying why it cannot be written.
 
     Raises:
         HistoryDamaged: when the file is damaged; the caller decides what to say.
@@ -522,7 +750,15 @@ def open_existing(path: Path, *, writing: bool = False) -> HistoryStore | None:
     if not path.exists() and not path.is_symlink():
         return None
     read_only = not writing and not os.access(path.parent, os.W_OK)
-    return HistoryStore.open(path, read_only=read_only)
+    try:
+        return HistoryStore.open(path, read_only=read_only)
+    except HistoryUnwritable as error:
+        if writing or read_only:
+            raise
+        # A full disk or a read-only file still holds the sessions: read them as they are.
+        store = HistoryStore.open(path, read_only=True, copy=True)
+        store.notices.append(f"{error.reason}, so calm can read the history but not add to it")
+        return store
 
 
 def start_afresh(path: Path) -> tuple[HistoryStore | None, str]:
@@ -623,44 +859,8 @@ def _mood(mood: int | None) -> int | None:
     return mood
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
+    """A time as the history stores it: ISO 8601 with its offset, to the microsecond."""
     if moment.tzinfo is None:
         raise ValueError("history times must be timezone-aware")
     return moment.isoformat()
-
-
-def _moment(text: object, row: object) -> datetime:
-    """A stored time, or one clear line about the session whose time cannot be read."""
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except ValueError:
-        raise HistoryError(
-            f"session {row} in the history has an unreadable time: {text!r}"
-        ) from None
-    if moment.tzinfo is None:
-        raise HistoryError(f"session {row} in the history has a time with no time zone: {text!r}")
-    return moment
-
-
-def _text(value: Any) -> Any:
-    """Bytes written into the file by another program read as text, as any text does."""
-    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else value
-
-
-def _record(row: tuple[Any, ...]) -> SessionRecord:
-    (ident, script, title, started, ended, planned, practised, status, breaths, before,
-     after, note) = (_text(value) for value in row)  # fmt: skip
-    return SessionRecord(
-        id=ident,
-        script=script,
-        title=title,
-        started_at=_moment(started, ident),
-        ended_at=_moment(ended, ident) if ended else None,
-        planned_seconds=planned,
-        practised_seconds=practised,
-        status=status,
-        breaths=breaths,
-        mood_before=before,
-        mood_after=after,
-        note=note,
-    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 from typing import IO, Any
 
-from calm.columns import align
-from calm.history import SessionRecord
-from calm.wording import duration_text, one_line
+from calm.columns import CELL_LIMIT, cut, lay_out, output_width, shortened, stacked, widths
+from calm.history import SessionRecord, local_now
+from calm.wording import breaths_text, duration_text
 
 FIELDS = (
     "script",
@@ -30,6 +30,9 @@ STATUS_WORDS = {
     "interrupted": "interrupted",
 }
 """How each status reads in the table; "interrupted" means calm never saw the end."""
+
+TITLE_LEAST = 16
+"""The least room a title is cut to before the table gives way to lines of their own."""
 
 
 def record_json(record: SessionRecord) -> dict[str, Any]:
@@ -60,41 +63,98 @@ def write_csv(records: list[SessionRecord], stream: IO[str]) -> None:
 
 
 def table_lines(
-    records: list[SessionRecord], *, width: int | None = None, running: set[int] | None = None
+    records: list[SessionRecord],
+    *,
+    width: int | None = None,
+    running: set[int] | None = None,
+    this_year: int | None = None,
 ) -> list[str]:
-    """Sessions as aligned columns, one line each, as they are listed.
+    """Sessions as aligned columns, as they are listed, never wider than ``width``
+    (the terminal's, by default; no limit for a pipe or a file).
+
+    The title is given the room. Notes follow the titles on the same line when
+    every note and title fits there whole; otherwise each note has a line of its
+    own beneath its session. In a terminal too narrow for the table, each session takes a
+    line for its time and title and a line for the rest.
 
     The tension and note columns appear only when some session has one, so a
     history kept without check-ins or notes fits a narrower terminal. A session
     in ``running`` (row ids) is still going somewhere, and reads "in progress".
+    The year is left out when every session is from ``this_year`` (now's, by default).
     """
+    width = width or output_width()
+    room = min(width, CELL_LIMIT)
     going = running or set()
-    headers = ["when", "script", "practised", "breaths", "how it ended", "tension", "note"]
-    rows = [
-        [
-            record.started_at.strftime("%a %d %b %Y %H:%M"),
-            one_line(record.title),
+    year = this_year if this_year is not None else local_now().year
+    with_year = any(record.started_at.year != year for record in records)
+    moods = any(
+        record.mood_before is not None or record.mood_after is not None for record in records
+    )
+    headers = ["when", "script", "practised", "breaths", "how it ended"]
+    if moods:
+        headers.append("tension")
+    rows = []
+    for record in records:
+        row = [
+            _when(record, with_year=with_year),
+            shortened(record.title, room),
             duration_text(record.practised_seconds),
             str(record.breaths),
-            "in progress"
-            if record.id in going and record.status == "interrupted"
-            else STATUS_WORDS.get(record.status, record.status),
-            _tension(record),
-            one_line(record.note or ""),
+            _ending(record, going, room),
         ]
-        for record in records
-    ]
-    optional = (headers.index("tension"), headers.index("note"))
-    kept = [
-        column
-        for column in range(len(headers))
-        if column not in optional or any(row[column] for row in rows)
-    ]
-    headers = [headers[column] for column in kept]
-    rows = [[row[column] for column in kept] for row in rows]
-    # The note gives way first, then the title.
-    shrink = (len(headers) - 1, 1) if "note" in headers else (1,)
-    return align(headers, rows, shrink=shrink, width=width)
+        if moods:
+            row.append(_tension(record))
+        rows.append(row)
+    notes = [shortened(record.note, room) if record.note else "" for record in records]
+    right = (headers.index("breaths"),)
+    if any(notes):
+        # Beside the titles when every note and title can be read whole there.
+        with_notes = [[*row, note] for row, note in zip(rows, notes, strict=True)]
+        headers_and_note = [*headers, "note"]
+        beside = widths(headers_and_note, with_notes, width=width)
+        if beside is not None:
+            return lay_out(headers_and_note, with_notes, beside, right=right)
+    found = widths(headers, rows, width=width, text=[(headers.index("script"), TITLE_LEAST)])
+    if found is None:
+        return _stacked(rows, notes, records, width=width)
+    lines = lay_out(headers, rows, found, right=right)
+    shown = [lines[0]]
+    for line, note in zip(lines[1:], notes, strict=True):
+        shown.append(line)
+        if note:
+            shown.append(_note_line(note, width))
+    return shown
+
+
+def _stacked(
+    rows: list[list[str]], notes: list[str], records: list[SessionRecord], *, width: int
+) -> list[str]:
+    """Each session over a few short lines, for a terminal too narrow for the table."""
+    lines = []
+    for row, note, record in zip(rows, notes, records, strict=True):
+        when, title, practised, _, ending, *tension = row
+        parts = [practised, breaths_text(record.breaths), ending]
+        if tension and tension[0]:
+            parts.append(f"tension {tension[0]}")
+        lines += stacked([(f"{when}  {title}", parts)], width=width)
+        if note:
+            lines.append(_note_line(note, width))
+    return lines
+
+
+def _note_line(note: str, width: int) -> str:
+    return "  " + cut(f"note: {note}", max(width - 2, 1)).rstrip()
+
+
+def _when(record: SessionRecord, *, with_year: bool) -> str:
+    return record.started_at.strftime("%a %d %b %Y %H:%M" if with_year else "%a %d %b %H:%M")
+
+
+def _ending(record: SessionRecord, going: set[int], room: int) -> str:
+    """How a session ended in words; a status written by hand is shown as it is, safely."""
+    if record.id in going and record.status == "interrupted":
+        return "in progress"
+    return STATUS_WORDS.get(record.status) or shortened(record.status, room)
 
 
 def _tension(record: SessionRecord) -> str:

@@ -5,18 +5,31 @@ killed with ``kill -9`` does. To tell the two apart, the calm running a session
 holds a lock on a small file named after its row; the operating system lets go
 of the lock when that calm exits in any way at all, so a lock still held means
 the session is still going.
+
+A calm stopped with ``kill -9`` cannot remove its mark, so each session, as it
+starts, removes the marks no calm holds any more; a mark is only ever removed
+while its remover holds its lock, and a calm making a mark checks, once it
+holds the lock, that its file was not removed meanwhile.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 
 try:
     import fcntl
 except ImportError:  # Windows: no marks, and every unfinished session reads as interrupted
     fcntl = None  # type: ignore[assignment]
+
+
+HOLD_TRIES = 5
+"""How many times making a mark is tried before the session goes without one."""
+
+HOLD_PAUSE_SECONDS = 0.01
+"""The pause between tries, while another calm looks at the same mark."""
 
 
 def marks_folder(history: Path) -> Path:
@@ -37,18 +50,25 @@ class RunningMark:
         """Mark the session in ``row`` as running; None where marks cannot be made."""
         if fcntl is None:
             return None
-        path = marks_folder(history) / f"{row}.lock"
+        folder = marks_folder(history)
         try:
-            path.parent.mkdir(exist_ok=True)
-            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            folder.mkdir(exist_ok=True)
         except OSError:
             return None  # a mark is a nicety: the session is recorded all the same
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        sweep(history)
+        path = folder / f"{row}.lock"
+        for _ in range(HOLD_TRIES):
+            try:
+                descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                return None
+            if _lock(descriptor, fcntl.LOCK_EX) and _still_named(descriptor, path):
+                return cls(path, descriptor)
+            # Held for a moment by a calm checking it, or removed as stale since it was
+            # opened: open it afresh.
             os.close(descriptor)
-            return None
-        return cls(path, descriptor)
+            time.sleep(HOLD_PAUSE_SECONDS)
+        return None
 
     def release(self) -> None:
         """The session is over: remove the mark and let go of its lock."""
@@ -78,3 +98,50 @@ def running_rows(history: Path, rows: list[int]) -> set[int]:
         finally:
             os.close(descriptor)
     return running
+
+
+def sweep(history: Path) -> int:
+    """Remove the marks no running calm holds, left by a calm that was killed; how many."""
+    if fcntl is None:
+        return 0
+    folder = marks_folder(history)
+    try:
+        names = [name for name in os.listdir(folder) if name.endswith(".lock")]
+    except OSError:
+        return 0
+    removed = 0
+    for name in names:
+        path = folder / name
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue  # removed meanwhile by another calm
+        try:
+            # Removed only while this calm holds its lock, so that a calm about to
+            # hold it sees it gone and makes it afresh.
+            if _lock(descriptor, fcntl.LOCK_EX) and _still_named(descriptor, path):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        finally:
+            os.close(descriptor)
+    return removed
+
+
+def _lock(descriptor: int, kind: int) -> bool:
+    """Take a lock on an open file without waiting; whether it was free."""
+    assert fcntl is not None
+    try:
+        fcntl.flock(descriptor, kind | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _still_named(descriptor: int, path: Path) -> bool:
+    """Whether the file open as ``descriptor`` is still the one at ``path``."""
+    try:
+        opened, named = os.fstat(descriptor), os.stat(path)
+    except OSError:
+        return False
+    return (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)

@@ -205,9 +205,10 @@ def progress_sentence(stats: PracticeStats) -> str:
 
     It names the current streak only when today is part of it and it is at
     least ``STREAK_WORTH_MENTIONING`` days long; it never speaks of a streak
-    ending, so a quiet week reads as plainly as a busy one.
+    ending, so a quiet week reads as plainly as a busy one. The week's time
+    reads exactly as ``calm stats`` shows it.
     """
-    week = _week_text(stats.week_seconds)
+    week = practice_time_text(stats.week_seconds)
     practised_today = stats.days.get(stats.today, 0.0) > 0
     if practised_today and stats.current_streak >= STREAK_WORTH_MENTIONING:
         return f"That's a {stats.current_streak}-day streak, and {week} this week."
@@ -216,9 +217,7 @@ def progress_sentence(stats: PracticeStats) -> str:
     return "Your practice adds up here, a little at a time."
 
 
-def _week_text(seconds: float) -> str:
-    # Whole minutes read more calmly than "24 min 13 s" for a week's total, and a
-    # few seconds are not worth counting out.
-    if seconds < 60:
-        return "under a minute"
-    return duration_text(round(seconds / 60) * 60)
+def practice_time_text(seconds: float) -> str:
+    """Time practised, as the stats and the summary's sentence both say it: "5 min 33 s",
+    and "0 min" for none at all, which reads better than "0 s" for a total."""
+    return duration_text(seconds) if seconds > 0 else "0 min"

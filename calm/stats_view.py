@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from calm.columns import shortened
 from calm.history import MoodTotal, ScriptTotal
-from calm.stats import HEAT_MAP_WEEKS, PracticeStats, heat_map_start
-from calm.wording import duration_text, one_line
+from calm.stats import HEAT_MAP_WEEKS, PracticeStats, heat_map_start, practice_time_text
 
 LEVEL_GLYPHS = ("·", "░", "▒", "▓", "█")
 """The heat map's glyph for each level, from no practice to the most."""
@@ -39,6 +40,16 @@ CELL_WIDTH = 2
 
 LEGEND_NOTE = "minutes a day: 0, <5, <10, <20, 20+"
 """What the legend's levels stand for."""
+
+FAVOURITE_HEADERS = ("Most practised", "Sessions", "Time")
+"""The headers of the favourites' table."""
+
+FAVOURITE_GAP = 2
+"""Spaces between two columns of the favourites' table."""
+
+FAVOURITE_TITLE_LEAST = 12
+"""The least room a title is cut to in the favourites' table before each script is
+given lines of its own."""
 
 GRACE_NOTE = "One day off keeps a streak going."
 """The short reminder of the grace day, under the streaks; it fits 40 columns."""
@@ -131,7 +142,7 @@ def stats_renderable(stats: PracticeStats, *, recording: bool = True) -> Rendera
         heat_map(stats),
     ]
     if stats.favourites:
-        parts += ["", _favourites(stats.favourites)]
+        parts += ["", _Favourites(stats.favourites)]
     feeling = mood_sentence(stats.mood)
     if feeling is not None:
         parts += ["", Text(feeling)]
@@ -143,25 +154,57 @@ def _totals(stats: PracticeStats) -> Table:
     table.add_column(style="bold")
     table.add_column()
     table.add_row("Sessions", str(stats.sessions))
-    table.add_row("Total time", _time_text(stats.seconds))
-    table.add_row("This week", _time_text(stats.week_seconds))
+    table.add_row("Total time", practice_time_text(stats.seconds))
+    table.add_row("This week", practice_time_text(stats.week_seconds))
     current = _days_text(stats.current_streak) if stats.current_streak else "starts next session"
     table.add_row("Current streak", current)
     table.add_row("Longest streak", _days_text(stats.longest_streak))
     return table
 
 
-def _favourites(favourites: list[ScriptTotal]) -> Table:
-    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="bold")
-    times = [_time_text(favourite.seconds) for favourite in favourites]
-    # A long title gives way with an ellipsis; the figures beside it never do.
-    table.add_column("Most practised", no_wrap=True, overflow="ellipsis")
-    table.add_column("Sessions", justify="right", no_wrap=True, min_width=len("Sessions"))
-    table.add_column("Time", justify="right", no_wrap=True, min_width=max(map(len, times)))
-    for favourite, spent in zip(favourites, times, strict=True):
-        # Text, not a string, so that brackets in a title are never read as rich markup.
-        table.add_row(Text(one_line(favourite.title)), str(favourite.sessions), spent)
-    return table
+class _Favourites:
+    """The most practised scripts, laid out for the width they are drawn at: a table whose
+    figures are never cut, its titles giving way; or, too narrow for that, each script on
+    a line of its own with its figures beneath."""
+
+    def __init__(self, favourites: list[ScriptTotal]) -> None:
+        """Show ``favourites``, most practised first."""
+        self._favourites = favourites
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The table, or the lines, for ``options.max_width`` columns."""
+        width = options.max_width
+        counts = [str(favourite.sessions) for favourite in self._favourites]
+        times = [practice_time_text(favourite.seconds) for favourite in self._favourites]
+        # Cut before measuring, so that a huge title costs no more than a short one.
+        titles = [shortened(favourite.title, width) for favourite in self._favourites]
+        count_width = max(len(FAVOURITE_HEADERS[1]), *map(len, counts))
+        time_width = max(len(FAVOURITE_HEADERS[2]), *map(len, times))
+        room = width - count_width - time_width - 2 * FAVOURITE_GAP
+        natural = max(cell_len(title) for title in [FAVOURITE_HEADERS[0], *titles])
+        if room < min(natural, FAVOURITE_TITLE_LEAST):
+            yield Text(FAVOURITE_HEADERS[0], style="bold")
+            for title, count, spent in zip(titles, counts, times, strict=True):
+                sessions = "1 session" if count == "1" else f"{count} sessions"
+                yield Text(title, no_wrap=True, overflow="ellipsis")
+                yield Text(f"  {sessions} · {spent}", no_wrap=True, overflow="ellipsis")
+            return
+        table = Table(
+            box=None,
+            padding=(0, FAVOURITE_GAP // 2),
+            pad_edge=False,
+            show_edge=False,
+            header_style="bold",
+        )
+        table.add_column(
+            FAVOURITE_HEADERS[0], width=min(natural, room), no_wrap=True, overflow="ellipsis"
+        )
+        table.add_column(FAVOURITE_HEADERS[1], justify="right", width=count_width, no_wrap=True)
+        table.add_column(FAVOURITE_HEADERS[2], justify="right", width=time_width, no_wrap=True)
+        for title, count, spent in zip(titles, counts, times, strict=True):
+            # Text, not a string, so that brackets in a title are never read as rich markup.
+            table.add_row(Text(title), count, spent)
+        yield table
 
 
 def mood_sentence(mood: MoodTotal) -> str | None:
@@ -184,8 +227,3 @@ def mood_sentence(mood: MoodTotal) -> str | None:
 
 def _days_text(count: int) -> str:
     return "1 day" if count == 1 else f"{count} days"
-
-
-def _time_text(seconds: float) -> str:
-    # "0 min" reads better than "0 s" for a total with nothing in it yet.
-    return duration_text(seconds) if seconds > 0 else "0 min"

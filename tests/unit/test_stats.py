@@ -476,14 +476,14 @@ def test_sentence_names_a_streak_of_two_or_more() -> None:
         week_seconds=24 * 60 + 13,
         days={day("2026-11-27"): 300.0},
     )
-    assert progress_sentence(stats) == "That's a 3-day streak, and 24 min this week."
+    assert progress_sentence(stats) == "That's a 3-day streak, and 24 min 13 s this week."
 
 
 @pytest.mark.parametrize(
     ("streak", "practised_today", "week_seconds", "expected"),
     [
-        (1, 300.0, 12 * 60 + 20, "That's 12 min of practice this week."),
-        (0, 300.0, 45, "That's under a minute of practice this week."),
+        (1, 300.0, 12 * 60 + 20, "That's 12 min 20 s of practice this week."),
+        (0, 300.0, 45, "That's 45 s of practice this week."),
         (5, 0.0, 12 * 60, "That's 12 min of practice this week."),  # today is not in it
         (2, 300.0, 3725, "That's a 2-day streak, and 1 h 2 min this week."),
         (0, 0.0, 0, "Your practice adds up here, a little at a time."),
