@@ -66,6 +66,8 @@ USAGE_ERROR = 2
 """Exit status for something typed wrong, as with any Unix tool."""
 TABLE_LIMIT = 20
 """How many sessions ``calm history`` lists unless asked for more."""
+NOTED_TITLE_COLUMNS = 60
+"""How much of a title ``calm history --note`` quotes in its line."""
 MAX_LIMIT = 1_000_000_000
 """The largest ``--limit``; SQLite cannot count past 2**63."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -434,6 +436,8 @@ def stats(
     else:
         try:
             figures = gather(store, today)
+            # Counted nowhere, and said so, as `calm history` says it.
+            _say_left_out(store.unreadable())
         except HistoryError as error:
             _history_failed(store, error)
         finally:
@@ -722,8 +726,9 @@ def _say_if_not_recording() -> bool:
 def _history_store(*, writing: bool = False) -> HistoryStore | None:
     """The history, opened to read (or, ``writing``, to change); None when there is none.
 
-    A damaged history is kept aside, said so in one line, and read as empty. Any
-    other problem exits with one line.
+    A damaged history is kept aside, said so in one line, and read as empty. One
+    on a full disk or in a read-only file is read, with one line saying why it
+    cannot be written. Any other problem exits with one line.
     """
     from calm import locations
     from calm.history import HistoryDamaged, HistoryError, open_existing
@@ -731,10 +736,12 @@ def _history_store(*, writing: bool = False) -> HistoryStore | None:
     try:
         store = open_existing(locations.history_file(), writing=writing)
     except HistoryDamaged as error:
-        typer.echo(f"calm: {_keep_damaged(error)}", err=True)
+        _tell(f"calm: {_keep_damaged(error)}")
         return None
     except HistoryError as error:
         _fail(str(error))
+    for notice in store.notices if store is not None else []:
+        _tell(f"calm: {notice}")
     return store
 
 
@@ -770,9 +777,7 @@ def _print_history(
     shown = TABLE_LIMIT if limit is None and not (as_json or as_csv) else limit
     left_out: list[str] = []
     records = store.sessions(shown or None, left_out=left_out) if store is not None else []
-    for problem in left_out:
-        # Every other session is still listed: one damaged row never locks the rest away.
-        typer.echo(f"calm: {problem}; it is left out", err=True)
+    _say_left_out(left_out)
     if as_json:
         typer.echo(json.dumps([record_json(record) for record in records], indent=2))
     elif as_csv:
@@ -795,6 +800,13 @@ def _print_history(
         total = store.count() if store is not None else 0
         if len(records) + len(left_out) < total:
             typer.echo(f"The latest {len(records)} of {total}; `calm history --limit 0` shows all.")
+
+
+def _say_left_out(left_out: list[str]) -> None:
+    """One line for each session that cannot be read, which is left out."""
+    for problem in left_out:
+        # Every other session is still listed: one damaged row never locks the rest away.
+        _tell(f"calm: {problem}; it is left out")
 
 
 def _clear_history(store: HistoryStore | None, path: Path, *, yes: bool) -> None:
@@ -831,17 +843,33 @@ def _mention_kept_copies(path: Path) -> None:
 
 
 def _note_latest(store: HistoryStore | None, note: str) -> None:
-    from calm.wording import one_line
+    """Note on the session recorded last: the one just finished, whatever time it carries.
 
-    latest = store.sessions(1) if store is not None else []
-    if store is None or not latest:
+    A session still running in another terminal is passed over for the one before it.
+    """
+    from calm import locations
+    from calm.columns import shortened
+    from calm.running import running_rows
+
+    left_out: list[str] = []
+    found = None
+    if store is not None:
+        recorded = store.latest_recorded(left_out=left_out)
+        for record in recorded:
+            found = found or record
+            if not running_rows(locations.history_file(), [record.id]):
+                found = record
+                break
+        recorded.close()  # done reading before writing
+    _say_left_out(left_out)
+    if store is None or found is None:
         _fail("there is no session yet to add a note to")
-    record = latest[0]
-    store.set_note(record.id, note)
-    session = f"{one_line(record.title)}, {record.started_at.strftime('%a %d %b %H:%M')}"
+    store.set_note(found.id, note)
+    title = shortened(found.title, NOTED_TITLE_COLUMNS)
+    session = f"{title}, {found.started_at.strftime('%a %d %b %H:%M')}"
     if note.strip():
         typer.echo(f"Noted on {session}.")
-    elif record.note:
+    elif found.note:
         typer.echo(f"Note removed from {session}.")
     else:
         typer.echo(f"There was no note on {session}.")
