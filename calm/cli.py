@@ -89,6 +89,14 @@ GentleOption = Annotated[
     bool,
     typer.Option("--gentle", help="Leave out every breath hold, keeping the in and out breaths."),
 ]
+DemoOption = Annotated[
+    bool,
+    typer.Option(
+        "--demo",
+        help="For showing calm to someone: no caution, nothing recorded, no check-in, "
+        "no tip or word about your week; the config's [demo] table can change this.",
+    ),
+]
 
 
 def _typed_text(value: str | None) -> str | None:
@@ -140,19 +148,26 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    demo: DemoOption = False,
 ) -> None:
     """A quiet place to breathe: timed breathing and unwinding scripts in your terminal.
 
-    Run `calm` on its own to choose a script.
+    Run `calm` on its own to choose a script; `calm --demo` to show a few to someone.
     """
     if context.invoked_subcommand is not None:
+        if demo:
+            _fail(
+                "--demo goes with calm on its own, or after start: "
+                f"calm start --demo, not calm --demo {context.invoked_subcommand}",
+                USAGE_ERROR,
+            )
         return
     from calm.tui.launch import terminal_is_interactive
 
     if not terminal_is_interactive():
         typer.echo(context.get_help())
         return
-    settings = _settings()
+    settings = _session_settings(demo=demo)
     audio = _audio(settings, no_audio=False, volume=None, ambient=None)
     _run_screen(
         None,
@@ -161,8 +176,9 @@ def _root(
         no_history=False,
         theme=None,
         reduced_motion=False,
-        skip_caution=False,
+        skip_caution=settings.skip_caution,
         check_in=settings.check_in,
+        demo=demo,
     )
 
 
@@ -329,16 +345,24 @@ def start(
         bool, typer.Option("--no-history", help="Do not record this session, as for a demo.")
     ] = False,
     check_in: Annotated[
-        bool, typer.Option("--check-in", help="Note how tense you feel, before and after.")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--check-in/--no-check-in",
+            help="Note how tense you feel, before and after; or not, this once, "
+            "whatever the config says.",
+            show_default=False,
+        ),
+    ] = None,
+    demo: DemoOption = False,
 ) -> None:
     """Start a session. With no script, choose one first."""
     from calm.tui.launch import terminal_is_interactive
 
     screen = not plain and terminal_is_interactive()
-    settings = _settings()
+    settings = _session_settings(
+        demo=demo, check_in=check_in, skip_caution=skip_caution, no_history=no_history
+    )
     audio = _audio(settings, no_audio=no_audio, volume=volume, ambient=ambient)
-    check_in = check_in or settings.check_in
     if script is None and not screen:
         _fail("name a script to start, or run calm in a terminal to choose one", USAGE_ERROR)
     # No script: the screen opens on the picker.
@@ -348,20 +372,21 @@ def start(
             timeline,
             settings,
             audio,
-            no_history=no_history,
+            no_history=not settings.history,
             theme=theme,
             reduced_motion=reduced_motion,
-            skip_caution=skip_caution,
-            check_in=check_in,
+            skip_caution=settings.skip_caution,
+            check_in=settings.check_in,
+            demo=demo,
         )
         return
     assert timeline is not None  # a plain session always names its script, checked above
     _run_plain(
         timeline,
         audio,
-        _recorder(settings, no_history=no_history),
-        check_in=check_in,
-        skip_caution=skip_caution or settings.skip_caution,
+        _recorder(settings, no_history=not settings.history),
+        check_in=settings.check_in,
+        skip_caution=settings.skip_caution,
     )
 
 
@@ -540,10 +565,34 @@ def _settings() -> Settings:
     return settings
 
 
+def _session_settings(
+    *,
+    demo: bool,
+    check_in: bool | None = None,
+    skip_caution: bool = False,
+    no_history: bool = False,
+) -> Settings:
+    """The settings for one session, resolved once: the config, its ``[demo]`` table
+    for ``--demo``, then the flags typed this time, which always win."""
+    from dataclasses import replace
+
+    settings = _settings()
+    if demo:
+        settings = settings.for_demo()
+    if check_in is not None:
+        settings = replace(settings, check_in=check_in)
+    if skip_caution:
+        settings = replace(settings, skip_caution=True)
+    if no_history:
+        settings = replace(settings, history=False)
+    return settings
+
+
 def _audio(
     settings: Settings, *, no_audio: bool, volume: int | None, ambient: str | None
 ) -> AudioChoice:
     from calm import locations
+    from calm.loader import describe_value
     from calm.sound.beds import BED_NAMES
     from calm.sound.choice import AudioChoice
     from calm.suggest import did_you_mean
@@ -551,12 +600,16 @@ def _audio(
     bed: str | None = ambient if ambient is not None else settings.ambient
     if bed and bed not in BED_NAMES:
         hint = did_you_mean(bed, BED_NAMES)
-        message = f'no ambient bed "{bed}"' + (f" ({hint})" if hint else "")
-        message += f"; expected one of {', '.join(BED_NAMES)}"
+        beds = ", ".join(BED_NAMES)
         if ambient is not None:
-            _fail(message, USAGE_ERROR)
-        # From the config: one line naming the key, and no bed, as for any bad setting.
-        _tell(f"calm: {locations.config_file()}: ambient: {message}; using none")
+            message = f'no ambient bed "{bed}"' + (f" ({hint})" if hint else "")
+            _fail(f"{message}; expected one of {beds}", USAGE_ERROR)
+        # From the config: worded by the config's one rule, and no bed, its default.
+        advice = f" {hint[:1].upper()}{hint[1:]}" if hint else f" Beds: {beds}."
+        _tell(
+            f"calm: {locations.config_file()}: ambient: {describe_value(bed)} is not a sound "
+            f"bed calm has; using the default, none.{advice}"
+        )
         bed = None
     level = volume if volume is not None else settings.volume
     if no_audio or not settings.sound:
@@ -675,6 +728,7 @@ def _run_screen(
     reduced_motion: bool,
     skip_caution: bool,
     check_in: bool,
+    demo: bool = False,
 ) -> None:
     from calm.catalogue import collect
     from calm.trace import trace_from_environment
@@ -699,6 +753,7 @@ def _run_screen(
             reduced_motion=reduced_motion,
             skip_caution=skip_caution,
             check_in=check_in,
+            demo=demo,
         )
     except ThemeError as error:
         _fail(str(error), USAGE_ERROR)

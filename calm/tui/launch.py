@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from calm import locations
 from calm.catalogue import Row
 from calm.config import Settings
+from calm.loader import describe_value
 from calm.recording import SessionRecorder
 from calm.session import SessionOutcome, Status
 from calm.sound.choice import AudioChoice
 from calm.suggest import did_you_mean
 from calm.timeline import Timeline
 from calm.trace import TraceWriter
-from calm.wording import practised_text
+from calm.wording import one_line, practised_text
 
 if TYPE_CHECKING:
     # Only named here: the sound modules load when a session has sound.
@@ -41,8 +42,12 @@ def launch(
     skip_caution: bool = False,
     recorder: SessionRecorder | None = None,
     check_in: bool = False,
+    demo: bool = False,
 ) -> int:
     """Run the app until the user leaves; the exit status.
+
+    ``demo`` leaves out the self-care tip, as ``--demo`` asks: the summary shows
+    only what the script itself says afterwards.
 
     Raises:
         ThemeError: when ``theme`` is not a theme calm knows.
@@ -61,7 +66,12 @@ def launch(
         message = f'no theme "{chosen}"' + (f"; {hint}" if hint else "")
         if theme:
             raise ThemeError(f"{message}. Themes: {', '.join(themes)}")
-        notice = f"{locations.config_file()}: theme: {message}; using calm"
+        # Worded by the config's one rule, and shown safely: the name came from a file.
+        notice = one_line(
+            f"{locations.config_file()}: theme: {describe_value(chosen)} is not a theme "
+            f'calm knows; using the default, "{CALM_THEME.name}".'
+            + (f" {hint[:1].upper()}{hint[1:]}" if hint else "")
+        )
         print(f"calm: {notice}", file=sys.stderr)
         notices.append(notice)
         chosen = CALM_THEME.name
@@ -76,6 +86,7 @@ def launch(
         notices=notices,
         recorder=recorder,
         check_in=check_in,
+        tip=(lambda: "") if demo else None,
     )
     try:
         outcome = app.run()

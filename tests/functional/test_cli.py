@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -289,7 +290,7 @@ def test_list_marks_a_broken_user_script_invalid_and_still_shows_the_others(
     write(first / "quick.toml", QUICK)
     first_line = problems_of(broken)[0]
 
-    result = invoke("list")
+    result = invoke("list", env={"COLUMNS": "300"})  # wide enough for the whole problem
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     row = row_of(result.stdout, "broken")
@@ -1012,7 +1013,7 @@ def test_a_gentle_plain_session_says_the_holds_are_already_out(tmp_path: Path) -
 
 def test_an_unknown_ambient_bed_is_one_readable_line(quick_file: Path) -> None:
     """--ambient pnik is a usage error with the hint in brackets; in the config it is one
-    line ending "using none", and the session runs."""
+    line worded by the config's rule, and the session runs without a bed."""
     flagged = invoke("start", str(quick_file), "--plain", "--ambient", "pnik")
     assert flagged.exit_code == 2
     assert flagged.stderr.strip() == (
@@ -1023,8 +1024,8 @@ def test_an_unknown_ambient_bed_is_one_readable_line(quick_file: Path) -> None:
     configured = invoke("start", str(quick_file), "--plain", "--no-audio")
     assert configured.exit_code == 0
     (line,) = configured.stderr.splitlines()
-    assert line.endswith('ambient: no ambient bed "pnik" (did you mean "pink"?); '
-                         "expected one of pink, brown, ocean; using none")  # fmt: skip
+    assert line.endswith('ambient: "pnik" is not a sound bed calm has; using the default, '
+                         'none. Did you mean "pink"?')  # fmt: skip
 
 
 def test_a_script_with_no_breathing_does_not_count_breaths(tmp_path: Path) -> None:
@@ -1149,3 +1150,117 @@ def test_new_refuses_a_name_with_a_line_break_or_control_anywhere(name: str) -> 
     assert line.startswith('calm: "')
     assert name.strip() not in ("", line)
     assert not any(Path(os.environ["HOME"]).rglob("*.toml"))
+
+
+# -- calm start --demo, --no-check-in -------------------------------------------
+
+
+CAUTIOUS = QUICK.replace(
+    'category = "reset"', 'category = "reset"\ncaution = "Stop if you feel dizzy."'
+).replace('prompt = "Open your eyes."', 'say = "Open your eyes."\nseconds = 0.1')
+"""QUICK with a caution, and no prompt to wait at, so a session on a terminal ends alone."""
+
+
+def recorded() -> int:
+    """How many sessions the history holds."""
+    listed = invoke("history", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    return len(json.loads(listed.stdout))
+
+
+def on_a_terminal(*args: str, tmp_path: Path, keys: bytes = b"") -> str:
+    """Run calm with a pseudo-terminal as its stdin and stdout, as a person would, typing
+    ``keys`` once it asks a question, until it leaves; what the terminal showed."""
+    import pty
+
+    typist, calm_side = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calm", *args],
+        cwd=tmp_path,
+        stdin=calm_side,
+        stdout=calm_side,
+        stderr=subprocess.PIPE,
+    )
+    os.close(calm_side)
+    shown = b""
+    next_key = 0.0
+    deadline = time.monotonic() + 60
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                ready, _, _ = select.select([typist], [], [], 0.1)
+                if ready:
+                    shown += os.read(typist, 4096)
+            except OSError:
+                break  # the terminal closed as calm left
+            if keys and b"skips." in shown and time.monotonic() > next_key:
+                # Typed again until calm leaves: a key that comes before the question is
+                # ready for it is thrown away, as a person's early key would be.
+                os.write(typist, keys)
+                next_key = time.monotonic() + 0.3
+        process.wait(timeout=10)
+    finally:
+        os.close(typist)
+    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    return shown.decode("utf-8", "replace")
+
+
+def test_demo_leaves_out_the_caution_the_history_and_the_check_in(tmp_path: Path) -> None:
+    """`calm start --demo`, with a config asking for a check-in and a history: no caution,
+    no question, no record and no word about the week."""
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "calm" / "config.toml"
+    write(config, "check_in = true\nhistory = true\n")
+    script = write(tmp_path / "cautious.toml", CAUTIOUS)
+    shown = on_a_terminal(
+        "start", str(script), "--plain", "--no-audio", "--demo", tmp_path=tmp_path
+    )
+    assert "That's the end of the session" in shown
+    assert "dizzy" not in shown
+    assert "tense" not in shown
+    assert "this week" not in shown
+    assert recorded() == 0
+
+
+def test_a_demo_table_in_the_config_changes_what_demo_means(tmp_path: Path) -> None:
+    """[demo] skip_caution = false: a therapist who wants the caution shown gets it."""
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "calm" / "config.toml"
+    write(config, "[demo]\nskip_caution = false\n")
+    script = write(tmp_path / "cautious.toml", CAUTIOUS)
+    result = invoke("start", str(script), "--plain", "--no-audio", "--demo")
+    assert result.exit_code == 0, result.stderr
+    assert "Caution: Stop if you feel dizzy." in result.stdout
+    assert recorded() == 0
+
+
+def test_without_demo_the_same_session_is_recorded_with_its_caution(tmp_path: Path) -> None:
+    """The counterpart: no --demo, and the caution is shown and the session recorded."""
+    script = write(tmp_path / "cautious.toml", CAUTIOUS)
+    result = invoke("start", str(script), "--plain", "--no-audio")
+    assert result.exit_code == 0, result.stderr
+    assert "Caution: Stop if you feel dizzy." in result.stdout
+    assert recorded() == 1
+
+
+def test_no_check_in_overrides_the_config_for_one_run(tmp_path: Path) -> None:
+    """check_in = true in the config asks on a terminal; --no-check-in does not, this once."""
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "calm" / "config.toml"
+    write(config, "check_in = true\n")
+    script = write(tmp_path / "cautious.toml", CAUTIOUS)
+    # q at the question goes back, and nothing starts.
+    asked = on_a_terminal(
+        "start", str(script), "--plain", "--no-audio", tmp_path=tmp_path, keys=b"q"
+    )
+    assert "how tense do you feel" in asked
+    assert "Nothing was started." in asked
+    quiet = on_a_terminal(
+        "start", str(script), "--plain", "--no-audio", "--no-check-in", tmp_path=tmp_path
+    )
+    assert "tense" not in quiet
+    assert "That's the end of the session" in quiet
+
+
+def test_demo_goes_only_with_calm_alone_or_start() -> None:
+    """`calm --demo list` is a usage error naming where --demo goes."""
+    result = invoke("--demo", "list")
+    assert result.exit_code == 2
+    assert "calm start --demo" in result.stderr

@@ -248,4 +248,4 @@ def test_a_bad_config_is_one_line_and_the_session_still_runs(
     screen = terminal.wait_for(_exited)
     assert "calm-exited-0" in screen.splitlines()
     unwrapped = screen.replace("\n", "")  # tmux wraps long lines at 80 columns
-    assert unwrapped.count("reduced_motion must be true or false, got 3; using false") == 1
+    assert unwrapped.count("reduced_motion: 3 is not true or false; using the default, false") == 1

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from calm.config import Settings, load_settings
+from calm.config import Settings, load_settings, settings_from
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -39,42 +40,216 @@ def test_an_unknown_key_is_named_with_a_suggestion_and_ignored(tmp_path: Path) -
     path = write(tmp_path, 'reduced_moton = true\ntheme = "nord"\n')
     settings, notices = load_settings(path)
     assert notices == [
-        f'{path}: unknown key "reduced_moton", did you mean "reduced_motion"?; ignored'
+        f'{path}: reduced_moton: no such setting; ignored. Did you mean "reduced_motion"?'
     ]
     assert settings == Settings(theme="nord")
 
 
-def test_a_wrong_kind_of_value_names_the_key_and_keeps_the_default(tmp_path: Path) -> None:
-    """reduced_motion = "maybe" is one line naming the key; the default stays."""
-    path = write(tmp_path, 'reduced_motion = "maybe"\n')
-    settings, notices = load_settings(path)
-    assert notices == [f'{path}: reduced_motion must be true or false, got "maybe"; using false']
-    assert settings.reduced_motion is False
+RULE = [
+    # key, as written, what is used, what the line says after the key
+    (
+        "theme",
+        "3",
+        "calm",
+        '3 is not a name in quotes; using the default, "calm". '
+        'Write it in quotes, such as theme = "nord"',
+    ),
+    (
+        "ambient",
+        "false",
+        "",
+        "false is not a name in quotes; using the default, none. "
+        'Write it in quotes, such as ambient = "ocean"',
+    ),
+    (
+        "reduced_motion",
+        '"yes"',
+        True,
+        '"yes" is not true or false; using true, as meant. Write reduced_motion = true',
+    ),
+    (
+        "reduced_motion",
+        '"maybe"',
+        False,
+        '"maybe" is not true or false; using the default, '
+        "false. Write reduced_motion = true or reduced_motion = false",
+    ),
+    (
+        "skip_caution",
+        '"yes"',
+        True,
+        '"yes" is not true or false; using true, as meant. Write skip_caution = true',
+    ),
+    (
+        "skip_caution",
+        "[]",
+        False,
+        "a list is not true or false; using the default, false. "
+        "Write skip_caution = true or skip_caution = false",
+    ),
+    (
+        "sound",
+        '"off"',
+        False,
+        '"off" is not true or false; using false, as meant. Write sound = false',
+    ),
+    (
+        "sound",
+        "2",
+        True,
+        "2 is not true or false; using the default, true. Write sound = true or sound = false",
+    ),
+    (
+        "volume",
+        '"40"',
+        40,
+        '"40" is not written as a whole number; using 40, as meant. Write volume = 40',
+    ),
+    (
+        "volume",
+        "40.0",
+        40,
+        "40.0 is not written as a whole number; using 40, as meant. Write volume = 40",
+    ),
+    (
+        "volume",
+        '"loud"',
+        70,
+        '"loud" is not a whole number; using the default, 70. '
+        "Write a whole number from 0 to 100, such as volume = 70",
+    ),
+    (
+        "volume",
+        "400",
+        70,
+        "400 is more than 100; using the default, 70. "
+        "Write a whole number from 0 to 100, such as volume = 70",
+    ),
+    (
+        "volume",
+        "-3",
+        70,
+        "-3 is less than 0; using the default, 70. "
+        "Write a whole number from 0 to 100, such as volume = 70",
+    ),
+    (
+        "history",
+        '"true"',
+        True,
+        '"true" is not true or false; using true, as meant. Write history = true',
+    ),
+    (
+        "history",
+        '"maybe"',
+        False,
+        '"maybe" is not true or false; using false, so nothing is '
+        "recorded. Write history = true or history = false",
+    ),
+    ("check_in", "1", True, "1 is not true or false; using true, as meant. Write check_in = true"),
+    (
+        "check_in",
+        '"sometimes"',
+        False,
+        '"sometimes" is not true or false; using the default, '
+        "false. Write check_in = true or check_in = false",
+    ),
+]
+"""Every key, by the one rule: a plain meaning is used as meant, anything else calm can't
+use gives the default (history: off), and the line says which and how to write it."""
 
 
-@pytest.mark.parametrize(
-    ("written", "meant"),
-    [('"yes"', True), ('"True"', True), ("1", True), ('"off"', False), ("0", False)],
-)
-def test_a_switch_in_quotes_or_as_a_number_means_what_it_says(
-    tmp_path: Path, written: str, meant: bool
+@pytest.mark.parametrize(("key", "written", "used", "said"), RULE)
+def test_every_key_follows_one_rule_and_says_what_happens(
+    tmp_path: Path, key: str, written: str, used: object, said: str
 ) -> None:
-    """reduced_motion = "yes" is not TOML's true, but its meaning is plain: it is used,
-    with one line saying how to write it."""
-    path = write(tmp_path, f"reduced_motion = {written}\n")
+    """One line naming the key, what was wrong, what is used, and how to write it."""
+    path = write(tmp_path, f"{key} = {written}\n")
     settings, notices = load_settings(path)
-    assert settings.reduced_motion is meant
-    (notice,) = notices
-    assert notice.startswith(f"{path}: reduced_motion must be true or false, got ")
-    assert notice.endswith(f"; using {str(meant).lower()}")
+    assert getattr(settings, key) == used
+    assert notices == [f"{path}: {key}: {said}"]
 
 
-def test_an_out_of_range_number_keeps_the_default(tmp_path: Path) -> None:
-    """volume = 400 is out of range: one line, and the default volume."""
-    path = write(tmp_path, "volume = 400\n")
+def test_the_rule_covers_every_setting() -> None:
+    """No key is left out of the rule's test."""
+    covered = {key for key, *_ in RULE}
+    assert covered == {field.name for field in fields(Settings)} - {"demo"}
+
+
+def test_a_good_value_gives_no_line() -> None:
+    """Every key, written as calm expects, is taken without a word."""
+    document = {
+        "theme": "nord",
+        "reduced_motion": True,
+        "skip_caution": True,
+        "sound": False,
+        "volume": 0,
+        "ambient": "ocean",
+        "history": False,
+        "check_in": True,
+    }
+    settings, notices = settings_from(document, "config.toml")
+    assert notices == []
+    assert {key: getattr(settings, key) for key in document} == document
+
+
+def test_a_key_or_value_with_control_characters_never_reaches_the_terminal_raw() -> None:
+    """Keys and values quoted in a notice are shown safely, on one line."""
+    document = {"\x1b]0;owned\x07": 1, "theme": 3, "volume": "\x1b[31m\u202e"}
+    _, notices = settings_from(document, "con\x1bfig.toml")
+    for notice in notices:
+        assert "\x1b" not in notice and "\x07" not in notice and "\u202e" not in notice
+        assert "\n" not in notice
+
+
+def test_demo_means_no_caution_no_history_and_no_check_in() -> None:
+    """--demo over any config: the caution left out, nothing recorded, no check-in."""
+    settings, _ = settings_from({"history": True, "check_in": True, "volume": 30}, "c")
+    demo = settings.for_demo()
+    assert (demo.skip_caution, demo.history, demo.check_in) == (True, False, False)
+    assert demo.volume == 30
+
+
+def test_a_demo_table_changes_settings_for_demos_only(tmp_path: Path) -> None:
+    """[demo] keys apply when --demo is used, read by the same rule as the rest."""
+    path = write(
+        tmp_path,
+        'volume = 60\n[demo]\nvolume = 30\ntheme = "nord"\nskip_caution = false\n'
+        'check_in = "yes"\nhistory = "maybe"\n',
+    )
     settings, notices = load_settings(path)
-    assert notices == [f"{path}: volume must be from 0 to 100, got 400; using 70"]
-    assert settings.volume == Settings().volume
+    assert (settings.volume, settings.theme, settings.skip_caution) == (60, "calm", False)
+    demo = settings.for_demo()
+    assert (demo.volume, demo.theme, demo.skip_caution) == (30, "nord", False)
+    assert (demo.check_in, demo.history) == (True, False)
+    assert notices == [
+        f'{path}: demo.check_in: "yes" is not true or false; using true, as meant. '
+        "Write check_in = true",
+        f'{path}: demo.history: "maybe" is not true or false; using false, so nothing is '
+        "recorded. Write history = true or history = false",
+    ]
+
+
+def test_a_bad_value_in_the_demo_table_leaves_what_demos_use_without_it(tmp_path: Path) -> None:
+    """demo.volume = "loud" is one line; demos keep the volume from above."""
+    path = write(tmp_path, 'volume = 60\n[demo]\nvolume = "loud"\nnoise = 1\n')
+    settings, notices = load_settings(path)
+    assert settings.for_demo().volume == 60
+    assert notices == [
+        f'{path}: demo.volume: "loud" is not a whole number; using 60, as demos do without '
+        "it. Write a whole number from 0 to 100, such as volume = 70",
+        f"{path}: demo.noise: no such setting; ignored.",
+    ]
+
+
+def test_demo_that_is_not_a_table_is_one_line(tmp_path: Path) -> None:
+    """demo = true is not a table: one line saying how to write one."""
+    path = write(tmp_path, "demo = true\n")
+    settings, notices = load_settings(path)
+    assert settings.for_demo() == Settings().for_demo()
+    assert notices == [
+        f"{path}: demo: true is not a table; ignored. Write [demo] on a line of its own, "
+        "and the settings for demos under it"
+    ]
 
 
 def test_broken_toml_is_one_line_and_all_defaults(tmp_path: Path) -> None:
@@ -102,22 +277,6 @@ def test_a_huge_number_is_named_without_a_traceback(tmp_path: Path) -> None:
     settings, notices = load_settings(path)
     assert settings == Settings()
     assert len(notices) == 1
-
-
-def test_an_unclear_history_setting_means_no_recording(tmp_path: Path) -> None:
-    """history = "maybe" is not true or false; for a privacy switch, unclear means off."""
-    settings, notices = load_settings(write(tmp_path, 'history = "maybe"\n'))
-    assert settings.history is False
-    (notice,) = notices
-    assert notice.endswith('history must be true or false, got "maybe"; using false')
-
-
-def test_history_true_in_quotes_keeps_recording(tmp_path: Path) -> None:
-    """history = "true" plainly means true: a quoting slip must not stop the record."""
-    settings, notices = load_settings(write(tmp_path, 'history = "true"\n'))
-    assert settings.history is True
-    (notice,) = notices
-    assert notice.endswith('history must be true or false, got "true"; using true')
 
 
 # -- reading the file ------------------------------------------------------------------------
