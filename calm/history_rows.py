@@ -176,10 +176,12 @@ def _stamp_sql(column: str) -> str:
         f"(typeof({column}) = 'text' AND {column} GLOB '{shape}*'"
         f" AND (substr({column}, 20) GLOB '{offset}'"
         f" OR substr({column}, 20) GLOB '.[0-9][0-9][0-9][0-9][0-9][0-9]{offset}')"
-        # Year 0 is beyond Python's calendar; the rest round-trip only when in range.
+        # Year 0 is beyond Python's calendar. A day past the month's end comes back from
+        # SQLite's date arithmetic as another day; the clock's parts are compared as text.
         f" AND substr({column}, 1, 4) <> '0000'"
-        f" AND date(substr({column}, 1, 10)) = substr({column}, 1, 10)"
-        f" AND time(substr({column}, 12, 8)) = substr({column}, 12, 8)"
+        f" AND date(substr({column}, 1, 10), '+0 days') = substr({column}, 1, 10)"
+        f" AND substr({column}, 12, 2) < '24' AND substr({column}, 15, 2) < '60'"
+        f" AND substr({column}, 18, 2) < '60'"
         f" AND substr({column}, -5, 2) < '24' AND substr({column}, -2) < '60')"
     )
 
