@@ -164,6 +164,11 @@ class _Shape:
         self.value_level = 0
         """How deep the table holding the value being read is."""
         self.array_header = False
+        # Numbers, dates and words, each no longer than a bare value may be, each followed
+        # by a comma: items whose dots and words can hold nothing that nests.
+        self._scalars = re.compile(
+            rf"(?:[ \t]*[^ \t\r\n\[\]{{}},=#\"']{{1,{limits.chars}}}[ \t]*,)+"
+        )
 
     def scan(self) -> None:
         text, size = self.text, len(self.text)
@@ -190,6 +195,17 @@ class _Shape:
                 at = end
             elif char in "[]{},=.":
                 at = self._punctuation(char, at)
+            elif (
+                self.state == _VALUE
+                and self.frames
+                and self.frames[-1][0] == _ARRAY
+                and (run := self._scalars.match(text, at))
+            ):
+                # A run of plain items such as "1, 2, 3," in one step, not one by one.
+                self.frames[-1][2] += run.group().count(",")
+                if self.frames[-1][2] > self.limits.items:
+                    self._refuse(f"a list holds more than {self.limits.items} items")
+                at = run.end()
             else:
                 found = _BARE.match(text, at)
                 assert found is not None

@@ -17,7 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calm import loader
-from calm.loader import MAX_CHARS, MAX_ITEMS, MAX_PROBLEMS, load_script, parse_script_document
+from calm.loader import (
+    MAX_CHARS,
+    MAX_ITEMS,
+    MAX_PROBLEMS,
+    load_script,
+    parse_script_bytes,
+    parse_script_document,
+)
 from calm.problems import ScriptError
 from calm.script import (
     BreatheStep,
@@ -31,6 +38,7 @@ from calm.script import (
     Script,
 )
 from calm.suggest import did_you_mean
+from calm.template import template_for
 from calm.timeline import compile_timeline
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
@@ -1248,3 +1256,16 @@ def test_a_format_character_is_refused_only_when_it_can_disguise_text(char: str)
     (line,) = _document_problems(document)
     assert line.startswith("mine.toml: caution holds a ")
     assert f"(U+{ord(char):04X})" in line
+
+
+def test_the_template_says_what_minutes_means() -> None:
+    """The new-script template says minutes is the whole session, and it is: the template's
+    three minutes, say and prompt steps included, come to three minutes, to a breath."""
+    text = template_for("mine", Path("mine.toml"))
+    script = parse_script_bytes(text.encode(), name="mine", source="mine.toml")
+    assert script.length is not None and script.length.ms == 180_000
+    assert "# How long the whole session lasts" in text
+    assert "How long the breathing lasts" not in text
+    timeline = compile_timeline(script)
+    longest_breath = max(step.cycle_ms(0) for step in script.breathe_steps)
+    assert abs(timeline.total_ms - 180_000) <= longest_breath
