@@ -648,7 +648,9 @@ class _Checker:
             self._problem('pattern is empty; expected a shorthand such as "4-7-8"')
             return None
         if not is_pattern_shorthand(text):
-            self._problem(f'expected numbers joined by dashes, such as "4-7-8", got "{text}"')
+            self._problem(
+                f'expected numbers joined by dashes, such as "4-7-8", got {describe_value(text)}'
+            )
             return None
         # Whole numbers stay whole, so a problem quotes "0" as written, never "0.0".
         numbers = [

@@ -1269,3 +1269,10 @@ def test_the_template_says_what_minutes_means() -> None:
     timeline = compile_timeline(script)
     longest_breath = max(step.cycle_ms(0) for step in script.breathe_steps)
     assert abs(timeline.total_ms - 180_000) <= longest_breath
+
+
+def test_a_long_pattern_is_quoted_cut_short(tmp_path: Path) -> None:
+    """A pattern of 20,000 characters is quoted in a few words, not whole."""
+    (line,) = _problems(tmp_path, _breathe('"' + "4-x" * 6000 + '"'))
+    assert line.startswith("mine.toml: step 1 > pattern: expected numbers joined by dashes")
+    assert len(line) < 200
