@@ -568,6 +568,134 @@ def test_two_sessions_at_once_on_a_new_history_are_both_recorded(tmp_path: Path)
     assert [row["status"] for row in stored_rows()] == ["completed", "completed"]
 
 
+HOLDER = """\
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+if sys.argv[2] == "exclusive-mode":
+    connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+    connection.execute("BEGIN EXCLUSIVE")
+    connection.execute("COMMIT")  # that mode keeps the lock until the connection closes
+else:
+    connection.execute("BEGIN EXCLUSIVE")
+print("held", flush=True)
+sys.stdin.read()  # until the test lets go
+connection.close()
+"""
+"""Another program holding the history: a transaction, or the exclusive locking mode."""
+
+
+@contextmanager
+def another_program_holding(path: Path, how: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A separate process holding the history at ``path`` until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), how],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        read_until(holder, "held")
+        yield holder
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=TIMEOUT)
+
+
+def test_a_session_the_history_is_held_against_to_the_end_is_kept_and_added_later(
+    tmp_path: Path,
+) -> None:
+    """Another program holds BEGIN EXCLUSIVE through the whole session and past calm's wait:
+    calm exits 0 saying where the session is kept, and the next calm adds it."""
+    seed(*numbered_seeds(1))
+    with another_program_holding(history_path(), "transaction"):
+        result = start(write_script(tmp_path))
+        assert stored_rows()[-1]["title"] == "Session 01"  # nothing written yet
+    assert result.returncode == 0, result.stderr
+    assert "That's the end of the session" in result.stdout
+    folder = history_path().with_name("history.sqlite3.pending")
+    assert error_lines(result) == [
+        "calm: another program is using the history; "
+        "this session will be written down when it is free",
+        "calm: another program is still using the history; this session is kept in "
+        f"{folder} and will be added the next time calm opens it",
+    ]
+    assert len(list(folder.glob("*.json"))) == 1
+    listed = history_json()  # the next calm to open the history adds it
+    assert [(row["title"], row["status"]) for row in listed] == [
+        ("Quick breath", "completed"),
+        ("Session 01", "completed"),
+    ]
+    assert listed[0]["practised_seconds"] == pytest.approx(QUICK_SECONDS, abs=0.3)
+    assert list(folder.glob("*.json")) == []
+    assert len(history_json()) == 2
+
+
+def test_a_history_held_in_exclusive_mode_as_calm_starts_is_written_once_free(
+    tmp_path: Path,
+) -> None:
+    """Another program in exclusive locking mode holds the file as the session starts and
+    lets go during it: the session is recorded whole, and nothing is kept aside."""
+    seed(*numbered_seeds(1))
+    with another_program_holding(history_path(), "exclusive-mode"):
+        session = subprocess.Popen(
+            [sys.executable, "-m", "calm", "start", str(write_script(tmp_path, LONG, "long")),
+             "--plain", "--no-audio", "--cycles", "4"],
+            env=dict(os.environ), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert session.stderr is not None
+        notice = session.stderr.readline().decode()
+        assert "another program is using the history" in notice, notice
+    _, rest = session.communicate(timeout=TIMEOUT)
+    assert session.returncode == 0, rest
+    assert rest == b""
+    rows = stored_rows()
+    assert [(row["title"], row["status"]) for row in rows] == [
+        ("Session 01", "completed"),
+        ("Long breath", "completed"),
+    ]
+    assert not history_path().with_name("history.sqlite3.pending").exists()
+
+
+def test_two_calms_adding_the_same_kept_sessions_add_each_once(tmp_path: Path) -> None:
+    """Sessions kept aside, then two calms opening the history at the same moment: each
+    kept session is in the history exactly once."""
+    from calm.pending import PendingSession, keep
+
+    seed(*numbered_seeds(1))
+    for number in range(5):
+        keep(
+            history_path(),
+            PendingSession(
+                script="quick",
+                title=f"Kept {number}",
+                started_at=datetime(2026, 2, 1, 9, number, tzinfo=UTC).isoformat(),
+                planned_seconds=60.0,
+                status="completed",
+                practised_seconds=60.0,
+                breaths=6,
+                ended_at=datetime(2026, 2, 1, 9, number + 1, tzinfo=UTC).isoformat(),
+            ),
+        )
+    command = [sys.executable, "-m", "calm", "history", "--json"]
+    readers = [
+        subprocess.Popen(
+            command,
+            env=dict(os.environ),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    for reader in readers:
+        _, errors = reader.communicate(timeout=TIMEOUT)
+        assert reader.returncode == 0, errors
+    titles = sorted(row["title"] for row in stored_rows())
+    assert titles == [f"Kept {number}" for number in range(5)] + ["Session 01"]
+
+
 # -- bad history files -------------------------------------------------------
 
 CORRUPT_NAME = re.compile(r"^history\.sqlite3\.corrupt-\d{8}-\d{6}$")

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
-import calm.recording
 from calm.clock import ManualClock
 from calm.history import MIGRATIONS, HistoryStore
 from calm.loader import parse_script_bytes
-from calm.recording import SessionRecorder
+from calm.pending import MAX_FILES, pending_folder, waiting
+from calm.recording import BUSY_NOTICE, SessionRecorder
 from calm.session import SessionOutcome, SessionRunner, Status
 from calm.timeline import Timeline, compile_timeline
 
@@ -117,37 +116,166 @@ def test_a_busy_history_is_written_when_it_is_free(tmp_path: Path) -> None:
         recorder.mood_after(1)
         assert recorder.week_sentence() is None
         blocker.execute("ROLLBACK")
-    assert notices == [
-        "calm: another program is using the history; "
-        "this session will be written down when it is free"
-    ]
+    assert notices == [BUSY_NOTICE]
     assert records(path) == []
     recorder.close()
     assert records(path) == [("two", "completed", 8.0, 5, 1)]
     assert len(notices) == 1
 
 
-def test_a_history_busy_to_the_end_gives_a_second_notice_and_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Still held when calm closes: one line saying it was not written, and no half row."""
-    monkeypatch.setattr(calm.recording, "CLOSING_WAIT_SECONDS", 0.05)
+def test_a_history_busy_to_the_end_keeps_the_session_beside_it(tmp_path: Path) -> None:
+    """Still held when calm closes: one line saying where the session is kept, and the next
+    calm to open the history adds it, whole and once."""
     path = tmp_path / "history.sqlite3"
+    HistoryStore.open(path).close()
     notices: list[str] = []
-    store = HistoryStore.open(path, busy_seconds=0.05)
-    recorder = SessionRecorder(store, notify=notices.append, now=lambda: WALL)
     with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as blocker:
         blocker.execute("BEGIN EXCLUSIVE")
+        recorder = busy_recorder(path, notices)
+        recorder.started(timeline(), mood_before=4)
+        recorder.ended(outcome())
+        recorder.mood_after(2)
+        recorder.close()
+        blocker.execute("ROLLBACK")
+    folder = pending_folder(path)
+    assert notices == [
+        BUSY_NOTICE,
+        "calm: another program is still using the history; this session is kept in "
+        f"{folder} and will be added the next time calm opens it",
+    ]
+    assert len(waiting(path)) == 1
+    assert records(path) == [("two", "completed", 8.0, 4, 2)]
+    assert waiting(path) == []
+    assert records(path) == [("two", "completed", 8.0, 4, 2)]
+
+
+def test_a_session_begun_before_the_file_was_held_is_completed_not_doubled(
+    tmp_path: Path,
+) -> None:
+    """Written as it started, then held at its end: the kept session completes its own row."""
+    path = tmp_path / "history.sqlite3"
+    notices: list[str] = []
+    recorder = SessionRecorder.open(path, notify=notices.append, now=lambda: WALL, closing_wait=0)
+    assert recorder is not None
+    recorder.started(timeline())
+    assert records(path) == [("two", "interrupted", 0.0, None, None)]
+    with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as blocker:
+        blocker.execute("BEGIN EXCLUSIVE")
+        recorder.ended(outcome(Status.ENDED_EARLY, seconds=5.0))
+        recorder.close()
+        blocker.execute("ROLLBACK")
+    assert len(waiting(path)) == 1
+    assert records(path) == [("two", "ended_early", 5.0, None, None)]
+
+
+def test_a_file_held_exclusively_as_calm_starts_is_written_once_it_is_free(
+    tmp_path: Path,
+) -> None:
+    """A program in exclusive locking mode holds the file as the session begins: the
+    recorder is made all the same, and writes everything once the file is let go."""
+    path = tmp_path / "history.sqlite3"
+    HistoryStore.open(path).close()
+    notices: list[str] = []
+    with closing(sqlite3.connect(path, isolation_level=None)) as blocker:
+        blocker.execute("PRAGMA locking_mode = EXCLUSIVE")
+        blocker.execute("BEGIN EXCLUSIVE")
+        blocker.execute("COMMIT")  # the lock stays held, as that mode does
+        recorder = SessionRecorder.open(path, notify=notices.append, now=lambda: WALL)
+        assert recorder is not None
+        recorder.started(timeline(), mood_before=3)
+    recorder.ended(outcome())
+    assert recorder.week_sentence() is not None
+    recorder.close()
+    assert notices == [BUSY_NOTICE]
+    assert records(path) == [("two", "completed", 8.0, 3, None)]
+    assert waiting(path) == []
+
+
+def test_a_kept_session_is_added_once_however_often_it_is_found(tmp_path: Path) -> None:
+    """A calm stopped after adding a kept session but before removing its file, or two
+    calms adding it at once: the history holds it once."""
+    path = tmp_path / "history.sqlite3"
+    HistoryStore.open(path).close()
+    with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as blocker:
+        blocker.execute("BEGIN EXCLUSIVE")
+        recorder = busy_recorder(path, [])
+        recorder.started(timeline())
+        recorder.ended(outcome())
+        recorder.close()
+        blocker.execute("ROLLBACK")
+    (kept,) = waiting(path)
+    copy = kept.read_bytes()
+    assert records(path) == [("two", "completed", 8.0, None, None)]
+    kept.write_bytes(copy)  # as if the calm that added it had stopped before removing it
+    errors: list[BaseException] = []
+
+    def open_and_close() -> None:
+        try:
+            HistoryStore.open(path, busy_seconds=5).close()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_and_close) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert records(path) == [("two", "completed", 8.0, None, None)]
+    assert waiting(path) == []
+
+
+def test_a_kept_file_that_is_not_a_session_is_set_aside_with_one_line(tmp_path: Path) -> None:
+    """A file in the pending folder that calm cannot read is kept under another name, and
+    the store says so once; the history opens as usual."""
+    path = tmp_path / "history.sqlite3"
+    HistoryStore.open(path).close()
+    folder = pending_folder(path)
+    folder.mkdir()
+    (folder / "bad.json").write_text('{"script": "x", "title": 5}', encoding="utf-8")
+    (folder / "worse.json").write_text("[" * 100_000, encoding="utf-8")
+    store = HistoryStore.open(path)
+    try:
+        assert len(store.notices) == 2
+        assert all("could not be read" in notice for notice in store.notices)
+        assert store.sessions() == []
+    finally:
+        store.close()
+    assert sorted(file.name for file in folder.iterdir()) == [
+        "bad.json.unreadable",
+        "worse.json.unreadable",
+    ]
+    reopened = HistoryStore.open(path)
+    assert reopened.notices == []
+    reopened.close()
+
+
+def test_a_full_pending_folder_says_the_session_could_not_be_kept(tmp_path: Path) -> None:
+    """The pending folder is bounded: past its limit, one line says the session is lost."""
+    path = tmp_path / "history.sqlite3"
+    HistoryStore.open(path).close()
+    folder = pending_folder(path)
+    folder.mkdir()
+    for number in range(MAX_FILES):
+        (folder / f"{number:04}.json").write_text("{}", encoding="utf-8")
+    notices: list[str] = []
+    with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as blocker:
+        blocker.execute("BEGIN EXCLUSIVE")
+        recorder = busy_recorder(path, notices)
         recorder.started(timeline())
         recorder.ended(outcome())
         recorder.close()
         blocker.execute("ROLLBACK")
     assert len(notices) == 2
-    assert notices[1] == (
-        "calm: this session could not be written to the history: "
-        "another program is still using the history"
-    )
-    assert records(path) == []
+    assert notices[1].startswith("calm: this session could not be written to the history: ")
+    assert f"already holds {MAX_FILES} sessions waiting" in notices[1]
+
+
+def busy_recorder(path: Path, notices: list[str]) -> SessionRecorder:
+    """A recorder on a history another connection is holding, which waits no time at the end."""
+    recorder = SessionRecorder.open(path, notify=notices.append, now=lambda: WALL, closing_wait=0.2)
+    assert recorder is not None
+    return recorder
 
 
 def test_a_broken_write_gives_one_notice_and_then_silence(tmp_path: Path) -> None:
