@@ -302,7 +302,10 @@ class HistoryStore:
                 # Reading the schema finds a file whose first page is damaged, at no real cost.
                 connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             except sqlite3.Error as error:
-                raise _history_error(error, str(path), path.parent) from error
+                found = _history_error(error, str(path), path.parent)
+                if isinstance(found, HistoryUnwritable):
+                    found = HistoryUnwritable(f"cannot write {path}: {found.reason}", found.reason)
+                raise found from error
             on_failure.pop_all()  # opened: the store now owns the connection and the copy
         store = cls(connection, snapshot=snapshot, folder=path.parent)
         if not read_only:

@@ -906,6 +906,116 @@ def test_a_session_beside_a_history_in_a_read_only_folder_runs_with_one_notice(
     assert history_path().read_bytes() == before
 
 
+IN_A_NAMESPACE = """\
+set -e
+{setup}
+cd "$OUT"
+for name in history stats start note; do
+    case $name in
+        history) set -- history --json ;;
+        stats) set -- stats --json ;;
+        start) set -- start "$SCRIPT" --plain --no-audio ;;
+        note) set -- history --note "written on a full disk" ;;
+    esac
+    set +e
+    "$PYTHON" -m calm "$@" </dev/null >"$OUT/$name.out" 2>"$OUT/$name.err"
+    echo $? >"$OUT/$name.code"
+    set -e
+done
+"""
+"""A shell script run in a private mount namespace: ``setup`` makes the history unwritable,
+then each command's output, errors and exit code are kept in $OUT."""
+
+FILL_THE_DISK = """\
+mount -t tmpfs -o size=1m tmpfs "$DATA"
+"$PYTHON" -m calm start "$SCRIPT" --plain --no-audio </dev/null >/dev/null
+"$PYTHON" -m calm start "$SCRIPT" --plain --no-audio </dev/null >/dev/null
+head -c 4000000 /dev/zero >"$DATA/filler" 2>/dev/null || true
+"""
+
+READ_ONLY_FILE = """\
+mount --bind "$HISTORY" "$HISTORY"
+mount -o remount,bind,ro "$HISTORY"
+"""
+
+
+def run_unwritable(tmp_path: Path, setup: str) -> dict[str, tuple[int, str, list[str]]]:
+    """Each command's exit code, output and error lines, with the history made unwritable
+    by ``setup`` in a private mount namespace; skipped where namespaces cannot be made."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare to mount a full or read-only file system")
+    out = tmp_path / "out"
+    out.mkdir()
+    env = dict(
+        os.environ,
+        OUT=str(out),
+        DATA=str(history_path().parent),
+        HISTORY=str(history_path()),
+        PYTHON=sys.executable,
+        SCRIPT=str(write_script(tmp_path, TINY, "tiny")),
+    )
+    script = IN_A_NAMESPACE.format(setup=setup)
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], env=env, capture_output=True, text=True,
+        timeout=4 * TIMEOUT, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount here: {done.stderr.strip()}")
+    found = {}
+    for name in ("history", "stats", "start", "note"):
+        code = int((out / f"{name}.code").read_text())
+        errors = [line for line in (out / f"{name}.err").read_text().splitlines() if line]
+        found[name] = (code, (out / f"{name}.out").read_text(), errors)
+    return found
+
+
+def test_a_full_disk_is_called_so_and_the_history_still_read(tmp_path: Path) -> None:
+    """On a disk with no room left, every command says "the disk is full" in one line;
+    history and stats still list and count what was recorded; the session still runs."""
+    history_path().parent.mkdir(parents=True)
+    found = run_unwritable(tmp_path, FILL_THE_DISK)
+    full = "the disk is full, so calm can read the history but not add to it"
+    code, out, errors = found["history"]
+    assert (code, errors) == (0, [f"calm: {full}"]), out
+    assert [row["title"] for row in json.loads(out)] == ["Tiny pause", "Tiny pause"]
+    code, out, errors = found["stats"]
+    assert (code, errors) == (0, [f"calm: {full}"])
+    assert json.loads(out)["sessions"] == 2
+    code, out, errors = found["start"]
+    assert code == 0 and "That's the end of the session" in out
+    assert errors == [
+        f"calm: not recording this session: cannot write {history_path()}: the disk is full"
+    ]
+    code, out, errors = found["note"]
+    assert code == 1 and out == ""
+    assert errors == [f"calm: cannot write {history_path()}: the disk is full"]
+    assert "I/O" not in "".join(errors for _, _, errors in found.values() for errors in errors)
+
+
+def test_a_read_only_history_file_is_called_so_and_still_read(tmp_path: Path) -> None:
+    """A history file that cannot be written (in a folder that can): one line saying the
+    history file is read-only, the sessions still listed, the new session still run."""
+    seed(*numbered_seeds(2))
+    found = run_unwritable(tmp_path, READ_ONLY_FILE)
+    read_only = "the history file is read-only, so calm can read the history but not add to it"
+    code, out, errors = found["history"]
+    assert (code, errors) == (0, [f"calm: {read_only}"]), out
+    assert [row["title"] for row in json.loads(out)] == ["Session 02", "Session 01"]
+    code, out, errors = found["stats"]
+    assert (code, errors) == (0, [f"calm: {read_only}"])
+    assert json.loads(out)["sessions"] == 2
+    code, out, errors = found["start"]
+    assert code == 0 and "That's the end of the session" in out
+    assert errors == [
+        f"calm: not recording this session: cannot write {history_path()}: "
+        "the history file is read-only"
+    ]
+    code, out, errors = found["note"]
+    assert code == 1 and out == ""
+    assert errors == [f"calm: cannot write {history_path()}: the history file is read-only"]
+    assert [row["note"] for row in stored_rows()] == [None, None]
+
+
 def test_a_start_time_damaged_by_hand_is_named_and_costs_no_session(tmp_path: Path) -> None:
     """A row with an unreadable start: sessions still record, history names the row, stats go on."""
     script = write_script(tmp_path, TINY, "tiny")
