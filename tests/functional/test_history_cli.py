@@ -516,6 +516,31 @@ def test_a_session_still_running_reads_as_in_progress_until_it_is_cut_off(
     assert "interrupted" in line and "in progress" not in line
 
 
+def test_marks_left_by_killed_sessions_are_swept_and_a_running_one_kept(
+    tmp_path: Path,
+) -> None:
+    """A session killed outright leaves its running mark; the next session to start
+    removes it, and leaves the mark of a session still running elsewhere."""
+    long = write_script(tmp_path, LONG, "long")
+    folder = history_path().with_name("history.sqlite3.running")
+    for _ in range(3):
+        with running_session(long) as process:
+            read_until(process, "Breathe in")
+            process.kill()
+            assert process.wait(timeout=TIMEOUT) == -signal.SIGKILL
+    # Each session swept the marks before it: only the last one killed is left.
+    assert [mark.name for mark in folder.glob("*.lock")] == ["3.lock"]
+    with running_session(long) as alive:
+        read_until(alive, "Breathe in")
+        assert start(write_script(tmp_path)).returncode == 0
+        assert [mark.name for mark in folder.glob("*.lock")] == ["4.lock"]
+        (line,) = [row for row in calm("history").stdout.splitlines() if "in progress" in row]
+        assert "Long breath" in line
+        alive.kill()
+    statuses = [row["status"] for row in stored_rows()]
+    assert statuses == ["interrupted"] * 4 + ["completed"]
+
+
 def test_a_reader_that_goes_away_ends_the_session_as_ended_early(tmp_path: Path) -> None:
     """`calm start x --plain | head -3`: when the pipe closes, the session ends there and is
     written down as ended early, with its time, and calm says nothing more."""
@@ -1466,6 +1491,23 @@ def test_note_attaches_to_the_latest_session_only() -> None:
     assert result.returncode == 0, result.stderr
     notes = {row["title"]: row["note"] for row in stored_rows()}
     assert notes == {"Session 01": None, "Session 02": None, "Session 03": text}
+
+
+def test_note_goes_to_the_session_just_finished_whatever_the_times_say(
+    tmp_path: Path,
+) -> None:
+    """``--note`` goes to the session recorded last: not to one a wrong clock dated in the
+    future, and not to one still running in another terminal."""
+    seed(Seed("box", "Dated by a wrong clock", datetime(2099, 1, 1, 9, 0, tzinfo=UTC)))
+    assert start(write_script(tmp_path, TINY, "tiny")).returncode == 0
+    with running_session(write_script(tmp_path, LONG, "long")) as process:
+        read_until(process, "Breathe in")
+        result = calm("history", "--note", "lighter")
+        process.kill()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Noted on Tiny pause, ")
+    notes = {row["title"]: row["note"] for row in stored_rows()}
+    assert notes == {"Dated by a wrong clock": None, "Tiny pause": "lighter", "Long breath": None}
 
 
 def test_note_with_no_history_exits_1_with_one_line() -> None:

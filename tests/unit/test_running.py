@@ -1,0 +1,73 @@
+"""Running marks: a lock held while a session runs, and swept once nobody holds it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calm.running import RunningMark, marks_folder, running_rows, sweep
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="marks need flock")
+
+HOLD_IN_ANOTHER_PROCESS = """\
+import sys
+from pathlib import Path
+from calm.running import RunningMark
+mark = RunningMark.hold(Path(sys.argv[1]), int(sys.argv[2]))
+print("held" if mark else "none", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_mark_nobody_holds_is_swept_and_a_held_one_kept(tmp_path: Path) -> None:
+    """A mark left by a calm that was killed goes; one another process holds stays."""
+    history = tmp_path / "history.sqlite3"
+    folder = marks_folder(history)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_IN_ANOTHER_PROCESS, str(history), "2"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        (folder / "1.lock").touch()  # as a calm killed with kill -9 leaves it
+        assert sweep(history) == 1
+        assert [mark.name for mark in folder.iterdir()] == ["2.lock"]
+        assert running_rows(history, [1, 2]) == {2}
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert sweep(history) == 1  # the holder went without releasing: its mark is stale now
+    assert list(folder.iterdir()) == []
+
+
+def test_a_mark_is_made_afresh_when_swept_from_under_it(tmp_path: Path) -> None:
+    """Holding a mark whose file another calm swept just before: the mark is made again,
+    so the running session is never mistaken for one cut off."""
+    history = tmp_path / "history.sqlite3"
+    mark = RunningMark.hold(history, 7)
+    assert mark is not None
+    assert sweep(history) == 0  # held: kept
+    assert running_rows(history, [7]) == {7}
+    mark.release()
+    assert running_rows(history, [7]) == set()
+    assert list(marks_folder(history).iterdir()) == []
+
+
+def test_each_new_session_sweeps_the_marks_before_it(tmp_path: Path) -> None:
+    """Marks do not pile up: holding a new one removes every stale one first."""
+    history = tmp_path / "history.sqlite3"
+    folder = marks_folder(history)
+    folder.mkdir()
+    for row in range(1, 50):
+        (folder / f"{row}.lock").touch()
+    mark = RunningMark.hold(history, 50)
+    assert mark is not None
+    assert [path.name for path in folder.iterdir()] == ["50.lock"]
+    mark.release()
