@@ -47,17 +47,22 @@ def test_a_mark_nobody_holds_is_swept_and_a_held_one_kept(tmp_path: Path) -> Non
     assert list(folder.iterdir()) == []
 
 
-def test_a_mark_is_made_afresh_when_swept_from_under_it(tmp_path: Path) -> None:
-    """Holding a mark whose file another calm swept just before: the mark is made again,
-    so the running session is never mistaken for one cut off."""
+def test_a_stale_mark_with_the_new_sessions_number_is_made_afresh(tmp_path: Path) -> None:
+    """A stale mark with the new session's number (ids start again after --clear): the
+    new session's mark is its own, held while it runs and gone once it ends."""
     history = tmp_path / "history.sqlite3"
+    folder = marks_folder(history)
+    folder.mkdir()
+    stale = folder / "7.lock"
+    stale.touch()
     mark = RunningMark.hold(history, 7)
     assert mark is not None
-    assert sweep(history) == 0  # held: kept
     assert running_rows(history, [7]) == {7}
+    assert sweep(history) == 0  # held: kept
+    assert stale.exists()
     mark.release()
     assert running_rows(history, [7]) == set()
-    assert list(marks_folder(history).iterdir()) == []
+    assert list(folder.iterdir()) == []
 
 
 def test_each_new_session_sweeps_the_marks_before_it(tmp_path: Path) -> None:
