@@ -16,6 +16,7 @@ from calm.problems import ScriptError
 from calm.safe_read import ReadError, expanded, files_in, is_dir, is_file, is_there
 from calm.script import Script
 from calm.suggest import did_you_mean
+from calm.wording import shown_name
 
 
 class Origin(StrEnum):
@@ -39,12 +40,17 @@ class Entry:
     _error: ScriptError | None = field(default=None, repr=False)
     _loaded: bool = field(default=False, repr=False)
 
+    def __post_init__(self) -> None:
+        # A file's name is data: one holding an escape sequence must never reach the
+        # terminal, in a listing, a preview, the picker or a message.
+        self.name = shown_name(self.name)
+
     @property
     def shown_path(self) -> str:
-        """How the file is named in messages."""
+        """How the file is named in messages, shown safely on one line."""
         if self.origin is Origin.BUILTIN:
             return f"{self.name}.toml (built-in)"
-        return str(self.path)
+        return shown_name(str(self.path))
 
     def load(self) -> Script:
         """The checked script.
@@ -123,7 +129,7 @@ class Library:
         for folder, origin in sources:
             paths, problem = files_in(folder, ".toml")
             if problem is not None:
-                notices.append(f"{folder}: {problem}; its scripts are left out")
+                notices.append(f"{shown_name(str(folder))}: {problem}; its scripts are left out")
             for path in paths:
                 name = path.stem
                 if name in found:

@@ -40,6 +40,7 @@ from calm.wording import (
     phase_label,
     practised_text,
     seconds_text,
+    shown_safely,
 )
 
 GENTLE_CHOSEN = "You chose --gentle: the holds are left out."
@@ -61,6 +62,7 @@ class PlainPrinter:
 
         On a terminal, long lines wrap between words, keeping their indent.
         """
+        line = shown_safely(line)  # It may quote a script's words, which are data.
         if self._terminal and line:
             width = shutil.get_terminal_size().columns
             indent = " " * (len(line) - len(line.lstrip()))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from calm.wording import is_hidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,9 @@ class Problem:
 
 
 def _is_control(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+    # The same test as everywhere calm shows text: controls, and the format characters
+    # (such as U+202E) that can disguise the text around them.
+    return is_hidden(char)
 
 
 def _escape(char: str) -> str:
