@@ -8,6 +8,7 @@ from typing import Any
 from calm.columns import (
     BOLD,
     RED,
+    WRAPPED_LINES,
     cut,
     lay_out,
     output_width,
@@ -23,7 +24,7 @@ from calm.timeline import planned_ms
 from calm.wording import planned_length_text, shown_safely
 
 TITLE_LEAST = 20
-"""The least room a title is cut to before the length and the source wrap."""
+"""The least room a title is given, on two lines, before the length and the source wrap."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +103,9 @@ def catalogue_lines(
 
     No line is wider than ``width`` (the terminal's, by default). Names and
     lengths are never cut: the title gives way first, down to ``TITLE_LEAST``
-    columns, then the length and the source wrap between words; a terminal too
-    narrow even for that gets each script over two lines.
+    columns, wrapping onto a second line rather than losing a word; then the
+    length and the source wrap too, and the title has the room they leave. A
+    terminal too narrow even for that gets each script over a few lines.
     """
     if not rows:
         return ["No scripts found."]
@@ -115,25 +117,18 @@ def catalogue_lines(
         if row.script is None or row.seconds is None:
             cells.append([name, "invalid", "", "", row.source])
         else:
-            title = shortened(row.script.title, width)
+            title = shortened(row.script.title, width * WRAPPED_LINES)  # what two lines show
             cells.append([name, title, row.script.category.value, row.length, row.source])
     wrap = (headers.index("length"), headers.index("source"))
     found = widths(headers, cells, width=width, text=[(1, TITLE_LEAST)], wrap=wrap)
     lines: list[str] = []
     if found is None:
         for row, (name, title, *rest) in zip(rows, cells, strict=True):
-            block = stacked([(f"{name}  {title}", rest)], width=width)
+            block = stacked([((name, title), rest)], width=width)
             lines += _marked(row, block, colour, width)
         return lines
-    table = lay_out(headers, cells, found, wrap=wrap)
-    lines.append(paint(table[0], BOLD, colour))
-    # A row wrapped over more lines continues on lines that start with a space.
-    blocks: list[list[str]] = []
-    for line in table[1:]:
-        if line.startswith(" ") and blocks:
-            blocks[-1].append(line)
-        else:
-            blocks.append([line])
+    header, *blocks = lay_out(headers, cells, found, wrap=(1, *wrap))
+    lines += [paint(line, BOLD, colour) for line in header]
     for row, block in zip(rows, blocks, strict=True):
         lines += _marked(row, block, colour, width)
     return lines

@@ -60,16 +60,17 @@ def output_width() -> int:
 
 
 def shortened(text: str, columns: int) -> str:
-    """``text`` on one line and safe to print (``calm.wording.one_line``), cut short first
-    to what ``columns`` could ever show; a cut ends in an ellipsis.
+    """``text`` on one line and safe to print (``calm.wording.one_line``), no wider than
+    ``columns`` (nor ``CELL_LIMIT``); a cut ends in an ellipsis.
 
     Only a bounded part of ``text`` is looked at, however long it is.
     """
+    most = min(columns, CELL_LIMIT)
     # Room for marks that take no column, and for line breaks, which become " / ".
-    limit = 2 * min(columns, CELL_LIMIT) + 16
+    limit = 2 * most + 16
     if len(text) <= limit:
-        return one_line(text)
-    return one_line(text[:limit]) + ELLIPSIS
+        return cut(one_line(text), most)
+    return cut(one_line(text[:limit]) + ELLIPSIS, most)
 
 
 def cell_width(text: str, limit: int | None = None) -> int:
@@ -131,10 +132,12 @@ def widths(
     """The width of each column for lines at most ``width`` wide; None when they cannot fit.
 
     Args:
-        text: The text columns, each with the least room it may be cut to (or its
-            whole width, when less), in the order they give way.
-        wrap: Columns that may then wrap between words, in the order they give
-            way, down to their longest word. Every other column keeps its width.
+        text: The text columns, each with the least room it may be given (or its
+            whole width, when less), in the order they give way; laid out, they
+            wrap onto a second line rather than lose their words.
+        wrap: Columns that may then wrap too, in the order they give way, down to
+            the least width that takes each cell in two lines; once they do, the
+            text columns have the room they leave. Every other column keeps its width.
     """
     found = [
         max(cell_width(row[column], width) for row in [headers, *rows])
@@ -145,7 +148,7 @@ def widths(
         return found
     whole = list(found)
     for column, floor in text:
-        given = min(over, max(found[column] - max(floor, cell_width(headers[column])), 0))
+        given = min(over, max(found[column] - max(floor, _widest_word(headers, column)), 0))
         found[column] -= given
         over -= given
     if over > 0 and wrap:
@@ -162,6 +165,11 @@ def widths(
     return found if over <= 0 else None
 
 
+def _widest_word(headers: Sequence[str], column: int) -> int:
+    """The width of a header's longest word, which its column, wrapping, cannot go below."""
+    return max(cell_width(word) for word in headers[column].split(" "))
+
+
 def _least_wrapped(
     headers: Sequence[str], rows: Sequence[Sequence[str]], column: int, most: int
 ) -> int:
@@ -169,7 +177,7 @@ def _least_wrapped(
     cells = [row[column] for row in [headers, *rows]]
     longest_word = max(cell_width(word, most) for cell in cells for word in cell.split(" "))
     for tried in range(min(longest_word, most), most):
-        if all(len(wrapped(cell, tried)) <= WRAPPED_LINES for cell in cells):
+        if all(len(wrapped(cell, tried, most=len(cell))) <= WRAPPED_LINES for cell in cells):
             return tried
     return most
 
@@ -181,16 +189,18 @@ def lay_out(
     *,
     right: Sequence[int] = (),
     wrap: Sequence[int] = (),
-) -> list[str]:
-    """The header and the rows as lines, each cell fitted to its column; ``right`` columns
-    (figures) are aligned to the right. A cell wider than its column is cut short with an
-    ellipsis, or, in a ``wrap`` column, wraps between words onto lines of its own."""
-    lines = []
+) -> list[list[str]]:
+    """The header and each row as its lines, each cell fitted to its column; ``right``
+    columns (figures) are aligned to the right. A cell wider than its column is cut short
+    with an ellipsis, or, in a ``wrap`` column, wraps onto at most ``WRAPPED_LINES`` lines,
+    making its row that many lines tall."""
+    blocks = []
     for row in [headers, *rows]:
         cells = [
             wrapped(cell, column_widths[column]) if column in wrap else [cell]
             for column, cell in enumerate(row)
         ]
+        block = []
         for number in range(max(len(cell) for cell in cells)):
             parts = []
             for column, cell in enumerate(cells):
@@ -199,34 +209,60 @@ def lay_out(
                 if column in right and row is not headers:
                     fitted = " " * (len(fitted) - len(fitted.rstrip())) + fitted.rstrip()
                 parts.append(fitted)
-            lines.append((" " * GAP).join(parts).rstrip())
-    return lines
+            block.append((" " * GAP).join(parts).rstrip())
+        blocks.append(block)
+    return blocks
 
 
-def wrapped(cell: str, width: int) -> list[str]:
-    """``cell`` as lines at most ``width`` columns wide, broken between words."""
+def wrapped(cell: str, width: int, most: int = WRAPPED_LINES) -> list[str]:
+    """``cell`` as at most ``most`` lines, each at most ``width`` columns wide, broken
+    between words, or inside a word wider than a line; text left over is marked with an
+    ellipsis at the end of the last line."""
     if cell_width(cell, width) <= width:
         return [cell]
+    width = max(width, 1)
     lines: list[str] = []
     line = ""
     for word in cell.split(" "):
         joined = f"{line} {word}" if line else word
-        if line and cell_width(joined, width) > width:
+        if cell_width(joined, width) <= width:
+            line = joined
+            continue
+        if line:
             lines.append(line)
-            joined = word
-        line = joined
+        while cell_width(word, width) > width and len(lines) <= most:
+            head = cut(word, width + 1)[:-1]  # as much of it as the line holds
+            if not head:
+                break
+            lines.append(head)
+            word = word[len(head) :]
+        line = word
+        if len(lines) > most:
+            break
     lines.append(line)
-    return [cut(line, width) for line in lines]
+    lines = [kept for kept in lines if kept]
+    if len(lines) > most:
+        last = lines[most - 1]
+        lines = [*lines[: most - 1], cut(last + ELLIPSIS * 2, width)]
+    return [cut(kept, width) for kept in lines]
 
 
-def stacked(rows: Sequence[tuple[str, Sequence[str]]], *, width: int, indent: int = 2) -> list[str]:
-    """Rows too wide for one line each: a row's head on its first line, and its other
-    parts beneath, indented, joined with " · " and wrapped between parts; a part wider
-    than the line is cut to fit."""
+def stacked(
+    rows: Sequence[tuple[Sequence[str], Sequence[str]]], *, width: int, indent: int = 2
+) -> list[str]:
+    """Rows too wide for one line each. A row's head (its first cells, two spaces apart)
+    is its first line, or, too wide for one, a line for each cell, indented after the
+    first. Its other parts follow beneath, indented, joined with " · " and wrapped
+    between parts. A cell or part wider than its line is cut to fit."""
     lines = []
     room = max(width - indent, 1)
     for head, parts in rows:
-        lines.append(cut(head, width))
+        joined_head = (" " * GAP).join(head)
+        if cell_width(joined_head, width) <= width:
+            lines.append(joined_head)
+        else:
+            lines.append(cut(head[0], width))
+            lines += [" " * indent + cut(cell, room) for cell in head[1:]]
         line = ""
         for part in (cut(part, room) for part in parts if part):
             joined = f"{line} · {part}" if line else part

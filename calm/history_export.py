@@ -5,7 +5,16 @@ from __future__ import annotations
 import csv
 from typing import IO, Any
 
-from calm.columns import CELL_LIMIT, cut, lay_out, output_width, shortened, stacked, widths
+from calm.columns import (
+    CELL_LIMIT,
+    WRAPPED_LINES,
+    lay_out,
+    output_width,
+    shortened,
+    stacked,
+    widths,
+    wrapped,
+)
 from calm.history import SessionRecord, local_now
 from calm.wording import breaths_text, duration_text
 
@@ -31,8 +40,15 @@ STATUS_WORDS = {
 }
 """How each status reads in the table; "interrupted" means calm never saw the end."""
 
+NOTE_LABEL = "  note: "
+"""How a note on a line of its own begins."""
+
+NOTE_LINES = 3
+"""The most lines a note on lines of its own takes; more is cut short with an ellipsis."""
+
 TITLE_LEAST = 16
-"""The least room a title is cut to before the table gives way to lines of their own."""
+"""The least room a title is given, on two lines, before each session is given lines of
+its own."""
 
 
 def record_json(record: SessionRecord) -> dict[str, Any]:
@@ -72,7 +88,8 @@ def table_lines(
     """Sessions as aligned columns, as they are listed, never wider than ``width``
     (the terminal's, by default; no limit for a pipe or a file).
 
-    The title is given the room. Notes follow the titles on the same line when
+    The title is given the room, and wraps onto a second line before it loses a
+    word. Notes follow the titles on the same line when
     every note and title fits there whole; otherwise each note has a line of its
     own beneath its session. In a terminal too narrow for the table, each session takes a
     line for its time and title and a line for the rest.
@@ -83,7 +100,8 @@ def table_lines(
     The year is left out when every session is from ``this_year`` (now's, by default).
     """
     width = width or output_width()
-    room = min(width, CELL_LIMIT)
+    # What a title or status could show on its two lines, or a note on its own lines.
+    room = min(width, CELL_LIMIT) * WRAPPED_LINES
     going = running or set()
     year = this_year if this_year is not None else local_now().year
     with_year = any(record.started_at.year != year for record in records)
@@ -105,7 +123,8 @@ def table_lines(
         if moods:
             row.append(_tension(record))
         rows.append(row)
-    notes = [shortened(record.note, room) if record.note else "" for record in records]
+    most = min(width, CELL_LIMIT) * NOTE_LINES
+    notes = [shortened(record.note, most) if record.note else "" for record in records]
     right = (headers.index("breaths"),)
     if any(notes):
         # Beside the titles when every note and title can be read whole there.
@@ -113,16 +132,20 @@ def table_lines(
         headers_and_note = [*headers, "note"]
         beside = widths(headers_and_note, with_notes, width=width)
         if beside is not None:
-            return lay_out(headers_and_note, with_notes, beside, right=right)
-    found = widths(headers, rows, width=width, text=[(headers.index("script"), TITLE_LEAST)])
+            blocks = lay_out(headers_and_note, with_notes, beside, right=right)
+            return [line for block in blocks for line in block]
+    title, ending = headers.index("script"), headers.index("how it ended")
+    # A status written by hand gives way before the title.
+    text = [(ending, len(headers[ending])), (title, TITLE_LEAST)]
+    found = widths(headers, rows, width=width, text=text)
     if found is None:
         return _stacked(rows, notes, records, width=width)
-    lines = lay_out(headers, rows, found, right=right)
-    shown = [lines[0]]
-    for line, note in zip(lines[1:], notes, strict=True):
-        shown.append(line)
+    header, *blocks = lay_out(headers, rows, found, right=right, wrap=(title, ending))
+    shown = list(header)
+    for block, note in zip(blocks, notes, strict=True):
+        shown += block
         if note:
-            shown.append(_note_line(note, width))
+            shown += _note_lines(note, width)
     return shown
 
 
@@ -136,14 +159,16 @@ def _stacked(
         parts = [practised, breaths_text(record.breaths), ending]
         if tension and tension[0]:
             parts.append(f"tension {tension[0]}")
-        lines += stacked([(f"{when}  {title}", parts)], width=width)
+        lines += stacked([((when, title), parts)], width=width)
         if note:
-            lines.append(_note_line(note, width))
+            lines += _note_lines(note, width)
     return lines
 
 
-def _note_line(note: str, width: int) -> str:
-    return "  " + cut(f"note: {note}", max(width - 2, 1)).rstrip()
+def _note_lines(note: str, width: int) -> list[str]:
+    """A note on lines of its own under its session, wrapped to the terminal."""
+    lines = wrapped(note.strip(), max(width - len(NOTE_LABEL), 1), most=NOTE_LINES)
+    return [NOTE_LABEL + lines[0]] + [" " * len(NOTE_LABEL) + line for line in lines[1:]]
 
 
 def _when(record: SessionRecord, *, with_year: bool) -> str:

@@ -1393,6 +1393,42 @@ def test_history_table_keeps_each_session_on_one_line() -> None:
     assert "line one / line two, with a comma / naïve café — 平静 ☕" in result.stdout
 
 
+@pytest.mark.parametrize("columns", [40, 80, 120])
+def test_history_stats_and_list_fit_the_terminal(columns: int) -> None:
+    """At 40, 80 and 120 columns, `calm history`, `calm stats` and `calm list` print no line
+    wider than the terminal, keep their headers at 80 and more, and never cut a figure."""
+    from calm.columns import cell_width
+
+    seed(
+        *VARIED,
+        Seed("pmr", "Progressive muscle relaxation", datetime(2026, 3, 5, 9, tzinfo=UTC),
+             practised_seconds=333, mood_before=4, mood_after=2,
+             note="shoulders dropped, jaw loosened, breath slowed right down"),
+    )  # fmt: skip
+    shown = {args: calm_at(str(columns), *args) for args in [("history",), ("stats",), ("list",)]}
+    for args, result in shown.items():
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert max(cell_width(line) for line in lines) <= columns, (args, result.stdout)
+    history_words = shown[("history",)].stdout.split()
+    for word in ("5", "min", "33", "s", "Progressive", "muscle", "relaxation", "4", "→", "2"):
+        assert word in history_words
+    stats_text = shown[("stats",)].stdout
+    assert "Most practised" in stats_text and "5 min 33 s" in stats_text
+    if columns >= 80:
+        assert shown[("history",)].stdout.startswith("when ")
+        assert "how it ended" in shown[("history",)].stdout.splitlines()[0]
+        assert stats_text.count("Time") == 1
+        assert shown[("list",)].stdout.split("\n")[0].split() == [
+            "name",
+            "title",
+            "category",
+            "length",
+            "source",
+        ]
+        assert "Coherent breathing" in shown[("list",)].stdout
+
+
 def calm_at(columns: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the real ``calm`` as though in a terminal ``columns`` wide."""
     return subprocess.run(
@@ -1681,6 +1717,24 @@ def test_a_kind_sentence_follows_a_plain_session(tmp_path: Path, state: str) -> 
     assert not GUILT.search(sentence), sentence
     if state == "streak":
         assert "3-day streak" in sentence
+
+
+def test_the_week_sentence_and_stats_give_the_week_in_one_format(tmp_path: Path) -> None:
+    """The summary's time this week and `calm stats`' "This week" read exactly alike: the
+    same 5 min 33 s, never 6 min in one place and 5 min 33 s in the other."""
+    monday = date.today() - timedelta(days=date.today().weekday())
+    earlier = datetime.combine(monday, clock_time(0, 1), tzinfo=local_zone())
+    seed(Seed("box", "Box breathing", earlier, practised_seconds=332.0))
+    result = start(write_script(tmp_path, TINY, "tiny"))
+    assert result.returncode == 0, result.stderr
+    (sentence,) = [line for line in result.stdout.splitlines() if "this week" in line]
+    week_of = r"That's (?:a \d+-day streak, and )?(.+?)(?: of practice)? this week\."
+    shown = re.fullmatch(week_of, sentence)
+    assert shown is not None, sentence
+    stats_lines = calm("stats").stdout.splitlines()
+    (week,) = [line for line in stats_lines if line.startswith("This week")]
+    assert week.split(maxsplit=2)[2].strip() == shown[1]
+    assert shown[1] == "5 min 32 s"  # 332 s, and the tiny session's fifth of a second
 
 
 # -- the check-in ------------------------------------------------------------

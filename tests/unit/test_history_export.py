@@ -47,7 +47,7 @@ def test_moods_show_before_and_after() -> None:
 
 def test_a_note_with_no_room_beside_the_titles_has_a_line_of_its_own() -> None:
     """A note that cannot sit whole beside whole titles goes on a line of its own under its
-    session, whole when the terminal allows; the title keeps its room."""
+    session, wrapped to the terminal; the title keeps its room."""
     long = record(title="Progressive muscle relaxation", note="shoulders dropped " * 4)
     lines = table_lines([long, record()], width=130)
     assert max(len(line) for line in lines) <= 130
@@ -56,8 +56,13 @@ def test_a_note_with_no_room_beside_the_titles_has_a_line_of_its_own() -> None:
     assert "note" not in lines[0]
     lines = table_lines([long, record()], width=79)
     assert max(len(line) for line in lines) <= 79
-    assert "Progressive muscle rel" in lines[1]
-    assert lines[2].startswith("  note: shoulders dropped") and lines[2].endswith("…")
+    (note,) = [line for line in lines if line.startswith("  note: ")]
+    assert note == "  note: " + ("shoulders dropped " * 4).strip()
+    assert lines.index(note) == len(lines) - 2  # under its own session, before the next
+    lines = table_lines([long], width=40)
+    start = lines.index("  note: shoulders dropped shoulders")
+    assert lines[start + 1 :] == ["        dropped shoulders dropped", "        shoulders dropped"]
+    assert max(len(line) for line in lines) <= 40
 
 
 def test_tension_and_note_columns_appear_only_when_used() -> None:
@@ -71,14 +76,16 @@ def test_tension_and_note_columns_appear_only_when_used() -> None:
     assert "note" in header and "tension" not in header
 
 
-def test_a_title_gives_way_only_when_the_figures_leave_it_no_room() -> None:
-    """The figures are never cut; a long title is cut short, down to 16 columns, only when
-    the line is too short for it whole."""
+def test_a_title_wraps_only_when_the_figures_leave_it_no_room() -> None:
+    """The figures are never cut; a long title wraps onto a second line, whole, only when
+    the line is too short for it."""
     lines = table_lines([record(title="Progressive muscle relaxation")], width=70)
     assert max(len(line) for line in lines) <= 70
-    assert "Progressive musc…" in lines[1]
+    assert "Progressive" in lines[1] and "muscle relaxation" in lines[2]
+    assert lines[2].strip() == "muscle relaxation"
     for value in ("3 min 58 s", "14", "completed"):
         assert value in lines[1]
+    assert "…" not in "".join(lines)
 
 
 def test_a_tab_in_a_note_reads_as_a_space() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import replace
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.console import Console
 
 from calm.history import DayTotal, HistoryStore, MoodTotal, ScriptTotal
 from calm.stats import (
@@ -500,6 +502,23 @@ def test_sentence_wording(
         days={day("2026-11-27"): practised_today},
     )
     assert progress_sentence(stats) == expected
+
+
+@given(week_seconds=st.floats(min_value=0.05, max_value=7 * 24 * 3600))
+def test_the_sentence_gives_the_week_as_the_stats_do(week_seconds: float) -> None:
+    """Whatever the week's time, the summary's sentence words it exactly as `calm stats`
+    shows it on its "This week" line."""
+    from calm.stats import practice_time_text
+    from calm.stats_view import stats_renderable
+
+    stats = sample(day("2026-11-27"), current_streak=0, week_seconds=week_seconds)
+    assert f"That's {practice_time_text(week_seconds)} of practice this week." == (
+        progress_sentence(stats)
+    )
+    console = Console(record=True, width=80, color_system=None, file=io.StringIO())
+    console.print(stats_renderable(replace(stats, sessions=1)))
+    (line,) = [line for line in console.export_text().splitlines() if "This week" in line]
+    assert line.split(maxsplit=2)[2].strip() == practice_time_text(week_seconds)
 
 
 UNKIND = ("broke", "break", "lost", "lose", "miss", "should", "!", "only", "just", "fail")
