@@ -87,10 +87,11 @@ def planned_length_text(seconds: float, *, self_paced: bool) -> str:
 
 
 def rate_text(breaths_per_minute: float | None) -> str:
-    """A breathing rate such as "5.5 breaths/min"."""
+    """A breathing rate to one decimal place, as people count breaths: "5.5 breaths/min",
+    and "6 breaths/min" for 5.96, never "5.96" in one place and "6" in another."""
     if breaths_per_minute is None:
         return ""
-    return f"{breaths_per_minute:.2f}".rstrip("0").rstrip(".") + " breaths/min"
+    return f"{breaths_per_minute:.1f}".removesuffix(".0") + " breaths/min"
 
 
 def breaths_text(count: int) -> str:
