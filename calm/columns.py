@@ -243,7 +243,10 @@ def wrapped(cell: str, width: int, most: int = WRAPPED_LINES) -> list[str]:
     lines = [kept for kept in lines if kept]
     if len(lines) > most:
         last = lines[most - 1]
-        lines = [*lines[: most - 1], cut(last + ELLIPSIS * 2, width)]
+        marked = last if last.endswith(ELLIPSIS) else last + ELLIPSIS
+        if cell_width(marked) > width:
+            marked = cut(last + ELLIPSIS * 2, width)  # cut, so it ends in one
+        lines = [*lines[: most - 1], marked]
     return [cut(kept, width) for kept in lines]
 
 

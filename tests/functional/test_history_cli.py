@@ -1429,6 +1429,25 @@ def test_history_stats_and_list_fit_the_terminal(columns: int) -> None:
         assert "Coherent breathing" in shown[("list",)].stdout
 
 
+def test_a_ten_megabyte_title_and_note_list_at_once() -> None:
+    """A title and a note of ten megabytes each: `calm history` and `calm stats` print at
+    once, in a terminal or a pipe, their lines fitted and the figures beside them whole.
+    The real guarantee is that only what a line can show is looked at (tests/unit/
+    test_columns.py); the time here is a generous guard."""
+    seed(Seed("big", "T" * 10_000_000, datetime(2026, 3, 1, 9, tzinfo=UTC),
+              practised_seconds=60.0, note="n é " * 2_500_000))  # fmt: skip
+    for args in [("history",), ("stats",)]:
+        started = time.monotonic()
+        result = calm_at("80", *args)
+        assert time.monotonic() - started < 10
+        assert result.returncode == 0, result.stderr
+        assert max(len(line) for line in result.stdout.splitlines()) <= 80
+        assert "1 min" in result.stdout
+    piped = calm("history")
+    assert piped.returncode == 0
+    assert len(piped.stdout) < 100_000  # each cell shows at most CELL_LIMIT columns
+
+
 def calm_at(columns: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the real ``calm`` as though in a terminal ``columns`` wide."""
     return subprocess.run(

@@ -170,3 +170,16 @@ def test_shortened_ends_in_an_ellipsis_only_when_it_cut() -> None:
     assert shortened("a\nb", 80) == "a / b"
     assert shortened("x" * 1000, 10) == "x" * 9 + "…"
     assert shortened("x" * 20_000, 2**62) == "x" * (CELL_LIMIT - 1) + "…"
+
+
+@pytest.mark.parametrize("width", [1, 2, 5, 12, 40])
+def test_a_wrapped_cell_keeps_its_words_and_marks_what_it_leaves_out(width: int) -> None:
+    """Wrapped, a cell's lines fit the column, hold its words in order, and end in one
+    ellipsis when there was more than the lines could hold."""
+    text = "Resonance breathing, six a minute, " * 3 + "漢字のタイトル" * 3
+    lines = calm.columns.wrapped(text, width)
+    assert 1 <= len(lines) <= calm.columns.WRAPPED_LINES
+    assert all(cell_width(line) <= width for line in lines)
+    assert lines[-1].endswith("…") and not lines[-1].endswith("……")
+    assert "".join(lines).replace("…", "").replace(" ", "") in text.replace(" ", "")
+    assert calm.columns.wrapped("Box breathing", width + 20) == ["Box breathing"]
