@@ -531,7 +531,11 @@ class HistoryStore:
         """A line for each session with a value that cannot be read, which the figures
         leave out, as ``sessions`` does."""
         problems: list[str] = []
-        for row in self._rows(f"SELECT {SELECT_COLUMNS} FROM sessions WHERE {CANONICAL} = 0"):
+        query = (
+            f"SELECT {SELECT_COLUMNS} FROM sessions WHERE {CANONICAL} = 0"
+            " ORDER BY julianday(started_at) DESC, id DESC"  # as ``sessions`` names them
+        )
+        for row in self._rows(query):
             try:
                 read_record(row)
             except UnreadableRow as error:

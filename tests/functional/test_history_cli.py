@@ -1076,6 +1076,62 @@ def test_a_start_time_damaged_by_hand_is_named_and_costs_no_session(tmp_path: Pa
     assert json.loads(figures.stdout)["sessions"] == 1  # the day it cannot place is left out
 
 
+def test_values_changed_by_hand_cost_only_their_own_sessions(tmp_path: Path) -> None:
+    """Infinity in a time, text in a number, nothing in a title, a blob and an escape in a
+    status: history (table, JSON, CSV), stats (text, JSON) and the week sentence after a
+    session never fail; each unreadable session is named once, and the rest are listed
+    and counted."""
+    from tests.unit.test_history_values import UNTYPED
+
+    seed(*numbered_seeds(5))
+    with closing(sqlite3.connect(history_path(), isolation_level=None)) as connection:
+        indexes = [sql for (sql,) in connection.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")]  # fmt: skip
+        # Rebuilt without types or NOT NULL, as someone with the sqlite3 shell might.
+        connection.execute("ALTER TABLE sessions RENAME TO typed")
+        connection.execute(UNTYPED)
+        connection.execute("INSERT INTO sessions SELECT * FROM typed")
+        connection.execute("DROP TABLE typed")
+        for sql in indexes:
+            connection.execute(sql)
+        changes = [
+            ("practised_seconds", float("inf"), 1),
+            ("planned_seconds", "abc", 2),
+            ("title", None, 3),
+            ("status", b"\x1b]0;pwned\x07", 4),
+            ("note", 12345, 5),
+        ]
+        for column, value, row in changes:
+            connection.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, row))
+    expected_lines = [
+        "calm: session 3 in the history has no title; it is left out",
+        "calm: session 2 in the history has an unreadable planned time: 'abc'; it is left out",
+        "calm: session 1 in the history has an unreadable practised time: inf; it is left out",
+    ]
+    for args in (["history"], ["history", "--json"], ["history", "--csv"], ["stats"]):
+        shown = calm(*args)
+        assert shown.returncode == 0, (args, shown.stderr)
+        assert error_lines(shown) == expected_lines, args
+        assert "\x1b" not in shown.stdout or args == ["history", "--csv"]
+    listed = history_json()
+    assert [(row["title"], row["note"]) for row in listed] == [
+        ("Session 05", "12345"), ("Session 04", None)
+    ]  # fmt: skip
+    assert listed[1]["status"] == "\x1b]0;pwned\x07"
+    assert "?]0;pwned?" in calm("history").stdout
+    figures = calm("stats", "--json")
+    assert error_lines(figures) == expected_lines
+    assert json.loads(figures.stdout)["sessions"] == 2
+
+    result = start(write_script(tmp_path, TINY, "tiny"))
+    assert result.returncode == 0, result.stderr
+    assert error_lines(result) == []
+    lines = result.stdout.splitlines()
+    after = [line for line in lines[closing_line_index(lines) + 1 :] if "this week" in line]
+    assert after == ["That's 0.2 s of practice this week."]
+    assert json.loads(calm("stats", "--json").stdout)["sessions"] == 3
+
+
 def _note_bytes(data: bytes, sql_type: str) -> None:
     with closing(sqlite3.connect(history_path())) as connection, connection:
         cast = "CAST(? AS TEXT)" if sql_type == "text" else "?"
