@@ -22,7 +22,7 @@ import typer.core
 from calm import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
     from rich.console import Console
     from typer._click import Context
@@ -505,18 +505,29 @@ def audio_test(
 
     from calm.sound.cues import builtin_cue, clip_of, gain_for
     from calm.sound.kinds import CUE_NAMES
-    from calm.sound.players import PlaybackError, choose_player
+    from calm.sound.players import PlaybackError, choose_player, cues_heard
 
     level = volume if volume is not None else _settings().volume
     gain = gain_for(level)
     player = choose_player(_terminal_bell())
-    typer.echo(f"Playing through: {player.name}")
+    heard = cues_heard(player, CUE_NAMES)
+    _echo(f"Playing through: {player.name}")
     if gain is None:
-        typer.echo("The volume is 0, so there is nothing to hear.")
+        _echo("The volume is 0, so there is nothing to hear.")
         return
-    for name in CUE_NAMES:
+    if not heard:
+        _echo("No sound device or player was found, so sessions are silent.")
+        return
+    if heard != CUE_NAMES:
+        # Only the cues it can play are named: the bell has one sound, not a breath's.
+        silent = [name for name in CUE_NAMES if name not in heard]
+        _echo(
+            f"The {player.name} has one sound: it rings for {_and(heard)}, "
+            f"and {_and(silent)} are silent."
+        )
+    for name in heard:
         clip = clip_of(name, builtin_cue(name), gain)
-        typer.echo(f"  {name}")
+        _echo(f"  {name}")
         try:
             player.prepare([clip])
             player.play(clip)
@@ -615,6 +626,11 @@ def _audio(
     if no_audio or not settings.sound:
         level = 0
     return AudioChoice(volume=level, ambient=bed or None)
+
+
+def _and(words: Sequence[str]) -> str:
+    """Words as a list in a sentence: "a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def _terminal_bell() -> Callable[[], None] | None:

@@ -429,6 +429,16 @@ class BellPlayer(SilentPlayer):
             self._ring()
 
 
+def cues_heard(player: Player, cues: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``cues`` that ``player`` makes a sound for: the bell rings only for a
+    step and the end, and silence for none."""
+    if isinstance(player, BellPlayer):
+        return tuple(cue for cue in cues if cue in BELL_CUES)
+    if isinstance(player, SilentPlayer):
+        return ()
+    return cues
+
+
 def choose_player(ring: Callable[[], None] | None = None) -> Player:
     """The best player this machine has, in the order at the top of this module.
 

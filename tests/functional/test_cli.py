@@ -1264,3 +1264,45 @@ def test_demo_goes_only_with_calm_alone_or_start() -> None:
     result = invoke("--demo", "list")
     assert result.exit_code == 2
     assert "calm start --demo" in result.stderr
+
+
+def test_audio_test_with_only_the_bell_names_only_what_the_bell_plays(tmp_path: Path) -> None:
+    """With no player but the terminal bell, calm audio test rings for the step and the end
+    and says the breaths are silent, instead of naming inhale, exhale and hold it can't play."""
+    import pty
+
+    # No simpleaudio and no system player on PATH: only the terminal bell is left.
+    starter = (
+        "import sys; sys.modules['simpleaudio'] = None; sys.argv = ['calm', 'audio', 'test'];"
+        "from calm.cli import main; main()"
+    )
+    typist, calm_side = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-c", starter],
+        cwd=tmp_path,
+        env={**os.environ, "PATH": str(tmp_path)},
+        stdin=calm_side,
+        stdout=calm_side,
+        stderr=subprocess.PIPE,
+    )
+    os.close(calm_side)
+    shown = b""
+    try:
+        while True:
+            try:
+                chunk = os.read(typist, 4096)
+            except OSError:
+                break  # the terminal closed as calm left
+            if not chunk:
+                break
+            shown += chunk
+        assert process.wait(timeout=60) == 0
+    finally:
+        os.close(typist)
+    text = shown.decode("utf-8").replace("\r\n", "\n")
+    assert "Playing through: terminal bell" in text
+    assert "it rings for step and end, and inhale, exhale and hold are silent" in text
+    rung = text.replace("\a", "")  # each ring is a bell character before the next line
+    named = [line.strip() for line in rung.splitlines() if line.startswith("  ")]
+    assert named == ["step", "end"]
+    assert text.count("\a") == 2
