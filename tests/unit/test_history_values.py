@@ -184,7 +184,9 @@ def test_any_value_in_any_column_costs_only_its_own_session(
             assert progress_sentence(figures).endswith(".")
             console = Console(width=40, record=True, color_system=None, file=io.StringIO())
             console.print(stats_renderable(figures))
-            assert all(len(line) <= 40 for line in console.export_text().splitlines())
+            drawn = console.export_text()
+            assert all(len(line) <= 40 for line in drawn.splitlines())
+            assert "\x1b" not in drawn and "\x07" not in drawn and "\u202e" not in drawn
             recorded = [record.id for record in store.latest_recorded(left_out=[])]
             assert recorded == sorted((record.id for record in records), reverse=True)
         finally:

@@ -293,3 +293,21 @@ def test_empty_history_is_one_gentle_line() -> None:
     stats = compute([], [], NO_MOOD, TODAY)
     text = render(stats_renderable(stats), colour=False)
     assert text == "No sessions recorded yet. They will appear here after `calm start`.\n"
+
+
+def test_a_title_from_the_history_never_drives_the_terminal() -> None:
+    """A title holding an escape sequence, a bell, a bidi override or markup is shown as
+    text, at any width, whether the favourites sit in a table or on lines of their own."""
+    title = "Box \x1b]0;pwned\x07 \u202eevil [bold]x[/]"
+    stats = compute(
+        [DayTotal(date(2026, 11, 27), 1, 60.0)],
+        [ScriptTotal("box", title, 1, 60.0)],
+        NO_MOOD,
+        date(2026, 11, 27),
+    )
+    for width in (24, 40, 80):
+        console = Console(record=True, width=width, color_system=None, legacy_windows=False)
+        console.print(stats_renderable(stats))
+        drawn = console.export_text()
+        assert not {"\x1b", "\x07", "\u202e"} & set(drawn)
+        assert "[bold]x[/]" in drawn or width < 80
