@@ -16,7 +16,10 @@ AFTER = "How tense do you feel now?"
 SCALE = "1 at ease · 2 · 3 · 4 · 5 very tense"
 SKIP = "Any other key skips."
 GO_BACK = "Esc or q goes back."
-"""The hint at the question before a session, which may still be left unstarted."""
+"""The hint at the question before a session chosen from the list, which it goes back to."""
+NOT_NOW = "Esc or q leaves without starting."
+"""The hint at the question before a session started by name: there is nothing to go back
+to, so Esc or q leaves calm and nothing starts."""
 BACK_KEYS = ("\x1b", "q")
 """The keys that go back from the question before a session: Esc and q."""
 
@@ -53,7 +56,8 @@ def ask_mood(
         return None
     if os.name == "nt" or not os.isatty(fd) or not seen:
         return None
-    hint = f"{GO_BACK} {SKIP}" if may_go_back else SKIP
+    # The plain runner always starts a session by name: Esc or q leaves calm.
+    hint = f"{NOT_NOW} {SKIP}" if may_go_back else SKIP
     out.write(f"{question}\n  {SCALE}. {hint} ")
     out.flush()
     key = _one_key(fd)

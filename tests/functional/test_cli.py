@@ -1246,7 +1246,7 @@ def test_no_check_in_overrides_the_config_for_one_run(tmp_path: Path) -> None:
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "calm" / "config.toml"
     write(config, "check_in = true\n")
     script = write(tmp_path / "cautious.toml", CAUTIOUS)
-    # q at the question goes back, and nothing starts.
+    # q at the question leaves, and nothing starts.
     asked = on_a_terminal(
         "start", str(script), "--plain", "--no-audio", tmp_path=tmp_path, keys=b"q"
     )

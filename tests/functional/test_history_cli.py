@@ -1879,7 +1879,7 @@ def test_esc_or_q_at_the_plain_check_in_goes_back(
     terminal.answer("Before you begin", key)
     assert terminal.exit_status() == 0
     shown = terminal.screen()
-    assert "Esc or q goes back. Any other key skips." in shown
+    assert "Esc or q leaves without starting. Any other key skips." in shown
     assert "Nothing was started." in shown
     assert "That's the end" not in shown and "Step 1" not in shown
     assert rows_if_any() == []
