@@ -670,7 +670,11 @@ class _Transaction:
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         try:
-            self._connection.execute("COMMIT" if kind is None else "ROLLBACK")
+            if kind is None:
+                self._connection.execute("COMMIT")
+            elif self._connection.in_transaction:
+                # Some failures, a full disk among them, have rolled it back already.
+                self._connection.execute("ROLLBACK")
         except sqlite3.Error as failure:
             if self._connection.in_transaction:
                 self._connection.execute("ROLLBACK")

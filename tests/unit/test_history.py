@@ -19,6 +19,7 @@ from calm.history import (
     HistoryBusy,
     HistoryError,
     HistoryStore,
+    HistoryUnwritable,
     open_existing,
     open_history,
     set_aside,
@@ -198,6 +199,26 @@ def test_a_locked_file_gives_up_after_the_timeout(tmp_path: Path) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_file_that_can_grow_no_more_is_called_a_full_disk(tmp_path: Path) -> None:
+    """SQLite's "database or disk is full" reads "the disk is full", and the file opened
+    to read afterwards still lists every session."""
+    path = tmp_path / "history.sqlite3"
+    store = HistoryStore.open(path)
+    store.begin(script="box", title="Box", planned_seconds=1, started_at=START)
+    # The store's own connection may grow the file no further, as on a full disk.
+    connection = store._connection
+    (pages,) = connection.execute("PRAGMA page_count").fetchone()
+    connection.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(HistoryUnwritable) as caught:
+        store.begin(script="box", title="Box " * 50_000, planned_seconds=1, started_at=START)
+    assert str(caught.value) == "cannot write the history: the disk is full"
+    assert caught.value.reason == "the disk is full"
+    store.close()
+    assert [record.title for record in HistoryStore.open(path, read_only=True).sessions()] == [
+        "Box"
+    ]
 
 
 def test_clear_forgets_every_session(tmp_path: Path) -> None:
