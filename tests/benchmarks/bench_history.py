@@ -6,6 +6,9 @@ Goals:
 - ``calm stats`` over 100,000 recorded sessions answers in at most 0.3 s. This
   is measured inside the process, from opening the history to the last line
   printed, and also reported for the whole command, Python's start-up included.
+- ``calm history`` lists a session whose title and note are ten megabytes each in
+  at most 1 s, measured inside the process like the stats: only what a line can
+  show is ever looked at, so it takes about as long as a short title.
 - Recording a session adds at most 20 ms to its start-up: importing sqlite3
   and the history, opening (and, on first use, creating) the file, and writing
   the session's first row. Each run is a fresh process that has already loaded
@@ -31,6 +34,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 STATS_GOAL = 0.3
+HUGE_GOAL = 1.0
 RECORD_GOAL = 0.020
 SCRIPTS = [
     ("box", "Box breathing"),
@@ -65,6 +69,34 @@ figures = gather(store, local_now().date())
 Console(file=io.StringIO(), width=80).print(stats_renderable(figures))
 print(time.perf_counter() - started)
 """
+
+HISTORY_ONCE = """
+import io, os, sys, time
+os.environ["COLUMNS"] = "80"
+started = time.perf_counter()
+from pathlib import Path
+from calm.history import HistoryStore
+from calm.history_export import table_lines
+store = HistoryStore.open(Path(sys.argv[1]), read_only=True)
+lines = table_lines(store.sessions(20, left_out=[]), width=80)
+store.close()
+print(time.perf_counter() - started)
+"""
+
+HUGE = 10_000_000
+"""Characters in the huge title and note."""
+
+
+def seed_huge(path: Path) -> None:
+    """Write one session whose title and note are ``HUGE`` characters each."""
+    from calm.history import HistoryStore
+
+    store = HistoryStore.open(path)
+    started = datetime.now(ZoneInfo("Europe/London"))
+    row = store.begin(script="big", title="T" * HUGE, planned_seconds=60.0, started_at=started)
+    store.finish(row, status="completed", practised_seconds=60.0, breaths=6)
+    store.set_note(row, "n é " * (HUGE // 4))
+    store.close()
 
 
 def seed(path: Path, rows: int) -> None:
@@ -131,11 +163,16 @@ def main() -> int:
             recording.append(_seconds([sys.executable, "-c", RECORD_ONCE, str(fresh)], env)[1])
         busy = [_seconds([sys.executable, "-c", RECORD_ONCE, str(history)], env)[1]
                 for _ in range(args.runs)]  # fmt: skip
+        huge = Path(folder) / "huge" / "history.sqlite3"
+        seed_huge(huge)
+        listing = [_seconds([sys.executable, "-c", HISTORY_ONCE, str(huge)], env)[1]
+                   for _ in range(args.runs)]  # fmt: skip
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
     print(f"python {platform.python_version()}, {args.runs} runs each, {args.rows:,} sessions")
     figures = {
         "calm stats, in the process": (stats_inside, STATS_GOAL),
         "calm stats, whole command": (stats_whole, None),
+        "calm history, 10 MB title": (listing, HUGE_GOAL),
         "record, new history": (recording, RECORD_GOAL),
         f"record, {args.rows:,} sessions": (busy, RECORD_GOAL),
     }
