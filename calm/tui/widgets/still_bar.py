@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from calm.script import Phase
 from calm.timeline import Segment, Timeline
+from calm.wording import seconds_text
 
 _NAMES = {Phase.INHALE: "in", Phase.HOLD_IN: "hold", Phase.EXHALE: "out", Phase.HOLD_OUT: "hold"}
 
@@ -45,7 +46,7 @@ class StillBar(Static):
         for part in breath:
             assert part.phase is not None
             seconds = (part.ms or 0) / 1000
-            label = f" {_NAMES[part.phase]} {seconds:g}s "
+            label = f" {_NAMES[part.phase]} {seconds_text(seconds)} "
             style = "reverse bold" if part.index == segment.index else "dim"
             text.append(label, style=style)
             text.append(" ")
