@@ -1078,15 +1078,15 @@ def _looks_like_a_path(text: str) -> bool:
 _OPTION = r"Invalid value for '(?P<option>--[\w-]+)'(?: / '-\w')?: "
 _PLAIN_USAGE = (
     (
-        _OPTION + r"(?P<value>\S+) is not in the range (?P<low>[\d.]+)<=x<=(?P<high>[\d.]+)\.$",
+        _OPTION + r"(?P<value>\S+) is not in the range (?P<low>[\d.]+)<=x<=(?P<high>[\d.]+)\.",
         "{option} must be from {low} to {high}, got {value}",
     ),
     (
-        _OPTION + r"(?P<value>.+) is not a valid float(?: range)?\.$",
+        _OPTION + r"(?P<value>.+) is not a valid float(?: range)?\.",
         "{option} must be a number, got {value}",
     ),
     (
-        _OPTION + r"(?P<value>.+) is not a valid int(?:eger)?(?: range)?\.$",
+        _OPTION + r"(?P<value>.+) is not a valid int(?:eger)?(?: range)?\.",
         "{option} must be a whole number, got {value}",
     ),
 )
@@ -1097,7 +1097,7 @@ a usage error needs them, not at every start."""
 def plain_usage(message: str) -> str:
     """A usage error in calm's words: "--minutes must be a number, got 'abc'"."""
     for pattern, plain in _PLAIN_USAGE:
-        found = re.match(pattern, message)
+        found = re.fullmatch(pattern, message, re.DOTALL)
         if found:
             return plain.format(**found.groupdict())
     return message

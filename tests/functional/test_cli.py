@@ -1306,3 +1306,16 @@ def test_audio_test_with_only_the_bell_names_only_what_the_bell_plays(tmp_path: 
     named = [line.strip() for line in rung.splitlines() if line.startswith("  ")]
     assert named == ["step", "end"]
     assert text.count("\a") == 2
+
+
+@pytest.mark.parametrize("typed", ["1\n", "1\nx", "\x1b[31m2"])
+def test_a_bad_number_with_a_line_break_or_escape_is_still_one_plain_line(
+    typed: str, tmp_path: Path
+) -> None:
+    """The plain wording matches the whole message, line breaks and all, and the line
+    shows what was typed safely."""
+    result = run_calm("start", "box", "--plain", "--minutes", typed, cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("calm: --minutes must be a number, got ")
+    assert "\x1b" not in line
