@@ -1308,7 +1308,7 @@ def test_audio_test_with_only_the_bell_names_only_what_the_bell_plays(tmp_path: 
     assert text.count("\a") == 2
 
 
-@pytest.mark.parametrize("typed", ["1\n", "1\nx", "\x1b[31m2"])
+@pytest.mark.parametrize("typed", ["x\n", "1\nx", "\x1b[31m2"])
 def test_a_bad_number_with_a_line_break_or_escape_is_still_one_plain_line(
     typed: str, tmp_path: Path
 ) -> None:
