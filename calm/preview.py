@@ -95,7 +95,8 @@ def preview(entry: Entry, timeline: Timeline) -> RenderableType:
     """The human-readable preview: what the script is, how long, and each step.
 
     However long the script's texts, the preview takes a bounded number of lines:
-    see ``PREVIEW_LINES``.
+    see ``PREVIEW_LINES``. Every text from the script is a ``Text``, never a string,
+    which Rich would read as markup: ``[/]`` in a tag must not crash the list.
     """
     script = timeline.script
     room = _Room()
@@ -114,13 +115,13 @@ def preview(entry: Entry, timeline: Timeline) -> RenderableType:
     if timeline.options.gentle:
         facts.add_row("Gentle", "holds left out")
     if script.tags:
-        facts.add_row("Tags", room.fit(", ".join(script.tags)))
+        facts.add_row("Tags", Text(room.fit(", ".join(script.tags))))
     if script.caution:
         facts.add_row("Caution", Text(room.fit(script.caution), style="yellow"))
     for number, source in enumerate(script.sources):
-        facts.add_row("Sources" if number == 0 else "", room.fit(source))
+        facts.add_row("Sources" if number == 0 else "", Text(room.fit(source)))
     if script.reminder:
-        facts.add_row("Afterwards", room.fit(script.reminder))
+        facts.add_row("Afterwards", Text(room.fit(script.reminder)))
 
     steps = Table(box=None, padding=(0, 1), show_header=True, header_style="dim")
     steps.add_column("#", justify="right", style="dim")
