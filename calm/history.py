@@ -221,6 +221,7 @@ class HistoryStore:
         self._connection = connection
         self._snapshot = snapshot
         self._folder = folder
+        self._uncommon_found: tuple[list[SessionRecord], list[str]] | None = None
         self.notices: list[str] = []
         """One line for each thing the user should know about the file, such as a
         kept session that could not be read; the caller shows them."""
@@ -529,25 +530,33 @@ class HistoryStore:
 
     def unreadable(self) -> list[str]:
         """A line for each session with a value that cannot be read, which the figures
-        leave out, as ``sessions`` does."""
-        problems: list[str] = []
-        query = (
-            f"SELECT {SELECT_COLUMNS} FROM sessions WHERE {CANONICAL} = 0"
-            " ORDER BY julianday(started_at) DESC, id DESC"  # as ``sessions`` names them
-        )
-        for row in self._rows(query):
-            try:
-                read_record(row)
-            except UnreadableRow as error:
-                problems.append(str(error))
-        return problems
+        leave out, as ``sessions`` does, and in the same order."""
+        return list(self._uncommon()[1])
 
-    def _uncommon_records(self) -> Iterator[SessionRecord]:
+    def _uncommon_records(self) -> list[SessionRecord]:
         """The readable sessions that hold a value not as calm writes it: what the figures
         read one by one, beside the rest added up in SQLite. Most histories have none."""
-        for row in self._rows(f"SELECT {SELECT_COLUMNS} FROM sessions WHERE {CANONICAL} = 0"):
-            with contextlib.suppress(UnreadableRow):
-                yield read_record(row)
+        return self._uncommon()[0]
+
+    def _uncommon(self) -> tuple[list[SessionRecord], list[str]]:
+        """The sessions SQLite cannot add up: those read, and a line for each of the rest.
+
+        Read once for all the figures, and again only after a write.
+        """
+        if self._uncommon_found is None:
+            records: list[SessionRecord] = []
+            problems: list[str] = []
+            query = (
+                f"SELECT {SELECT_COLUMNS} FROM sessions WHERE {CANONICAL} = 0"
+                " ORDER BY julianday(started_at) DESC, id DESC"  # as ``sessions`` names them
+            )
+            for row in self._rows(query):
+                try:
+                    records.append(read_record(row))
+                except UnreadableRow as error:
+                    problems.append(str(error))
+            self._uncommon_found = (records, problems)
+        return self._uncommon_found
 
     def _add_kept_sessions(self, path: Path) -> None:
         """Add the sessions kept aside while another program held the file, then forget them.
@@ -599,6 +608,7 @@ class HistoryStore:
             raise _history_error(error, "cannot read the history", self._folder) from error
 
     def _write(self) -> _Transaction:
+        self._uncommon_found = None  # what is read one by one may change
         return _Transaction(self._connection, self._folder)
 
 
