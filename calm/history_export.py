@@ -89,10 +89,10 @@ def table_lines(
     (the terminal's, by default; no limit for a pipe or a file).
 
     The title is given the room, and wraps onto a second line before it loses a
-    word. Notes follow the titles on the same line when
-    every note and title fits there whole; otherwise each note has a line of its
-    own beneath its session. In a terminal too narrow for the table, each session takes a
-    line for its time and title and a line for the rest.
+    word. Notes follow the titles on the same line when every note and title fits
+    there whole; otherwise each note has lines of its own beneath its session. In
+    a terminal too narrow for the table, each session takes a line for its time
+    and title and a line or two for the rest.
 
     The tension and note columns appear only when some session has one, so a
     history kept without check-ins or notes fits a narrower terminal. A session
