@@ -102,6 +102,8 @@ MIGRATIONS = (
 Statements are separated by semicolons, which must not appear anywhere else.
 """
 SCHEMA_VERSION = len(MIGRATIONS)
+READABLE_FROM = 2
+"""The oldest schema that has every column calm reads: the versions since add indexes."""
 BUSY_SECONDS = 1.0
 """How long to wait for another calm writing the file before giving up on it."""
 
@@ -828,9 +830,10 @@ def _refuse_newer(connection: sqlite3.Connection, path: Path) -> None:
 
 
 def _refuse_older(connection: sqlite3.Connection, path: Path) -> None:
-    """Reading only, an older file cannot be brought up to date first."""
+    """Reading only, a file older than every column calm reads cannot be brought up to
+    date first; a later one lacks only indexes, and reads as it is, if more slowly."""
     version = _version(connection)
-    if version < SCHEMA_VERSION:
+    if version < READABLE_FROM:
         raise HistoryError(
             f"{path} needs updating to this calm's format, and calm cannot write to it"
         )

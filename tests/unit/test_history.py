@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -57,6 +58,32 @@ def test_a_version_one_file_is_migrated_and_keeps_its_rows(tmp_path: Path) -> No
     assert store.sessions()[0].mood_before == 3
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_file_from_before_the_latest_indexes_is_read_as_it_is(tmp_path: Path) -> None:
+    """Where the file cannot be brought up to date (reading only), one from schema 2 or
+    later, which has every column, is read as it is; one older than that is refused."""
+    path = tmp_path / "history.sqlite3"
+    with closing(sqlite3.connect(path)) as connection:
+        for number, migration in enumerate(MIGRATIONS[:4], start=1):
+            connection.executescript(migration)
+            connection.execute(f"PRAGMA user_version = {number}")
+        connection.execute(
+            "INSERT INTO sessions (script, title, started_at, planned_seconds, practised_seconds,"
+            " status, breaths) VALUES ('box', 'Box', ?, 60, 60, 'completed', 6)",
+            (START.isoformat(),),
+        )
+        connection.commit()
+    store = HistoryStore.open(path, read_only=True)
+    try:
+        assert [record.title for record in store.sessions()] == ["Box"]
+        assert [total.sessions for total in store.day_totals()] == [1]
+    finally:
+        store.close()
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA user_version = 1")
+    with pytest.raises(HistoryError, match="needs updating"):
+        HistoryStore.open(path, read_only=True)
 
 
 def test_a_file_from_a_newer_calm_is_refused_not_damaged(tmp_path: Path) -> None:
