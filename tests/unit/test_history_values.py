@@ -103,7 +103,7 @@ edits = st.lists(
 
 
 def history(folder: Path, *, typed: bool) -> Path:
-    """A history of ``ROWS`` sessions written by calm, its table rebuilt untyped unless ``typed``."""
+    """``ROWS`` sessions written by calm, the table rebuilt without types unless ``typed``."""
     path = folder / "history.sqlite3"
     store = HistoryStore.open(path)
     for number in range(ROWS):
