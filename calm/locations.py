@@ -78,6 +78,11 @@ def tip_state_file() -> Path:
     return data_dir() / "next-tip"
 
 
+def told_sound_file() -> Path:
+    """The sound notices already shown, so that a machine without sound hears it once."""
+    return data_dir() / "told-sound"
+
+
 def user_scripts_dirs() -> list[Path]:
     """The folders of the user's own scripts, first one first.
 

@@ -166,6 +166,25 @@ class SessionRecorder:
 
         self._write(begin_or_start_afresh)
 
+    def next_session(self) -> None:
+        """Make ready for another session in the same run, such as the list's "again".
+
+        The last session's held-back writes are tried once more, and kept beside
+        the history if the file is still busy, so they can never land in the next
+        session's row; its running mark is let go.
+        """
+        if self._waiting and not self._failed:
+            self._flush(deadline=None)
+            if self._waiting:
+                self._keep_aside()
+        if self._mark is not None:
+            self._mark.release()
+            self._mark = None
+        self._row = None
+        self._started_at = None
+        self._ended = False
+        self._session = None
+
     def follow(self, runner: SessionRunner) -> Listener:
         """A listener that writes down the session's time as it goes.
 

@@ -97,13 +97,13 @@ class TestPicker:
         app = CalmApp(rows=collect(library()), clock=ManualClock(START), tip=lambda: TIP)
         assert snap_compare(app, terminal_size=(80, 24))
 
-    def test_typing_filters_and_plus_lengthens(self, snap_compare: Any) -> None:
-        """Typed letters narrow the list; + adds a minute to the length."""
+    def test_typing_filters_and_right_lengthens(self, snap_compare: Any) -> None:
+        """Typed letters narrow the list; → adds a minute to the length."""
         app = CalmApp(rows=collect(library()), clock=ManualClock(START), tip=lambda: TIP)
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await pilot.press("c", "o", "h")  # filter down to coherent breathing
-            await pilot.press("plus")  # one minute longer: 6 min
+            await pilot.press("right")  # one minute longer: 6 min
             await pilot.pause()
 
         assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -122,5 +122,5 @@ def test_a_failing_device_never_stops_the_session(monkeypatch: pytest.MonkeyPatc
     app = run(player, monkeypatch, keys=[])
     assert app.runner is not None
     assert app.runner.status.value == "completed"
-    notices = [n.message for n in app._notifications if "Sound stopped" in n.message]
+    notices = [said for said in app.said if "Sound stopped" in said]
     assert len(notices) == 1

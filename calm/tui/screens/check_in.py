@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from calm import check_in
 from calm.tui.screens.base import CalmScreen, TooSmall
+from calm.tui.widgets.plain import Plain
 
 BACK_KEYS = ("escape", "q")
 """Keys that go back instead of beginning, as on the caution screen."""
@@ -25,7 +25,7 @@ class CheckInAnswer:
 
 
 class CheckInScreen(CalmScreen[CheckInAnswer]):
-    """Asks once; 1 to 5 is a mood, Esc or q goes back, any other key skips."""
+    """Asks once; 1 to 5 is a mood, Esc or q means not now, any other key skips."""
 
     def __init__(self, title: str) -> None:
         """Ask before the script called ``title``."""
@@ -33,22 +33,23 @@ class CheckInScreen(CalmScreen[CheckInAnswer]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
+        yield self.notices
         with Vertical(id="check-in"):
-            yield Static(self.title_text, id="check-in-title")
-            yield Static(check_in.BEFORE, id="check-in-question")
-            yield Static(check_in.SCALE, id="check-in-scale")
-            yield Static(f"Esc or q goes back. {check_in.SKIP}", classes="hint")
+            yield Plain(self.title_text, id="check-in-title")
+            yield Plain(check_in.BEFORE, id="check-in-question")
+            yield Plain(check_in.SCALE, id="check-in-scale")
+            yield Plain(f"{check_in.GO_BACK} {check_in.SKIP}", classes="hint")
         yield TooSmall()
 
     def on_key(self, event: events.Key) -> None:
         """Any key answers, once the question can be seen."""
         event.stop()
         event.prevent_default()
+        if not self.settled:
+            return  # typed before the question was asked: meant for the screen before
         if event.key in BACK_KEYS:
             self.answer(CheckInAnswer(begin=False))  # a way out needs no reading
             return
-        if self.too_small or not self.settled:
-            # A key pressed at a question nobody can read, or typed before it was
-            # asked, is not an answer.
-            return
+        if self.too_small:
+            return  # a key pressed at a question nobody can read is not an answer
         self.answer(CheckInAnswer(begin=True, mood=check_in.mood_from_key(event.character or "")))

@@ -9,14 +9,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from calm.tui.screens.base import CalmScreen
+from calm.tui.screens.base import CalmScreen, Settling
 
 KEYS = (
-    ("space", "pause and resume"),
+    ("space", "pause and resume; at a prompt, carry on"),
     ("enter", "carry on from a prompt"),
     ("n  →", "next step"),
     ("b  ←", "previous step"),
-    ("m", "sound off and on"),
+    ("m", "sound (or the bell) off and on"),
     ("?", "this help"),
     ("q  esc", "end, and see the summary"),
     ("ctrl+c", "leave at once"),
@@ -24,8 +24,11 @@ KEYS = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
-    """Lists the keys; any of escape, enter, q or ? closes it."""
+class HelpScreen(Settling, ModalScreen[None]):
+    """Lists the keys; any of escape, enter, q or ? closes it, and nothing else.
+
+    The session waits underneath while it is open (see ``SessionScreen.action_help``).
+    """
 
     HORIZONTAL_BREAKPOINTS = CalmScreen.HORIZONTAL_BREAKPOINTS
     VERTICAL_BREAKPOINTS = CalmScreen.VERTICAL_BREAKPOINTS
@@ -41,8 +44,12 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help"):
             yield Static("Keys", id="help-title")
             yield Static(table)
-            yield Static("Press escape to close.", classes="hint")
+            yield Static("The session waits while you read. Press escape to close.", classes="hint")
+
+    _close_asked = False
 
     def action_close(self) -> None:
-        """Close the help."""
-        self.dismiss(None)
+        """Close the help, once: two keys arriving together must not close what is beneath."""
+        if not self._close_asked:
+            self._close_asked = True
+            self.dismiss(None)

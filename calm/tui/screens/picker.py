@@ -1,7 +1,8 @@
 """The picker: every script by category, a preview, and the length to start with.
 
-Typing filters the list; the arrow keys choose; minus and plus shorten and
-lengthen the session, and Enter starts it.
+Typing filters the list; up and down choose; left and right shorten and
+lengthen the session, and Enter starts it. Every printable key is text for the
+filter, so "4-7-8" or "cyclic-sigh" can be typed without changing a length.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
 from textual.message import Message
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from calm.catalogue import Row
@@ -24,7 +25,8 @@ from calm.preview import preview
 from calm.script import MAX_CYCLES, MAX_MINUTES, Category
 from calm.timeline import LengthError, LengthOptions, Timeline, compile_timeline
 from calm.tui.screens.base import CalmScreen, TooSmall
-from calm.wording import breaths_text, length_text
+from calm.tui.widgets.plain import Plain
+from calm.wording import breaths_text, length_text, shown_safely
 
 
 class PickerScreen(CalmScreen[None]):
@@ -44,11 +46,21 @@ class PickerScreen(CalmScreen[None]):
 
     BINDINGS = [
         Binding("enter", "start", "Start", priority=True),
-        Binding("minus", "shorter", "Shorter", key_display="-"),
-        Binding("plus,equals_sign", "longer", "Longer", key_display="+"),
+        # Not - and +: those are text, and "4-7-8" is a name to type. Before the list's
+        # own (unused) sideways scrolling, so that the footer names them.
+        Binding("left", "shorter", "Shorter", key_display="←", priority=True),
+        Binding("right", "longer", "Longer", key_display="→", priority=True),
         Binding("ctrl+g", "gentle", "Gentle"),
         Binding("escape", "clear_or_quit", "Clear / quit"),
+        # A narrow footer has room only for Start and the way out. These keys work
+        # there all the same, unnamed: the length line names them.
+        Binding("left", "shorten", "Shorter", show=False, priority=True),
+        Binding("right", "lengthen", "Longer", show=False, priority=True),
+        Binding("ctrl+g", "toggle_gentle", "Gentle", show=False),
     ]
+
+    NAMED_WHEN_WIDE = {"shorter": "shorten", "longer": "lengthen", "gentle": "toggle_gentle"}
+    """Each key the footer names only in a wide window, and its unnamed twin."""
 
     def __init__(self, rows: list[Row]) -> None:
         super().__init__()
@@ -57,14 +69,15 @@ class PickerScreen(CalmScreen[None]):
         self._lengths: dict[str, LengthOptions] = {}
 
     def compose(self) -> ComposeResult:
+        yield self.notices
         with Horizontal(id="picker"):
             with Vertical(id="picker-left"):
-                yield Static("", id="filter")
+                yield Plain("", id="filter")
                 yield OptionList(id="scripts")
             with Vertical(id="picker-right"):
                 with VerticalScroll(id="preview-scroll"):
-                    yield Static("", id="preview")
-                yield Static("", id="length")
+                    yield Plain("", id="preview")
+                yield Plain("", id="length")
         yield TooSmall()
         yield Footer()
 
@@ -99,7 +112,7 @@ class PickerScreen(CalmScreen[None]):
             for row in group:
                 options.add_option(self._option(row))
         filter_text = f"Filter: {self.filter}▏" if self.filter else "Type to filter"
-        self.query_one("#filter", Static).update(filter_text)
+        self.query_one("#filter", Plain).update(filter_text)
         first = next(
             (index for index, option in enumerate(options.options) if not option.disabled), None
         )
@@ -114,11 +127,13 @@ class PickerScreen(CalmScreen[None]):
     def _label(self, row: Row) -> Text:
         """A list entry: the title, then the name and the length as chosen."""
         timeline = self._timeline(row)
+        # A file's name is whatever its owner chose, escape sequences and all.
+        name = shown_safely(row.entry.name)
         if row.script is None or timeline is None:
-            return Text.assemble((row.entry.name, "bold"), ("\ninvalid", "red"))
+            return Text.assemble((name, "bold"), ("\ninvalid", "red"))
         return Text.assemble(
-            (row.script.title, "bold"),
-            (f"\n{row.entry.name} · {length_text(timeline)}", "dim"),
+            (shown_safely(row.script.title), "bold"),
+            (f"\n{name} · {length_text(timeline)}", "dim"),
         )
 
     def _row(self) -> Row | None:
@@ -150,8 +165,8 @@ class PickerScreen(CalmScreen[None]):
             return compile_timeline(row.script)
 
     def _show_preview(self, row: Row | None) -> None:
-        preview_widget = self.query_one("#preview", Static)
-        length_widget = self.query_one("#length", Static)
+        preview_widget = self.query_one("#preview", Plain)
+        length_widget = self.query_one("#length", Plain)
         if row is None:
             preview_widget.update("No script matches. Press escape to clear the filter.")
             length_widget.update("")
@@ -168,9 +183,7 @@ class PickerScreen(CalmScreen[None]):
             length += f" · {breaths_text(timeline.cycles)}"
         if timeline.options.gentle:
             length += " · gentle, no holds"
-        hint = (
-            "  - / + to change · ctrl+g gentle" if row.script and row.script.breathe_steps else ""
-        )
+        hint = "  ← → to change · ctrl+g gentle" if row.script and row.script.breathe_steps else ""
         length_widget.update(Text.assemble(("Length ", "dim"), (length, "bold"), (hint, "dim")))
 
     def _change_length(self, direction: int) -> None:
@@ -203,10 +216,10 @@ class PickerScreen(CalmScreen[None]):
     # -- keys ------------------------------------------------------------------------
 
     def on_key(self, event: Key) -> None:
-        """Printable keys, other than the length keys, go into the filter."""
+        """Every printable key goes into the filter; none of them is a command."""
         if event.key == "backspace" and self.filter:
             self.filter = self.filter[:-1]
-        elif event.is_printable and event.character and event.character not in "-+=":
+        elif event.is_printable and event.character:
             if event.character == " " and not self.filter:
                 return
             self.filter += event.character
@@ -214,6 +227,29 @@ class PickerScreen(CalmScreen[None]):
             return
         event.stop()
         self._fill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a narrow window, the length keys work under their unnamed twins."""
+        if not super().check_action(action, parameters):
+            return False
+        wide = self.has_class("-wide")
+        if action in self.NAMED_WHEN_WIDE:
+            return wide
+        if action in self.NAMED_WHEN_WIDE.values():
+            return not wide
+        return True
+
+    def action_shorten(self) -> None:
+        """← in a narrow window."""
+        self.action_shorter()
+
+    def action_lengthen(self) -> None:
+        """→ in a narrow window."""
+        self.action_longer()
+
+    def action_toggle_gentle(self) -> None:
+        """ctrl+g in a narrow window."""
+        self.action_gentle()
 
     def action_start(self) -> None:
         """Start the highlighted script at the chosen length."""
@@ -262,9 +298,6 @@ def _counts_breaths(row: Row) -> bool:
 
 
 def _squeezed(text: str) -> str:
-    """Text to match on, without case, spaces or hyphens.
-
-    "-" is the key for a shorter session, so it never reaches the filter; leaving
-    hyphens out of the match lets "478" find 4-7-8 and "bodyscan" find body-scan.
-    """
+    """Text to match on, without case, spaces or hyphens, so that "478" and "4-7-8"
+    both find 4-7-8, and "bodyscan" finds body-scan."""
     return "".join(char for char in text.lower() if char not in " -")

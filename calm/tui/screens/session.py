@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Container, Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Label, Static
+from textual.widgets import Digits, Footer
 
 from calm.breath import BreathCurve
 from calm.script import StepKind
@@ -24,6 +24,7 @@ from calm.tui.screens.base import CalmScreen, TooSmall, too_small_for
 if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
 from calm.tui.widgets.orb import BreathOrb
+from calm.tui.widgets.plain import Plain
 from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
 from calm.wording import phase_label
@@ -32,16 +33,25 @@ from calm.wording import phase_label
 class SessionScreen(CalmScreen[SessionOutcome]):
     """Guides one session; dismisses itself with the outcome when the session ends."""
 
+    # The footer shows these in this order and drops from the right when the window
+    # is narrow, so the way out comes straight after the key of the moment.
+    # One key may have several names; check_action shows the one it has now.
     BINDINGS = [
-        # One key, two names: the footer says what space will do now.
-        Binding("space", "space", "Pause", key_display="space"),
+        Binding("space", "pause", "Pause", key_display="space"),
         Binding("space", "resume", "Resume", key_display="space"),
-        Binding("enter", "continue", "Continue", show=False),
+        Binding("space", "carry_on", "Continue", key_display="space"),
+        Binding("q,escape", "end", "End"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("m", "mute", "Mute"),
+        Binding("m", "unmute", "Unmute"),
+        Binding("m", "bell_off", "Bell off"),
+        Binding("m", "bell_on", "Bell on"),
         Binding("n,right", "next_step", "Next"),
         Binding("b,left", "previous_step", "Back"),
-        Binding("m", "mute", "Mute"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q,escape", "end", "End"),
+        # The same keys, unlisted: in a narrow window the footer has no room for them.
+        Binding("n,right", "skip_forward", "Next", show=False),
+        Binding("b,left", "skip_back", "Back", show=False),
+        Binding("enter", "continue", "Continue", show=False),
     ]
 
     def __init__(
@@ -60,34 +70,36 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
         self._done = False
-        self._shown_paused = False
+        self._keys_shown: tuple[bool, ...] | None = None
         self._held_for_room = False
         """Whether the session was paused because the window became too small."""
+        self._bell_only = sound is not None and _rings_the_bell(sound)
+        """Whether the only sound is the terminal bell, which rings for steps alone."""
 
     def compose(self) -> ComposeResult:
         script = self.timeline.script
         with Vertical(id="session"):
             with Horizontal(id="top"):
-                yield Label(script.title, id="title")
-                yield Label("", id="step")
+                yield Plain(script.title, id="title")
+                yield Plain("", id="step")
             with Container(id="visual-box"):
                 if self.reduced_motion:
                     yield StillBar(self.timeline, id="visual")
                 else:
                     yield BreathOrb(id="visual")
-            yield Static("", id="phase")
+            yield Plain("", id="phase")
             with Center(id="countdown-row"):
                 yield Digits("", id="countdown")
-            yield Static("", id="instruction")
+            yield Plain("", id="instruction")
             yield SessionProgress(id="progress")
         yield TooSmall()
         yield Footer()
 
     def on_mount(self) -> None:
-        self._phase = self.query_one("#phase", Static)
-        self._instruction = self.query_one("#instruction", Static)
+        self._phase = self.query_one("#phase", Plain)
+        self._instruction = self.query_one("#instruction", Plain)
         self._countdown = self.query_one("#countdown", Digits)
-        self._step = self.query_one("#step", Label)
+        self._step = self.query_one("#step", Plain)
         self._progress = self.query_one("#progress", SessionProgress)
         self._visual = self.query_one("#visual")
         self.runner.start()
@@ -106,6 +118,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             return
         state = self.runner.state()
         self._show(state)
+        self._refresh_keys()
         if self._timer is not None:
             self._timer.stop()
         delay = self._until_next_change(state)
@@ -147,13 +160,16 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         return max(seconds, 0.0) + 0.001
 
     def _end(self) -> None:
+        """The one way the screen ends, however many ways ask at once."""
+        if self._done:
+            return
         self._done = True
         if self._timer is not None:
             self._timer.stop()
         # The help may be open on top; the session's end closes it first.
         while self.app.screen is not self and len(self.app.screen_stack) > 1:
             self.app.pop_screen()
-        self.dismiss(self.runner.outcome())
+        self.answer(self.runner.outcome())
 
     # -- drawing ---------------------------------------------------------------
 
@@ -249,21 +265,70 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     # -- actions ---------------------------------------------------------------
 
     def _after(self) -> None:
+        """Show what a key (or the window) just changed, or end if the session is over."""
+        if self._done:
+            return
         if not self.runner.running:
             self._end()
             return
         self.tick()
-        if self.runner.paused != self._shown_paused:
-            self._shown_paused = self.runner.paused
-            self.refresh_bindings()  # the footer's "Pause" becomes "Resume", and back
 
-    def action_space(self) -> None:
-        """Space continues a prompt; anywhere else it pauses and resumes."""
-        if self.runner.segment.kind is StepKind.PROMPT and not self.runner.paused:
-            self.runner.continue_prompt()
-        else:
-            self.runner.toggle_pause()
+    def _keys_now(self) -> tuple[bool, ...]:
+        """What decides the keys' names in the footer."""
+        muted = self.sound is not None and self.sound.muted
+        silenced = self.sound is not None and self.sound.silenced
+        return (self.runner.paused, self._at_prompt, muted, silenced)
+
+    def _refresh_keys(self) -> None:
+        keys = self._keys_now()
+        if keys != self._keys_shown:
+            self._keys_shown = keys
+            self.refresh_bindings()  # "Pause" becomes "Continue" or "Resume", and back
+
+    @property
+    def _at_prompt(self) -> bool:
+        return self.runner.segment.kind is StepKind.PROMPT
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer each key under the name of what it does now."""
+        if not super().check_action(action, parameters):
+            return False
+        paused = self.runner.paused
+        sound = self.sound
+        muted = sound is not None and sound.muted
+        can_mute = sound is not None and not sound.silenced
+        narrow = not self.has_class("-wide")
+        shown = {
+            "pause": not paused and not self._at_prompt,
+            "resume": paused,
+            "carry_on": not paused and self._at_prompt,
+            "mute": can_mute and not self._bell_only and not muted,
+            "unmute": can_mute and not self._bell_only and muted,
+            "bell_off": can_mute and self._bell_only and not muted,
+            "bell_on": can_mute and self._bell_only and muted,
+            "next_step": not narrow,
+            "previous_step": not narrow,
+            "skip_forward": narrow,
+            "skip_back": narrow,
+        }
+        return shown.get(action, True)
+
+    def toggle_pause(self) -> None:
+        """Pause, or carry on after a pause."""
+        self.runner.toggle_pause()
         self._after()
+
+    def action_pause(self) -> None:
+        """Space while the session runs: hold it just where it is."""
+        self.toggle_pause()
+
+    def action_resume(self) -> None:
+        """Space while paused: carry on."""
+        self.toggle_pause()
+
+    def action_carry_on(self) -> None:
+        """Space at a prompt: move on, as Enter does."""
+        self.action_continue()
 
     def action_continue(self) -> None:
         """Enter: move on from a prompt."""
@@ -280,40 +345,73 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self.runner.previous_step()
         self._after()
 
+    def action_skip_forward(self) -> None:
+        """n in a narrow window: the next step."""
+        self.action_next_step()
+
+    def action_skip_back(self) -> None:
+        """b in a narrow window: the previous step."""
+        self.action_previous_step()
+
     def action_end(self) -> None:
         """End the session now and show the summary."""
         self.runner.finish()
         self._after()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer the mute key only when there is sound to mute, and space as what it will do."""
-        if not super().check_action(action, parameters):
-            return False
-        if action == "mute":
-            return self.sound is not None
-        if action == "space":
-            return not self.runner.paused
-        if action == "resume":
-            return self.runner.paused
-        return True
+    def toggle_mute(self) -> None:
+        """Turn the sound (or the bell) off, or on again; the footer says which it is now."""
+        if self.sound is None or self.sound.silenced:
+            return
+        self.sound.toggle_mute()
+        self._refresh_keys()
 
-    def action_resume(self) -> None:
-        """Space while paused: carry on."""
+    def action_mute(self) -> None:
+        """Turn the sound off."""
+        self.toggle_mute()
+
+    def action_unmute(self) -> None:
+        """Turn the sound on again."""
+        self.toggle_mute()
+
+    def action_bell_off(self) -> None:
+        """Stop ringing the terminal bell."""
+        self.toggle_mute()
+
+    def action_bell_on(self) -> None:
+        """Ring the terminal bell again."""
+        self.toggle_mute()
+
+    def action_help(self) -> None:
+        """Show the keys, holding the session while they are read."""
+        from calm.tui.screens.help import HelpScreen
+
+        if self._done or any(isinstance(screen, HelpScreen) for screen in self.app.screen_stack):
+            return  # A second ? pressed before the first help appeared.
+        held_here = not self.runner.paused
+        if held_here:
+            self.runner.pause()
+            self._after()
+
+        def closed(_: None) -> None:
+            if held_here:
+                self._carry_on_after_help()
+
+        self.app.push_screen(HelpScreen(), closed)
+
+    def _carry_on_after_help(self) -> None:
+        """Resume what the help paused, unless the window is now too small to follow."""
+        if self._done or not self.runner.running or not self.runner.paused:
+            return
+        if too_small_for(self.app.size):
+            self._held_for_room = True  # it resumes when the window grows again
+            return
         self.runner.resume()
         self._after()
 
-    def action_mute(self) -> None:
-        """Turn the sound off or on again."""
-        if self.sound is None:
-            return
-        if self.sound.silenced:
-            self.notify("The sound device stopped earlier; this session stays silent.")
-            return
-        muted = self.sound.toggle_mute()
-        self.notify("Sound off" if muted else "Sound on", timeout=2)
 
-    def action_help(self) -> None:
-        """Show the keys."""
-        from calm.tui.screens.help import HelpScreen
+def _rings_the_bell(sound: SessionSound) -> bool:
+    """Whether the session's only sound is the terminal bell."""
+    # Imported here: the players load only for a session with sound.
+    from calm.sound.players import BellPlayer
 
-        self.app.push_screen(HelpScreen())
+    return isinstance(sound.player, BellPlayer)

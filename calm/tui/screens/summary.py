@@ -3,24 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from calm import check_in
 from calm.script import Script
 from calm.session import SessionOutcome, Status
 from calm.tui.screens.base import CalmScreen, TooSmall
+from calm.tui.widgets.plain import Plain
 from calm.wording import breaths_text, duration_text
 
 
-class SummaryScreen(CalmScreen[None]):
-    """Shows the outcome, and takes the closing check-in when it is on; Enter leaves."""
+class AfterSummary(Enum):
+    """Where the user goes from the summary."""
 
-    BINDINGS = [Binding("enter,q,escape", "leave", "Leave")]
+    LEAVE = "leave"
+    """Close calm."""
+    AGAIN = "again"
+    """Run the same session once more."""
+    LIST = "list"
+    """Back to the list, to choose another."""
+
+
+class SummaryScreen(CalmScreen[AfterSummary]):
+    """Shows the outcome, and takes the closing check-in when it is on.
+
+    Enter leaves. A session chosen in the list may also be run again, or the
+    list shown again, so that several can be tried without starting calm anew.
+    """
+
+    BINDINGS = [
+        Binding("a", "again", "Again"),
+        Binding("l,escape", "list", "Back to the list"),
+        Binding("enter,q", "leave", "Leave"),
+        # Esc leaves too when there is no list to go back to.
+        Binding("escape", "leave", "Leave", show=False),
+    ]
 
     def __init__(
         self,
@@ -30,12 +53,14 @@ class SummaryScreen(CalmScreen[None]):
         *,
         progress: str | None = None,
         on_mood: Callable[[int], None] | None = None,
+        from_list: bool = False,
     ) -> None:
         """Set up the summary.
 
         Args:
             progress: The kind sentence about the week's practice, when there is a history.
             on_mood: Takes the closing check-in; None when the check-in is off.
+            from_list: The session was chosen in the list, which is still there to go back to.
         """
         super().__init__()
         self.script = script
@@ -43,6 +68,7 @@ class SummaryScreen(CalmScreen[None]):
         self.afterwards = afterwards
         self.progress = progress
         self.on_mood = on_mood
+        self.from_list = from_list
         self.mood: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -51,19 +77,31 @@ class SummaryScreen(CalmScreen[None]):
         numbers = f"{duration_text(outcome.practised_seconds)} practised"
         if self.script.breathe_steps:  # "0 breaths" after a grounding script says nothing
             numbers += f" · {breaths_text(outcome.breaths)}"
+        yield self.notices
         with Vertical(id="summary"):
-            yield Static(heading, id="summary-title")
-            yield Static(self.script.title, id="summary-script", classes="hint")
-            yield Static(numbers, id="summary-numbers")
+            yield Plain(heading, id="summary-title")
+            yield Plain(self.script.title, id="summary-script", classes="hint")
+            yield Plain(numbers, id="summary-numbers")
             if self.progress:
-                yield Static(self.progress, id="summary-week")
-            yield Static(self.afterwards, id="afterwards")
+                yield Plain(self.progress, id="summary-week")
+            yield Plain(self.afterwards, id="afterwards")
             if self.on_mood is not None:
-                yield Static(check_in.AFTER, id="summary-check-in")
-                yield Static(check_in.SCALE, id="summary-scale")
-            yield Static("Press Enter to leave.", id="summary-leave", classes="hint")
+                yield Plain(check_in.AFTER, id="summary-check-in")
+                yield Plain(check_in.SCALE, id="summary-scale")
+            yield Plain(self._leave_words(), id="summary-leave", classes="hint")
         yield TooSmall()
         yield Footer()
+
+    def _leave_words(self) -> str:
+        if self.from_list:
+            return "Press a to go again, l for the list, or Enter to leave."
+        return "Press Enter to leave."
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Again and the list are there only when the session came from the list."""
+        if action in ("again", "list") and not self.from_list:
+            return False
+        return super().check_action(action, parameters)
 
     def on_key(self, event: events.Key) -> None:
         """With the check-in on, 1 to 5 notes how tense the user feels now."""
@@ -75,13 +113,19 @@ class SummaryScreen(CalmScreen[None]):
             return  # A digit pressed as the session ended was not an answer to this.
         self.mood = mood
         self.on_mood(mood)
-        self.query_one("#summary-check-in", Static).update(
+        self.query_one("#summary-check-in", Plain).update(
             f"You said {mood}. Thank you for checking in."
         )
-        self.query_one("#summary-scale", Static).display = False
+        self.query_one("#summary-scale", Plain).display = False
 
     def action_leave(self) -> None:
-        """Close the app, once the summary has been on screen for a moment."""
-        # An Enter pressed twice at a closing prompt must not skip the summary unseen.
-        if self.settled:
-            self.answer(None)
+        """Close calm."""
+        self.answer(AfterSummary.LEAVE)
+
+    def action_again(self) -> None:
+        """Run the same session again."""
+        self.answer(AfterSummary.AGAIN)
+
+    def action_list(self) -> None:
+        """Back to the list."""
+        self.answer(AfterSummary.LIST)
