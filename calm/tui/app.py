@@ -15,6 +15,7 @@ from rich.console import Console
 from textual import events
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
@@ -187,6 +188,13 @@ class CalmApp(App[SessionOutcome | None]):
         if isinstance(default_namespace, Settling) and not default_namespace.settled:
             return True
         return await super().run_action(action, default_namespace, namespaces)
+
+    def pop_screen(self) -> AwaitComplete:
+        """Close the screen on top; the one beneath settles afresh (see ``Settling``)."""
+        popped = super().pop_screen()
+        if isinstance(self.screen, Settling):
+            self.screen.shown_now()
+        return popped
 
     # -- the flow ----------------------------------------------------------------
 

@@ -57,13 +57,22 @@ class Settling:
         for it."""
         return time.monotonic() - self._shown_at >= SETTLE_SECONDS
 
-    def on_mount(self) -> None:
-        """Note when the screen appeared, for ``settled``."""
+    def shown_now(self) -> None:
+        """The screen is on top from this moment: keys wait a moment before they count.
+
+        The app calls this as it pops the screen above, before the next key can
+        arrive, so that the second Esc of two that closed the help does not end
+        the session beneath it.
+        """
         self._shown_at = time.monotonic()
 
+    def on_mount(self) -> None:
+        """Note when the screen appeared, for ``settled``."""
+        self.shown_now()
+
     def on_screen_resume(self) -> None:
-        """Note when the screen came back to the top, say as the help closed."""
-        self._shown_at = time.monotonic()
+        """Note when the screen came back to the top."""
+        self.shown_now()
 
 
 class CalmScreen(Settling, Screen[ResultType]):
