@@ -54,12 +54,13 @@ def settle_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[SettleClock]:
 
 
 def footer(app: CalmApp) -> list[str]:
-    """What the footer names, in its order."""
-    return [
-        f"{app.get_key_display(active.binding)} {active.binding.description}"
-        for active in app.screen.active_bindings.values()
-        if active.enabled and active.binding.show
-    ]
+    """What the footer names, in its order: each action once, by its first key."""
+    named: dict[str, str] = {}
+    for active in app.screen.active_bindings.values():
+        if active.enabled and active.binding.show:
+            name = f"{app.get_key_display(active.binding)} {active.binding.description}"
+            named.setdefault(active.binding.action, name)
+    return list(named.values())
 
 
 def drawn_footer(app: CalmApp) -> str:
