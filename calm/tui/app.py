@@ -243,7 +243,7 @@ class CalmApp(App[SessionOutcome | None]):
             elif not from_picker:
                 self.exit(None)
 
-        self.push_screen(CheckInScreen(timeline.script.title), answered)
+        self.push_screen(CheckInScreen(timeline.script.title, from_list=from_picker), answered)
 
     def run_session(
         self, timeline: Timeline, *, from_picker: bool = False, mood_before: int | None = None

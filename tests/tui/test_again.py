@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from calm import check_in
 from calm.catalogue import collect
 from calm.clock import ManualClock
 from calm.library import Library
@@ -154,5 +155,36 @@ async def test_a_caution_with_no_holds_to_leave_out_has_no_gentle_key() -> None:
         assert isinstance(app.screen, CautionScreen)
         assert not [name for name in footer(app) if "Gentle" in name]
         assert not app.screen.query("#caution-gentle")
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_the_check_in_says_what_esc_does_there() -> None:
+    """Started by name, Esc at the first question leaves calm, and the hint says so."""
+    app, clock = session_app(check_in=True)
+
+    async def scenario(d: Driver) -> None:
+        hints = [str(widget.content) for widget in app.screen.query(".hint")]
+        assert f"{check_in.NOT_NOW} {check_in.SKIP}" in hints
+        await d.press("escape")
+
+    await drive(app, clock, scenario)
+    assert app.return_value is None
+
+
+@pilot_test
+async def test_the_check_in_from_the_list_goes_back_to_it(tmp_path: Path) -> None:
+    """Chosen in the list, Esc at the first question goes back to the list, as it says."""
+    app, clock = list_app(tmp_path)
+    app.check_in = True
+
+    async def scenario(d: Driver) -> None:
+        await d.press(*"box")
+        await d.press("enter")
+        hints = [str(widget.content) for widget in app.screen.query(".hint")]
+        assert f"{check_in.GO_BACK} {check_in.SKIP}" in hints
+        await d.press("escape")
+        assert isinstance(app.screen, PickerScreen)
 
     await drive(app, clock, scenario)

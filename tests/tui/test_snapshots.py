@@ -12,13 +12,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
+import calm.sound.players
 from calm.catalogue import collect
 from calm.clock import ManualClock
 from calm.library import Library
 from calm.loader import parse_script_bytes
 from calm.recording import SessionRecorder
+from calm.sound.choice import AudioChoice
+from calm.sound.players import BellPlayer
 from calm.timeline import LengthOptions, Timeline, compile_timeline
 from calm.tui.app import CalmApp
 from calm.tui.screens.session import SessionScreen
@@ -263,3 +267,79 @@ class TestTerminalSizes:
         clock = ManualClock(START)
         app = session_app(box(), clock)
         assert snap_compare(app, terminal_size=(30, 10), run_before=at(clock, INHALE + 2))
+
+
+class TestNotices:
+    """Notices on lines of their own, never over the breath."""
+
+    def test_a_notice_above_the_caution_at_40x12(self, snap_compare: Any) -> None:
+        """A bad setting's notice takes the top lines; the caution is below it, whole."""
+        notice = 'config.toml: theme: "[/bold]" is not a theme calm knows; using "calm".'
+        app = session_app(box(), ManualClock(START), skip_caution=False, notices=[notice])
+        assert snap_compare(app, terminal_size=(40, 12))
+
+    def test_the_sound_notice_waits_for_the_summary(self, snap_compare: Any) -> None:
+        """Said during the session, the notice is on the summary, above the card."""
+        clock = ManualClock(START)
+        app = session_app(box(), clock)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await at(clock, INHALE + 2)(pilot)
+            pilot.app.notify("Sound stopped (no sound device could be opened).")
+            await pilot.press("q")  # end: the summary says it
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+class TestKeysNow:
+    """The footer names what each key does now, and the way out fits."""
+
+    def test_the_bell_at_40x12(self, snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        """With only the bell: space Pause, q End, ? Help, m Bell off, all on one line."""
+        monkeypatch.setattr(
+            calm.sound.players, "choose_player", lambda ring=None: BellPlayer(lambda: None)
+        )
+        clock = ManualClock(START)
+        app = session_app(box(), clock, audio=AudioChoice(volume=70))
+        assert snap_compare(app, terminal_size=(40, 12), run_before=at(clock, INHALE + 2))
+
+    def test_the_summary_from_the_list(self, snap_compare: Any) -> None:
+        """A session chosen in the list: again, back to the list, or leave."""
+        clock = ManualClock(START)
+        app = CalmApp(rows=collect(library()), clock=clock, tip=lambda: TIP, skip_caution=True)
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await pilot.press(*"box", "enter")  # start box from the list
+            await at(clock, 30)(pilot)
+            await pilot.press("q")  # end early: the summary
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+class TestOutsideText:
+    """Brackets from a script are drawn as written."""
+
+    def test_brackets_in_every_text(self, snap_compare: Any) -> None:
+        """Markup-like words in the title, the step and the phase, drawn as typed."""
+        script = parse_script_bytes(
+            b"""
+title = "Evil [bold red on yellow]title[/] [/jaw]"
+summary = "s"
+category = "breathing"
+
+[[steps]]
+breathe = "Breathe [@click=app.quit]out[/]"
+pattern = [
+    { phase = "inhale", seconds = 4, text = "Hold [optional]" },
+    { phase = "exhale", seconds = 4, text = "[/]" },
+]
+cycles = 3
+""",
+            name="evil",
+            source="evil.toml",
+        )
+        clock = ManualClock(START)
+        app = session_app(compile_timeline(script), clock)
+        assert snap_compare(app, terminal_size=(80, 24), run_before=at(clock, 2))

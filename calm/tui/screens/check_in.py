@@ -27,10 +27,12 @@ class CheckInAnswer:
 class CheckInScreen(CalmScreen[CheckInAnswer]):
     """Asks once; 1 to 5 is a mood, Esc or q means not now, any other key skips."""
 
-    def __init__(self, title: str) -> None:
-        """Ask before the script called ``title``."""
+    def __init__(self, title: str, *, from_list: bool = False) -> None:
+        """Ask before the script called ``title``; ``from_list`` when it was chosen in the
+        list, which Esc goes back to (started by name, Esc leaves calm)."""
         super().__init__()
         self.title_text = title
+        self.from_list = from_list
 
     def compose(self) -> ComposeResult:
         yield self.notices
@@ -38,7 +40,8 @@ class CheckInScreen(CalmScreen[CheckInAnswer]):
             yield Plain(self.title_text, id="check-in-title")
             yield Plain(check_in.BEFORE, id="check-in-question")
             yield Plain(check_in.SCALE, id="check-in-scale")
-            yield Plain(f"{check_in.GO_BACK} {check_in.SKIP}", classes="hint")
+            back = check_in.GO_BACK if self.from_list else check_in.NOT_NOW
+            yield Plain(f"{back} {check_in.SKIP}", classes="hint")
         yield TooSmall()
 
     def on_key(self, event: events.Key) -> None:
