@@ -7,6 +7,7 @@ session start, so late wake-ups never add up.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import signal
 import sys
@@ -18,7 +19,7 @@ from types import FrameType
 from typing import IO
 
 from calm.check_in import NotNow
-from calm.clock import Clock
+from calm.clock import Clock, RunningClock
 from calm.crash import write_nowhere
 from calm.line_input import Input, LineReader
 from calm.recording import SessionRecorder
@@ -31,6 +32,7 @@ from calm.session import (
     SessionRunner,
     Status,
 )
+from calm.signals import ENDING_SIGNALS, following_stops, handling
 from calm.timeline import Timeline
 from calm.trace import TraceWriter
 from calm.wording import (
@@ -148,7 +150,8 @@ def run_plain(
     """Run a whole session as lines of text; Ctrl+C ends it calmly.
 
     Args:
-        sound: Hears every event first, so that a cue starts as its moment begins.
+        sound: Hears every event straight after the trace, so that a cue starts as its
+            moment begins and its trace line follows the event that called for it.
         recorder: Writes the session into the history as it starts and ends.
         check_in: Asks how tense the user feels, after the opening lines; Ctrl+C
             there, or ``NotNow`` from it, leaves before the session starts.
@@ -156,12 +159,17 @@ def run_plain(
     """
     printer = PlainPrinter(timeline, out or sys.stdout, show_caution=not skip_caution)
     reader = LineReader(stdin or sys.stdin)
-    runner = SessionRunner(timeline, clock=clock)
+    # The real clock leaves out any time calm spends stopped (Ctrl+Z, then fg).
+    running_clock = RunningClock() if clock is None else None
+    runner = SessionRunner(timeline, clock=clock or running_clock)
     follower = recorder.follow(runner) if recorder is not None else None
-    for listener in (sound, trace, printer, follower):
+    for listener in (trace, sound, printer, follower):
         if listener is not None:
             runner.add_listener(listener)
-    with _signals_as_interrupt():
+    stops = (
+        following_stops(running_clock) if running_clock is not None else contextlib.nullcontext()
+    )
+    with _signals_as_interrupt(), stops:
         try:
             printer.opening()
             mood_before = check_in() if check_in is not None else None
@@ -221,30 +229,17 @@ def _wait_for_next_moment(
 
 @contextmanager
 def _signals_as_interrupt() -> Iterator[None]:
-    """Let ``kill``, or a closed terminal window, end a plain session as calmly as Ctrl+C.
+    """Let ``kill``, a closed terminal window, or any other signal that would end calm
+    on the spot, end a plain session as calmly as Ctrl+C.
 
     After a hang-up there is no terminal to write to, so what would have been
     shown goes to the null device; the session is still written down as it ended.
     """
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
+        if signum == getattr(signal, "SIGHUP", None):
+            write_nowhere(sys.stdout, sys.stderr)
         raise KeyboardInterrupt
 
-    def hang_up(signum: int, frame: FrameType | None) -> None:
-        write_nowhere(sys.stdout, sys.stderr)
-        raise KeyboardInterrupt
-
-    handlers = {signal.SIGTERM: interrupt}
-    if hasattr(signal, "SIGHUP"):  # not on Windows
-        handlers[signal.SIGHUP] = hang_up
-    try:
-        previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
-    except ValueError:
-        # Not the main thread: leave signals alone.
+    with handling(ENDING_SIGNALS, interrupt):
         yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

@@ -1,0 +1,135 @@
+"""The terminal driver the full screen runs on: Textual's own, made safe for a
+terminal that goes away, and telling the session's clock when calm is stopped.
+
+Textual's Linux driver hands every write to a writer thread through a queue of
+thirty. When the terminal goes away (its window closed), the thread's write
+fails, the thread ends, and the queue fills until the app's next write waits on
+it for ever, deaf to SIGHUP and SIGTERM alike. Here the writer writes through
+``TerminalOutput``, which takes a failed write as the terminal gone: it drops
+what follows, so the queue keeps moving, and tells calm with SIGHUP, as a
+closing window does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from typing import IO, TYPE_CHECKING, Any
+
+from textual.drivers.linux_driver import LinuxDriver
+
+from calm.clock import RunningClock
+from calm.signals import following_stops
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+class TerminalOutput:
+    """The terminal as Textual's writer thread sees it; a failed write means it has gone."""
+
+    def __init__(self, file: IO[str]) -> None:
+        """Write to ``file``, the terminal."""
+        self._file = file
+        self._gone = threading.Event()
+
+    @property
+    def gone(self) -> bool:
+        """Whether a write has failed, so nothing more is written."""
+        return self._gone.is_set()
+
+    def write(self, text: str) -> int:
+        """Write ``text``, or drop it once the terminal has gone."""
+        if not self.gone:
+            try:
+                self._file.write(text)
+            except BlockingIOError:
+                pass  # another program made the terminal non-blocking: this frame is lost
+            except (OSError, ValueError):
+                self._went()
+        return len(text)
+
+    def flush(self) -> None:
+        """Send what is buffered to the terminal, unless it has gone."""
+        if not self.gone:
+            try:
+                self._file.flush()
+            except BlockingIOError:
+                pass
+            except (OSError, ValueError):
+                self._went()
+
+    def fileno(self) -> int:
+        """The terminal's file descriptor."""
+        return self._file.fileno()
+
+    def isatty(self) -> bool:
+        """Whether the output is a terminal."""
+        return self._file.isatty()
+
+    def _went(self) -> None:
+        if self._gone.is_set():
+            return
+        self._gone.set()
+        # The system sends SIGHUP when a terminal closes, but only to the programs in
+        # its foreground; this reaches calm wherever it was started from.
+        if hasattr(signal, "SIGHUP"):
+            with contextlib.suppress(OSError):
+                os.kill(os.getpid(), signal.SIGHUP)
+
+
+def calm_driver(
+    clock: RunningClock | None = None, stops: contextlib.ExitStack | None = None
+) -> type[LinuxDriver]:
+    """Textual's Linux driver, writing through ``TerminalOutput``.
+
+    With a ``clock``, the time calm is stopped is left out of it, for as long as
+    ``stops`` stays open: the driver itself closes at every Ctrl+Z, and following
+    stops must outlast that.
+    """
+
+    class CalmDriver(LinuxDriver):
+        """Textual's Linux driver, safe for a terminal that goes away."""
+
+        def __init__(
+            self,
+            app: App[Any],
+            *,
+            debug: bool = False,
+            mouse: bool = True,
+            size: tuple[int, int] | None = None,
+        ) -> None:
+            super().__init__(app, debug=debug, mouse=mouse, size=size)
+            # Textual keeps the terminal it writes to here (a private name: should it
+            # move, the full screen still leaves within seconds; see calm.tui.leaving).
+            terminal = getattr(self, "_file", None)
+            if terminal is not None and not isinstance(terminal, TerminalOutput):
+                self._file = TerminalOutput(terminal)  # type: ignore[assignment]
+            self._suspended = False
+            if clock is not None and stops is not None:
+                # Textual has just put in its own SIGTSTP and SIGCONT handlers, which
+                # give the terminal back before a stop and take it again after; these
+                # run around them.
+                stops.enter_context(following_stops(clock))
+
+        def suspend_application_mode(self) -> None:
+            """Give the terminal back, as before a stop (Ctrl+Z)."""
+            self._suspended = True
+            super().suspend_application_mode()
+
+        def resume_application_mode(self) -> None:
+            """Take the terminal again after a stop.
+
+            Textual resumes at every SIGCONT, even one that follows no suspend
+            (``kill -STOP``, which cannot be caught, or a stray ``kill -CONT``);
+            starting again on top of a running screen would leave two threads
+            reading the keys. The screen is given back first, then taken afresh.
+            """
+            if not self._suspended:
+                super().suspend_application_mode()
+            self._suspended = False
+            super().resume_application_mode()
+
+    return CalmDriver
