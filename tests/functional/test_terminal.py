@@ -75,7 +75,11 @@ class Terminal:
         return self.tmux("display-message", "-p", "-t", self.session, f"#{{{name}}}").strip()
 
     def wait_for(self, found: Callable[[str], bool], timeout: float = 15) -> str:
-        """Poll the screen until ``found`` accepts it; fail after ``timeout`` seconds."""
+        """Poll the screen until ``found`` accepts it; fail after ``timeout`` seconds.
+
+        Wait for the very state the test then asserts, never for a neighbour of it:
+        "Paused" is drawn a moment before the footer says "space Resume".
+        """
         deadline = time.monotonic() + timeout
         screen = self.screen()
         while time.monotonic() < deadline:
@@ -84,6 +88,34 @@ class Terminal:
             time.sleep(0.1)
             screen = self.screen()
         raise AssertionError(f"timed out; the screen was:\n{screen}")
+
+    def leave_summary(self, timeout: float = 15) -> str:
+        """Press Enter on the summary until calm has exited; the screen then.
+
+        The summary ignores keys for a moment after it appears, so that one meant
+        for the session is not taken as leaving; Enter is pressed again until calm
+        is seen to exit, rather than once after a guess at that moment.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.send("Enter")
+            try:
+                return self.wait_for(_exited, timeout=1)
+            except AssertionError:
+                continue
+        raise AssertionError(f"calm did not leave its summary; the screen was:\n{self.screen()}")
+
+    def modes(self) -> set[str]:
+        """Whether echo and line editing are on, as the shell's ``stty`` reports them."""
+        marker = f"modes-{uuid.uuid4().hex[:8]}"
+        self.type_line(
+            "stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; "
+            f"echo; echo {marker}"
+        )
+        # The typed command holds the marker too, but never as a line of its own.
+        screen = self.wait_for(lambda screen: marker in screen.splitlines())
+        lines = screen.splitlines()
+        return set(lines[lines.index(marker) - 1].split())
 
 
 @pytest.fixture
@@ -120,21 +152,31 @@ def test_session_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
     terminal.wait_for(lambda screen: "Falling out" in screen)
 
     terminal.send("Space")
-    paused = terminal.wait_for(lambda screen: "Paused" in screen)
+    # Paused in full: the words, and the footer offering to resume.
+    paused = terminal.wait_for(_fully_paused)
     time.sleep(2)  # Longer than a whole phase: a running session would have moved on.
-    assert terminal.screen() == paused
+    still = terminal.screen()
+    assert _fully_paused(still)
+    assert _progress(still) == _progress(paused)
 
     terminal.send("q")
     terminal.wait_for(lambda screen: "Ended early" in screen)
-    time.sleep(0.6)  # The summary lets a moment pass before Enter leaves it.
-    terminal.send("Enter")
-    terminal.wait_for(lambda screen: "calm-exited-0" in screen.splitlines())
+    screen = terminal.leave_summary()
+    assert "calm-exited-0" in screen.splitlines()
 
     assert terminal.flag("alternate_on") == "0"
     assert terminal.flag("cursor_flag") == "1"
-    terminal.type_line("stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '")
-    settings = terminal.wait_for(lambda screen: "icanon" in screen.split("stty -a")[-1])
-    assert "-icanon" not in settings and "-echo " not in settings
+    assert terminal.modes() == {"icanon", "echo"}
+
+
+def _fully_paused(screen: str) -> bool:
+    """The session shows it is paused, and its footer says space will resume it."""
+    return "Paused" in screen and "space Resume" in screen and "space Pause" not in screen
+
+
+def _progress(screen: str) -> list[str]:
+    """The lines that move while a session runs: the progress bar and the time left."""
+    return [line for line in screen.splitlines() if " left" in line]
 
 
 def test_sigterm_restores_the_terminal(terminal: Terminal, tmp_path: Path) -> None:
@@ -156,8 +198,11 @@ def test_sigterm_restores_the_terminal(terminal: Terminal, tmp_path: Path) -> No
 
 
 def _exited(screen: str) -> bool:
-    """Whether the shell has printed calm's exit status on a line of its own."""
-    return any(line.startswith("calm-exited-") for line in screen.splitlines())
+    """Whether the shell has printed calm's exit status on a line of its own.
+
+    The typed command holds "calm-exited-$?" too, and may wrap so that it starts a line.
+    """
+    return any(re.fullmatch(r"calm-exited-\d+", line.strip()) for line in screen.splitlines())
 
 
 def _start(terminal: Terminal, tmp_path: Path, env: str = "", script_text: str = SHORT) -> Path:
@@ -243,9 +288,7 @@ def test_a_bad_config_is_one_line_and_the_session_still_runs(
     terminal.wait_for(lambda screen: "Rising in" in screen)
     terminal.send("q")
     terminal.wait_for(lambda screen: "Ended early" in screen)
-    time.sleep(0.6)  # The summary lets a moment pass before Enter leaves it.
-    terminal.send("Enter")
-    screen = terminal.wait_for(_exited)
+    screen = terminal.leave_summary()
     assert "calm-exited-0" in screen.splitlines()
     unwrapped = screen.replace("\n", "")  # tmux wraps long lines at 80 columns
     assert unwrapped.count("reduced_motion: 3 is not true or false; using the default, false") == 1
