@@ -47,6 +47,8 @@ from calm.wording import shown_safely
 
 NOTICE_SECONDS = 8.0
 """How long a notice stays on its line when nothing says otherwise."""
+KEPT_NOTICES = 20
+"""How many notices are remembered, and kept for a summary, at most."""
 
 
 class CalmApp(App[SessionOutcome | None]):
@@ -159,11 +161,13 @@ class CalmApp(App[SessionOutcome | None]):
 
     def on_calm_app_said(self, said: Said) -> None:
         """Put a notice on the screen on top, or keep it for the summary."""
-        self.said.append(said.text)
+        # Kept to the newest few: a notice said over and over must not grow without end.
+        self.said = [*self.said[-KEPT_NOTICES + 1 :], said.text]
         screens = [screen for screen in self.screen_stack if isinstance(screen, CalmScreen)]
         top = screens[-1] if screens else None
         if top is None or isinstance(top, SessionScreen):
-            self.held.append(said.text)
+            if said.text not in self.held:
+                self.held = [*self.held[-KEPT_NOTICES + 1 :], said.text]
         else:
             top.notices.say(said.text, said.seconds)
 

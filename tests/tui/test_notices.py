@@ -164,3 +164,21 @@ def test_the_told_file_is_data_a_broken_one_costs_only_a_notice_said_again(
     assert ToldOnce(huge).first_time("x")
     assert not ToldOnce(huge).first_time("x")  # replaced by a small file that says it
     assert huge.stat().st_size < 100
+
+
+@pilot_test
+async def test_notices_said_over_and_over_are_kept_to_a_few() -> None:
+    """A thousand notices in a session: the summary holds each different one once, and
+    no more than a few in all, so nothing grows without end."""
+    app, clock = session_app(make_timeline(PLAIN_STEPS))
+
+    async def scenario(d: Driver) -> None:
+        for number in range(1000):
+            app.notify(f"notice {number % 50}")
+            app.notify("the same again")
+        await d.pilot.pause()
+        assert len(app.said) <= 20
+        assert len(app.held) <= 20
+        assert app.held.count("the same again") == 1
+
+    await drive(app, clock, scenario)
