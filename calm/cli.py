@@ -20,6 +20,7 @@ import typer
 import typer.core
 
 from calm import __version__
+from calm.number_option import NumberRange
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -76,13 +77,21 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 MinutesOption = Annotated[
     float | None,
     typer.Option(
-        "--minutes", "-m", min=0.1, max=180, metavar="M", help="Fit the session to about M minutes."
+        "--minutes",
+        "-m",
+        parser=NumberRange(0.1, 180),
+        metavar="M",
+        help="Fit the session to about M minutes, from 0.1 to 180.",
     ),
 ]
 CyclesOption = Annotated[
     int | None,
     typer.Option(
-        "--cycles", "-c", min=1, max=10_000, metavar="N", help="Breathe N breaths in all."
+        "--cycles",
+        "-c",
+        parser=NumberRange(1, 10_000, whole=True),
+        metavar="N",
+        help="Breathe N breaths in all, from 1 to 10000.",
     ),
 ]
 GentleOption = Annotated[
@@ -326,7 +335,12 @@ def start(
     no_audio: Annotated[bool, typer.Option("--no-audio", help="No sound cues.")] = False,
     volume: Annotated[
         int | None,
-        typer.Option("--volume", min=0, max=100, metavar="0-100", help="Cue volume."),
+        typer.Option(
+            "--volume",
+            parser=NumberRange(0, 100, whole=True),
+            metavar="0-100",
+            help="Cue volume.",
+        ),
     ] = None,
     ambient: Annotated[
         str | None,
@@ -397,8 +411,7 @@ def history(
         typer.Option(
             "--limit",
             "-n",
-            min=0,
-            max=MAX_LIMIT,
+            parser=NumberRange(0, MAX_LIMIT, whole=True),
             metavar="N",
             help="The latest N sessions; 0 for all.",
         ),
@@ -497,7 +510,12 @@ def audio_list() -> None:
 def audio_test(
     volume: Annotated[
         int | None,
-        typer.Option("--volume", min=0, max=100, metavar="0-100", help="Cue volume."),
+        typer.Option(
+            "--volume",
+            parser=NumberRange(0, 100, whole=True),
+            metavar="0-100",
+            help="Cue volume.",
+        ),
     ] = None,
 ) -> None:
     """Say which way calm plays sound, then play each cue in turn, naming it."""
@@ -1075,32 +1093,15 @@ def _looks_like_a_path(text: str) -> bool:
     return text.endswith(".toml") or "/" in text or "\\" in text
 
 
-_OPTION = r"Invalid value for '(?P<option>--[\w-]+)'(?: / '-\w')?: "
-_PLAIN_USAGE = (
-    (
-        _OPTION + r"(?P<value>\S+) is not in the range (?P<low>[\d.]+)<=x<=(?P<high>[\d.]+)\.",
-        "{option} must be from {low} to {high}, got {value}",
-    ),
-    (
-        _OPTION + r"(?P<value>.+) is not a valid float(?: range)?\.",
-        "{option} must be a number, got {value}",
-    ),
-    (
-        _OPTION + r"(?P<value>.+) is not a valid int(?:eger)?(?: range)?\.",
-        "{option} must be a whole number, got {value}",
-    ),
-)
-"""click's wording for a bad number, and the plainer way calm says it; compiled only when
-a usage error needs them, not at every start."""
+_OPTION_PROBLEM = r"Invalid value for '(?P<option>--[\w-]+)'(?: / '-\w')?: (?P<problem>must .+)"
+"""click's frame around a problem calm's own number type words: the option and the words
+are kept, click's "Invalid value for" is dropped."""
 
 
 def plain_usage(message: str) -> str:
     """A usage error in calm's words: "--minutes must be a number, got 'abc'"."""
-    for pattern, plain in _PLAIN_USAGE:
-        found = re.fullmatch(pattern, message, re.DOTALL)
-        if found:
-            return plain.format(**found.groupdict())
-    return message
+    found = re.fullmatch(_OPTION_PROBLEM, message, re.DOTALL)
+    return f"{found['option']} {found['problem']}" if found else message
 
 
 def main() -> None:

@@ -1045,7 +1045,8 @@ def test_a_script_with_no_breathing_does_not_count_breaths(tmp_path: Path) -> No
     ("args", "said"),
     [
         (["--minutes", "abc"], "calm: --minutes must be a number, got 'abc'"),
-        (["--minutes", "0"], "calm: --minutes must be from 0.1 to 180, got 0.0"),
+        (["--minutes", "0"], "calm: --minutes must be from 0.1 to 180, got 0"),
+        (["--minutes", "inf"], "calm: --minutes must be from 0.1 to 180, got inf"),
         (["--cycles", "1.5"], "calm: --cycles must be a whole number, got '1.5'"),
         (["--volume", "150"], "calm: --volume must be from 0 to 100, got 150"),
     ],

@@ -1,0 +1,45 @@
+"""Numbers typed on the command line, checked in calm's words.
+
+click's own number types say "0.0 is not in the range 0.1<=x<=180" about a typed
+"0": the converted value, in a programmer's notation. This parser keeps what was
+typed, so the one line calm prints quotes the user exactly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import typer
+
+
+class NumberRange:
+    """Parses a number from ``low`` to ``high``; whole numbers only when ``whole``."""
+
+    def __init__(self, low: float, high: float, *, whole: bool = False) -> None:
+        self.low = low
+        self.high = high
+        self.whole = whole
+
+    def __call__(self, value: str | float) -> float:
+        """The number ``value`` stands for.
+
+        Raises:
+            typer.BadParameter: in plain words, quoting what was typed.
+        """
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value  # a default, already a number
+        text = str(value).strip()
+        try:
+            number = int(text) if self.whole else float(text)
+        except ValueError:
+            kind = "a whole number" if self.whole else "a number"
+            raise typer.BadParameter(f"must be {kind}, got {text!r}") from None
+        if not (math.isfinite(number) and self.low <= number <= self.high):
+            low, high = _bound(self.low), _bound(self.high)
+            raise typer.BadParameter(f"must be from {low} to {high}, got {text}")
+        return number
+
+
+def _bound(value: float) -> str:
+    """A limit as people write it: "0.1", "180", "1000000000"."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
