@@ -976,10 +976,20 @@ def _console() -> Console:
     return QuietConsole(highlight=False)
 
 
+_told_about_folders: set[str] = set()
+"""The scripts-folder notices already said in this run: a command may look twice."""
+
+
 def _library() -> Library:
+    """Every script calm can start; a scripts folder that cannot be read is one line, once."""
     from calm.library import Library
 
-    return Library.discover()
+    library = Library.discover()
+    for notice in library.notices:
+        if notice not in _told_about_folders:
+            _told_about_folders.add(notice)
+            _tell(f"calm: {notice}")
+    return library
 
 
 def _category(value: str) -> Category:

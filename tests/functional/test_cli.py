@@ -1320,3 +1320,23 @@ def test_a_bad_number_with_a_line_break_or_escape_is_still_one_plain_line(
     (line,) = result.stderr.splitlines()
     assert line.startswith("calm: --minutes must be a number, got ")
     assert "\x1b" not in line
+
+
+def test_a_scripts_folder_calm_cannot_read_is_one_line_and_the_rest_still_list(
+    tmp_path: Path,
+) -> None:
+    """A CALM_SCRIPTS_PATH entry that is a file, or an unknown user's folder, is one line
+    each, said once per command, and the built-ins still list and start."""
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    env = dict(os.environ, CALM_SCRIPTS_PATH=f"~nosuchuser-calm/x{os.pathsep}{not_a_folder}")
+    listed = run_calm("list", cwd=tmp_path, env=env)
+    assert listed.returncode == 0
+    assert "box" in listed.stdout
+    lines = listed.stderr.splitlines()
+    assert len(lines) == 2, lines
+    assert 'no user "nosuchuser-calm"' in lines[0]
+    assert f"{not_a_folder}: is a file, not a folder" in lines[1]
+    shown = run_calm("new", "mine", "--from", "box", cwd=tmp_path, env=env)
+    folder_lines = [line for line in shown.stderr.splitlines() if "left out" in line]
+    assert len(folder_lines) == 2, shown.stderr
