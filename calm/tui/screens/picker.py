@@ -26,7 +26,7 @@ from calm.script import MAX_CYCLES, MAX_MINUTES, Category
 from calm.timeline import LengthError, LengthOptions, Timeline, compile_timeline
 from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.tui.widgets.plain import Plain
-from calm.wording import breaths_text, length_text, shown_safely
+from calm.wording import breaths_text, length_text, shown_name, shown_safely
 
 
 class PickerScreen(CalmScreen[None]):
@@ -128,7 +128,7 @@ class PickerScreen(CalmScreen[None]):
         """A list entry: the title, then the name and the length as chosen."""
         timeline = self._timeline(row)
         # A file's name is whatever its owner chose, escape sequences and all.
-        name = shown_safely(row.entry.name)
+        name = shown_name(row.entry.name)
         if row.script is None or timeline is None:
             return Text.assemble((name, "bold"), ("\ninvalid", "red"))
         return Text.assemble(
