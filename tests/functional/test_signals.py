@@ -531,3 +531,64 @@ def test_a_trace_file_that_stops_taking_writes_is_one_line(tmp_path: Path) -> No
     )
     assert [status for status, _ in rows()] == ["completed"]
     assert held_marks() == []
+
+
+# -- the plain runner ----------------------------------------------------------------
+
+
+def _plain_session(tmp_path: Path, ignore_hang_up: bool = False) -> subprocess.Popen[str]:
+    """A plain session in the background, read line by line, once it is breathing."""
+
+    def as_nohup_would() -> None:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    process = subprocess.Popen(
+        [*CALM, "start", "--plain", "--no-audio", str(script(tmp_path))],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=as_nohup_would if ignore_hang_up else None,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "Rising in" in line:
+            break
+    return process
+
+
+@pytest.mark.parametrize(
+    "signum",
+    [getattr(signal, name) for name in ENDING if hasattr(signal, name)]
+    + [signal.SIGTERM, signal.SIGINT],
+    ids=_signal_name,
+)
+def test_every_signal_that_would_end_calm_ends_a_plain_session_calmly(
+    tmp_path: Path, signum: int
+) -> None:
+    """In plain mode too: the closing line, exit 0, and the session written down."""
+    process = _plain_session(tmp_path)
+    time.sleep(0.5)
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "Session ended after" in out
+    [(status, practised)] = rows()
+    assert status == "ended_early" and practised > 0
+    assert held_marks() == []
+
+
+def test_nohup_keeps_a_plain_session_going_when_its_terminal_closes(tmp_path: Path) -> None:
+    """A SIGHUP that whoever started calm chose to ignore stays ignored."""
+    process = _plain_session(tmp_path, ignore_hang_up=True)
+    process.send_signal(signal.SIGHUP)
+    assert process.stdout is not None
+    # Still breathing: the next phase arrives.
+    for line in process.stdout:
+        if "Falling out" in line:
+            break
+    assert process.poll() is None
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert [status for status, _ in rows()] == ["ended_early"]
