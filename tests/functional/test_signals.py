@@ -238,12 +238,13 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
 
 
 def gone(pid: int) -> bool:
+    """Whether the process has exited (tmux has yet to reap it, or it is gone)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:  # gone between the two looks, or already
         return True
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
 
 
 @needs_tmux
