@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from dataclasses import replace
@@ -104,6 +105,7 @@ def launch(
         trace.notify = lambda message: app.notify(message, severity="warning")
     try:
         outcome = _run(app, clock)
+        _let_go_of_a_terminal_that_has_gone()
         if app.sound is not None:
             ring_out(app.sound, outcome, left_at_once=app.left_at_once)
     finally:
@@ -179,6 +181,20 @@ def _tell(line: str) -> None:
     """Print a notice on stderr, if anything still reads it."""
     with contextlib.suppress(OSError, ValueError):
         print(line, file=sys.stderr, flush=True)
+
+
+def _let_go_of_a_terminal_that_has_gone() -> None:
+    """After a closed window, what calm still has to say (the summary, a last notice)
+    goes to the null device: writing it would fail, and turn a session that ended
+    calmly into an error."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            # Nothing is written: a terminal that has hung up refuses even that.
+            os.write(stream.fileno(), b"")
+        except (OSError, ValueError, AttributeError) as error:
+            if getattr(error, "errno", None) in (errno.EIO, errno.ENXIO):
+                write_nowhere(sys.stdout, sys.stderr)
+                return
 
 
 def _say(line: str) -> None:
