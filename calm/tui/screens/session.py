@@ -31,7 +31,11 @@ from calm.wording import phase_label
 
 
 class SessionScreen(CalmScreen[SessionOutcome]):
-    """Guides one session; dismisses itself with the outcome when the session ends."""
+    """Guides one session; dismisses itself with the outcome when the session ends.
+
+    It draws no notices: nothing may move or cover the breath, so what calm has to
+    say while it is up waits for the summary (see ``CalmApp.notify``).
+    """
 
     # The footer shows these in this order and drops from the right when the window
     # is narrow, so the way out comes straight after the key of the moment.
