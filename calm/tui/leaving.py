@@ -149,6 +149,9 @@ class Leaving:
         """The first ending signal that came, if one did."""
         self._signalled_at = 0.0
         self._finished = False
+        self._finishing = threading.Lock()
+        """Held while the deadline's signal is sent, so that it is never sent once the
+        app has left and the old handlers (which might end calm on the spot) are back."""
         self._deadline = threading.Event()
         """Set when the grace is over: the next signal leaves at once."""
         self._timer: threading.Timer | None = None
@@ -174,7 +177,8 @@ class Leaving:
 
     def finished(self) -> None:
         """The app has left: nothing more to watch."""
-        self._finished = True
+        with self._finishing:
+            self._finished = True
         if self._timer is not None:
             self._timer.cancel()
         if self._last_resort is not None:
@@ -188,9 +192,12 @@ class Leaving:
             return
 
         def passed() -> None:
-            self._deadline.set()
-            # The signal again, to the thread its handler runs in, which may be stuck.
-            signal.pthread_kill(main, signum)
+            with self._finishing:
+                if self._finished:
+                    return
+                self._deadline.set()
+                # The signal again, to the thread its handler runs in, which may be stuck.
+                signal.pthread_kill(main, signum)
 
         timer = threading.Timer(seconds, passed)
         timer.daemon = True
@@ -232,8 +239,9 @@ def leaving_on_signals(
 ) -> Iterator[Leaving]:
     """Inside the block, every ending signal leaves the app through a ``Leaving``."""
     leaving = Leaving(loop, leave=leave, record=record, terminal=SavedTerminal.save())
-    try:
-        with handling(ENDING_SIGNALS, leaving):
+    with handling(ENDING_SIGNALS, leaving):
+        try:
             yield leaving
-    finally:
-        leaving.finished()
+        finally:
+            # Before the old handlers are back: no deadline may reach them.
+            leaving.finished()
