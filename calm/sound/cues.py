@@ -273,7 +273,7 @@ class SessionSound:
     def _fail(self, reason: str) -> None:
         self.player = SilentPlayer()
         self._silenced = True
-        self._notify(f"Sound stopped ({reason}); the session carries on in silence.")
+        self._notify(f"Sound stopped: {reason}.")
 
 
 def prepare_sound(

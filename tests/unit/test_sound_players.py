@@ -1021,7 +1021,7 @@ def test_a_failing_system_player_silences_the_session_with_one_notice(tmp_path: 
     while runner.running:
         clock.advance(TICK)
         runner.poll()
-    assert notices == ["Sound stopped (aplay: no device); the session carries on in silence."]
+    assert notices == ["Sound stopped: aplay: no device."]
     assert runner.status is Status.COMPLETED
 
 
