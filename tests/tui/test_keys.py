@@ -394,3 +394,15 @@ async def test_a_narrow_list_names_start_and_the_way_out() -> None:
 def test_make_timeline_is_the_steps_with_a_prompt() -> None:
     """The shared script has the untimed prompt these tests press space at."""
     assert make_timeline().has_untimed_prompts
+
+
+def test_a_session_screen_whose_parts_are_gone_begins_no_session() -> None:
+    """A window closed just as the session screen mounts leaves it with no parts: its
+    mount begins no session (none recorded at 0 s) and raises nothing into a crash log."""
+    from calm.clock import ManualClock
+    from calm.session import SessionRunner, Status
+
+    runner = SessionRunner(make_timeline(), clock=ManualClock())
+    screen = SessionScreen(runner)
+    screen.on_mount()  # never composed: as when calm is already taking it down
+    assert runner.status is Status.READY

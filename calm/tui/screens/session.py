@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Container, Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Digits, Footer
 
@@ -100,12 +101,17 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._phase = self.query_one("#phase", Plain)
-        self._instruction = self.query_one("#instruction", Plain)
-        self._countdown = self.query_one("#countdown", Digits)
-        self._step = self.query_one("#step", Plain)
-        self._progress = self.query_one("#progress", SessionProgress)
-        self._visual = self.query_one("#visual")
+        try:
+            self._phase = self.query_one("#phase", Plain)
+            self._instruction = self.query_one("#instruction", Plain)
+            self._countdown = self.query_one("#countdown", Digits)
+            self._step = self.query_one("#step", Plain)
+            self._progress = self.query_one("#progress", SessionProgress)
+            self._visual = self.query_one("#visual")
+        except NoMatches:
+            # calm is already leaving (a window closed as the screen mounted) and the
+            # screen's parts are gone: no session begins, so none is recorded at 0 s.
+            return
         self.runner.start()
         self.hold_for_room(too_small_for(self.app.size))
         self.tick()
