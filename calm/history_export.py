@@ -16,21 +16,10 @@ from calm.columns import (
     wrapped,
 )
 from calm.history import SessionRecord, local_now
+from calm.history_rows import COLUMNS
 from calm.wording import breaths_text, duration_text
 
-FIELDS = (
-    "script",
-    "title",
-    "started_at",
-    "ended_at",
-    "planned_seconds",
-    "practised_seconds",
-    "status",
-    "breaths",
-    "mood_before",
-    "mood_after",
-    "note",
-)
+FIELDS = COLUMNS[1:]
 """The fields of one exported session, in order; times are ISO 8601 with their offset."""
 
 STATUS_WORDS = {
