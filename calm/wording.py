@@ -127,8 +127,9 @@ def shown_safely(text: str) -> str:
     arguments, environment variables, history rows) on its way to a terminal, a
     log line or a notice. It hides C0 and C1 control characters (escape, bell,
     DEL), lone surrogates left by bytes that are not UTF-8, and format characters
-    such as the bidi overrides and isolates; line breaks, tabs, the zero-width
-    joiner and the direction marks are kept.
+    such as the bidi overrides and isolates, and Unicode's line and paragraph
+    separators; line breaks, tabs, the zero-width joiner and the direction marks
+    are kept.
     """
     if text.isprintable():
         return text  # Nothing to hide, found at C speed.
@@ -163,7 +164,12 @@ def is_hidden(char: str) -> bool:
 
 
 def _hides(char: str) -> bool:
-    return not char.isprintable() and _acted_on(char)
+    # Unicode's line and paragraph separators break no line in a terminal: shown as
+    # they are, a line could read as two, or two as one.
+    return not char.isprintable() and (_acted_on(char) or unicodedata.category(char) in _SEPARATORS)
+
+
+_SEPARATORS = frozenset({"Zl", "Zp"})
 
 
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", "?"))

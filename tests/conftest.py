@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# A test run started in the background of a shell (`pytest &`, a CI step) inherits
+# SIGINT and SIGQUIT ignored, and so would every calm the tests start: calm rightly
+# keeps a signal ignored that was ignored when it started, as under nohup. The tests
+# run calm as a user's terminal would, with both signals live.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+if hasattr(signal, "SIGQUIT") and signal.getsignal(signal.SIGQUIT) is signal.SIG_IGN:
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 ROOT = Path(__file__).resolve().parent.parent
 """The repository's top folder."""
