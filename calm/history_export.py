@@ -59,7 +59,9 @@ def record_json(record: SessionRecord) -> dict[str, Any]:
 
 def write_csv(records: list[SessionRecord], stream: IO[str]) -> None:
     """Sessions as CSV with a header row; an empty cell is a missing value."""
-    writer = csv.DictWriter(stream, fieldnames=FIELDS, lineterminator="\n")
+    # CSV's own line ending: a field holding a lone carriage return is then quoted too,
+    # where with "\n" alone it would split the row for every reader.
+    writer = csv.DictWriter(stream, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for record in records:
         writer.writerow(
