@@ -11,9 +11,11 @@ for a path inside a folder it may not read, so calm asks through the helpers her
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import tempfile
 from enum import Enum
 from pathlib import Path, PurePath
 
@@ -87,6 +89,27 @@ def read_bytes(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise ReadError(Why.TOO_BIG, f"is over {size_text(limit)}")
     return data
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Keep ``text`` at ``path`` as a new file put in place of whatever was there.
+
+    Whatever sits at the path (a named pipe, a link) is never opened for writing, and a
+    reader never sees half a file. The folder is made when it is missing.
+
+    Raises:
+        OSError: when the file cannot be written; nothing is left behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
 
 
 def _check_kind(mode: int) -> None:

@@ -11,11 +11,9 @@ written by putting a new file in its place.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
 
-from calm.safe_read import ReadError, read_bytes
+from calm.safe_read import ReadError, read_bytes, replace_file
 
 _MOST_BYTES = 64
 """The most the turn file is read for; it holds one small number."""
@@ -45,18 +43,5 @@ def next_tip(state_file: Path) -> str:
 
 def _write_turn(state_file: Path, turn: int) -> None:
     """Keep ``turn`` for next time, or nothing: a read-only home only means the same tip."""
-    written: str | None = None
-    try:
-        state_file.parent.mkdir(parents=True, exist_ok=True)
-        handle, written = tempfile.mkstemp(prefix=".next-tip-", dir=state_file.parent)
-        with os.fdopen(handle, "w", encoding="ascii") as out:
-            out.write(str(turn))
-        # A new file in its place: whatever was there, a pipe or a link, is never written into.
-        os.replace(written, state_file)
-        written = None
-    except OSError:
-        pass
-    finally:
-        if written is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(written)
+    with contextlib.suppress(OSError):
+        replace_file(state_file, str(turn))

@@ -9,11 +9,9 @@ in a small file in calm's data folder; losing it only means a notice said again.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
 
-from calm.safe_read import ReadError, read_bytes
+from calm.safe_read import ReadError, read_bytes, replace_file
 
 MAX_BYTES = 4096
 """The most the file is read or grows to: a few notices, never a burden."""
@@ -45,19 +43,8 @@ class ToldOnce:
         return True
 
     def _write(self, text: str) -> None:
-        # A new file put in place, so that whatever sits at the path (a named pipe,
-        # say) is never opened for writing, and a reader never sees half a file.
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".told-")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    file.write(text)
-                os.replace(name, self.path)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(name)
-                raise
+            replace_file(self.path, text)
 
     def sound_worked(self) -> None:
         """Sound played through a whole session: the next failure is news again."""
