@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from calm.safe_read import expanded_or_as_written, is_dir
+from calm.core.safe_read import expanded_or_as_written, is_dir
 
 APP_NAME = "calm"
 SCRIPTS_PATH_VARIABLE = "CALM_SCRIPTS_PATH"

@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calm import locations
-from calm.script import Phase, StepKind
-from calm.session import EventKind, SessionEvent, Status
-from calm.sound.kinds import COMPRESSED_SUFFIXES, CUE_NAMES
+from calm.core.cue_names import COMPRESSED_SUFFIXES, CUE_NAMES
+from calm.core.script import Phase, StepKind
+from calm.core.session import EventKind, SessionEvent, Status
+from calm.core.trace import TraceWriter
 from calm.sound.players import Clip, PlaybackError, Player, SilentPlayer
-from calm.trace import TraceWriter
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
-    from calm.timeline import Timeline
+    from calm.core.timeline import Timeline
 
 PHASE_CUES = {
     Phase.INHALE: "inhale",
@@ -107,7 +107,7 @@ def cue_file(folder: Path, name: str) -> Path:
     Raises:
         SoundError: when the name leads out of the folder, or cannot be looked at.
     """
-    from calm.safe_read import ReadError, within
+    from calm.core.safe_read import ReadError, within
 
     try:
         return within(folder, name)

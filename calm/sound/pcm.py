@@ -4,7 +4,7 @@ sound files calm will read.
 pydub is imported here and only here, quietly: on import it warns when ffmpeg
 is missing, which calm never needs for WAV files and never shows to the user.
 
-A sound file comes from outside calm, so it is read through ``calm.safe_read`` and
+A sound file comes from outside calm, so it is read through ``calm.core.safe_read`` and
 checked here, the same way when a script is validated and when a session loads it:
 at most ``MAX_CUE_BYTES`` and ``MAX_CUE_SECONDS``, with a rate, channels and sample
 width calm can play.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calm.safe_read import ReadError, Why, read_bytes, size_text
+from calm.core.safe_read import ReadError, Why, read_bytes, size_text
 
 if TYPE_CHECKING:
     from pydub import AudioSegment

@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from calm.sound.kinds import CUE_NAMES
+from calm.core.cue_names import CUE_NAMES
 from calm.sound.pcm import RATE, to_segment
 
 if TYPE_CHECKING:

@@ -23,27 +23,27 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from calm.catalogue import Row
-    from calm.recording import SessionRecorder
+    from calm.practice.recording import SessionRecorder
+    from calm.present.catalogue import Row
     from calm.sound.cues import SessionSound
     from calm.tui.screens.picker import PickerScreen
 
 from calm import locations
-from calm.clock import Clock
+from calm.core.clock import Clock
+from calm.core.problems import ScriptError
+from calm.core.safe_text import shown_safely
+from calm.core.session import Listener, SessionOutcome, SessionRunner
+from calm.core.timeline import LengthError, Timeline, compile_timeline
+from calm.core.trace import TraceWriter
 from calm.crash import report
-from calm.problems import ScriptError
-from calm.session import Listener, SessionOutcome, SessionRunner
+from calm.practice.tips import next_tip
 from calm.sound.choice import AudioChoice
-from calm.timeline import LengthError, Timeline, compile_timeline
-from calm.tips import next_tip
-from calm.trace import TraceWriter
 from calm.tui.screens.base import CalmScreen, Settling, too_small_for
 from calm.tui.screens.caution import CautionScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import AfterSummary, SummaryScreen
 from calm.tui.theme import CALM_THEME
 from calm.tui.told import ToldOnce
-from calm.wording import shown_safely
 
 NOTICE_SECONDS = 8.0
 """How long a notice stays on its line when nothing says otherwise."""

@@ -20,8 +20,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from textual.drivers.linux_driver import LinuxDriver
 
-from calm.clock import RunningClock
-from calm.signals import following_stops
+from calm.core.clock import RunningClock
+from calm.practice.signals import following_stops
 
 if TYPE_CHECKING:
     from textual.app import App

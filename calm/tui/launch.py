@@ -11,18 +11,19 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from calm import locations
-from calm.catalogue import Row
-from calm.clock import RunningClock
 from calm.config import Settings
+from calm.core.clock import RunningClock
+from calm.core.loader import describe_value
+from calm.core.safe_text import one_line
+from calm.core.session import SessionOutcome, Status
+from calm.core.suggest import did_you_mean
+from calm.core.timeline import Timeline
+from calm.core.trace import TraceWriter
 from calm.crash import write_nowhere
-from calm.loader import describe_value
-from calm.recording import SessionRecorder
-from calm.session import SessionOutcome, Status
+from calm.practice.recording import SessionRecorder
+from calm.present.catalogue import Row
+from calm.present.measures import practised_text
 from calm.sound.choice import AudioChoice
-from calm.suggest import did_you_mean
-from calm.timeline import Timeline
-from calm.trace import TraceWriter
-from calm.wording import one_line, practised_text
 
 if TYPE_CHECKING:
     # Only named here: the sound modules load when a session has sound.

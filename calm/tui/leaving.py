@@ -1,6 +1,6 @@
 """Leaving the full screen when a signal asks calm to end: as Ctrl+C does, and never hanging.
 
-A signal from ``calm.signals.ENDING_SIGNALS`` (``kill``, ``kill -INT``, a closed
+A signal from ``calm.practice.signals.ENDING_SIGNALS`` (``kill``, ``kill -INT``, a closed
 window's SIGHUP, SIGQUIT, SIGUSR1 and the rest) ends the session the way Ctrl+C
 does: it is written down as ended early with its time, the terminal is put
 back, and the one-line summary is printed where there is still a terminal.
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import IO, Any, NoReturn
 
-from calm.signals import ENDING_SIGNALS, handling
+from calm.practice.signals import ENDING_SIGNALS, handling
 
 try:
     import termios
@@ -47,7 +47,9 @@ LAST_RESORT_SECONDS = 3.0
 WRITING_SECONDS = 0.2
 """How much longer calm waits, past the grace, while a history write is under way."""
 
-HISTORY_MODULES = frozenset({"calm.recording", "calm.history", "calm.pending", "sqlite3"})
+HISTORY_MODULES = frozenset(
+    {"calm.practice.recording", "calm.practice.history", "calm.practice.pending", "sqlite3"}
+)
 """Where the main thread is writing the history: leaving at once waits until it is out."""
 
 RESTORE = (

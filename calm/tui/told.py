@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from calm.safe_read import ReadError, read_bytes, replace_file
+from calm.core.safe_read import ReadError, read_bytes, replace_file
 
 MAX_BYTES = 4096
 """The most the file is read or grows to: a few notices, never a burden."""

@@ -47,10 +47,10 @@ SCRIPTS = [
 RECORD_ONCE = """
 import sys, time
 from pathlib import Path
-import calm.cli, calm.loader, calm.session, calm.timeline  # loaded by every session anyway
+import calm.cli, calm.core.loader, calm.core.session, calm.core.timeline  # in every session
 started = time.perf_counter()
-from calm.history import open_history
-from calm.history import local_now
+from calm.practice.history import open_history
+from calm.practice.history import local_now
 store, notice = open_history(Path(sys.argv[1]))
 store.begin(script="box", title="Box breathing", planned_seconds=240.0, started_at=local_now())
 print(time.perf_counter() - started)
@@ -60,10 +60,10 @@ STATS_ONCE = """
 import io, sys, time
 started = time.perf_counter()
 from rich.console import Console
-from calm.history import HistoryStore
-from calm.stats import gather
-from calm.stats_view import stats_renderable
-from calm.history import local_now
+from calm.practice.history import HistoryStore
+from calm.practice.stats import gather
+from calm.cli.stats_view import stats_renderable
+from calm.practice.history import local_now
 store = HistoryStore.open(__import__("pathlib").Path(sys.argv[1]))
 figures = gather(store, local_now().date())
 Console(file=io.StringIO(), width=80).print(stats_renderable(figures))
@@ -75,8 +75,8 @@ import io, os, sys, time
 os.environ["COLUMNS"] = "80"
 started = time.perf_counter()
 from pathlib import Path
-from calm.history import HistoryStore
-from calm.history_export import table_lines
+from calm.practice.history import HistoryStore
+from calm.practice.export import table_lines
 store = HistoryStore.open(Path(sys.argv[1]), read_only=True)
 lines = table_lines(store.sessions(20, left_out=[]), width=80)
 store.close()
@@ -89,7 +89,7 @@ HUGE = 10_000_000
 
 def seed_huge(path: Path) -> None:
     """Write one session whose title and note are ``HUGE`` characters each."""
-    from calm.history import HistoryStore
+    from calm.practice.history import HistoryStore
 
     store = HistoryStore.open(path)
     started = datetime.now(ZoneInfo("Europe/London"))
@@ -101,7 +101,7 @@ def seed_huge(path: Path) -> None:
 
 def seed(path: Path, rows: int) -> None:
     """Write ``rows`` sessions over the last three years, a few on most days."""
-    from calm.history import HistoryStore
+    from calm.practice.history import HistoryStore
 
     store = HistoryStore.open(path)
     store.close()

@@ -18,12 +18,12 @@ from typer.testing import CliRunner, Result
 import calm
 from calm import locations
 from calm.cli import app
-from calm.loader import load_script
-from calm.problems import ScriptError
-from calm.script import Phase, Script
-from calm.template import template_for
-from calm.timeline import LengthOptions, Timeline, compile_timeline
-from calm.wording import (
+from calm.core.loader import load_script
+from calm.core.problems import ScriptError
+from calm.core.script import Phase, Script
+from calm.core.template import template_for
+from calm.core.timeline import LengthOptions, Timeline, compile_timeline
+from calm.present.measures import (
     breaths_text,
     length_text,
     pattern_text,

@@ -23,13 +23,13 @@ def test_a_crash_in_a_command_is_one_line_and_a_log(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An unexpected exception in `calm list` prints one line naming a log that holds it."""
-    import calm.catalogue
+    import calm.present.catalogue
     from calm.cli import main
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the list is broken")
 
-    monkeypatch.setattr(calm.catalogue, "collect", broken)
+    monkeypatch.setattr(calm.present.catalogue, "collect", broken)
     monkeypatch.setattr(sys, "argv", ["calm", "list"])
     with pytest.raises(SystemExit) as exited:
         main()

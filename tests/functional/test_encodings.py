@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from calm import locations
-from calm.streams import stand_in
+from calm.cli.streams import stand_in
 
 EMOJI_SCRIPT = """\
 title = "Evening 🌿 été"

@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calm import locations
-from calm.history import HistoryStore
+from calm.practice.history import HistoryStore
 
 TIMEOUT = 30
 """Seconds any one calm process may take before the test gives up on it."""
@@ -686,7 +686,7 @@ def test_a_history_held_in_exclusive_mode_as_calm_starts_is_written_once_free(
 def test_two_calms_adding_the_same_kept_sessions_add_each_once(tmp_path: Path) -> None:
     """Sessions kept aside, then two calms opening the history at the same moment: each
     kept session is in the history exactly once."""
-    from calm.pending import PendingSession, keep
+    from calm.practice.pending import PendingSession, keep
 
     seed(*numbered_seeds(1))
     for number in range(5):
@@ -1453,7 +1453,7 @@ def test_history_table_keeps_each_session_on_one_line() -> None:
 def test_history_stats_and_list_fit_the_terminal(columns: int) -> None:
     """At 40, 80 and 120 columns, `calm history`, `calm stats` and `calm list` print no line
     wider than the terminal, keep their headers at 80 and more, and never cut a figure."""
-    from calm.columns import cell_width
+    from calm.present.table import cell_width
 
     seed(
         *VARIED,

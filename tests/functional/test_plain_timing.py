@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from calm.loader import load_script
-from calm.timeline import compile_timeline
+from calm.core.loader import load_script
+from calm.core.timeline import compile_timeline
 
 THREE_SECONDS = """\
 title = "Three seconds"

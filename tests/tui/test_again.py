@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from calm import check_in
-from calm.catalogue import collect
-from calm.clock import ManualClock
-from calm.library import Library
-from calm.script import Phase
+from calm.core.clock import ManualClock
+from calm.core.library import Library
+from calm.core.script import Phase
+from calm.practice import check_in
+from calm.present.catalogue import collect
 from calm.tui.app import CalmApp
 from calm.tui.screens.caution import GENTLE_KEY, GENTLE_ON, CautionScreen
 from calm.tui.screens.picker import PickerScreen
@@ -124,7 +124,7 @@ async def test_the_caution_started_by_name_offers_the_gentle_key() -> None:
     """Box by name: its caution names ctrl+g; pressed, the session leaves out the holds."""
     entry = Library.discover(user_dirs=[]).get("box")
     assert entry is not None
-    from calm.timeline import compile_timeline
+    from calm.core.timeline import compile_timeline
 
     app, clock = session_app(compile_timeline(entry.load()), skip_caution=False)
 

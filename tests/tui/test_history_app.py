@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from textual import events
 
-from calm.history import HistoryStore, SessionRecord
-from calm.recording import SessionRecorder
-from calm.session import Status
+from calm.core.session import Status
+from calm.practice.history import HistoryStore, SessionRecord
+from calm.practice.recording import SessionRecorder
 from calm.tui.screens.caution import CautionScreen
 from calm.tui.screens.check_in import CheckInScreen
 from calm.tui.screens.session import SessionScreen

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import calm.sound.players
 import calm.tui.screens.base
+from calm.present.measures import length_text
 from calm.sound.choice import AudioChoice
 from calm.sound.players import BellPlayer
 from calm.tui.app import CalmApp
@@ -20,7 +21,6 @@ from calm.tui.screens.help import HelpScreen
 from calm.tui.screens.picker import PickerScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
-from calm.wording import length_text
 from tests.tui.test_session_app import (
     INHALE,
     UNTIMED_PROMPT,
@@ -399,8 +399,8 @@ def test_make_timeline_is_the_steps_with_a_prompt() -> None:
 def test_a_session_screen_whose_parts_are_gone_begins_no_session() -> None:
     """A window closed just as the session screen mounts leaves it with no parts: its
     mount begins no session (none recorded at 0 s) and raises nothing into a crash log."""
-    from calm.clock import ManualClock
-    from calm.session import SessionRunner, Status
+    from calm.core.clock import ManualClock
+    from calm.core.session import SessionRunner, Status
 
     runner = SessionRunner(make_timeline(), clock=ManualClock())
     screen = SessionScreen(runner)

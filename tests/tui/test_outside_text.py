@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 from textual.content import Content
 from textual.visual import visualize
 
-from calm.catalogue import collect
-from calm.clock import ManualClock
-from calm.library import Library
-from calm.loader import parse_script_bytes
-from calm.timeline import compile_timeline
+from calm.core.clock import ManualClock
+from calm.core.library import Library
+from calm.core.loader import parse_script_bytes
+from calm.core.safe_text import shown_safely
+from calm.core.timeline import compile_timeline
+from calm.present.catalogue import collect
 from calm.tui.app import CalmApp
 from calm.tui.screens.caution import CautionScreen
 from calm.tui.screens.check_in import CheckInScreen
@@ -31,7 +32,6 @@ from calm.tui.screens.picker import PickerScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
 from calm.tui.widgets.plain import Plain
-from calm.wording import shown_safely
 from tests.tui.test_session_app import Driver, drive, pilot_test
 
 PAYLOADS = (

@@ -20,14 +20,15 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Digits, OptionList, Static
 
-from calm.catalogue import Row, collect
-from calm.clock import ManualClock
-from calm.library import Library
-from calm.loader import parse_script_bytes
-from calm.script import Phase, Script, StepKind
-from calm.session import EventKind, SessionOutcome, SessionRunner, Status
-from calm.timeline import LengthOptions, Timeline, compile_timeline
-from calm.trace import TraceWriter
+from calm.core.clock import ManualClock
+from calm.core.library import Library
+from calm.core.loader import parse_script_bytes
+from calm.core.script import Phase, Script, StepKind
+from calm.core.session import EventKind, SessionOutcome, SessionRunner, Status
+from calm.core.timeline import LengthOptions, Timeline, compile_timeline
+from calm.core.trace import TraceWriter
+from calm.present.catalogue import Row, collect
+from calm.present.measures import breaths_text, length_text
 from calm.tui.app import CalmApp
 from calm.tui.screens.base import TOO_SMALL
 from calm.tui.screens.caution import CautionScreen
@@ -39,7 +40,6 @@ from calm.tui.widgets.notice import NoticeLine
 from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
-from calm.wording import breaths_text, length_text
 
 TIP = "Have some water."
 START = 100.0

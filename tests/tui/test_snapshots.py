@@ -16,14 +16,14 @@ import pytest
 from textual.pilot import Pilot
 
 import calm.sound.players
-from calm.catalogue import collect
-from calm.clock import ManualClock
-from calm.library import Library
-from calm.loader import parse_script_bytes
-from calm.recording import SessionRecorder
+from calm.core.clock import ManualClock
+from calm.core.library import Library
+from calm.core.loader import parse_script_bytes
+from calm.core.timeline import LengthOptions, Timeline, compile_timeline
+from calm.practice.recording import SessionRecorder
+from calm.present.catalogue import collect
 from calm.sound.choice import AudioChoice
 from calm.sound.players import BellPlayer
-from calm.timeline import LengthOptions, Timeline, compile_timeline
 from calm.tui.app import CalmApp
 from calm.tui.screens.session import SessionScreen
 

@@ -9,12 +9,12 @@ import json
 import pytest
 
 import calm.sound.players
-from calm.clock import ManualClock
-from calm.loader import parse_script_bytes
+from calm.core.clock import ManualClock
+from calm.core.loader import parse_script_bytes
+from calm.core.timeline import compile_timeline
+from calm.core.trace import TraceWriter
 from calm.sound.choice import AudioChoice
 from calm.sound.players import Clip, PlaybackError
-from calm.timeline import compile_timeline
-from calm.trace import TraceWriter
 from calm.tui.app import CalmApp
 
 SCRIPT = """\

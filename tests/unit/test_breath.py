@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import SupportsIndex, overload
 
-from calm.breath import BreathCurve
-from calm.loader import parse_script_bytes
-from calm.timeline import Segment, Timeline, compile_timeline
+from calm.core.breath import BreathCurve
+from calm.core.loader import parse_script_bytes
+from calm.core.timeline import Segment, Timeline, compile_timeline
 
 
 def _timeline(cycles: int, pattern: list[str]) -> Timeline:

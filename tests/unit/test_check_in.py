@@ -14,7 +14,7 @@ from typing import IO
 
 import pytest
 
-from calm.check_in import AFTER, BEFORE, NotNow, ask_mood, mood_from_key
+from calm.practice.check_in import AFTER, BEFORE, NotNow, ask_mood, mood_from_key
 
 
 @contextmanager

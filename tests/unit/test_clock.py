@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calm.clock import HEARTBEAT_SECONDS, ManualClock, RunningClock
-from calm.loader import parse_script_bytes
-from calm.session import EventKind, SessionRunner, Status
-from calm.timeline import Timeline, compile_timeline
+from calm.core.clock import HEARTBEAT_SECONDS, ManualClock, RunningClock
+from calm.core.loader import parse_script_bytes
+from calm.core.session import EventKind, SessionRunner, Status
+from calm.core.timeline import Timeline, compile_timeline
 
 SCRIPT = b"""
 title = "Stops"

@@ -11,14 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from rich.console import Console
 
-import calm.columns
-from calm.catalogue import catalogue_lines, collect
-from calm.columns import CELL_LIMIT, cell_width, shortened
-from calm.history import DayTotal, MoodTotal, ScriptTotal, SessionRecord
-from calm.history_export import NOTE_LINES, table_lines
-from calm.library import Library
-from calm.stats import compute
-from calm.stats_view import stats_renderable
+import calm.present.table
+from calm.cli.stats_view import stats_renderable
+from calm.core.library import Library
+from calm.practice.export import NOTE_LINES, table_lines
+from calm.practice.history import DayTotal, MoodTotal, ScriptTotal, SessionRecord
+from calm.practice.stats import compute
+from calm.present.catalogue import catalogue_lines, collect
+from calm.present.table import CELL_LIMIT, cell_width, shortened
 
 WIDTHS = (40, 80, 120)
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -145,13 +145,13 @@ def test_a_huge_title_or_note_is_cut_before_it_is_measured(
     """Ten megabytes of title and note: only what a line could show is ever made safe and
     measured, in a terminal or a pipe, so listing them takes no longer than a short one."""
     seen: list[int] = []
-    real = calm.columns.one_line
+    real = calm.present.table.one_line
 
     def counting(text: str) -> str:
         seen.append(len(text))
         return real(text)
 
-    monkeypatch.setattr(calm.columns, "one_line", counting)
+    monkeypatch.setattr(calm.present.table, "one_line", counting)
     huge = [session(1, "t" * 10_000_000, note="n\u0301" * 5_000_000, status="x" * 10_000_000)]
     for width in (80, 2**62):
         seen.clear()
@@ -177,9 +177,9 @@ def test_a_wrapped_cell_keeps_its_words_and_marks_what_it_leaves_out(width: int)
     """Wrapped, a cell's lines fit the column, hold its words in order, and end in one
     ellipsis when there was more than the lines could hold."""
     text = "Resonance breathing, six a minute, " * 3 + "漢字のタイトル" * 3
-    lines = calm.columns.wrapped(text, width)
-    assert 1 <= len(lines) <= calm.columns.WRAPPED_LINES
+    lines = calm.present.table.wrapped(text, width)
+    assert 1 <= len(lines) <= calm.present.table.WRAPPED_LINES
     assert all(cell_width(line) <= width for line in lines)
     assert lines[-1].endswith("…") and not lines[-1].endswith("……")
     assert "".join(lines).replace("…", "").replace(" ", "") in text.replace(" ", "")
-    assert calm.columns.wrapped("Box breathing", width + 20) == ["Box breathing"]
+    assert calm.present.table.wrapped("Box breathing", width + 20) == ["Box breathing"]

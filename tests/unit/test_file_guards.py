@@ -24,12 +24,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from calm import locations
-from calm.library import Library, UnknownScriptError
-from calm.loader import SCRIPT_TOML, load_script, parse_script_bytes
-from calm.problems import ScriptError
-from calm.safe_read import ReadError, Why, expanded, files_in, read_bytes, within
-from calm.safe_toml import TomlError, TomlLimits, check_shape, parse_toml
-from calm.tips import TIPS, next_tip
+from calm.core.library import Library, UnknownScriptError
+from calm.core.loader import SCRIPT_TOML, load_script, parse_script_bytes
+from calm.core.problems import ScriptError
+from calm.core.safe_read import ReadError, Why, expanded, files_in, read_bytes, within
+from calm.core.safe_toml import TomlError, TomlLimits, check_shape, parse_toml
+from calm.practice.tips import TIPS, next_tip
 from tests.conftest import ROOT
 from tests.unit.test_loader_fuzz import DOCUMENTS, to_toml
 
@@ -392,7 +392,7 @@ def test_an_unreadable_scripts_folder_is_one_notice_and_the_built_ins_still_list
     answer = without_permission(
         f"""
         from pathlib import Path
-        from calm.library import Library
+        from calm.core.library import Library
         library = Library.discover(user_dirs=[Path({str(folder)!r})])
         print(json.dumps({{"notices": library.notices, "names": library.names,
                            "box": library.get("box").error is None}}))
@@ -414,7 +414,7 @@ def test_a_script_in_an_unreadable_folder_says_why(tmp_path: Path) -> None:
     script.write_text(SCRIPT)
     answer = without_permission(
         f"""
-        from calm.library import Library
+        from calm.core.library import Library
         entry = Library.discover(user_dirs=[]).resolve({str(script)!r})
         print(json.dumps({{"lines": entry.error.lines()}}))
         """,
@@ -432,8 +432,8 @@ def test_a_cue_in_an_unreadable_folder_says_why(tmp_path: Path) -> None:
     answer = without_permission(
         f"""
         from pathlib import Path
-        from calm.loader import load_script
-        from calm.problems import ScriptError
+        from calm.core.loader import load_script
+        from calm.core.problems import ScriptError
         try:
             load_script(Path({str(script)!r}), source="x.toml")
         except ScriptError as error:
@@ -700,7 +700,7 @@ def test_an_unreadable_data_folder_costs_the_record_not_the_session(tmp_path: Pa
     answer = without_permission(
         f"""
         from pathlib import Path
-        from calm.history import HistoryError, open_existing, open_history
+        from calm.practice.history import HistoryError, open_existing, open_history
         store, notice = open_history(Path({str(history)!r}))
         try:
             open_existing(Path({str(history)!r}))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from calm.history import (
+from calm.practice.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
     HistoryBusy,
@@ -134,7 +134,7 @@ def test_a_killed_writer_leaves_an_interrupted_row(tmp_path: Path) -> None:
         f"""
         import os, signal, sys
         from datetime import datetime, timezone
-        from calm.history import HistoryStore
+        from calm.practice.history import HistoryStore
         store = HistoryStore.open(__import__("pathlib").Path({str(path)!r}))
         store.begin(script="box", title="Box", planned_seconds=240,
                     started_at=datetime.now(timezone.utc))
@@ -159,7 +159,7 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
         import sys
         from datetime import datetime, timezone
         from pathlib import Path
-        from calm.history import HistoryStore
+        from calm.practice.history import HistoryStore
         store = HistoryStore.open(Path({str(path)!r}), busy_seconds=10)
         for number in range(100):
             row = store.begin(script=sys.argv[1], title="T", planned_seconds=60,

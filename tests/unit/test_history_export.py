@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from calm.history import SessionRecord
-from calm.history_export import table_lines
+from calm.practice.export import table_lines
+from calm.practice.history import SessionRecord
 
 START = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
@@ -97,7 +97,7 @@ def test_a_tab_in_a_note_reads_as_a_space() -> None:
 def test_wide_characters_keep_the_columns_in_line() -> None:
     """A title in Japanese takes two columns a character: the table measures it so, and cuts
     it to fit the terminal by columns, not by characters."""
-    from calm.columns import cell_width
+    from calm.present.table import cell_width
 
     rows = [record(title="漢字のタイトル長い名前です", note="静かな朝 ☕"), record()]
     for width in (200, 80):
@@ -115,7 +115,7 @@ def test_wide_characters_keep_the_columns_in_line() -> None:
 
 def on_screen(line: str) -> list[str]:
     """The terminal columns a line fills, one entry each; a wide character fills two."""
-    from calm.columns import cell_width
+    from calm.present.table import cell_width
 
     cells: list[str] = []
     for char in line:

@@ -23,9 +23,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from calm.history import HistoryError, HistoryStore
-from calm.history_export import record_json, table_lines, write_csv
-from calm.history_rows import (
+from calm.cli.stats_view import stats_renderable
+from calm.practice.export import record_json, table_lines, write_csv
+from calm.practice.history import HistoryError, HistoryStore
+from calm.practice.history_rows import (
     CANONICAL,
     COLUMNS,
     SELECT_COLUMNS,
@@ -34,8 +35,7 @@ from calm.history_rows import (
     read_moment,
     read_record,
 )
-from calm.stats import gather, progress_sentence
-from calm.stats_view import stats_renderable
+from calm.practice.stats import gather, progress_sentence
 
 TODAY = date(2026, 11, 27)
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -127,7 +127,7 @@ def test_a_terminal_that_takes_writes_gets_them() -> None:
 
 def test_a_history_write_under_way_is_seen_from_its_frames() -> None:
     """Leaving at once waits while the main thread is inside the history's code."""
-    namespace: dict[str, object] = {"__name__": "calm.recording", "sys": sys}
+    namespace: dict[str, object] = {"__name__": "calm.practice.recording", "sys": sys}
     exec(  # a function that lives in the recorder's module, as far as frames can tell
         "def writing(check):\n    return check(sys._getframe())\n", namespace
     )

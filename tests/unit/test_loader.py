@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calm import loader
-from calm.loader import (
+from calm.core import loader
+from calm.core.loader import (
     MAX_CHARS,
     MAX_ITEMS,
     MAX_PROBLEMS,
@@ -25,8 +25,8 @@ from calm.loader import (
     parse_script_bytes,
     parse_script_document,
 )
-from calm.problems import ScriptError
-from calm.script import (
+from calm.core.problems import ScriptError
+from calm.core.script import (
     BreatheStep,
     Category,
     Length,
@@ -37,9 +37,9 @@ from calm.script import (
     SayStep,
     Script,
 )
-from calm.suggest import did_you_mean
-from calm.template import template_for
-from calm.timeline import compile_timeline
+from calm.core.suggest import did_you_mean
+from calm.core.template import template_for
+from calm.core.timeline import compile_timeline
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 """The built-in scripts at the top of the repository."""

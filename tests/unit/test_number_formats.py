@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from calm import locations
 from calm.cli import app
-from calm.wording import duration_text, rate_text, seconds_text
+from calm.present.measures import duration_text, rate_text, seconds_text
 
 BUILTINS = sorted(path.stem for path in locations.builtin_scripts_dir().glob("*.toml"))
 

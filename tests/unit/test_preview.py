@@ -8,10 +8,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from calm.library import Entry, Origin
-from calm.loader import parse_script_bytes
-from calm.preview import PREVIEW_LINES, PREVIEW_LINES_EACH, preview
-from calm.timeline import compile_timeline
+from calm.core.library import Entry, Origin
+from calm.core.loader import parse_script_bytes
+from calm.core.timeline import compile_timeline
+from calm.present.preview import PREVIEW_LINES, PREVIEW_LINES_EACH, preview
 
 
 def _shown(source: str, width: int = 80) -> str:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import typer.main
 
-from calm.catalogue import collect
 from calm.cli import app
-from calm.library import Library
+from calm.core.library import Library
+from calm.present.catalogue import collect
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

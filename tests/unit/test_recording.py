@@ -8,13 +8,13 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from calm.clock import ManualClock
-from calm.history import MIGRATIONS, HistoryStore
-from calm.loader import parse_script_bytes
-from calm.pending import MAX_FILES, pending_folder, waiting
-from calm.recording import BUSY_NOTICE, SessionRecorder
-from calm.session import SessionOutcome, SessionRunner, Status
-from calm.timeline import Timeline, compile_timeline
+from calm.core.clock import ManualClock
+from calm.core.loader import parse_script_bytes
+from calm.core.session import SessionOutcome, SessionRunner, Status
+from calm.core.timeline import Timeline, compile_timeline
+from calm.practice.history import MIGRATIONS, HistoryStore
+from calm.practice.pending import MAX_FILES, pending_folder, waiting
+from calm.practice.recording import BUSY_NOTICE, SessionRecorder
 
 WALL = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 PAGE = 4096

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from calm.running import RunningMark, marks_folder, running_rows, sweep
+from calm.practice.running_marks import RunningMark, marks_folder, running_rows, sweep
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="marks need flock")
 
 HOLD_IN_ANOTHER_PROCESS = """\
 import sys
 from pathlib import Path
-from calm.running import RunningMark
+from calm.practice.running_marks import RunningMark
 mark = RunningMark.hold(Path(sys.argv[1]), int(sys.argv[2]))
 print("held" if mark else "none", flush=True)
 sys.stdin.read()

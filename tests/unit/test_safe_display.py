@@ -13,8 +13,8 @@ import codecs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calm.streams import FALLBACK, stand_in
-from calm.wording import is_hidden, one_line, quoted, shown_name, shown_safely
+from calm.cli.streams import FALLBACK, stand_in
+from calm.core.safe_text import is_hidden, one_line, quoted, shown_name, shown_safely
 
 HIDDEN = [
     chr(code) for code in (*range(0x20), *range(0x7F, 0xA0), 0x202A, 0x202B, 0x202C, 0x202D, 0x202E)

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from calm.clock import ManualClock
-from calm.loader import parse_script_bytes
-from calm.script import (
+from calm.core.clock import ManualClock
+from calm.core.loader import parse_script_bytes
+from calm.core.script import (
     BreatheStep,
     Category,
     Length,
@@ -17,8 +17,8 @@ from calm.script import (
     SayStep,
     Script,
 )
-from calm.session import EventKind, SessionEvent, SessionRunner, Status
-from calm.timeline import LengthOptions, Timeline, compile_timeline
+from calm.core.session import EventKind, SessionEvent, SessionRunner, Status
+from calm.core.timeline import LengthOptions, Timeline, compile_timeline
 
 HEADER = 'title = "T"\nsummary = "S"\ncategory = "breathing"\n'
 START = 100.0

@@ -12,7 +12,7 @@ from types import FrameType
 
 import pytest
 
-from calm.signals import ENDING_SIGNALS, handling
+from calm.practice.signals import ENDING_SIGNALS, handling
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGTSTP"), reason="no job control here")
 
@@ -73,8 +73,8 @@ STOPPED = 3.0
 CHILD = textwrap.dedent(
     """
     import sys, time
-    from calm.clock import RunningClock
-    from calm.signals import following_stops
+    from calm.core.clock import RunningClock
+    from calm.practice.signals import following_stops
 
     clock = RunningClock()
     with following_stops(clock):

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from calm.loader import load_script
-from calm.problems import ScriptError
+from calm.core.loader import load_script
+from calm.core.problems import ScriptError
+from calm.core.timeline import compile_timeline
 from calm.sound.beds import BED_NAMES, LOOP_SECONDS, render_bed
 from calm.sound.cues import gain_for, load_clips
 from calm.sound.pcm import RATE, samples_of
-from calm.sound.render import render_into
-from calm.timeline import compile_timeline
+from calm.sound.write_cues import render_into
 from tests.conftest import ROOT
 
 AUDIO = ROOT / "audio"

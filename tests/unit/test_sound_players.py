@@ -21,12 +21,14 @@ from typing import Any
 
 import pytest
 
-from calm.clock import ManualClock
-from calm.loader import parse_script_bytes
-from calm.problems import ScriptError
-from calm.session import SessionOutcome, SessionRunner, Status
+from calm.core.clock import ManualClock
+from calm.core.cue_names import CUE_NAMES
+from calm.core.loader import parse_script_bytes
+from calm.core.problems import ScriptError
+from calm.core.session import SessionOutcome, SessionRunner, Status
+from calm.core.timeline import Timeline, compile_timeline
+from calm.core.trace import TraceWriter
 from calm.sound.cues import SessionSound, cue_names, load_clips
-from calm.sound.kinds import CUE_NAMES
 from calm.sound.players import (
     BellPlayer,
     Clip,
@@ -36,8 +38,6 @@ from calm.sound.players import (
     SimpleaudioPlayer,
     choose_player,
 )
-from calm.timeline import Timeline, compile_timeline
-from calm.trace import TraceWriter
 
 CP = shutil.which("cp")
 SLEEP = shutil.which("sleep")
@@ -460,7 +460,7 @@ def test_the_bed_waits_for_the_session_to_begin() -> None:
 
 def test_a_plain_check_in_is_answered_before_the_bed_begins() -> None:
     """With --ambient and --check-in, the question is asked in quiet; the bed comes after."""
-    from calm.plain import run_plain
+    from calm.plain.runner import run_plain
 
     timeline = timeline_of(SCRIPT)
     player = RecordingPlayer()

@@ -16,8 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from calm.history import DayTotal, HistoryStore, MoodTotal, ScriptTotal
-from calm.stats import (
+from calm.practice.history import DayTotal, HistoryStore, MoodTotal, ScriptTotal
+from calm.practice.stats import (
     GRACE_DAYS,
     HEAT_MAP_WEEKS,
     PracticeStats,
@@ -508,8 +508,8 @@ def test_sentence_wording(
 def test_the_sentence_gives_the_week_as_the_stats_do(week_seconds: float) -> None:
     """Whatever the week's time, the summary's sentence words it exactly as `calm stats`
     shows it on its "This week" line."""
-    from calm.stats import practice_time_text
-    from calm.stats_view import stats_renderable
+    from calm.cli.stats_view import stats_renderable
+    from calm.practice.stats import practice_time_text
 
     stats = sample(day("2026-11-27"), current_streak=0, week_seconds=week_seconds)
     assert f"That's {practice_time_text(week_seconds)} of practice this week." == (

@@ -9,9 +9,7 @@ import pytest
 from rich.console import Console, RenderableType
 from syrupy.assertion import SnapshotAssertion
 
-from calm.history import DayTotal, MoodTotal, ScriptTotal
-from calm.stats import HEAT_MAP_WEEKS, PracticeStats, compute
-from calm.stats_view import (
+from calm.cli.stats_view import (
     CELL_WIDTH,
     GRACE_NOTE,
     LABEL_WIDTH,
@@ -21,6 +19,8 @@ from calm.stats_view import (
     mood_sentence,
     stats_renderable,
 )
+from calm.practice.history import DayTotal, MoodTotal, ScriptTotal
+from calm.practice.stats import HEAT_MAP_WEEKS, PracticeStats, compute
 
 TODAY = date(2026, 11, 4)
 """A Wednesday, so this week's Thursday to Sunday are still to come; 1 November was a Sunday."""

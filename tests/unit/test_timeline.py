@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from calm.loader import parse_script_bytes
-from calm.script import (
+from calm.core.loader import parse_script_bytes
+from calm.core.script import (
     BreatheStep,
     Category,
     Length,
@@ -18,7 +18,7 @@ from calm.script import (
     Script,
     StepKind,
 )
-from calm.timeline import LengthError, LengthOptions, Timeline, compile_timeline
+from calm.core.timeline import LengthError, LengthOptions, Timeline, compile_timeline
 
 HEADER = 'title = "T"\nsummary = "S"\ncategory = "breathing"\n'
 
@@ -717,7 +717,7 @@ def test_state_at_every_boundary_of_a_tenth_second_pattern_is_the_phase_starting
 )
 def test_planned_length_matches_the_laid_out_timeline(options: LengthOptions) -> None:
     """planned_ms, worked out without segments, equals the compiled timeline's length."""
-    from calm.timeline import planned_ms
+    from calm.core.timeline import planned_ms
 
     script = parse(BOX)
     assert planned_ms(script, options) == compile_timeline(script, options).total_ms

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from calm.clock import ManualClock
-from calm.loader import parse_script_bytes
-from calm.plain import run_plain
+from calm.core.clock import ManualClock
+from calm.core.loader import parse_script_bytes
+from calm.core.timeline import compile_timeline
+from calm.core.trace import TRACE_VARIABLE, TraceWriter, trace_from_environment
+from calm.plain.runner import run_plain
 from calm.sound.cues import SessionSound, cue_names
 from calm.sound.players import Clip, SilentPlayer
-from calm.timeline import compile_timeline
-from calm.trace import TRACE_VARIABLE, TraceWriter, trace_from_environment
 
 SCRIPT = b"""
 title = "Traced"

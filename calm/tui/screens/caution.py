@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer
 
-from calm.timeline import LengthError, Timeline, compile_timeline
+from calm.core.timeline import LengthError, Timeline, compile_timeline
 from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.tui.widgets.plain import Plain
 

@@ -19,14 +19,15 @@ from textual.message import Message
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
-from calm.catalogue import Row
-from calm.library import Entry
-from calm.preview import preview
-from calm.script import MAX_CYCLES, MAX_MINUTES, Category
-from calm.timeline import LengthError, LengthOptions, Timeline, compile_timeline
+from calm.core.library import Entry
+from calm.core.safe_text import shown_name, shown_safely
+from calm.core.script import MAX_CYCLES, MAX_MINUTES, Category
+from calm.core.timeline import LengthError, LengthOptions, Timeline, compile_timeline
+from calm.present.catalogue import Row
+from calm.present.measures import breaths_text, length_text
+from calm.present.preview import preview
 from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.tui.widgets.plain import Plain
-from calm.wording import breaths_text, length_text, shown_name, shown_safely
 
 
 class PickerScreen(CalmScreen[None]):

@@ -16,19 +16,19 @@ from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Digits, Footer
 
-from calm.breath import BreathCurve
-from calm.script import StepKind
-from calm.session import SessionOutcome, SessionRunner, SessionState
-from calm.timeline import Timeline
+from calm.core.breath import BreathCurve
+from calm.core.script import StepKind
+from calm.core.session import SessionOutcome, SessionRunner, SessionState
+from calm.core.timeline import Timeline
 from calm.tui.screens.base import CalmScreen, TooSmall, too_small_for
 
 if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
+from calm.present.measures import phase_label
 from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.plain import Plain
 from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
-from calm.wording import phase_label
 
 
 class SessionScreen(CalmScreen[SessionOutcome]):

@@ -11,12 +11,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer
 
-from calm import check_in
-from calm.script import Script
-from calm.session import SessionOutcome, Status
+from calm.core.script import Script
+from calm.core.session import SessionOutcome, Status
+from calm.practice import check_in
+from calm.present.measures import breaths_text, duration_text
 from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.tui.widgets.plain import Plain
-from calm.wording import breaths_text, duration_text
 
 
 class AfterSummary(Enum):

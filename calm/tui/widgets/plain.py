@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.visual import VisualType
 from textual.widgets import Static
 
-from calm.wording import shown_safely
+from calm.core.safe_text import shown_safely
 
 
 class Plain(Static):

@@ -6,7 +6,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from calm.wording import clock_text
+from calm.present.measures import clock_text
 
 TIME_WIDTH = 12
 """Room for the time left, such as "12:05 left"."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from calm.script import Phase
-from calm.timeline import Segment, Timeline
-from calm.wording import seconds_text
+from calm.core.script import Phase
+from calm.core.timeline import Segment, Timeline
+from calm.present.measures import seconds_text
 
 _NAMES = {Phase.INHALE: "in", Phase.HOLD_IN: "hold", Phase.EXHALE: "out", Phase.HOLD_OUT: "hold"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, replace
 
-from calm.script import (
+from calm.core.script import (
     MAX_CYCLES,
     MAX_MINUTES,
     BreatheStep,

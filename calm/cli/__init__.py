@@ -20,7 +20,7 @@ import typer
 import typer.core
 
 from calm import __version__
-from calm.number_option import NumberRange
+from calm.cli.number_option import NumberRange
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -29,13 +29,13 @@ if TYPE_CHECKING:
     from typer._click import Context
 
     from calm.config import Settings
-    from calm.history import HistoryError, HistoryStore
-    from calm.library import Entry, Library
-    from calm.problems import ScriptError
-    from calm.recording import SessionRecorder
-    from calm.script import Category, Script
+    from calm.core.library import Entry, Library
+    from calm.core.problems import ScriptError
+    from calm.core.script import Category, Script
+    from calm.core.timeline import Timeline
+    from calm.practice.history import HistoryError, HistoryStore
+    from calm.practice.recording import SessionRecorder
     from calm.sound.choice import AudioChoice
-    from calm.timeline import Timeline
 
 
 class ReaderGone(Exception):
@@ -122,7 +122,7 @@ def _typed_text(value: str | None) -> str | None:
 
 def _echo(text: str = "") -> None:
     """Print a line to stdout, shown safely: it may quote a name, a path or a value."""
-    from calm.wording import shown_safely
+    from calm.core.safe_text import shown_safely
 
     sys.stdout.write(shown_safely(text) + "\n")
     sys.stdout.flush()
@@ -130,7 +130,7 @@ def _echo(text: str = "") -> None:
 
 def _tell(message: str) -> None:
     """Print a notice on stderr as one line, shown safely, whatever it quotes."""
-    from calm.wording import one_line
+    from calm.core.safe_text import one_line
 
     try:
         sys.stderr.write(one_line(message) + "\n")
@@ -204,8 +204,8 @@ def list_scripts(
     ] = None,
 ) -> None:
     """List the scripts you can start."""
-    from calm.catalogue import catalogue_json, catalogue_lines, collect
-    from calm.columns import use_colour, write_lines
+    from calm.present.catalogue import catalogue_json, catalogue_lines, collect
+    from calm.present.table import use_colour, write_lines
 
     rows = collect(_library(), _category(category) if category is not None else None)
     if as_json:
@@ -228,7 +228,7 @@ def show(
     gentle: GentleOption = False,
 ) -> None:
     """Preview a script: its steps, its length and its breathing rate."""
-    from calm.preview import preview, timeline_json
+    from calm.present.preview import preview, timeline_json
 
     entry, timeline = _compile(script, minutes, cycles, gentle)
     if as_json:
@@ -248,9 +248,10 @@ def validate(
     ],
 ) -> None:
     """Check scripts: each one that is fine says so, and every problem is one line."""
-    from calm.problems import ScriptError
-    from calm.timeline import compile_timeline
-    from calm.wording import length_text, shown_name
+    from calm.core.problems import ScriptError
+    from calm.core.safe_text import shown_name
+    from calm.core.timeline import compile_timeline
+    from calm.present.measures import length_text
 
     problems = 0
     for shown, load in _scripts_to_check(scripts):
@@ -277,8 +278,8 @@ def new(
 ) -> None:
     """Write a new script into your scripts folder, ready to edit."""
     from calm import locations
-    from calm.template import template_for
-    from calm.wording import quoted
+    from calm.core.safe_text import quoted
+    from calm.core.template import template_for
 
     name = name.removesuffix(".toml")
     if not _NAME.fullmatch(name):
@@ -290,8 +291,8 @@ def new(
     folder = locations.user_scripts_dirs()[0]
     target = folder / f"{name}.toml"
     if from_script is not None:
-        from calm.loader import parse_script_bytes, read_script_file
-        from calm.problems import ScriptError
+        from calm.core.loader import parse_script_bytes, read_script_file
+        from calm.core.problems import ScriptError
 
         entry = _resolve(from_script)
         try:
@@ -432,7 +433,7 @@ def history(
 ) -> None:
     """Your recorded sessions, newest first. They never leave this machine."""
     from calm import locations
-    from calm.history import HistoryError
+    from calm.practice.history import HistoryError
 
     flags = {"--json": as_json, "--csv": as_csv, "--note": note is not None, "--clear": clear}
     chosen = [flag for flag, on in flags.items() if on]
@@ -463,8 +464,8 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Your practice so far: time, streaks, a twelve-week calendar and favourites."""
-    from calm.history import HistoryError, MoodTotal, local_now
-    from calm.stats import compute, gather
+    from calm.practice.history import HistoryError, MoodTotal, local_now
+    from calm.practice.stats import compute, gather
 
     today = local_now().date()
     recording = _say_if_not_recording()
@@ -483,7 +484,7 @@ def stats(
     if as_json:
         typer.echo(json.dumps(figures.to_json(), indent=2))
         return
-    from calm.stats_view import stats_renderable
+    from calm.cli.stats_view import stats_renderable
 
     _console().print(stats_renderable(figures, recording=recording))
 
@@ -495,8 +496,8 @@ app.add_typer(audio_app, name="audio")
 @audio_app.command("list")
 def audio_list() -> None:
     """List the sound cues and the ambient beds."""
+    from calm.core.cue_names import CUE_DESCRIPTIONS
     from calm.sound.beds import BED_NAMES
-    from calm.sound.kinds import CUE_DESCRIPTIONS
 
     _echo("cues")
     for name, what in CUE_DESCRIPTIONS.items():
@@ -521,8 +522,8 @@ def audio_test(
     """Say which way calm plays sound, then play each cue in turn, naming it."""
     import time
 
+    from calm.core.cue_names import CUE_NAMES
     from calm.sound.cues import builtin_cue, clip_of, gain_for
-    from calm.sound.kinds import CUE_NAMES
     from calm.sound.players import PlaybackError, choose_player, cues_heard
 
     level = volume if volume is not None else _settings().volume
@@ -566,7 +567,7 @@ def audio_render(
 ) -> None:
     """Synthesize the cue set into WAV files, exactly as calm ships them."""
     from calm import locations
-    from calm.sound.render import NEEDS_FOLDER, render_into
+    from calm.sound.write_cues import NEEDS_FOLDER, render_into
 
     target = folder or locations.source_audio_dir()
     if target is None:
@@ -621,10 +622,10 @@ def _audio(
     settings: Settings, *, no_audio: bool, volume: int | None, ambient: str | None
 ) -> AudioChoice:
     from calm import locations
-    from calm.loader import describe_value
+    from calm.core.loader import describe_value
+    from calm.core.suggest import did_you_mean
     from calm.sound.beds import BED_NAMES
     from calm.sound.choice import AudioChoice
-    from calm.suggest import did_you_mean
 
     bed: str | None = ambient if ambient is not None else settings.ambient
     if bed and bed not in BED_NAMES:
@@ -673,7 +674,7 @@ def _recorder(
     if no_history or not settings.history:
         return None
     from calm import locations
-    from calm.recording import SessionRecorder
+    from calm.practice.recording import SessionRecorder
 
     def notify(message: str) -> None:
         _tell(message)
@@ -691,10 +692,10 @@ def _run_plain(
     check_in: bool,
     skip_caution: bool = False,
 ) -> None:
-    from calm import check_in as questions
-    from calm.plain import run_plain
-    from calm.session import Status
-    from calm.trace import trace_from_environment
+    from calm.core.session import Status
+    from calm.core.trace import trace_from_environment
+    from calm.plain.runner import run_plain
+    from calm.practice import check_in as questions
 
     trace, notice = trace_from_environment()
     if notice:
@@ -741,7 +742,7 @@ def _run_plain(
 
 def _closing_check_in(recorder: SessionRecorder | None) -> None:
     """Ask how tense the user feels now, after a plain session."""
-    from calm import check_in as questions
+    from calm.practice import check_in as questions
 
     try:
         mood = questions.ask_mood(questions.AFTER, sys.stdin, sys.stdout)
@@ -764,8 +765,8 @@ def _run_screen(
     check_in: bool,
     demo: bool = False,
 ) -> None:
-    from calm.catalogue import collect
-    from calm.trace import trace_from_environment
+    from calm.core.trace import trace_from_environment
+    from calm.present.catalogue import collect
     from calm.tui.launch import ThemeError, launch
 
     notices: list[str] = []
@@ -820,7 +821,7 @@ def _history_store(*, writing: bool = False) -> HistoryStore | None:
     cannot be written. Any other problem exits with one line.
     """
     from calm import locations
-    from calm.history import HistoryDamaged, HistoryError, open_existing
+    from calm.practice.history import HistoryDamaged, HistoryError, open_existing
 
     try:
         store = open_existing(locations.history_file(), writing=writing)
@@ -836,7 +837,7 @@ def _history_store(*, writing: bool = False) -> HistoryStore | None:
 
 def _history_failed(store: HistoryStore | None, error: HistoryError) -> NoReturn:
     """One line for a history that failed part way; a damaged one is kept aside first."""
-    from calm.history import HistoryDamaged
+    from calm.practice.history import HistoryDamaged
 
     if not isinstance(error, HistoryDamaged):
         _fail(str(error))
@@ -848,7 +849,7 @@ def _history_failed(store: HistoryStore | None, error: HistoryError) -> NoReturn
 def _keep_damaged(error: HistoryError) -> str:
     """Move the damaged history aside, and say where it is kept."""
     from calm import locations
-    from calm.history import set_aside
+    from calm.practice.history import set_aside
 
     try:
         aside = set_aside(locations.history_file())
@@ -860,8 +861,8 @@ def _keep_damaged(error: HistoryError) -> str:
 def _print_history(
     store: HistoryStore | None, limit: int | None, *, as_json: bool, as_csv: bool, recording: bool
 ) -> None:
-    from calm.history_export import record_json, table_lines, write_csv
-    from calm.wording import shown_safely
+    from calm.core.safe_text import shown_safely
+    from calm.practice.export import record_json, table_lines, write_csv
 
     shown = TABLE_LIMIT if limit is None and not (as_json or as_csv) else limit
     left_out: list[str] = []
@@ -880,8 +881,8 @@ def _print_history(
         typer.echo(f"No sessions recorded yet.{later}")
     else:
         from calm import locations
-        from calm.columns import write_lines
-        from calm.running import running_rows
+        from calm.practice.running_marks import running_rows
+        from calm.present.table import write_lines
 
         unfinished = [record.id for record in records if record.status == "interrupted"]
         running = running_rows(locations.history_file(), unfinished)
@@ -937,8 +938,8 @@ def _note_latest(store: HistoryStore | None, note: str) -> None:
     A session still running in another terminal is passed over for the one before it.
     """
     from calm import locations
-    from calm.columns import shortened
-    from calm.running import running_rows
+    from calm.practice.running_marks import running_rows
+    from calm.present.table import shortened
 
     left_out: list[str] = []
     found = None
@@ -982,7 +983,7 @@ _told_about_folders: set[str] = set()
 
 def _library() -> Library:
     """Every script calm can start; a scripts folder that cannot be read is one line, once."""
-    from calm.library import Library
+    from calm.core.library import Library
 
     library = Library.discover()
     for notice in library.notices:
@@ -993,8 +994,8 @@ def _library() -> Library:
 
 
 def _category(value: str) -> Category:
-    from calm.script import Category
-    from calm.suggest import did_you_mean
+    from calm.core.script import Category
+    from calm.core.suggest import did_you_mean
 
     category = Category.parse(value)
     if category is not None:
@@ -1009,7 +1010,7 @@ def _category(value: str) -> Category:
 
 
 def _resolve(wanted: str) -> Entry:
-    from calm.library import UnknownScriptError
+    from calm.core.library import UnknownScriptError
 
     try:
         return _library().resolve(wanted)
@@ -1020,8 +1021,8 @@ def _resolve(wanted: str) -> Entry:
 def _compile(
     wanted: str, minutes: float | None, cycles: int | None, gentle: bool
 ) -> tuple[Entry, Timeline]:
-    from calm.problems import ScriptError
-    from calm.timeline import LengthError, LengthOptions, compile_timeline
+    from calm.core.problems import ScriptError
+    from calm.core.timeline import LengthError, LengthOptions, compile_timeline
 
     entry = _resolve(wanted)
     try:
@@ -1049,10 +1050,10 @@ def _scripts_to_check(wanted: list[str]) -> Iterator[tuple[str, Callable[[], Scr
     scripts in each folder, and a name from the library when no such file is
     here. Each comes as the way it is shown, and a load that raises
     ``ScriptError`` for anything wrong, unreadable or missing."""
-    from calm.loader import load_script
-    from calm.problems import Problem, ScriptError
-    from calm.safe_read import ReadError, Why, expanded, files_in, read_error
-    from calm.suggest import did_you_mean
+    from calm.core.loader import load_script
+    from calm.core.problems import Problem, ScriptError
+    from calm.core.safe_read import ReadError, Why, expanded, files_in, read_error
+    from calm.core.suggest import did_you_mean
 
     def problem(shown: str, message: str) -> Callable[[], Script]:
         def fail() -> Script:
@@ -1122,7 +1123,7 @@ def main() -> None:
     reader chose to stop, and the exit status no longer depends on how much it
     read before it did.
     """
-    from calm.streams import prepare_standard_streams
+    from calm.cli.streams import prepare_standard_streams
 
     prepare_standard_streams()
     try:

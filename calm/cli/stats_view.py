@@ -13,9 +13,9 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from calm.columns import shortened
-from calm.history import MoodTotal, ScriptTotal
-from calm.stats import HEAT_MAP_WEEKS, PracticeStats, heat_map_start, practice_time_text
+from calm.practice.history import MoodTotal, ScriptTotal
+from calm.practice.stats import HEAT_MAP_WEEKS, PracticeStats, heat_map_start, practice_time_text
+from calm.present.table import shortened
 
 LEVEL_GLYPHS = ("·", "░", "▒", "▓", "█")
 """The heat map's glyph for each level, from no practice to the most."""

@@ -8,7 +8,7 @@ says so once and goes quiet; the session carries on.
 A history held by another program is waited for, never given up on: the
 recorder opens it again at each write, and, at the end, waits a little longer.
 A session the file is still too busy for then is kept beside it
-(``calm.pending``) and added the next time calm opens it.
+(``calm.practice.pending``) and added the next time calm opens it.
 """
 
 from __future__ import annotations
@@ -21,8 +21,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from calm import pending
-from calm.history import (
+from calm.core.session import (
+    EventKind,
+    Listener,
+    SessionEvent,
+    SessionOutcome,
+    SessionRunner,
+    Status,
+)
+from calm.core.timeline import Timeline
+from calm.practice import pending
+from calm.practice.history import (
     BUSY_SECONDS,
     HistoryBusy,
     HistoryDamaged,
@@ -33,9 +42,7 @@ from calm.history import (
     stamp,
     start_afresh,
 )
-from calm.running import RunningMark
-from calm.session import EventKind, Listener, SessionEvent, SessionOutcome, SessionRunner, Status
-from calm.timeline import Timeline
+from calm.practice.running_marks import RunningMark
 
 Notify = Callable[[str], None]
 
@@ -258,7 +265,7 @@ class SessionRecorder:
             return None
         if store is None:
             return None
-        from calm.stats import gather, progress_sentence
+        from calm.practice.stats import gather, progress_sentence
 
         try:
             # As of the day the session began, which is the day it counts for.

@@ -8,17 +8,17 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from calm.library import Entry
-from calm.script import BreatheStep, PromptStep
-from calm.timeline import Timeline
-from calm.wording import (
+from calm.core.library import Entry
+from calm.core.safe_text import shown_name
+from calm.core.script import BreatheStep, PromptStep
+from calm.core.timeline import Timeline
+from calm.present.measures import (
     breaths_text,
     duration_text,
     length_text,
     pattern_text,
     rate_text,
     seconds_text,
-    shown_name,
 )
 
 

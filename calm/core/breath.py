@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from calm.script import Phase
-from calm.timeline import Segment, Timeline
+from calm.core.script import Phase
+from calm.core.timeline import Segment, Timeline
 
 REST = 0.0
 """The level outside breathing steps."""

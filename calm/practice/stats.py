@@ -5,7 +5,7 @@ days does not end it (``GRACE_DAYS``), two missed days in a row do. A streak's
 length counts only the days that had practice: a missed day keeps the streak
 going but adds nothing to it.
 
-Everything here is pure and quick, and nothing here draws: ``calm.stats_view``
+Everything here is pure and quick, and nothing here draws: ``calm.cli.stats_view``
 turns the figures into what ``calm stats`` prints.
 """
 
@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from calm.history import DayTotal, HistoryStore, MoodTotal, ScriptTotal
-from calm.wording import duration_text
+from calm.practice.history import DayTotal, HistoryStore, MoodTotal, ScriptTotal
+from calm.present.measures import duration_text
 
 GRACE_DAYS = 1
 """Missed days in a row that a streak survives: one missed day is allowed, two are not."""

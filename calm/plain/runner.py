@@ -18,13 +18,10 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import IO
 
-from calm.check_in import NotNow
-from calm.clock import Clock, RunningClock
-from calm.crash import write_nowhere
-from calm.line_input import Input, LineReader
-from calm.recording import SessionRecorder
-from calm.script import StepKind
-from calm.session import (
+from calm.core.clock import Clock, RunningClock
+from calm.core.safe_text import shown_safely
+from calm.core.script import StepKind
+from calm.core.session import (
     EventKind,
     Listener,
     SessionEvent,
@@ -32,17 +29,20 @@ from calm.session import (
     SessionRunner,
     Status,
 )
-from calm.signals import ENDING_SIGNALS, following_stops, handling
-from calm.timeline import Timeline
-from calm.trace import TraceWriter
-from calm.wording import (
+from calm.core.timeline import Timeline
+from calm.core.trace import TraceWriter
+from calm.crash import write_nowhere
+from calm.plain.line_input import Input, LineReader
+from calm.practice.check_in import NotNow
+from calm.practice.recording import SessionRecorder
+from calm.practice.signals import ENDING_SIGNALS, following_stops, handling
+from calm.present.measures import (
     breaths_text,
     duration_text,
     length_text,
     phase_label,
     practised_text,
     seconds_text,
-    shown_safely,
 )
 
 GENTLE_CHOSEN = "You chose --gentle: the holds are left out."

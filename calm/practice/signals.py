@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
-from calm.clock import HEARTBEAT_SECONDS, RunningClock
+from calm.core.clock import HEARTBEAT_SECONDS, RunningClock
 
 Handler = Callable[[int, FrameType | None], Any]
 

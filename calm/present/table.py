@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import IO
 
-from calm.wording import one_line
+from calm.core.safe_text import one_line
 
 BOLD, RED, DIM, RESET = "\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m"
 
@@ -60,7 +60,7 @@ def output_width() -> int:
 
 
 def shortened(text: str, columns: int) -> str:
-    """``text`` on one line and safe to print (``calm.wording.one_line``), no wider than
+    """``text`` on one line and safe to print (``calm.core.safe_text.one_line``), no wider than
     ``columns`` (nor ``CELL_LIMIT``); a cut ends in an ellipsis.
 
     Only a bounded part of ``text`` is looked at, however long it is.

@@ -49,7 +49,7 @@ class PendingSession:
     mood_after: int | None = None
 
     def as_row(self) -> tuple[object, ...]:
-        """The session as a history row, in ``calm.history_rows.COLUMNS`` order, numbered 0."""
+        """The session as a history row, in ``history_rows.COLUMNS`` order, numbered 0."""
         return (
             0,
             self.script,

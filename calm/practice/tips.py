@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from calm.safe_read import ReadError, read_bytes, replace_file
+from calm.core.safe_read import ReadError, read_bytes, replace_file
 
 _MOST_BYTES = 64
 """The most the turn file is read for; it holds one small number."""

@@ -1,4 +1,4 @@
-"""Render the cue set into WAV files: ``python -m calm.sound.render [FOLDER]``.
+"""Render the cue set into WAV files: ``python -m calm.sound.write_cues [FOLDER]``.
 
 The files in the repository's ``audio/`` folder are exactly what this writes,
 and a test checks that they still are.

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from calm.columns import (
+from calm.core.library import Entry, Library, Origin
+from calm.core.problems import ScriptError
+from calm.core.safe_text import shown_safely
+from calm.core.script import Category, PromptStep, Script
+from calm.core.timeline import planned_ms
+from calm.present.measures import planned_length_text
+from calm.present.table import (
     BOLD,
     RED,
     WRAPPED_LINES,
@@ -17,11 +23,6 @@ from calm.columns import (
     stacked,
     widths,
 )
-from calm.library import Entry, Library, Origin
-from calm.problems import ScriptError
-from calm.script import Category, PromptStep, Script
-from calm.timeline import planned_ms
-from calm.wording import planned_length_text, shown_safely
 
 TITLE_LEAST = 20
 """The least room a title is given, on two lines, before the length and the source wrap."""

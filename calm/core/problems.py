@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from calm.wording import is_hidden
+from calm.core.safe_text import is_hidden
 
 
 @dataclass(frozen=True, slots=True)

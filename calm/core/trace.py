@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from calm.session import SessionEvent
-from calm.wording import shown_name
+from calm.core.safe_text import shown_name
+from calm.core.session import SessionEvent
 
 TRACE_VARIABLE = "CALM_TRACE"
 

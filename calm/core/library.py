@@ -11,12 +11,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from calm import locations
-from calm.loader import load_script
-from calm.problems import ScriptError
-from calm.safe_read import ReadError, expanded, files_in, is_dir, is_file, is_there
-from calm.script import Script
-from calm.suggest import did_you_mean
-from calm.wording import shown_name
+from calm.core.loader import load_script
+from calm.core.problems import ScriptError
+from calm.core.safe_read import ReadError, expanded, files_in, is_dir, is_file, is_there
+from calm.core.safe_text import shown_name
+from calm.core.script import Script
+from calm.core.suggest import did_you_mean
 
 
 class Origin(StrEnum):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from calm.clock import Clock, MonotonicClock
-from calm.script import Phase, StepKind
-from calm.timeline import Segment, Timeline, TimelineState, to_ms
+from calm.core.clock import Clock, MonotonicClock
+from calm.core.script import Phase, StepKind
+from calm.core.timeline import Segment, Timeline, TimelineState, to_ms
 
 
 class EventKind(StrEnum):

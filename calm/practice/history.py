@@ -11,7 +11,7 @@ store when the file is locked, unreadable or in a read-only folder, and moves a
 corrupt file aside (never deleting it) before starting afresh. A full disk or
 a read-only file is said in those words, and what can be read is still read.
 
-Any value in the file may have been changed by hand: ``calm.history_rows``
+Any value in the file may have been changed by hand: ``calm.practice.history_rows``
 reads each row, and a row it cannot read is left out with one line naming it,
 from the listing and the figures alike.
 """
@@ -30,8 +30,8 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-from calm import pending
-from calm.history_rows import (
+from calm.practice import pending
+from calm.practice.history_rows import (
     CANONICAL,
     MOODS,
     SELECT_COLUMNS,
@@ -240,7 +240,7 @@ class HistoryStore:
         """Open (creating if needed) and migrate the history at ``path``.
 
         Opened to write, it first adds any session kept aside while another
-        program held the file (``calm.pending``).
+        program held the file (``calm.practice.pending``).
 
         Args:
             read_only: Only read, as ``calm history`` and ``calm stats`` do; this
@@ -714,7 +714,7 @@ def open_history(path: Path) -> tuple[HistoryStore | None, str | None]:
 def _refuse_what_cannot_be_looked_at(path: Path) -> None:
     """Say why, when calm may not even look for its history file (its folder is mode 000,
     say); on Python 3.11 ``Path.exists()`` and ``is_dir()`` raise for it."""
-    from calm.safe_read import read_error
+    from calm.core.safe_read import read_error
 
     try:
         os.lstat(path)

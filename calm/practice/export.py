@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 from typing import IO, Any
 
-from calm.columns import (
+from calm.practice.history import SessionRecord, local_now
+from calm.practice.history_rows import COLUMNS
+from calm.present.measures import breaths_text, duration_text
+from calm.present.table import (
     CELL_LIMIT,
     WRAPPED_LINES,
     lay_out,
@@ -15,9 +18,6 @@ from calm.columns import (
     widths,
     wrapped,
 )
-from calm.history import SessionRecord, local_now
-from calm.history_rows import COLUMNS
-from calm.wording import breaths_text, duration_text
 
 FIELDS = COLUMNS[1:]
 """The fields of one exported session, in order; times are ISO 8601 with their offset."""

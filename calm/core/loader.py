@@ -14,10 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from calm.problems import Problem, ScriptError
-from calm.safe_read import ReadError, Why, leaves_folder, read_bytes, size_text
-from calm.safe_toml import TomlError, TomlLimits, parse_toml
-from calm.script import (
+from calm.core.cue_names import COMPRESSED_SUFFIXES
+from calm.core.cue_names import CUE_NAMES as BUILTIN_CUES
+from calm.core.problems import Problem, ScriptError
+from calm.core.safe_read import ReadError, Why, leaves_folder, read_bytes, size_text
+from calm.core.safe_text import first_control
+from calm.core.safe_toml import TomlError, TomlLimits, parse_toml
+from calm.core.script import (
     MAX_CYCLES,
     MAX_MINUTES,
     MAX_SECONDS,
@@ -34,10 +37,7 @@ from calm.script import (
     Step,
     StepKind,
 )
-from calm.sound.kinds import COMPRESSED_SUFFIXES
-from calm.sound.kinds import CUE_NAMES as BUILTIN_CUES
-from calm.suggest import did_you_mean
-from calm.wording import first_control
+from calm.core.suggest import did_you_mean
 
 MAX_FILE_BYTES = 1_000_000
 """The biggest script file calm reads."""
@@ -184,7 +184,7 @@ def parse_script_document(
 def _check_timing(script: Script, source: str) -> None:
     """A script must lay out in time as written, and take some time."""
     # Imported here: the timeline builds on the script model, not on loading.
-    from calm.timeline import LengthError, planned_ms
+    from calm.core.timeline import LengthError, planned_ms
 
     try:
         length = planned_ms(script)
@@ -261,7 +261,7 @@ def _ms(seconds: float) -> int:
 def _unusable_sound(folder: Path, cue: str) -> str | None:
     """Why the sound file a script names as a cue cannot be used, or None when it can."""
     # Imported here: only a script that names a sound file needs them.
-    from calm.safe_read import is_there, within
+    from calm.core.safe_read import is_there, within
     from calm.sound.pcm import SoundFileError, check_sound_file
 
     try:

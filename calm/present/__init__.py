@@ -1,0 +1,1 @@
+"""Presentation shared by every front end: amounts as words, the script list, the preview."""
