@@ -8,9 +8,10 @@ from typing import Any
 from calm.core.library import Entry, Library, Origin
 from calm.core.problems import ScriptError
 from calm.core.safe_text import shown_safely
-from calm.core.script import Category, PromptStep, Script
+from calm.core.script import Category, Script
 from calm.core.timeline import planned_ms
 from calm.present.measures import planned_length_text
+from calm.present.steps import words_for
 from calm.present.table import (
     BOLD,
     RED,
@@ -43,9 +44,7 @@ class Row:
         """The planned length as people read it."""
         if self.script is None or self.seconds is None:
             return ""
-        self_paced = any(
-            isinstance(step, PromptStep) and step.timeout_ms is None for step in self.script.steps
-        )
+        self_paced = any(words_for(step.kind).self_paced(step) for step in self.script.steps)
         return planned_length_text(self.seconds, self_paced=self_paced)
 
     @property

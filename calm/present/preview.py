@@ -10,16 +10,9 @@ from rich.text import Text
 
 from calm.core.library import Entry
 from calm.core.safe_text import shown_name
-from calm.core.script import BreatheStep, PromptStep
 from calm.core.timeline import Timeline
-from calm.present.measures import (
-    breaths_text,
-    duration_text,
-    length_text,
-    pattern_text,
-    rate_text,
-    seconds_text,
-)
+from calm.present.measures import breaths_text, length_text, rate_text
+from calm.present.steps import words_for
 
 
 def timeline_json(entry: Entry, timeline: Timeline) -> dict[str, Any]:
@@ -130,24 +123,8 @@ def preview(entry: Entry, timeline: Timeline) -> RenderableType:
     steps.add_column("what happens", ratio=1)
     for span in timeline.spans:
         step = span.step
-        if isinstance(step, BreatheStep):
-            what = Text(f"{pattern_text(step)} × {breaths_text(span.cycles)}")
-            what.append(f" · {rate_text(span.breaths_per_minute)}", style="dim")
-            if step.text:
-                what.append(f"\n{room.fit(step.text)}")
-            for spec in step.pattern:
-                if spec.text:
-                    what.append(f"\n  {spec.phase.value}: {room.fit(spec.text)}", style="dim")
-            length = duration_text(span.ms / 1000)
-        elif isinstance(step, PromptStep):
-            what = Text(room.fit(step.text))
-            if step.timeout_ms is None:
-                length = "self-paced"
-            else:
-                length = "up to " + seconds_text(step.timeout_ms / 1000)
-        else:
-            what = Text(room.fit(step.text))
-            length = duration_text(span.ms / 1000)
+        words = words_for(step.kind)
+        what, length = words.preview(span, room.fit), words.preview_length(span)
         steps.add_row(str(span.index + 1), step.kind.value, length, what)
     parts: list[RenderableType] = [
         heading,

@@ -1,0 +1,137 @@
+"""What each kind of step shows, written once for every front end.
+
+A step kind's length text, its Enter hint, its words on screen and its line in
+``calm show`` live here, in one ``StepWords`` per kind. A new kind of step adds
+its model, its loader checks, its timeline layout and one class here; no front
+end changes (see CONTRIBUTING.md, "Adding a step kind").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+
+from calm.core.script import BreatheStep, PromptStep, Step, StepKind
+from calm.core.timeline import Segment, StepSpan
+from calm.present.measures import (
+    breaths_text,
+    duration_text,
+    pattern_text,
+    phase_label,
+    rate_text,
+    seconds_text,
+)
+
+ENTER_HINT = "Press Enter when you are ready."
+"""Under a prompt on screen, unless its own words already speak of Enter."""
+PLAIN_ENTER_HINT = " (press Enter to continue)"
+"""After a prompt's words in plain text, unless they already speak of Enter."""
+SELF_PACED = "self-paced"
+"""The length of a prompt that waits for Enter however long it takes."""
+
+Fit = Callable[[str], str]
+"""Shortens a script's words to the room there is (``calm show``)."""
+
+
+class StepWords:
+    """How one kind of step is shown: the default, for a step of words alone."""
+
+    def session_length(self, span: StepSpan) -> str:
+        """The step's length as a session begins it: "45 s"."""
+        return duration_text(span.ms / 1000)
+
+    def preview_length(self, span: StepSpan) -> str:
+        """The step's length in ``calm show``'s table."""
+        return duration_text(span.ms / 1000)
+
+    def self_paced(self, step: Step) -> bool:
+        """Whether the step waits for the user however long it takes."""
+        return False
+
+    def words_and_hint(self, segment: Segment, step: Step) -> tuple[str, str]:
+        """The big words on the session screen, and the quiet line beneath them."""
+        return segment.text or "", ""
+
+    def plain_text(self, step: Step) -> str:
+        """The step's words under its line in plain text."""
+        return step.text
+
+    def preview(self, span: StepSpan, fit: Fit) -> Text:
+        """What happens in the step, for ``calm show``."""
+        return Text(fit(span.step.text))
+
+
+class BreatheWords(StepWords):
+    """A breathing step: its breaths, its pattern and its rate."""
+
+    def session_length(self, span: StepSpan) -> str:
+        """The step's length: "14 breaths, 1 min 30 s"."""
+        return f"{breaths_text(span.cycles)}, {duration_text(span.ms / 1000)}"
+
+    def words_and_hint(self, segment: Segment, step: Step) -> tuple[str, str]:
+        """The phase's words (or its name) big, and the step's words beneath."""
+        assert segment.phase is not None
+        return segment.text or phase_label(segment.phase), step.text
+
+    def preview(self, span: StepSpan, fit: Fit) -> Text:
+        """The pattern, the breaths and the rate, then the step's and each phase's words."""
+        step = span.step
+        assert isinstance(step, BreatheStep)
+        what = Text(f"{pattern_text(step)} × {breaths_text(span.cycles)}")
+        what.append(f" · {rate_text(span.breaths_per_minute)}", style="dim")
+        if step.text:
+            what.append(f"\n{fit(step.text)}")
+        for spec in step.pattern:
+            if spec.text:
+                what.append(f"\n  {spec.phase.value}: {fit(spec.text)}", style="dim")
+        return what
+
+
+class PromptWords(StepWords):
+    """A prompt: it waits for Enter, for up to its timeout if it has one."""
+
+    def session_length(self, span: StepSpan) -> str:
+        """ "self-paced", or "up to 30 s"."""
+        timeout = _timeout_ms(span.step)
+        return SELF_PACED if timeout is None else f"up to {duration_text(timeout / 1000)}"
+
+    def preview_length(self, span: StepSpan) -> str:
+        """ "self-paced", or "up to 30 s"."""
+        timeout = _timeout_ms(span.step)
+        return SELF_PACED if timeout is None else f"up to {seconds_text(timeout / 1000)}"
+
+    def self_paced(self, step: Step) -> bool:
+        """A prompt with no timeout waits as long as it takes."""
+        return _timeout_ms(step) is None
+
+    def words_and_hint(self, segment: Segment, step: Step) -> tuple[str, str]:
+        """The prompt's words, and how to carry on unless they say it already."""
+        words = segment.text or ""
+        return words, "" if _speaks_of_enter(words) else ENTER_HINT
+
+    def plain_text(self, step: Step) -> str:
+        """The prompt's words, and how to carry on unless they say it already."""
+        return step.text if _speaks_of_enter(step.text) else step.text + PLAIN_ENTER_HINT
+
+
+WORDS: dict[StepKind, StepWords] = {
+    StepKind.SAY: StepWords(),
+    StepKind.BREATHE: BreatheWords(),
+    StepKind.PROMPT: PromptWords(),
+}
+"""Each step kind's words; a test checks every kind has its own entry."""
+
+
+def words_for(kind: StepKind) -> StepWords:
+    """How a step of ``kind`` is shown."""
+    return WORDS[kind]
+
+
+def _timeout_ms(step: Step) -> int | None:
+    assert isinstance(step, PromptStep)
+    return step.timeout_ms
+
+
+def _speaks_of_enter(text: str) -> bool:
+    return "enter" in text.lower()
