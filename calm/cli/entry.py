@@ -1,0 +1,70 @@
+"""The entry point, ``main``: runs the ``calm`` command and says how every failure ended.
+
+A usage error is one ``calm:`` line, a reader that goes away ends calm quietly,
+a failing output device is one line, and a bug is one line and a crash log.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import typer
+
+from calm.cli.output import USAGE_ERROR, ReaderGone, tell, write_nowhere
+from calm.cli.root import app
+
+_OPTION_PROBLEM = r"Invalid value for '(?P<option>--[\w-]+)'(?: / '-\w')?: (?P<problem>must .+)"
+"""click's frame around a problem calm's own number type words: the option and the words
+are kept, click's "Invalid value for" is dropped."""
+
+
+def plain_usage(message: str) -> str:
+    """A usage error in calm's words: "--minutes must be a number, got 'abc'"."""
+    found = re.fullmatch(_OPTION_PROBLEM, message, re.DOTALL)
+    return f"{found['option']} {found['problem']}" if found else message
+
+
+def main() -> None:
+    """Run the ``calm`` command, turning every usage error into one line.
+
+    When whatever reads calm's output goes away (``calm list | head -3``, or
+    ``| true``), calm stops writing and exits 0, however far it had got: the
+    reader chose to stop, and the exit status no longer depends on how much it
+    read before it did.
+    """
+    from calm.cli.streams import prepare_standard_streams
+
+    prepare_standard_streams()
+    try:
+        code = app(standalone_mode=False)
+        # Flushed here, not at exit, so a closed pipe or a full disk is caught below.
+        sys.stdout.flush()
+    except (BrokenPipeError, ReaderGone):
+        write_nowhere()
+        sys.exit(0)
+    except typer.TyperException as error:
+        message = plain_usage(error.format_message())
+        context = getattr(error, "ctx", None)
+        # With no arguments, typer has already printed the help and has nothing to add.
+        if message:
+            hint = ""
+            if context is not None and getattr(error, "exit_code", 1) == USAGE_ERROR:
+                hint = f" (see `{context.command_path} --help`)"
+            tell(f"calm: {message}{hint}")
+        sys.exit(getattr(error, "exit_code", 1))
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as error:
+        from calm.crash import OUTPUT_DEVICE_ERRORS, report_exception
+        from calm.crash import write_nowhere as to_null_device
+
+        if isinstance(error, OSError) and error.errno in OUTPUT_DEVICE_ERRORS:
+            # A full disk or a failing device is the machine's trouble, not a bug in calm.
+            to_null_device(sys.stdout)
+            tell(f"calm: could not write: {error.strerror}")
+            sys.exit(1)
+        # The last line of defence: a bug in calm is one line and a log, never a wall of text.
+        report_exception(error)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,81 @@
+"""What the commands write: lines on stdout, notices on stderr, Rich output, the bell.
+
+Everything here is shown safely (``calm.core.safe_text``), whatever it quotes, and
+a reader that goes away (``calm list | head -3``) ends calm quietly.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.console import Console
+
+USAGE_ERROR = 2
+"""Exit status for something typed wrong, as with any Unix tool."""
+
+
+class ReaderGone(Exception):
+    """Whatever read calm's output went away (``calm list | head -3``)."""
+
+
+def echo(text: str = "") -> None:
+    """Print a line to stdout, shown safely: it may quote a name, a path or a value."""
+    from calm.core.safe_text import shown_safely
+
+    sys.stdout.write(shown_safely(text) + "\n")
+    sys.stdout.flush()
+
+
+def tell(message: str) -> None:
+    """Print a notice on stderr as one line, shown safely, whatever it quotes."""
+    from calm.core.safe_text import one_line
+
+    try:
+        sys.stderr.write(one_line(message) + "\n")
+        sys.stderr.flush()
+    except BrokenPipeError:
+        write_nowhere()  # Nobody is reading stderr either: nothing more to say.
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Say ``message`` as one ``calm:`` line on stderr and exit with ``code``."""
+    tell(f"calm: {message}")
+    raise typer.Exit(code)
+
+
+def console() -> Console:
+    """A Rich console for stdout whose closed pipe ends calm quietly, as every other does."""
+    from rich.console import Console
+
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1 itself; calm ends every closed pipe the same way.
+            self.quiet = True
+            raise ReaderGone
+
+    return QuietConsole(highlight=False)
+
+
+def terminal_bell() -> Callable[[], None] | None:
+    """A ring of the terminal's bell, when stdout is a terminal; else None."""
+    if not sys.stdout.isatty():
+        return None
+
+    def ring() -> None:
+        sys.stdout.write("\a")
+        sys.stdout.flush()
+
+    return ring
+
+
+def write_nowhere() -> None:
+    """The reader went away: what is left to say goes nowhere, quietly."""
+    from calm.crash import write_nowhere as to_null_device
+
+    to_null_device(sys.stdout, sys.stderr)
