@@ -21,11 +21,11 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from calm.core.loader import describe_value
 from calm.core.safe_read import ReadError, Why, read_bytes, size_text
 from calm.core.safe_text import one_line, shown_name
 from calm.core.safe_toml import TomlError, TomlLimits, parse_toml
 from calm.core.suggest import did_you_mean
+from calm.core.value_text import describe_value
 
 
 @dataclass(frozen=True, slots=True)

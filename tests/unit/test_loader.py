@@ -16,15 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calm.core import loader
-from calm.core.loader import (
-    MAX_CHARS,
-    MAX_ITEMS,
-    MAX_PROBLEMS,
-    load_script,
-    parse_script_bytes,
-    parse_script_document,
-)
+from calm.core import value_checks
+from calm.core.loader import load_script, parse_script_bytes, parse_script_document
 from calm.core.problems import ScriptError
 from calm.core.script import (
     BreatheStep,
@@ -40,6 +33,7 @@ from calm.core.script import (
 from calm.core.suggest import did_you_mean
 from calm.core.template import template_for
 from calm.core.timeline import compile_timeline
+from calm.core.value_checks import MAX_CHARS, MAX_ITEMS, MAX_PROBLEMS
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 """The built-in scripts at the top of the repository."""
@@ -1108,7 +1102,7 @@ def test_many_unknown_keys_give_twenty_lines_and_a_count(monkeypatch: pytest.Mon
         looked.append(word)
         return did_you_mean(word, choices)
 
-    monkeypatch.setattr(loader, "did_you_mean", counting)
+    monkeypatch.setattr(value_checks, "did_you_mean", counting)
     document = {**BASE, "steps": ONE_STEP, **{f"k{index}": 1 for index in range(60_000)}}
     lines = _document_problems(document)
     assert len(lines) == MAX_PROBLEMS + 1

@@ -16,10 +16,11 @@ from typing import Any
 from hypothesis import HealthCheck, event, example, find, given, settings
 from hypothesis import strategies as st
 
-from calm.core.loader import MAX_PROBLEMS, parse_script_bytes, parse_script_document
+from calm.core.loader import parse_script_bytes, parse_script_document
 from calm.core.problems import ScriptError
 from calm.core.script import BreatheStep, Script
 from calm.core.timeline import compile_timeline
+from calm.core.value_checks import MAX_PROBLEMS
 
 SOURCE = "my script.toml"
 """How the fuzzed file is named in problems; the space makes a prefix match meaningful."""
