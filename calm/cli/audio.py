@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from calm.cli.options import VolumeOption
-from calm.cli.output import USAGE_ERROR, echo, fail, terminal_bell
+from calm.cli.output import USAGE_ERROR, echo, fail
 from calm.cli.settings import read_settings
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ def audio_test(
     import time
 
     from calm.core.cue_names import CUE_NAMES
+    from calm.plain.bell import terminal_bell
     from calm.sound.cues import builtin_cue, clip_of, gain_for
     from calm.sound.players import PlaybackError, choose_player, cues_heard
 

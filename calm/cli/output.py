@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from rich.console import Console
 
 USAGE_ERROR = 2
@@ -60,18 +58,6 @@ def console() -> Console:
             raise ReaderGone
 
     return QuietConsole(highlight=False)
-
-
-def terminal_bell() -> Callable[[], None] | None:
-    """A ring of the terminal's bell, when stdout is a terminal; else None."""
-    if not sys.stdout.isatty():
-        return None
-
-    def ring() -> None:
-        sys.stdout.write("\a")
-        sys.stdout.flush()
-
-    return ring
 
 
 def write_nowhere() -> None:

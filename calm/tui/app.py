@@ -1,18 +1,21 @@
-"""The calm app: picker, caution, session and summary, one after another.
+"""The calm app: picker, caution, check-in, session and summary, one after another.
 
-The same app serves ``calm start`` and the tests; the tests hand it a clock
-they move by hand.
+The flow reads top to bottom in one worker (``CalmApp.flow``). Everything around a
+session (sound, trace, history, closing words) is the practice service's; the app
+draws and reads keys. The same app serves ``calm start`` and the tests; the tests
+hand it a clock they move by hand.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from textual import events
+from textual import events, work
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
@@ -28,22 +31,19 @@ if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
     from calm.tui.screens.picker import PickerScreen
 
-from calm import locations
 from calm.core.clock import Clock
+from calm.core.length_plan import LengthError
 from calm.core.problems import ScriptError
 from calm.core.safe_text import shown_safely
-from calm.core.session import Listener, SessionOutcome, SessionRunner
-from calm.core.timeline import LengthError, Timeline, compile_timeline
-from calm.core.trace import TraceWriter
+from calm.core.session import SessionOutcome, SessionRunner
+from calm.core.timeline import Timeline, compile_timeline
 from calm.crash import report
-from calm.practice.tips import next_tip
-from calm.sound.choice import AudioChoice
+from calm.practice.service import Practice
 from calm.tui.screens.base import CalmScreen, Settling, too_small_for
 from calm.tui.screens.caution import CautionScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import AfterSummary, SummaryScreen
 from calm.tui.theme import CALM_THEME
-from calm.tui.told import ToldOnce
 
 NOTICE_SECONDS = 8.0
 """How long a notice stays on its line when nothing says otherwise."""
@@ -68,71 +68,60 @@ class CalmApp(App[SessionOutcome | None]):
 
     def __init__(
         self,
+        practice: Practice | None = None,
         *,
         timeline: Timeline | None = None,
         rows: list[Row] | None = None,
         clock: Clock | None = None,
-        trace: TraceWriter | None = None,
-        theme: str = CALM_THEME.name,
-        reduced_motion: bool = False,
-        skip_caution: bool = False,
         notices: Iterable[str] = (),
-        tip: Callable[[], str] | None = None,
-        audio: AudioChoice | None = None,
-        recorder: SessionRecorder | None = None,
-        check_in: bool = False,
-        told: ToldOnce | None = None,
     ) -> None:
         """Set up the app.
 
         Args:
+            practice: Runs each session's sound, trace, history and closing; by
+                default silent, unrecorded and without a check-in.
             timeline: The session to run; None to open the picker instead.
             rows: The scripts the picker offers.
             clock: The clock sessions run on; the monotonic clock by default.
-            trace: Where to record session events, if anywhere.
-            theme: The colour theme's name.
-            reduced_motion: Show a still bar instead of the moving orb.
-            skip_caution: Start without showing the script's caution.
             notices: One-line messages to show once the app is up, such as config problems.
-            tip: Gives the self-care tip for a script with no reminder of its own.
-            audio: The sound asked for; None for silence.
-            recorder: Records the session in the history; None to keep no record.
-            check_in: Ask how tense the user feels before and after.
-            told: The sound notices already said; by default kept in calm's data folder.
         """
         super().__init__()
+        self.practice = practice or Practice()
+        options = self.practice.options
         self.register_theme(CALM_THEME)
-        self.theme = theme
+        self.theme = options.theme if options.theme in self.available_themes else CALM_THEME.name
         self._timeline = timeline
         self._rows = rows or []
         self._clock = clock
-        self._trace = trace
-        self.reduced_motion = reduced_motion or self.animation_level == "none"
-        self.skip_caution = skip_caution
+        self.reduced_motion = options.reduced_motion or self.animation_level == "none"
         self._notices = list(notices)
-        self._tip = tip or (lambda: next_tip(locations.tip_state_file()))
-        self._audio = audio or AudioChoice()
-        self._told = told or ToldOnce(locations.told_sound_file())
-        self.recorder = recorder
-        if recorder is not None:
-            recorder.notify = lambda message: self.notify(message, severity="warning")
-        self.check_in = check_in
-        self.runner: SessionRunner | None = None
-        self.sound: SessionSound | None = None
+        self._choices: asyncio.Queue[Timeline] = asyncio.Queue()
+        """What was chosen in the picker, for the flow to run."""
         self.left_at_once = False
         self.crash_log: Path | None = None
-        self._sessions_run = 0
         self.said: list[str] = []
         """Every notice shown or held so far, as shown, oldest first."""
         self.held: list[str] = []
         """Notices that came while a session was on screen, kept for its summary."""
 
+    @property
+    def runner(self) -> SessionRunner | None:
+        """The session begun last, if one is running or on its summary."""
+        return self.practice.runner
+
+    @property
+    def sound(self) -> SessionSound | None:
+        """The sound of the session begun last, if it has any."""
+        return self.practice.sound
+
+    @property
+    def recorder(self) -> SessionRecorder | None:
+        """What writes sessions into the history; None when nothing is recorded."""
+        return self.practice.recorder
+
     def on_mount(self) -> None:
         # Signals are handled by calm.tui.leaving, which ``launch`` puts in place.
-        if self._timeline is not None:
-            self.begin(self._timeline, from_picker=False)
-        else:
-            self.pick()
+        self.flow(self._timeline)
         # After the first screen, so that they land on it (or wait for the summary).
         for notice in self._notices:
             self.notify(notice, severity="warning")
@@ -171,11 +160,6 @@ class CalmApp(App[SessionOutcome | None]):
         else:
             top.notices.say(said.text, said.seconds)
 
-    def _sound_notice(self, message: str) -> None:
-        """A notice about the sound: said the first time, not again until sound has worked."""
-        if self._told.first_time(message):
-            self.notify(message, severity="warning")
-
     # -- keys --------------------------------------------------------------------
 
     async def run_action(
@@ -202,151 +186,113 @@ class CalmApp(App[SessionOutcome | None]):
 
     # -- the flow ----------------------------------------------------------------
 
+    @work(exclusive=True, group="flow")
+    async def flow(self, named: Timeline | None) -> None:
+        """Picker, caution, check-in, session and summary, until the user leaves.
+
+        A session started by name leaves calm wherever the user turns back; one
+        chosen from the list goes back to the list, which stays underneath.
+        """
+        from_list = named is None
+        if from_list:
+            self.pick()
+        timeline = named
+        caution = True
+        while True:
+            if timeline is None:
+                timeline = await self._choices.get()
+                caution = True
+            ready = await self._ready_to_begin(timeline, caution=caution, from_list=from_list)
+            if ready is None:
+                if not from_list:
+                    self.exit(None)
+                    return
+                timeline = None
+                continue
+            timeline, mood_before = ready
+            outcome = await self.push_screen_wait(self._session_screen(timeline, mood_before))
+            choice = await self.push_screen_wait(self._summary(timeline, outcome, from_list))
+            if choice is AfterSummary.AGAIN:
+                caution = False  # read a moment ago; the check-in is asked afresh
+            elif choice is AfterSummary.LIST:
+                self.practice.put_down()  # Ctrl+C at the list has nothing to report
+                timeline = None
+            else:
+                self.exit(outcome)
+                return
+
     def pick(self) -> None:
-        """Open the picker."""
+        """Open the picker, which stays underneath every session chosen from it."""
         # Imported here: a session started by name never needs the picker.
         from calm.tui.screens.picker import PickerScreen
 
         self.push_screen(PickerScreen(self._rows))
 
     def on_picker_screen_chosen(self, chosen: PickerScreen.Chosen) -> None:
-        """Start what was chosen in the picker, which stays underneath."""
+        """Hand what was chosen in the picker to the flow."""
         try:
             timeline = compile_timeline(chosen.entry.load(), chosen.options)
         except (LengthError, ScriptError) as error:
             self.notify(str(error), severity="warning")
             return
-        self.begin(timeline, from_picker=True)
+        self._choices.put_nowait(timeline)
 
-    def begin(self, timeline: Timeline, *, from_picker: bool, caution: bool = True) -> None:
-        """Show the caution if there is one (and ``caution``), then run the session."""
-        script = timeline.script
-        if caution and script.caution and not self.skip_caution:
-
-            def decided(chosen: Timeline | None) -> None:
-                if chosen is not None:
-                    self.check_in_then_run(chosen, from_picker=from_picker)
-                elif not from_picker:
-                    self.exit(None)
-
-            self.push_screen(CautionScreen(timeline), decided)
-        else:
-            self.check_in_then_run(timeline, from_picker=from_picker)
-
-    def check_in_then_run(self, timeline: Timeline, *, from_picker: bool) -> None:
-        """Ask how tense the user feels, when the check-in is on, then run the session."""
-        if not self.check_in:
-            self.run_session(timeline, from_picker=from_picker)
-            return
+    async def _ready_to_begin(
+        self, timeline: Timeline, *, caution: bool, from_list: bool
+    ) -> tuple[Timeline, int | None] | None:
+        """The caution, if there is one, then the check-in, if it is on: the timeline
+        to run (gentle or not) and how tense the user feels; None to turn back."""
+        skip_caution = self.practice.options.skip_caution
+        if caution and timeline.script.caution and not skip_caution:
+            decided = await self.push_screen_wait(CautionScreen(timeline))
+            if decided is None:
+                return None
+            timeline = decided
+        if not self.practice.check_in:
+            return timeline, None
         # Imported here: a session without the check-in never needs it.
-        from calm.tui.screens.check_in import CheckInAnswer, CheckInScreen
+        from calm.tui.screens.check_in import CheckInScreen
 
-        def answered(answer: CheckInAnswer | None) -> None:
-            if answer is not None and answer.begin:
-                self.run_session(timeline, from_picker=from_picker, mood_before=answer.mood)
-            elif not from_picker:
-                self.exit(None)
-
-        self.push_screen(CheckInScreen(timeline.script.title, from_list=from_picker), answered)
-
-    def run_session(
-        self, timeline: Timeline, *, from_picker: bool = False, mood_before: int | None = None
-    ) -> None:
-        """Run the session, then show its summary."""
-        listeners: list[Listener] = []
-        if self.sound is not None:
-            self.sound.stop()  # the last session's end chime, if it still rings
-        self.sound = self._prepare_sound(timeline)
-        if self._trace is not None:
-            # The trace hears each event first, so a cue's line follows its event's.
-            listeners.append(self._trace)
-        if self.sound is not None:
-            # The sound hears it next, so a cue starts as its moment does.
-            listeners.append(self.sound)
-        self.runner = SessionRunner(timeline, clock=self._clock, listeners=listeners)
-        self._sessions_run += 1
-        recorder = self.recorder
-        if recorder is not None:
-            if self._sessions_run > 1:
-                recorder.next_session()  # the list's "again", or another from the list
-            recorder.started(timeline, mood_before=mood_before)
-            self.runner.add_listener(recorder.follow(self.runner))
-
-        def summarise(outcome: SessionOutcome | None) -> None:
-            sound = self.sound
-            if sound is not None:
-                sound.stop_bed()
-                if not sound.silenced:
-                    self._told.sound_worked()
-            if outcome is None:
-                return
-            if recorder is not None:
-                recorder.ended(outcome)
-            afterwards = timeline.script.reminder or self._tip()
-            summary = SummaryScreen(
-                timeline.script,
-                outcome,
-                afterwards,
-                progress=recorder.week_sentence() if recorder is not None else None,
-                on_mood=self._mood_taker(),
-                from_list=from_picker,
-            )
-            # What came during the session is said here, where it covers nothing,
-            # and stays until the summary is left.
-            for text in self.held:
-                summary.notices.say(text)
-            self.held.clear()
-            self.push_screen(summary, lambda choice: self._after_summary(choice, timeline, outcome))
-
-        screen = SessionScreen(self.runner, reduced_motion=self.reduced_motion, sound=self.sound)
-        self.push_screen(screen, summarise)
-
-    def _after_summary(
-        self, choice: AfterSummary | None, timeline: Timeline, outcome: SessionOutcome
-    ) -> None:
-        """Leave calm, run the session again, or go back to the list underneath."""
-        if choice is AfterSummary.AGAIN:
-            # The caution was read a moment ago; a check-in is asked afresh.
-            self.begin(timeline, from_picker=True, caution=False)
-        elif choice is AfterSummary.LIST:
-            self.runner = None  # nothing is running: Ctrl+C at the list has nothing to report
-        else:
-            self.exit(outcome)
-
-    def _mood_taker(self) -> Callable[[int], None] | None:
-        """Where the closing check-in goes: the history, or nowhere but the screen."""
-        if not self.check_in:
-            return None
-        if self.recorder is not None:
-            return self.recorder.mood_after
-        return lambda mood: None
-
-    def _prepare_sound(self, timeline: Timeline) -> SessionSound | None:
-        if not self._audio.volume:
-            return None
-        from calm.sound.cues import prepare_sound
-
-        return prepare_sound(
-            timeline,
-            volume=self._audio.volume,
-            ambient=self._audio.ambient,
-            trace=self._trace,
-            ring=self.bell,
-            notify=self._sound_notice,
+        answer = await self.push_screen_wait(
+            CheckInScreen(timeline.script.title, from_list=from_list)
         )
+        if answer is None or not answer.begin:
+            return None
+        return timeline, answer.mood
+
+    def _session_screen(self, timeline: Timeline, mood_before: int | None) -> SessionScreen:
+        """The session's screen, its runner from the practice service."""
+        runner = self.practice.begin(
+            timeline, mood_before=mood_before, clock=self._clock, ring=self.bell
+        )
+        return SessionScreen(runner, reduced_motion=self.reduced_motion, sound=self.sound)
+
+    def _summary(
+        self, timeline: Timeline, outcome: SessionOutcome, from_list: bool
+    ) -> SummaryScreen:
+        """The summary of a session just ended, with what came while it was on screen."""
+        progress = self.practice.end(outcome)
+        summary = SummaryScreen(
+            timeline.script,
+            outcome,
+            self.practice.afterwards(timeline),
+            progress=progress,
+            on_mood=self.practice.mood_after if self.practice.check_in else None,
+            from_list=from_list,
+        )
+        # What came during the session is said here, where it covers nothing,
+        # and stays until the summary is left.
+        for text in self.held:
+            summary.notices.say(text)
+        self.held.clear()
+        return summary
 
     # -- leaving -----------------------------------------------------------------
 
     def action_leave(self) -> None:
         """Ctrl+C: end any session and leave at once."""
         self.left_at_once = True
-        outcome = None
-        if self.runner is not None:
-            self.runner.finish()
-            outcome = self.runner.outcome()
-            if self.recorder is not None:
-                self.recorder.ended(outcome)
-        self.exit(outcome)
+        self.exit(self.practice.end_now())
 
     def on_resize(self, event: events.Resize) -> None:
         """A window too small to follow holds the session, whatever screen is on top."""
@@ -361,22 +307,17 @@ class CalmApp(App[SessionOutcome | None]):
         self.action_leave()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The session's controls in the command palette, with Textual's own commands.
+        """The screen's controls in the command palette, with Textual's own commands.
 
-        The palette reads every title and help text as markup, so these are calm's
-        own fixed words, never a script's (a test holds every one to that).
+        They come from the screen's bindings (see ``calm.tui.key_help``). The palette
+        reads every title and help text as markup, so these are calm's own fixed
+        words, never a script's (a test holds every one to that).
         """
+        # Imported here, not above: this method is the only part of the app that needs it.
+        from calm.tui.key_help import palette_commands
+
         yield from super().get_system_commands(screen)
-        if isinstance(screen, SessionScreen):
-            yield SystemCommand("Pause or resume", "Freeze the session", screen.toggle_pause)
-            yield SystemCommand("Next step", "Skip to the next step", screen.action_next_step)
-            yield SystemCommand(
-                "Previous step", "Back to the previous step", screen.action_previous_step
-            )
-            yield SystemCommand("End session", "End now and see the summary", screen.action_end)
-            yield SystemCommand("Help", "Show the keys", screen.action_help)
-            if screen.sound is not None:
-                yield SystemCommand("Mute or unmute", "Sound off, or on again", screen.toggle_mute)
+        yield from palette_commands(screen)
 
     def _print_error_renderables(self) -> None:
         # An internal error: keep the traceback in a log, and tell the user in one line.

@@ -19,3 +19,10 @@ CALM_THEME = Theme(
     dark=True,
 )
 """The default theme. Textual's own themes can be chosen with --theme or the config."""
+
+
+def theme_names() -> list[str]:
+    """Every theme a session can use: calm's own and Textual's built-in ones."""
+    from textual.theme import BUILTIN_THEMES
+
+    return sorted({*BUILTIN_THEMES, CALM_THEME.name})

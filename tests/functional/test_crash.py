@@ -11,7 +11,7 @@ import pytest
 from rich.text import Text
 
 from calm import locations
-from calm.tui.app import CalmApp
+from tests.support.apps import calm_app
 
 
 def _logs() -> list[Path]:
@@ -44,7 +44,7 @@ def test_a_crash_in_a_command_is_one_line_and_a_log(
 
 def test_a_crash_inside_the_app_is_one_line_and_a_log(capsys: pytest.CaptureFixture[str]) -> None:
     """What Textual would print after an internal error goes to a log; stderr gets one line."""
-    app = CalmApp(tip=lambda: "tip")
+    app = calm_app(tip=lambda: "tip")
     app._exit_renderables.append(Text("Traceback: a pretend failure in a widget"))
     app._print_error_renderables()
     err = capsys.readouterr().err

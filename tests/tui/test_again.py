@@ -16,6 +16,7 @@ from calm.tui.screens.caution import GENTLE_KEY, GENTLE_ON, CautionScreen
 from calm.tui.screens.picker import PickerScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
+from tests.support.apps import calm_app
 from tests.tui.test_history_app import recorder, rows
 from tests.tui.test_keys import footer
 from tests.tui.test_session_app import (
@@ -30,14 +31,15 @@ from tests.tui.test_session_app import (
 )
 
 
-def list_app(tmp_path: Path) -> tuple[CalmApp, ManualClock]:
+def list_app(tmp_path: Path, *, check_in: bool = False) -> tuple[CalmApp, ManualClock]:
     """The list of built-in scripts, recording into a history in ``tmp_path``."""
     clock = ManualClock(START)
-    app = CalmApp(
+    app = calm_app(
         rows=collect(Library.discover(user_dirs=[])),
         clock=clock,
         tip=lambda: TIP,
         skip_caution=True,
+        check_in=check_in,
         recorder=recorder(tmp_path / "history.sqlite3"),
     )
     return app, clock
@@ -176,8 +178,7 @@ async def test_the_check_in_says_what_esc_does_there() -> None:
 @pilot_test
 async def test_the_check_in_from_the_list_goes_back_to_it(tmp_path: Path) -> None:
     """Chosen in the list, Esc at the first question goes back to the list, as it says."""
-    app, clock = list_app(tmp_path)
-    app.check_in = True
+    app, clock = list_app(tmp_path, check_in=True)
 
     async def scenario(d: Driver) -> None:
         await d.press(*"box")

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 import calm.sound.players
 import calm.tui.screens.base
 from calm.present.measures import length_text
-from calm.sound.choice import AudioChoice
 from calm.sound.players import BellPlayer
 from calm.tui.app import CalmApp
 from calm.tui.screens.help import HelpScreen
 from calm.tui.screens.picker import PickerScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
+from tests.support.examples import examples
 from tests.tui.test_session_app import (
     INHALE,
     UNTIMED_PROMPT,
@@ -150,7 +150,7 @@ async def test_at_a_prompt_the_footer_says_space_continues() -> None:
 def sound_app(player: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[CalmApp, Any]:
     """A session whose sound goes to ``player``."""
     monkeypatch.setattr(calm.sound.players, "choose_player", lambda ring=None: player)
-    return session_app(audio=AudioChoice(volume=70))
+    return session_app(volume=70)
 
 
 @pytest.mark.parametrize("bell", [False, True])
@@ -343,7 +343,7 @@ async def test_typing_a_name_never_changes_a_length(typed: str) -> None:
     await drive(app, clock, scenario)
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(typed=st.text(alphabet="-+=_ 0123456789abcdefghijklmnopqrstuvwxyz", max_size=12))
 def test_no_typed_text_changes_a_length(typed: str) -> None:
     """Whatever is typed into the filter, every length stays as written."""

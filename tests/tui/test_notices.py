@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 import calm.sound.players
-from calm.sound.choice import AudioChoice
+from calm.practice.told import ToldOnce
 from calm.tui.app import CalmApp
 from calm.tui.screens.caution import CautionScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
-from calm.tui.told import ToldOnce
 from tests.tui.test_session_app import (
     INHALE,
     PLAIN_STEPS,
@@ -125,7 +124,7 @@ def failing_sound_app(
     monkeypatch.setattr(
         calm.sound.players, "choose_player", lambda ring=None: RecordingPlayer(fail=fail)
     )
-    return session_app(make_timeline(PLAIN_STEPS), audio=AudioChoice(volume=70), told=told)
+    return session_app(make_timeline(PLAIN_STEPS), volume=70, told=told)
 
 
 async def breathe_and_end(d: Driver) -> None:

@@ -32,6 +32,8 @@ from calm.tui.screens.picker import PickerScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
 from calm.tui.widgets.plain import Plain
+from tests.support.apps import calm_app
+from tests.support.examples import examples
 from tests.tui.test_session_app import Driver, drive, pilot_test
 
 PAYLOADS = (
@@ -160,7 +162,7 @@ async def test_every_script_text_is_drawn_as_written_from_start_to_summary(paylo
     words = words_for(payload)
     script = parse_script_bytes(script_text(words).encode(), name="p", source="p.toml")
     clock = ManualClock(100.0)
-    app = CalmApp(timeline=compile_timeline(script), clock=clock, tip=lambda: "tip")
+    app = calm_app(timeline=compile_timeline(script), clock=clock, tip=lambda: "tip")
     await drive(app, clock, lambda d: walk_by_name(d, words), size=SIZE)
     assert app.return_value is not None
 
@@ -181,7 +183,7 @@ async def test_the_list_and_the_check_in_draw_every_text_as_written(
     empty.mkdir()
     rows = collect(Library.discover(builtin_dir=empty, user_dirs=[folder]))
     clock = ManualClock(100.0)
-    app = CalmApp(rows=rows, clock=clock, tip=lambda: "tip", check_in=True)
+    app = calm_app(rows=rows, clock=clock, tip=lambda: "tip", check_in=True)
 
     async def scenario(d: Driver) -> None:
         assert isinstance(app.screen, PickerScreen)
@@ -212,7 +214,7 @@ async def test_every_notice_is_drawn_as_written(payload: str) -> None:
     script = parse_script_bytes(script_text(words).encode(), name="p", source="p.toml")
     clock = ManualClock(100.0)
     at_start = f"config.toml: theme: {payload}"
-    app = CalmApp(
+    app = calm_app(
         timeline=compile_timeline(script),
         clock=clock,
         tip=lambda: "tip",
@@ -243,20 +245,20 @@ bracket_payloads = st.lists(
 """Runs of brackets and the words markup is made of, as one line with single spaces."""
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(payload=bracket_payloads.filter(bool))
 def test_any_bracket_text_in_a_script_is_drawn_as_written(payload: str) -> None:
     """Whatever brackets a script's texts hold, every screen draws them exactly."""
     words = words_for(payload)
     script = parse_script_bytes(script_text(words).encode(), name="p", source="p.toml")
     clock = ManualClock(100.0)
-    app = CalmApp(timeline=compile_timeline(script), clock=clock, tip=lambda: "tip")
+    app = calm_app(timeline=compile_timeline(script), clock=clock, tip=lambda: "tip")
     run = pilot_test(lambda: drive(app, clock, lambda d: walk_by_name(d, words), size=SIZE))
     run()
     assert app.return_value is not None
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(text=st.text())
 def test_plain_shows_any_string_as_written_with_no_style_or_action(text: str) -> None:
     """Plain keeps every character (control ones as "?") and adds no style and no action."""
@@ -279,7 +281,7 @@ async def test_a_name_with_an_escape_sequence_reaches_the_screen_without_it(
     empty.mkdir()
     rows = collect(Library.discover(builtin_dir=empty, user_dirs=[folder]))
     clock = ManualClock(100.0)
-    app = CalmApp(rows=rows, clock=clock, tip=lambda: "tip")
+    app = calm_app(rows=rows, clock=clock, tip=lambda: "tip")
 
     async def scenario(d: Driver) -> None:
         lines = "\n".join(shown(app))
@@ -296,7 +298,7 @@ async def test_every_palette_entry_is_calms_own_plain_words() -> None:
     words = words_for("[/]")
     script = parse_script_bytes(script_text(words).encode(), name="p", source="p.toml")
     clock = ManualClock(100.0)
-    app = CalmApp(timeline=compile_timeline(script), clock=clock, skip_caution=True)
+    app = calm_app(timeline=compile_timeline(script), clock=clock, skip_caution=True)
 
     async def scenario(d: Driver) -> None:
         commands: list[Any] = list(app.get_system_commands(d.screen))

@@ -21,11 +21,12 @@ from textual.pilot import Pilot
 from textual.widgets import Digits, OptionList, Static
 
 from calm.core.clock import ManualClock
+from calm.core.length_plan import LengthOptions
 from calm.core.library import Library
 from calm.core.loader import parse_script_bytes
 from calm.core.script import Phase, Script, StepKind
 from calm.core.session import EventKind, SessionOutcome, SessionRunner, Status
-from calm.core.timeline import LengthOptions, Timeline, compile_timeline
+from calm.core.timeline import Timeline, compile_timeline
 from calm.core.trace import TraceWriter
 from calm.present.catalogue import Row, collect
 from calm.present.measures import breaths_text, length_text
@@ -40,6 +41,7 @@ from calm.tui.widgets.notice import NoticeLine
 from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
+from tests.support.apps import calm_app
 
 TIP = "Have some water."
 START = 100.0
@@ -211,7 +213,7 @@ async def drive(
 def session_app(timeline: Timeline | None = None, **kwargs: Any) -> tuple[CalmApp, ManualClock]:
     """An app that runs ``timeline`` straight away on a clock of its own."""
     clock = ManualClock(START)
-    app = CalmApp(
+    app = calm_app(
         timeline=timeline or make_timeline(),
         clock=clock,
         skip_caution=kwargs.pop("skip_caution", True),
@@ -229,7 +231,7 @@ def library_rows() -> list[Row]:
 def picker_app() -> tuple[CalmApp, ManualClock]:
     """An app that opens on the picker."""
     clock = ManualClock(START)
-    return CalmApp(rows=library_rows(), clock=clock, tip=lambda: TIP), clock
+    return calm_app(rows=library_rows(), clock=clock, tip=lambda: TIP), clock
 
 
 # -- pause and resume ------------------------------------------------------------

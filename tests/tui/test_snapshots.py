@@ -17,15 +17,16 @@ from textual.pilot import Pilot
 
 import calm.sound.players
 from calm.core.clock import ManualClock
+from calm.core.length_plan import LengthOptions
 from calm.core.library import Library
 from calm.core.loader import parse_script_bytes
-from calm.core.timeline import LengthOptions, Timeline, compile_timeline
+from calm.core.timeline import Timeline, compile_timeline
 from calm.practice.recording import SessionRecorder
 from calm.present.catalogue import collect
-from calm.sound.choice import AudioChoice
 from calm.sound.players import BellPlayer
 from calm.tui.app import CalmApp
 from calm.tui.screens.session import SessionScreen
+from tests.support.apps import calm_app
 
 TIP = "Have a few sips of water before you move on."
 START = 100.0
@@ -71,7 +72,7 @@ def box(**options: Any) -> Timeline:
 def session_app(timeline: Timeline, clock: ManualClock, **kwargs: Any) -> CalmApp:
     """An app that runs ``timeline`` at once, with no caution unless asked for."""
     kwargs.setdefault("skip_caution", True)
-    return CalmApp(timeline=timeline, clock=clock, tip=lambda: TIP, **kwargs)
+    return calm_app(timeline=timeline, clock=clock, tip=lambda: TIP, **kwargs)
 
 
 async def tick(pilot: Pilot[Any]) -> None:
@@ -98,12 +99,12 @@ class TestPicker:
 
     def test_opens_on_the_first_script(self, snap_compare: Any) -> None:
         """The list is grouped by category and the first script is previewed."""
-        app = CalmApp(rows=collect(library()), clock=ManualClock(START), tip=lambda: TIP)
+        app = calm_app(rows=collect(library()), clock=ManualClock(START), tip=lambda: TIP)
         assert snap_compare(app, terminal_size=(80, 24))
 
     def test_typing_filters_and_right_lengthens(self, snap_compare: Any) -> None:
         """Typed letters narrow the list; → adds a minute to the length."""
-        app = CalmApp(rows=collect(library()), clock=ManualClock(START), tip=lambda: TIP)
+        app = calm_app(rows=collect(library()), clock=ManualClock(START), tip=lambda: TIP)
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await pilot.press("c", "o", "h")  # filter down to coherent breathing
@@ -301,13 +302,13 @@ class TestKeysNow:
             calm.sound.players, "choose_player", lambda ring=None: BellPlayer(lambda: None)
         )
         clock = ManualClock(START)
-        app = session_app(box(), clock, audio=AudioChoice(volume=70))
+        app = session_app(box(), clock, volume=70)
         assert snap_compare(app, terminal_size=(40, 12), run_before=at(clock, INHALE + 2))
 
     def test_the_summary_from_the_list(self, snap_compare: Any) -> None:
         """A session chosen in the list: again, back to the list, or leave."""
         clock = ManualClock(START)
-        app = CalmApp(rows=collect(library()), clock=clock, tip=lambda: TIP, skip_caution=True)
+        app = calm_app(rows=collect(library()), clock=clock, tip=lambda: TIP, skip_caution=True)
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await pilot.press(*"box", "enter")  # start box from the list

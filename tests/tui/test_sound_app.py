@@ -13,9 +13,9 @@ from calm.core.clock import ManualClock
 from calm.core.loader import parse_script_bytes
 from calm.core.timeline import compile_timeline
 from calm.core.trace import TraceWriter
-from calm.sound.choice import AudioChoice
 from calm.sound.players import Clip, PlaybackError
 from calm.tui.app import CalmApp
+from tests.support.apps import calm_app
 
 SCRIPT = """\
 title = "Cues"
@@ -68,11 +68,11 @@ def run(player: RecordingPlayer, monkeypatch: pytest.MonkeyPatch, keys: list[str
     script = parse_script_bytes(SCRIPT.encode(), name="cues", source="cues.toml")
     clock = ManualClock(100.0)
     trace = io.StringIO()
-    app = CalmApp(
+    app = calm_app(
         timeline=compile_timeline(script),
         clock=clock,
         tip=lambda: "tip",
-        audio=AudioChoice(volume=70),
+        volume=70,
         trace=TraceWriter(trace),
     )
     app.trace_text = trace  # type: ignore[attr-defined]

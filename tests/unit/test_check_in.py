@@ -14,7 +14,8 @@ from typing import IO
 
 import pytest
 
-from calm.practice.check_in import AFTER, BEFORE, NotNow, ask_mood, mood_from_key
+from calm.plain.asking import ask_mood
+from calm.practice.check_in import AFTER, BEFORE, NotNow, mood_from_key
 
 
 @contextmanager

@@ -461,6 +461,8 @@ def test_the_bed_waits_for_the_session_to_begin() -> None:
 def test_a_plain_check_in_is_answered_before_the_bed_begins() -> None:
     """With --ambient and --check-in, the question is asked in quiet; the bed comes after."""
     from calm.plain.runner import run_plain
+    from calm.practice.options import SessionOptions
+    from calm.practice.service import Practice
 
     timeline = timeline_of(SCRIPT)
     player = RecordingPlayer()
@@ -472,13 +474,15 @@ def test_a_plain_check_in_is_answered_before_the_bed_begins() -> None:
         return 3
 
     clock = ManualClock(START)
+    practice = Practice(SessionOptions(volume=70), make_sound=lambda *_: sound)
+    practice.prepare_sound(timeline)  # as the plain view does, before its opening lines
     run_plain(
         timeline,
+        practice,
         out=io.StringIO(),
         stdin=io.StringIO(),
         clock=clock,
         sleep=clock.advance,
-        sound=sound,
         check_in=check_in,
     )
     assert heard_at_question and ("loop", "ambient pink") not in heard_at_question
@@ -960,13 +964,17 @@ def test_the_screen_lets_the_end_chime_ring_out_only_after_a_completed_session(
     status: Status, left_at_once: bool, waits: bool
 ) -> None:
     """Leaving the summary at once must not cut the chime off; Ctrl+C still stops at once."""
-    from calm.tui.launch import ring_out
+    from calm.practice.options import SessionOptions
+    from calm.practice.service import Practice
+    from calm.tui.launch import CHIME_SECONDS
 
     timeline = timeline_of(SCRIPT)
     player = SettlingPlayer()
     sound = SessionSound(player, clips_for(timeline), timeline=timeline)
+    practice = Practice(SessionOptions(volume=70), make_sound=lambda *_: sound)
+    practice.begin(timeline)
     outcome = SessionOutcome(status, practised_seconds=16, planned_seconds=16, breaths=2)
-    ring_out(sound, outcome, left_at_once=left_at_once)
+    practice.ring_out(outcome, timeout=CHIME_SECONDS, left_at_once=left_at_once)
     assert player.settled == waits
 
 

@@ -19,6 +19,8 @@ from calm.core.loader import parse_script_bytes
 from calm.core.timeline import compile_timeline
 from calm.core.trace import TRACE_VARIABLE, TraceWriter, trace_from_environment
 from calm.plain.runner import run_plain
+from calm.practice.options import SessionOptions
+from calm.practice.service import Practice
 from calm.sound.cues import SessionSound, cue_names
 from calm.sound.players import Clip, SilentPlayer
 
@@ -161,14 +163,9 @@ def test_a_cue_line_follows_the_event_that_called_for_it() -> None:
     clips = {name: Clip(name, b"\0\0" * 10, 44_100) for name in cue_names(timeline)}
     sound = SessionSound(SilentPlayer(), clips, timeline=timeline, trace=trace)
     clock = ManualClock()
+    practice = Practice(SessionOptions(volume=70), trace=trace, make_sound=lambda *_: sound)
     run_plain(
-        timeline,
-        out=io.StringIO(),
-        stdin=io.StringIO(),
-        clock=clock,
-        sleep=clock.advance,
-        trace=trace,
-        sound=sound,
+        timeline, practice, out=io.StringIO(), stdin=io.StringIO(), clock=clock, sleep=clock.advance
     )
     lines: list[dict[str, Any]] = [json.loads(line) for line in handle.getvalue().splitlines()]
     assert lines[0]["event"] == "step" and lines[0]["t"] == 0

@@ -1,0 +1,73 @@
+"""Asking the check-in's question on a terminal, one keypress, for the plain runner."""
+
+from __future__ import annotations
+
+import os
+import select
+from typing import IO
+
+from calm.practice.check_in import BACK_KEYS, NOT_NOW, SCALE, SKIP, NotNow, mood_from_key
+
+ESCAPE_SECONDS = 0.05
+"""How soon the rest of a key that begins with Esc (an arrow key) follows it."""
+
+
+def ask_mood(
+    question: str, stdin: IO[str], out: IO[str], *, may_go_back: bool = False
+) -> int | None:
+    """Ask on a terminal and take one keypress; None when skipped or there is no terminal.
+
+    Only a terminal gets asked, both ways: with input from a pipe or output to a
+    file there is nobody to answer, and a session must never wait on a question
+    no one sees.
+
+    Raises:
+        NotNow: when ``may_go_back`` and the key was Esc or q.
+    """
+    try:
+        fd = stdin.fileno()
+        seen = out.isatty()
+    except (AttributeError, OSError, ValueError):
+        return None
+    if os.name == "nt" or not os.isatty(fd) or not seen:
+        return None
+    # The plain runner always starts a session by name: Esc or q leaves calm.
+    hint = f"{NOT_NOW} {SKIP}" if may_go_back else SKIP
+    out.write(f"{question}\n  {SCALE}. {hint} ")
+    out.flush()
+    key = _one_key(fd)
+    if may_go_back and key in BACK_KEYS:
+        out.write("not now\n")
+        out.flush()
+        raise NotNow
+    mood = mood_from_key(key)
+    out.write(f"{mood}\n" if mood is not None else "skipped\n")
+    out.flush()
+    return mood
+
+
+def _one_key(fd: int) -> str:
+    """Read a single keypress without waiting for Enter, and without echoing it.
+
+    Ctrl+C still interrupts, as anywhere else.
+    """
+    import termios
+    import tty
+
+    saved = termios.tcgetattr(fd)
+    try:
+        # Keys typed while the question was not yet shown were not meant as answers.
+        termios.tcflush(fd, termios.TCIFLUSH)
+        tty.setcbreak(fd)
+        attributes = termios.tcgetattr(fd)
+        attributes[3] &= ~termios.ECHO
+        termios.tcsetattr(fd, termios.TCSANOW, attributes)
+        data = os.read(fd, 1)
+        if data == b"\x1b" and select.select([fd], [], [], ESCAPE_SECONDS)[0]:
+            # More bytes at once: an arrow or function key, which only starts with Esc.
+            data = b"\x1b["
+        # The rest of a key that sends several bytes is no answer to anything.
+        termios.tcflush(fd, termios.TCIFLUSH)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    return data.decode("utf-8", errors="replace")

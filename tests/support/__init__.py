@@ -1,0 +1,1 @@
+"""Helpers the tests share: not tests themselves, so any test module may import them."""
