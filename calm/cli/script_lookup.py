@@ -51,8 +51,9 @@ def compile_script(
 
     A script with problems exits 1 after saying each; a length it cannot take exits 2.
     """
+    from calm.core.length_plan import LengthError, LengthOptions
     from calm.core.problems import ScriptError
-    from calm.core.timeline import LengthError, LengthOptions, compile_timeline
+    from calm.core.timeline import compile_timeline
 
     entry = resolve_script(wanted)
     try:

@@ -99,7 +99,8 @@ def parse_script_document(
 def _check_timing(script: Script, source: str) -> None:
     """A script must lay out in time as written, and take some time."""
     # Imported here: the timeline builds on the script model, not on loading.
-    from calm.core.timeline import LengthError, planned_ms
+    from calm.core.length_plan import LengthError
+    from calm.core.timeline import planned_ms
 
     try:
         length = planned_ms(script)

@@ -18,11 +18,12 @@ from typer.testing import CliRunner, Result
 import calm
 from calm import locations
 from calm.cli import app
+from calm.core.length_plan import LengthOptions
 from calm.core.loader import load_script
 from calm.core.problems import ScriptError
 from calm.core.script import Phase, Script
 from calm.core.template import template_for
-from calm.core.timeline import LengthOptions, Timeline, compile_timeline
+from calm.core.timeline import Timeline, compile_timeline
 from calm.present.measures import (
     breaths_text,
     length_text,

@@ -6,11 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from calm.core.length_plan import LengthOptions
 from calm.core.library import Library
 from calm.core.loader import parse_script_bytes
 from calm.core.problems import ScriptError
 from calm.core.script import BreatheStep, Category, Length, Phase, PhaseSpec, SayStep, Script
-from calm.core.timeline import LengthOptions, Timeline, compile_timeline
+from calm.core.timeline import Timeline, compile_timeline
 
 HEADER = 'title = "T"\nsummary = "S"\ncategory = "breathing"\ncycles = 2\n'
 GENTLE = LengthOptions(gentle=True)

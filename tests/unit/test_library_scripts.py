@@ -14,9 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from calm.cli import app
+from calm.core.length_plan import LengthOptions
 from calm.core.library import Library
 from calm.core.script import BreatheStep, Category, Phase
-from calm.core.timeline import LengthOptions, compile_timeline
+from calm.core.timeline import compile_timeline
 from calm.locations import builtin_scripts_dir
 
 NAMES = sorted(path.stem for path in builtin_scripts_dir().glob("*.toml"))

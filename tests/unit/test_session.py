@@ -7,6 +7,7 @@ import random
 import pytest
 
 from calm.core.clock import ManualClock
+from calm.core.length_plan import LengthOptions
 from calm.core.loader import parse_script_bytes
 from calm.core.script import (
     BreatheStep,
@@ -18,7 +19,7 @@ from calm.core.script import (
     Script,
 )
 from calm.core.session import EventKind, SessionEvent, SessionRunner, Status
-from calm.core.timeline import LengthOptions, Timeline, compile_timeline
+from calm.core.timeline import Timeline, compile_timeline
 
 HEADER = 'title = "T"\nsummary = "S"\ncategory = "breathing"\n'
 START = 100.0

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from calm.core.length_plan import LengthError, LengthOptions
 from calm.core.loader import parse_script_bytes
 from calm.core.script import (
     BreatheStep,
@@ -18,7 +19,7 @@ from calm.core.script import (
     Script,
     StepKind,
 )
-from calm.core.timeline import LengthError, LengthOptions, Timeline, compile_timeline
+from calm.core.timeline import Timeline, compile_timeline
 
 HEADER = 'title = "T"\nsummary = "S"\ncategory = "breathing"\n'
 

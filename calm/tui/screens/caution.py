@@ -9,7 +9,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer
 
-from calm.core.timeline import LengthError, Timeline, compile_timeline
+from calm.core.length_plan import LengthError
+from calm.core.timeline import Timeline, compile_timeline
 from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.tui.widgets.plain import Plain
 

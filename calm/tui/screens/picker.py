@@ -19,10 +19,11 @@ from textual.message import Message
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
+from calm.core.length_plan import LengthError, LengthOptions
 from calm.core.library import Entry
 from calm.core.safe_text import shown_name, shown_safely
 from calm.core.script import MAX_CYCLES, MAX_MINUTES, Category
-from calm.core.timeline import LengthError, LengthOptions, Timeline, compile_timeline
+from calm.core.timeline import Timeline, compile_timeline
 from calm.present.catalogue import Row
 from calm.present.measures import breaths_text, length_text
 from calm.present.preview import preview
