@@ -60,8 +60,8 @@ def whole_ms(seconds: float) -> int:
 def _unusable_sound(folder: Path, cue: str) -> str | None:
     """Why the sound file a script names as a cue cannot be used, or None when it can."""
     # Imported here: only a script that names a sound file needs them.
+    from calm.core.cue_files import SoundFileError, check_sound_file
     from calm.core.safe_read import is_there, within
-    from calm.sound.pcm import SoundFileError, check_sound_file
 
     try:
         path = within(folder, cue)

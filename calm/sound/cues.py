@@ -51,7 +51,8 @@ def gain_for(volume: int) -> float | None:
 def clip_of(name: str, segment: AudioSegment, gain: float) -> Clip:
     """A segment made ready to play: mono, 16-bit, at a rate every player plays, and at
     ``gain`` decibels."""
-    from calm.sound.pcm import PLAYABLE_RATES, RATE
+    from calm.core.cue_files import PLAYABLE_RATES
+    from calm.sound.pcm import RATE
 
     ready = segment.set_channels(1).set_sample_width(2)
     if ready.frame_rate not in PLAYABLE_RATES:
@@ -62,7 +63,8 @@ def clip_of(name: str, segment: AudioSegment, gain: float) -> Clip:
 
 def builtin_cue(name: str) -> AudioSegment:
     """A built-in cue from the shipped WAV file, or freshly synthesized if it is missing."""
-    from calm.sound.pcm import SoundFileError, read_sound
+    from calm.core.cue_files import SoundFileError
+    from calm.sound.pcm import read_sound
 
     path = locations.builtin_audio_dir() / f"{name}.wav"
     try:
@@ -80,7 +82,8 @@ def file_cue(path: Path) -> AudioSegment:
         SoundError: when it cannot be read, is not a sound calm can play, or needs
             ffmpeg that is not installed.
     """
-    from calm.sound.pcm import SoundFileError, read_sound
+    from calm.core.cue_files import SoundFileError
+    from calm.sound.pcm import read_sound
 
     if path.suffix.lower() in COMPRESSED_SUFFIXES and shutil.which("ffmpeg") is None:
         raise SoundError(
