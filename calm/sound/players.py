@@ -15,12 +15,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from calm.sound.bed_loop import BED_OVERLAP_SECONDS, BedSwitch, repeat
 
 SYSTEM_PLAYERS = ("paplay", "pw-play", "aplay", "afplay")
 """Command-line players, tried in this order when simpleaudio is missing."""
@@ -59,11 +60,6 @@ class Clip:
         return buffer.getvalue()
 
 
-BED_OVERLAP_SECONDS = 0.25
-"""How long each pass of a bed overlaps the next. A device takes a moment to start a
-stream; with the passes cross-faded over this much, that moment is never a gap."""
-
-
 def overlapping(clip: Clip, seconds: float = BED_OVERLAP_SECONDS) -> Clip:
     """``clip`` faded in and out over ``seconds``, with equal-power curves, so that two
     passes of a noise bed laid over each other there keep the same loudness."""
@@ -83,69 +79,6 @@ def overlapping(clip: Clip, seconds: float = BED_OVERLAP_SECONDS) -> Clip:
     if sys.byteorder == "big":
         samples.byteswap()
     return Clip(name=clip.name, pcm=samples.tobytes(), rate=clip.rate)
-
-
-def _repeat(
-    looping: threading.Event,
-    start_pass: Callable[[], None],
-    seconds: float,
-    *,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> None:
-    """Start a pass of a bed every ``seconds`` less the overlap, on a background thread,
-    until ``looping`` is cleared.
-
-    ``start_pass`` must start its sound and return; the next pass begins while the
-    last is fading out. Passes are timed from the first, so a late one never pushes
-    the rest later, and a pass that cannot start ends the bed.
-    """
-    looping.set()
-    every = max(seconds - BED_OVERLAP_SECONDS, BED_OVERLAP_SECONDS)
-
-    def again() -> None:
-        began = clock()
-        passes = 0
-        while looping.is_set():
-            try:
-                start_pass()
-            except Exception:
-                return  # the bed is a nicety; a failing pass just ends it
-            passes += 1
-            due = began + passes * every
-            if clock() > due:
-                # Far behind (the machine was asleep, say): the pass just started is the
-                # first of a new beat, so the next comes a whole beat later, not in a rush.
-                began, passes = clock(), 1
-                due = began + every
-            while looping.is_set() and (left := due - clock()) > 0:
-                sleep(min(left, 0.05))
-
-    threading.Thread(target=again, name="calm-ambient", daemon=True).start()
-
-
-class _BedSwitch:
-    """Turns a player's bed on and off.
-
-    Each loop gets a switch of its own, so a bed stopped and started again at once
-    (m m) leaves no old thread playing beside the new; ``lock`` is held while a
-    pass starts and while the bed stops, so no pass starts just after a stop.
-    """
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self._on = threading.Event()
-
-    def new_loop(self) -> threading.Event:
-        """Turn off the loop before, and give the next one its own switch."""
-        with self.lock:
-            self._on.clear()
-            self._on = threading.Event()
-            return self._on
-
-    def turn_off(self) -> None:
-        """Stop the current loop; the caller holds ``lock``."""
-        self._on.clear()
 
 
 class Player(Protocol):
@@ -217,7 +150,7 @@ class SimpleaudioPlayer:
 
         self._simpleaudio = simpleaudio
         self._playing: list[Any] = []
-        self._switch = _BedSwitch()
+        self._switch = BedSwitch()
         self._beds: list[Any] = []
 
     def prepare(self, clips: list[Clip]) -> None:
@@ -243,7 +176,7 @@ class SimpleaudioPlayer:
                     stream = self._simpleaudio.play_buffer(faded.pcm, 1, 2, faded.rate)
                     self._beds = [*(bed for bed in self._beds if bed.is_playing()), stream]
 
-        _repeat(looping, start_pass, faded.seconds)
+        repeat(looping, start_pass, faded.seconds)
 
     def stop_loop(self) -> None:
         """Stop the bed; cues ring on."""
@@ -273,7 +206,7 @@ class CommandPlayer:
         self._folder = tempfile.TemporaryDirectory(prefix="calm-sound-")
         self._files: dict[str, Path] = {}
         self._processes: list[subprocess.Popen[bytes]] = []
-        self._switch = _BedSwitch()
+        self._switch = BedSwitch()
         self._beds: list[subprocess.Popen[bytes]] = []
 
     def prepare(self, clips: list[Clip]) -> None:
@@ -341,7 +274,7 @@ class CommandPlayer:
                         raise PlaybackError(f"{self.name}: status {process.returncode}")
                 self._beds = [*running, self._start(faded)]
 
-        _repeat(looping, start_pass, faded.seconds)
+        repeat(looping, start_pass, faded.seconds)
 
     def stop_loop(self) -> None:
         """Stop the bed's players; cues ring on."""

@@ -1041,7 +1041,8 @@ def test_a_bed_pass_fades_in_and_out_with_equal_power() -> None:
     fall lies over the next one's rise, their powers add up to the full level."""
     import array
 
-    from calm.sound.players import BED_OVERLAP_SECONDS, Clip, overlapping
+    from calm.sound.bed_loop import BED_OVERLAP_SECONDS
+    from calm.sound.players import Clip, overlapping
 
     rate, level = 1000, 20000
     steady = Clip(name="bed", pcm=array.array("h", [level] * 3000).tobytes(), rate=rate)
@@ -1063,7 +1064,7 @@ def test_bed_passes_start_before_the_last_one_ends_on_a_fixed_beat() -> None:
     stop once looping is cleared."""
     import threading
 
-    from calm.sound.players import BED_OVERLAP_SECONDS, _repeat
+    from calm.sound.bed_loop import BED_OVERLAP_SECONDS, repeat
 
     clock = ManualClock(100.0)
     starts: list[float] = []
@@ -1077,7 +1078,7 @@ def test_bed_passes_start_before_the_last_one_ends_on_a_fixed_beat() -> None:
             looping.clear()
             done.set()
 
-    _repeat(looping, start_pass, 10.0, clock=clock.now, sleep=clock.advance)
+    repeat(looping, start_pass, 10.0, clock=clock.now, sleep=clock.advance)
     assert done.wait(10)
     every = 10.0 - BED_OVERLAP_SECONDS
     assert starts == pytest.approx([100.0 + n * every for n in range(4)], abs=0.06)
@@ -1088,7 +1089,7 @@ def test_a_bed_far_behind_its_beat_carries_on_from_now() -> None:
     comes a whole beat later, never two at once or a rush through the passes missed."""
     import threading
 
-    from calm.sound.players import BED_OVERLAP_SECONDS, _repeat
+    from calm.sound.bed_loop import BED_OVERLAP_SECONDS, repeat
 
     clock = ManualClock(0.0)
     starts: list[float] = []
@@ -1107,7 +1108,7 @@ def test_a_bed_far_behind_its_beat_carries_on_from_now() -> None:
         # The first wait is where the laptop sleeps, for a minute.
         clock.advance(asleep.pop() if asleep else seconds)
 
-    _repeat(looping, start_pass, 10.0, clock=clock.now, sleep=sleep)
+    repeat(looping, start_pass, 10.0, clock=clock.now, sleep=sleep)
     assert done.wait(10)
     every = 10.0 - BED_OVERLAP_SECONDS
     assert starts == pytest.approx([0.0, 60.0, 60.0 + every], abs=0.06)
