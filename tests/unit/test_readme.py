@@ -1,5 +1,6 @@
 """The README agrees with calm: its command table with the commands and options calm knows,
-and its library table with what `calm list` says."""
+its key table with the session's key help, its script with the loader, and its test
+command with CI's; and the library table in docs/library.md with what `calm list` says."""
 
 from __future__ import annotations
 
@@ -12,34 +13,20 @@ import typer.main
 
 from calm.cli import app
 from calm.core.library import Library
+from calm.core.loader import parse_script_bytes
 from calm.present.catalogue import collect
-from tests.conftest import ROOT
+from tests.markdown_parts import code_blocks, first_table, read, section, table_rows
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README = read("README.md")
 
-
-def section(heading: str) -> str:
-    """The README's text under a ``## `` heading, up to the next one."""
-    return README.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
-
-
-def table_rows(text: str) -> list[list[str]]:
-    """The body rows of the Markdown tables in ``text``, as lists of cells."""
-    rows = []
-    for line in text.splitlines():
-        if not line.startswith("| ") or line.startswith(("| ---", "|---")):
-            continue
-        # A pipe written as \| inside a cell is part of the cell.
-        cells = re.split(r"(?<!\\)\|", line.strip().strip("|"))
-        rows.append([cell.strip() for cell in cells])
-    return rows
+FRONT_DOOR_LINES = 200
+"""The most lines the README may have: it is a front door, and the docs hold the rest."""
 
 
 def usages() -> list[str]:
     """The first cell of each row of the command table: `calm ...` without its backticks."""
-    return [
-        row[0].strip("`") for row in table_rows(section("Using calm")) if row[0].startswith("`calm")
-    ]
+    rows = table_rows(section(README, "Commands"))
+    return [row[0].strip("`") for row in rows if row[0].startswith("`calm")]
 
 
 def command_words(usage: str) -> tuple[str, ...]:
@@ -100,8 +87,8 @@ def test_the_readme_table_names_no_option_calm_does_not_know() -> None:
 
 
 def test_the_library_table_agrees_with_calm_list() -> None:
-    """The README's library table has one row per built-in script, with the category and
-    the length exactly as `calm list` shows them."""
+    """docs/library.md has one row per built-in script, with the category and the length
+    exactly as `calm list` shows them."""
     listed = {
         row.entry.name: (row.script.category.value, row.length)
         for row in collect(Library.discover(user_dirs=[]))
@@ -109,7 +96,7 @@ def test_the_library_table_agrees_with_calm_list() -> None:
     }
     tabled = {
         row[0].strip("`"): (row[1], row[2])
-        for row in table_rows(section("The library"))
+        for row in table_rows(read("docs/library.md"))
         if row[0].startswith("`")
     }
     assert tabled == listed
@@ -117,6 +104,48 @@ def test_the_library_table_agrees_with_calm_list() -> None:
 
 def test_the_session_screen_is_described_as_it_looks() -> None:
     """Only the countdown's digits are large; the phase's words are plain."""
-    screen = section("Using calm").split("### The session screen", 1)[1]
+    screen = section(read("docs/sessions.md"), "The session screen")
     assert "large digits" in screen
     assert "large, plain words" not in screen and "large words" not in screen
+
+
+def key_names(cell: str) -> list[str]:
+    """The keys a key cell names, in order: "`n` or `→`" and "n  →" are both ["n", "→"]."""
+    return [key for key in re.split(r"\s+or\s+|\s+", cell.replace("`", "").strip()) if key]
+
+
+def test_the_key_table_is_the_session_key_help() -> None:
+    """The README's key table has the help's rows in the help's order, each with the
+    help's keys and words; a row may add a note in brackets after them."""
+    from calm.tui.key_help import session_keys
+
+    help_rows = session_keys()
+    rows = first_table(section(README, "Keys"))[1:]
+    assert [key_names(row[0]) for row in rows] == [key_names(h.keys) for h in help_rows]
+    for row, shown in zip(rows, help_rows, strict=True):
+        words = row[1]
+        assert words == shown.what or (
+            words.startswith(f"{shown.what} (") and words.endswith(")")
+        ), (words, shown.what)
+
+
+def test_the_readme_script_is_a_valid_script() -> None:
+    """The README's example script loads with no problems, and uses each kind of step."""
+    (script_text,) = code_blocks(README, "toml")
+    script = parse_script_bytes(script_text.encode(), name="arrive", source="arrive.toml")
+    assert {step.kind.value for step in script.steps} == {"say", "breathe", "prompt"}
+
+
+def test_the_readme_test_command_is_the_one_ci_runs() -> None:
+    """The README's development command ends in the very checks `.ci/run` runs."""
+    lines = [line for block in code_blocks(README, "sh") for line in block.splitlines()]
+    (command,) = [line for line in lines if "pytest" in line]
+    install, checks = command.split(" && ", 1)
+    assert install == "python -m pip install -e '.[dev,audio]'"
+    ci_lines = [line.strip() for line in read(".ci/run").splitlines()]
+    assert any(line == checks or line.startswith(f"{checks} ||") for line in ci_lines), checks
+
+
+def test_the_readme_is_a_front_door() -> None:
+    """The README stays short: the pitch, the picture, the commands, the keys, a script."""
+    assert len(README.splitlines()) <= FRONT_DOOR_LINES
