@@ -1,12 +1,26 @@
-"""Keep the machine running the tests out of them: no user config, scripts or trace."""
+"""Keep the machine running the tests out of them: no user config, scripts or trace.
+
+Also chooses how hard the property tests look: a quick hypothesis profile by default,
+and a thorough one (CI's) when ``HYPOTHESIS_PROFILE=thorough`` is set.
+"""
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Every property test runs the loaded profile's number of examples, or, where its own
+# examples are dear or cheap, a count scaled from it (tests.support.examples). No deadline
+# in either: the machine is shared and noisy, and a test that means to bound a time says
+# so itself.
+settings.register_profile("thorough", max_examples=100, deadline=None, print_blob=True)
+settings.register_profile("quick", max_examples=20, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 # A test run started in the background of a shell (`pytest &`, a CI step) inherits
 # SIGINT and SIGQUIT ignored, and so would every calm the tests start: calm rightly

@@ -31,6 +31,7 @@ from calm.core.safe_read import ReadError, Why, expanded, files_in, read_bytes, 
 from calm.core.safe_toml import TomlError, TomlLimits, check_shape, parse_toml
 from calm.practice.tips import TIPS, next_tip
 from tests.conftest import ROOT
+from tests.support.examples import examples
 from tests.unit.test_loader_fuzz import DOCUMENTS, to_toml
 
 SCRIPT = """\
@@ -199,7 +200,7 @@ def _make(kind: str, folder: Path, size: int) -> Path:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=st.sampled_from(KINDS), size=st.integers(0, 3000), limit=st.integers(0, 2000))
 def test_whatever_is_at_a_path_reading_it_answers_at_once(kind: str, size: int, limit: int) -> None:
     """Any kind of thing at a path, any size, any limit: the bytes of a regular file within
@@ -580,7 +581,7 @@ def _keys(value: Any) -> int:
     )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     document=DOCUMENTS,
     comment=st.text(st.characters(exclude_categories=["Cc", "Cs"]), max_size=20),

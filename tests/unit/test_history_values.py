@@ -36,6 +36,7 @@ from calm.practice.history_rows import (
     read_record,
 )
 from calm.practice.stats import gather, progress_sentence
+from tests.support.examples import examples
 
 TODAY = date(2026, 11, 27)
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -148,7 +149,7 @@ def write(path: Path, changes: list[tuple[int, str, Any]]) -> set[int]:
     return changed
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=edits, typed=st.booleans())
 # Found by this test: a lone carriage return split the exported CSV row.
 @example(changes=[(1, "script", "\r")], typed=False)
@@ -195,7 +196,7 @@ def test_any_value_in_any_column_costs_only_its_own_session(
             store.close()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(row=st.tuples(*[values for _ in EDITABLE]), typed=st.booleans())
 def test_every_row_the_quick_sums_take_can_be_read(row: tuple[Any, ...], typed: bool) -> None:
     """A row the SQL test accepts (so the stats add it up in SQLite) is always one that
@@ -211,7 +212,7 @@ def test_every_row_the_quick_sums_take_can_be_read(row: tuple[Any, ...], typed: 
                     read_record(tuple(stored))
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(stamp=stamps)
 def test_a_time_the_quick_sums_take_can_be_read(stamp: str) -> None:
     """The SQL test of a time agrees with Python's reading of it, across times written by

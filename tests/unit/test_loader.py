@@ -34,6 +34,7 @@ from calm.core.suggest import did_you_mean
 from calm.core.template import template_for
 from calm.core.timeline import compile_timeline
 from calm.core.value_checks import MAX_CHARS, MAX_ITEMS, MAX_PROBLEMS
+from tests.support.examples import examples
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 """The built-in scripts at the top of the repository."""
@@ -1231,7 +1232,7 @@ def test_invisible_format_characters_are_kept(tmp_path: Path, char: str) -> None
     assert script.title == f"Mi{char}ne"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(char=st.characters(categories=["Cf"]))
 def test_a_format_character_is_refused_only_when_it_can_disguise_text(char: str) -> None:
     """Of all format characters, only the direction overrides and isolates and the few

@@ -21,12 +21,13 @@ from calm.core.problems import ScriptError
 from calm.core.script import BreatheStep, Script
 from calm.core.timeline import compile_timeline
 from calm.core.value_checks import MAX_PROBLEMS
+from tests.support.examples import examples
 
 SOURCE = "my script.toml"
 """How the fuzzed file is named in problems; the space makes a prefix match meaningful."""
 
 FUZZ = settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -475,7 +476,7 @@ def test_problem_lines_are_one_line_despite_newlines(document: dict[str, Any]) -
     _assert_one_line_problems(document)
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=examples(100))
 @given(document=DOCUMENTS)
 @example(document={"a\x0bb": 1})
 def test_problem_lines_are_one_line(document: dict[str, Any]) -> None:
@@ -510,7 +511,7 @@ def _big_text(shape: str, count: int, word: str) -> str:
     return shapes[shape]()
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=examples(60))
 @given(
     shape=st.sampled_from(
         ["dotted", "lists", "tables", "keys", "items", "string", "steps", "breathing"]
