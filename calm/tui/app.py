@@ -9,6 +9,7 @@ hand it a clock they move by hand.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -95,6 +96,7 @@ class CalmApp(App[SessionOutcome | None]):
         self._clock = clock
         self.reduced_motion = options.reduced_motion or self.animation_level == "none"
         self._notices = list(notices)
+        self._while_up = contextlib.ExitStack()
         self._choices: asyncio.Queue[Timeline] = asyncio.Queue()
         """What was chosen in the picker, for the flow to run."""
         self.left_at_once = False
@@ -120,13 +122,22 @@ class CalmApp(App[SessionOutcome | None]):
         return self.practice.recorder
 
     def on_mount(self) -> None:
+        # While the app is up, what the practice service has to say goes on the screen.
+        self._while_up.enter_context(self.practice.telling(self._warn))
         # Signals are handled by calm.tui.leaving, which ``launch`` puts in place.
         self.flow(self._timeline)
         # After the first screen, so that they land on it (or wait for the summary).
         for notice in self._notices:
             self.notify(notice, severity="warning")
 
+    def on_unmount(self) -> None:
+        self._while_up.close()
+
     # -- notices -----------------------------------------------------------------
+
+    def _warn(self, message: str) -> None:
+        """A notice from the practice service: the sound, the history or the trace."""
+        self.notify(message, severity="warning")
 
     def notify(
         self,

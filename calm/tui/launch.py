@@ -33,8 +33,8 @@ def launch(
 ) -> int:
     """Run the app until the user leaves; the exit status.
 
-    While the screen is up, every notice from the practice service goes onto it;
-    before and after, wherever the service was told.
+    While the app is up, every notice from the practice service goes onto the
+    screen; before and after, wherever the service was told.
     """
     from calm.tui.app import CalmApp
 
@@ -42,18 +42,17 @@ def launch(
     clock = RunningClock()
     app = CalmApp(practice, timeline=timeline, rows=rows, clock=clock, notices=notices)
     outcome: SessionOutcome | None = None
-    with practice.telling(lambda message: app.notify(message, severity="warning")):
-        try:
-            outcome = _run(app, clock)
-            _let_go_of_a_terminal_that_has_gone()
-            # The summary can be left before the chime is over; Ctrl+C stops at once.
-            practice.ring_out(outcome, timeout=CHIME_SECONDS, left_at_once=app.left_at_once)
-        finally:
-            # However the app ended (a signal before the session's screen was up, say),
-            # a session that began is written down as ended, with its time.
-            practice.end_now()
-            if practice.sound is not None:
-                practice.sound.stop()
+    try:
+        outcome = _run(app, clock)
+        _let_go_of_a_terminal_that_has_gone()
+        # The summary can be left before the chime is over; Ctrl+C stops at once.
+        practice.ring_out(outcome, timeout=CHIME_SECONDS, left_at_once=app.left_at_once)
+    finally:
+        # However the app ended (a signal before the session's screen was up, say),
+        # a session that began is written down as ended, with its time.
+        practice.end_now()
+        if practice.sound is not None:
+            practice.sound.stop()
     # Notices held for a summary that never came (Ctrl+C in a session) are not lost.
     for notice in app.held:
         _tell(notice if notice.startswith("calm: ") else f"calm: {notice}")
