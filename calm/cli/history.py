@@ -71,7 +71,7 @@ def history(
 ) -> None:
     """Your recorded sessions, newest first. They never leave this machine."""
     from calm import locations
-    from calm.practice.history import HistoryError
+    from calm.practice.history_errors import HistoryError
 
     flags = {"--json": as_json, "--csv": as_csv, "--note": note is not None, "--clear": clear}
     chosen = [flag for flag, on in flags.items() if on]

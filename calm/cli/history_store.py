@@ -14,7 +14,8 @@ from calm.cli.output import fail, tell
 from calm.cli.settings import read_settings
 
 if TYPE_CHECKING:
-    from calm.practice.history import HistoryError, HistoryStore
+    from calm.practice.history import HistoryStore
+    from calm.practice.history_errors import HistoryError
 
 
 def say_if_not_recording() -> bool:
@@ -35,7 +36,8 @@ def open_history(*, writing: bool = False) -> HistoryStore | None:
     cannot be written. Any other problem exits with one line.
     """
     from calm import locations
-    from calm.practice.history import HistoryDamaged, HistoryError, open_existing
+    from calm.practice.history import open_existing
+    from calm.practice.history_errors import HistoryDamaged, HistoryError
 
     try:
         store = open_existing(locations.history_file(), writing=writing)
@@ -51,7 +53,7 @@ def open_history(*, writing: bool = False) -> HistoryStore | None:
 
 def history_failed(store: HistoryStore | None, error: HistoryError) -> NoReturn:
     """One line for a history that failed part way; a damaged one is kept aside first."""
-    from calm.practice.history import HistoryDamaged
+    from calm.practice.history_errors import HistoryDamaged
 
     if not isinstance(error, HistoryDamaged):
         fail(str(error))
@@ -63,7 +65,7 @@ def history_failed(store: HistoryStore | None, error: HistoryError) -> NoReturn:
 def _keep_damaged(error: HistoryError) -> str:
     """Move the damaged history aside, and say where it is kept."""
     from calm import locations
-    from calm.practice.history import set_aside
+    from calm.practice.damaged_history import set_aside
 
     try:
         aside = set_aside(locations.history_file())

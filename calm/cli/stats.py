@@ -18,7 +18,9 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Your practice so far: time, streaks, a twelve-week calendar and favourites."""
-    from calm.practice.history import HistoryError, MoodTotal, local_now
+    from calm.practice.history import local_now
+    from calm.practice.history_errors import HistoryError
+    from calm.practice.history_figures import MoodTotal
     from calm.practice.stats import compute, gather
 
     today = local_now().date()

@@ -13,7 +13,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from calm.practice.history import MoodTotal, ScriptTotal
+from calm.practice.history_figures import MoodTotal, ScriptTotal
 from calm.practice.stats import HEAT_MAP_WEEKS, PracticeStats, heat_map_start, practice_time_text
 from calm.present.table import shortened
 

@@ -30,12 +30,24 @@ class EventKind(StrEnum):
 
 
 class Status(StrEnum):
-    """Where a session is in its life."""
+    """Where a session is in its life, and how the history records how it went.
+
+    A runner is ``READY``, then ``RUNNING``, then ``COMPLETED`` or ``ENDED_EARLY``.
+    The history stores the last three of these words as they are spelled here:
+    a session's row reads ``INTERRUPTED`` from its start until its end is written.
+    """
 
     READY = "ready"
     RUNNING = "running"
     COMPLETED = "completed"
     ENDED_EARLY = "ended_early"
+    INTERRUPTED = "interrupted"
+    """A recorded session whose end calm never saw: still going, or cut off by a power
+    cut or ``kill -9``. A runner is never in it."""
+
+
+RECORDED_STATUSES = (Status.COMPLETED, Status.ENDED_EARLY, Status.INTERRUPTED)
+"""The statuses a history row holds, as the history stores them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 from typing import IO, Any
 
-from calm.practice.history import SessionRecord, local_now
-from calm.practice.history_rows import COLUMNS
+from calm.core.session import Status
+from calm.practice.history import local_now
+from calm.practice.history_rows import COLUMNS, SessionRecord
 from calm.present.measures import breaths_text, duration_text
 from calm.present.table import (
     CELL_LIMIT,
@@ -22,12 +23,13 @@ from calm.present.table import (
 FIELDS = COLUMNS[1:]
 """The fields of one exported session, in order; times are ISO 8601 with their offset."""
 
-STATUS_WORDS = {
-    "completed": "completed",
-    "ended_early": "ended early",
-    "interrupted": "interrupted",
+STATUS_WORDS: dict[str, str] = {
+    Status.COMPLETED: "completed",
+    Status.ENDED_EARLY: "ended early",
+    Status.INTERRUPTED: "interrupted",
 }
-"""How each status reads in the table; "interrupted" means calm never saw the end."""
+"""How each status the history records reads in the table; "interrupted" means calm
+never saw the end."""
 
 NOTE_LABEL = "  note: "
 """How a note on a line of its own begins."""
@@ -168,7 +170,7 @@ def _when(record: SessionRecord, *, with_year: bool) -> str:
 
 def _ending(record: SessionRecord, going: set[int], room: int) -> str:
     """How a session ended in words; a status written by hand is shown as it is, safely."""
-    if record.id in going and record.status == "interrupted":
+    if record.id in going and record.status == Status.INTERRUPTED:
         return "in progress"
     return STATUS_WORDS.get(record.status) or shortened(record.status, room)
 

@@ -63,6 +63,8 @@ class SessionRecord:
     planned_seconds: float
     practised_seconds: float
     status: str
+    """How it ended: one of ``RECORDED_STATUSES``, spelled as ``Status`` spells them, or
+    whatever text a hand edit left there."""
     breaths: int
     mood_before: int | None = None
     mood_after: int | None = None

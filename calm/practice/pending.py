@@ -9,7 +9,8 @@ history can never fill the disk.
 
 A kept session is found again in the history by its script and the exact
 moment it started, so adding it twice (two calms at once, or a calm stopped
-between adding it and removing its file) changes nothing the second time.
+between adding it and removing its file) changes nothing the second time
+(``add_waiting``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from calm.core.session import Status
+from calm.practice.history_errors import HistoryError
+from calm.practice.history_rows import read_record
 
 MAX_FILES = 100
 """The most sessions kept waiting at once; past this, a session cannot be kept."""
@@ -42,6 +50,7 @@ class PendingSession:
     """When it started, ISO 8601 with its offset, exactly as the history stores it."""
     planned_seconds: float
     status: str
+    """How it ended, as a ``Status`` value: ``Status.INTERRUPTED`` until it ends."""
     practised_seconds: float
     breaths: int
     ended_at: str | None = None
@@ -143,6 +152,87 @@ def forget(file: Path) -> None:
     """Remove a kept session once it is in the history; one already gone is fine."""
     with contextlib.suppress(OSError):
         file.unlink()
+
+
+def add_waiting(
+    history: Path, write: Callable[[], AbstractContextManager[sqlite3.Connection]]
+) -> list[str]:
+    """Add the sessions kept beside ``history`` to it, then forget them; a line for each
+    kept file that holds no session, which is set aside.
+
+    All of them are added in the one transaction ``write`` opens; a session already in
+    the history is not added again. A busy or failing file leaves them waiting for next
+    time.
+    """
+    notices: list[str] = []
+    if not waiting(history):
+        return notices
+    added = []
+    try:
+        with write() as connection:
+            for file in waiting(history):  # again, now that no other calm is adding
+                try:
+                    session = read(file)
+                    read_record(session.as_row())  # a kept file is data like any other
+                except (OSError, ValueError) as error:
+                    if not isinstance(error, FileNotFoundError):  # added by another calm
+                        set_aside(file)
+                        notices.append(
+                            f"a session kept in {file} could not be read; it is kept "
+                            f"as {file.name}.unreadable"
+                        )
+                    continue
+                _add_kept(connection, session)
+                added.append(file)
+    except HistoryError:
+        return notices
+    for file in added:
+        forget(file)
+    return notices
+
+
+def _add_kept(connection: sqlite3.Connection, session: PendingSession) -> None:
+    """Add one kept session: complete its row if it was begun, or write it whole.
+
+    A session is found by its script and the exact text of its start, which
+    holds the microsecond, so adding it a second time changes nothing.
+    """
+    found = connection.execute(
+        "SELECT id, status FROM sessions WHERE julianday(started_at) = julianday(?)"
+        " AND started_at = ? AND script = ?",
+        (session.started_at, session.started_at, session.script),
+    ).fetchone()
+    if found is None:
+        connection.execute(
+            "INSERT INTO sessions (script, title, started_at, ended_at, planned_seconds,"
+            " practised_seconds, status, breaths, mood_before, mood_after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                session.script,
+                session.title,
+                session.started_at,
+                session.ended_at,
+                session.planned_seconds,
+                session.practised_seconds,
+                session.status,
+                session.breaths,
+                session.mood_before,
+                session.mood_after,
+            ),
+        )
+    elif found[1] == Status.INTERRUPTED and session.status != Status.INTERRUPTED:
+        connection.execute(
+            "UPDATE sessions SET ended_at = ?, status = ?, practised_seconds = ?, breaths = ?,"
+            " mood_after = coalesce(?, mood_after) WHERE id = ?",
+            (
+                session.ended_at,
+                session.status,
+                session.practised_seconds,
+                session.breaths,
+                session.mood_after,
+                found[0],
+            ),
+        )
 
 
 def _shortened(session: PendingSession) -> PendingSession:

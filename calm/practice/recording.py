@@ -31,17 +31,10 @@ from calm.core.session import (
 )
 from calm.core.timeline import Timeline
 from calm.practice import pending
-from calm.practice.history import (
-    BUSY_SECONDS,
-    HistoryBusy,
-    HistoryDamaged,
-    HistoryError,
-    HistoryStore,
-    end_time,
-    local_now,
-    stamp,
-    start_afresh,
-)
+from calm.practice.damaged_history import start_afresh
+from calm.practice.history import HistoryStore, end_time, local_now, stamp
+from calm.practice.history_errors import HistoryBusy, HistoryDamaged, HistoryError
+from calm.practice.history_file import BUSY_SECONDS
 from calm.practice.running_marks import RunningMark
 
 Notify = Callable[[str], None]
@@ -145,7 +138,7 @@ class SessionRecorder:
             title=script.title,
             started_at=stamp(started_at),
             planned_seconds=timeline.total_seconds,
-            status="interrupted",
+            status=Status.INTERRUPTED,
             practised_seconds=0.0,
             breaths=0,
             mood_before=mood_before,
@@ -224,7 +217,7 @@ class SessionRecorder:
         if self._started_at is None or self._ended:
             return
         self._ended = True
-        status = "completed" if outcome.status is Status.COMPLETED else "ended_early"
+        status = Status.COMPLETED if outcome.status is Status.COMPLETED else Status.ENDED_EARLY
         ended_at = self._now()
         started_at = self._started_at
         self._keep_track(

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from calm.practice.history import DayTotal, HistoryStore, MoodTotal, ScriptTotal
+from calm.practice.history import HistoryStore
+from calm.practice.history_figures import DayTotal, MoodTotal, ScriptTotal
 from calm.present.measures import duration_text
 
 GRACE_DAYS = 1

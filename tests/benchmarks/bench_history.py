@@ -49,9 +49,9 @@ import sys, time
 from pathlib import Path
 import calm.cli, calm.core.loader, calm.core.session, calm.core.timeline  # in every session
 started = time.perf_counter()
-from calm.practice.history import open_history
+from calm.practice.damaged_history import open_to_record
 from calm.practice.history import local_now
-store, notice = open_history(Path(sys.argv[1]))
+store, notice = open_to_record(Path(sys.argv[1]))
 store.begin(script="box", title="Box breathing", planned_seconds=240.0, started_at=local_now())
 print(time.perf_counter() - started)
 """

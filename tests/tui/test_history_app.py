@@ -16,7 +16,8 @@ import pytest
 from textual import events
 
 from calm.core.session import Status
-from calm.practice.history import HistoryStore, SessionRecord
+from calm.practice.history import HistoryStore
+from calm.practice.history_rows import SessionRecord
 from calm.practice.recording import SessionRecorder
 from calm.tui.screens.caution import CautionScreen
 from calm.tui.screens.check_in import CheckInScreen

@@ -15,7 +15,8 @@ import calm.present.table
 from calm.cli.stats_view import stats_renderable
 from calm.core.library import Library
 from calm.practice.export import NOTE_LINES, table_lines
-from calm.practice.history import DayTotal, MoodTotal, ScriptTotal, SessionRecord
+from calm.practice.history_figures import DayTotal, MoodTotal, ScriptTotal
+from calm.practice.history_rows import SessionRecord
 from calm.practice.stats import compute
 from calm.present.catalogue import catalogue_lines, collect
 from calm.present.table import CELL_LIMIT, cell_width, shortened

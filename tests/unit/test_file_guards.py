@@ -701,8 +701,10 @@ def test_an_unreadable_data_folder_costs_the_record_not_the_session(tmp_path: Pa
     answer = without_permission(
         f"""
         from pathlib import Path
-        from calm.practice.history import HistoryError, open_existing, open_history
-        store, notice = open_history(Path({str(history)!r}))
+        from calm.practice.damaged_history import open_to_record
+        from calm.practice.history import open_existing
+        from calm.practice.history_errors import HistoryError
+        store, notice = open_to_record(Path({str(history)!r}))
         try:
             open_existing(Path({str(history)!r}))
             listed = None

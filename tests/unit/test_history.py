@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import stat
 import subprocess
 import sys
 import textwrap
@@ -14,17 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from calm.practice.history import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    HistoryBusy,
-    HistoryError,
-    HistoryStore,
-    HistoryUnwritable,
-    open_existing,
-    open_history,
-    set_aside,
-)
+from calm.practice.history import HistoryStore, open_existing
+from calm.practice.history_errors import HistoryBusy, HistoryError, HistoryUnwritable
+from calm.practice.history_schema import MIGRATIONS, SCHEMA_VERSION
 
 START = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
@@ -176,43 +166,6 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
         assert all(r.status == "completed" for r in mine)
 
 
-def test_a_corrupt_file_is_moved_aside_and_kept(tmp_path: Path) -> None:
-    """A file that is not a database is renamed, kept byte for byte, and a fresh store starts."""
-    path = tmp_path / "history.sqlite3"
-    path.write_bytes(b"this is not a database, just some bytes" * 10)
-    original = path.read_bytes()
-    store, notice = open_history(path)
-    assert store is not None
-    assert notice is not None and "kept as" in notice and "\n" not in notice
-    (aside,) = tmp_path.glob("history.sqlite3.corrupt-*")
-    assert aside.read_bytes() == original
-    assert store.sessions() == []
-
-
-def test_a_read_only_folder_means_no_store_and_one_notice(tmp_path: Path) -> None:
-    """When the data folder cannot be written, there is no store and one line says so."""
-    if os.geteuid() == 0:
-        pytest.skip("root can write to read-only folders")
-    folder = tmp_path / "data"
-    folder.mkdir()
-    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    try:
-        store, notice = open_history(folder / "history.sqlite3")
-    finally:
-        folder.chmod(stat.S_IRWXU)
-    assert store is None
-    assert notice is not None and notice.startswith("calm: not recording this session")
-
-
-def test_a_folder_where_the_file_should_be_means_no_store_and_one_notice(tmp_path: Path) -> None:
-    """A history path that cannot be a file (its parent is a file) gives one notice, no crash."""
-    blocker = tmp_path / "data"
-    blocker.write_text("", encoding="utf-8")
-    store, notice = open_history(blocker / "history.sqlite3")
-    assert store is None
-    assert notice is not None and "\n" not in notice
-
-
 def test_a_locked_file_gives_up_after_the_timeout(tmp_path: Path) -> None:
     """Another writer holding the lock past the timeout means one notice, not a hang."""
     path = tmp_path / "history.sqlite3"
@@ -255,17 +208,6 @@ def test_clear_forgets_every_session(tmp_path: Path) -> None:
         store.begin(script="box", title="Box", planned_seconds=1, started_at=START)
     assert store.clear() == 3
     assert store.sessions() == []
-
-
-def test_damaged_files_set_aside_in_the_same_second_keep_each_other(tmp_path: Path) -> None:
-    """A second damaged file moved aside never replaces the first one's copy."""
-    path = tmp_path / "history.sqlite3"
-    kept = []
-    for garbage in (b"first garbage" * 50, b"second garbage" * 50):
-        path.write_bytes(garbage)
-        kept.append(set_aside(path))
-    assert kept[0] != kept[1]
-    assert [copy.read_bytes() for copy in kept] == [b"first garbage" * 50, b"second garbage" * 50]
 
 
 def test_bytes_that_are_not_utf8_read_as_replacement_characters(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from calm.practice.export import table_lines
-from calm.practice.history import SessionRecord
+from calm.practice.history_rows import SessionRecord
 
 START = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 

@@ -25,7 +25,8 @@ from rich.console import Console
 
 from calm.cli.stats_view import stats_renderable
 from calm.practice.export import record_json, table_lines, write_csv
-from calm.practice.history import HistoryError, HistoryStore
+from calm.practice.history import HistoryStore
+from calm.practice.history_errors import HistoryError
 from calm.practice.history_rows import (
     CANONICAL,
     COLUMNS,

@@ -12,7 +12,8 @@ from calm.core.clock import ManualClock
 from calm.core.loader import parse_script_bytes
 from calm.core.session import SessionOutcome, SessionRunner, Status
 from calm.core.timeline import Timeline, compile_timeline
-from calm.practice.history import MIGRATIONS, HistoryStore
+from calm.practice.history import HistoryStore
+from calm.practice.history_schema import MIGRATIONS
 from calm.practice.pending import MAX_FILES, pending_folder, waiting
 from calm.practice.recording import BUSY_NOTICE, SessionRecorder
 

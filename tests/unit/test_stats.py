@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from calm.practice.history import DayTotal, HistoryStore, MoodTotal, ScriptTotal
+from calm.practice.history import HistoryStore
+from calm.practice.history_figures import DayTotal, MoodTotal, ScriptTotal
 from calm.practice.stats import (
     GRACE_DAYS,
     HEAT_MAP_WEEKS,

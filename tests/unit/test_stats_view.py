@@ -19,7 +19,7 @@ from calm.cli.stats_view import (
     mood_sentence,
     stats_renderable,
 )
-from calm.practice.history import DayTotal, MoodTotal, ScriptTotal
+from calm.practice.history_figures import DayTotal, MoodTotal, ScriptTotal
 from calm.practice.stats import HEAT_MAP_WEEKS, PracticeStats, compute
 
 TODAY = date(2026, 11, 4)
