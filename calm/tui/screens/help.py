@@ -9,19 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from calm.tui.key_help import session_keys
 from calm.tui.screens.base import CalmScreen, Settling
-
-KEYS = (
-    ("space", "pause and resume; at a prompt, carry on"),
-    ("enter", "carry on from a prompt"),
-    ("n  →", "next step"),
-    ("b  ←", "previous step"),
-    ("m", "sound (or the bell) off and on"),
-    ("?", "this help"),
-    ("q  esc", "end, and see the summary"),
-    ("ctrl+c", "leave at once"),
-    ("ctrl+p", "all commands, and themes"),
-)
 
 
 class HelpScreen(Settling, ModalScreen[None]):
@@ -39,8 +28,8 @@ class HelpScreen(Settling, ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for key, what in KEYS:
-            table.add_row(key, what)
+        for row in session_keys():
+            table.add_row(row.keys, row.what)
         with Vertical(id="help"):
             yield Static("Keys", id="help-title")
             yield Static(table)

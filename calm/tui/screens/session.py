@@ -10,9 +10,9 @@ import math
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Center, Container, Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Digits, Footer
 
@@ -21,6 +21,7 @@ from calm.core.script import StepKind
 from calm.core.session import SessionOutcome, SessionRunner, SessionState
 from calm.core.timeline import Timeline
 from calm.tui.screens.base import CalmScreen, TooSmall, too_small_for
+from calm.tui.screens.session_bindings import SESSION_BINDINGS
 
 if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
@@ -38,26 +39,25 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     say while it is up waits for the summary (see ``CalmApp.notify``).
     """
 
-    # The footer shows these in this order and drops from the right when the window
-    # is narrow, so the way out comes straight after the key of the moment.
-    # One key may have several names; check_action shows the one it has now.
-    BINDINGS = [
-        Binding("space", "pause", "Pause", key_display="space"),
-        Binding("space", "resume", "Resume", key_display="space"),
-        Binding("space", "carry_on", "Continue", key_display="space"),
-        Binding("q,escape", "end", "End"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("m", "mute", "Mute"),
-        Binding("m", "unmute", "Unmute"),
-        Binding("m", "bell_off", "Bell off"),
-        Binding("m", "bell_on", "Bell on"),
-        Binding("n,right", "next_step", "Next"),
-        Binding("b,left", "previous_step", "Back"),
-        # The same keys, unlisted: in a narrow window the footer has no room for them.
-        Binding("n,right", "skip_forward", "Next", show=False),
-        Binding("b,left", "skip_back", "Back", show=False),
-        Binding("enter", "continue", "Continue", show=False),
-    ]
+    # The keys, with their names in the footer, their lines in the help and their
+    # entries in the command palette, are in session_bindings.py.
+    BINDINGS = SESSION_BINDINGS
+
+    # What the screen shows. Each is set on every tick; a watcher redraws its widget
+    # only when the value has changed, so a resting screen costs nothing.
+    step_number: var[int] = var(0, init=False)
+    """The step the session is in, counted from 1."""
+    words: var[str] = var("", init=False)
+    """The big words of the moment: the phase, the prompt, or "Paused"."""
+    hint: var[str] = var("", init=False)
+    """The line under the countdown: the step's instruction, or what to press."""
+    countdown: var[str] = var("", init=False)
+    """The whole seconds left in the phase or step, or nothing."""
+    paused: var[bool] = var(False, init=False, toggle_class="-paused")
+    """Whether the session is paused; the screen has the class ``-paused`` while it is."""
+    keys_now: var[tuple[bool, ...]] = var((), init=False, bindings=True)
+    """What decides the keys' names in the footer (paused, at a prompt, muted, silenced):
+    when it changes, "Pause" becomes "Continue" or "Resume", and back."""
 
     def __init__(
         self,
@@ -73,9 +73,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self.reduced_motion = reduced_motion
         self._curve = BreathCurve(self.timeline)
         self._timer: Timer | None = None
-        self._shown: dict[str, object] = {}
         self._done = False
-        self._keys_shown: tuple[bool, ...] | None = None
         self._held_for_room = False
         """Whether the session was paused because the window became too small."""
         self._bell_only = sound is not None and _rings_the_bell(sound)
@@ -183,25 +181,27 @@ class SessionScreen(CalmScreen[SessionOutcome]):
 
     # -- drawing ---------------------------------------------------------------
 
-    def _set(self, key: str, value: object) -> bool:
-        """Remember what a widget shows; True when it changed."""
-        if self._shown.get(key) == value and key in self._shown:
-            return False
-        self._shown[key] = value
-        return True
+    def watch_step_number(self, step_number: int) -> None:
+        self._step.update(f"step {step_number} of {len(self.timeline.spans)}")
+
+    def watch_words(self, words: str) -> None:
+        self._phase.update(words)
+
+    def watch_hint(self, hint: str) -> None:
+        self._instruction.update(hint)
+
+    def watch_countdown(self, countdown: str) -> None:
+        self._countdown.update(countdown)
 
     def _show(self, state: SessionState) -> None:
         moment = state.timeline
-        segment = moment.segment
-        if self._set("step", segment.step):
-            self._step.update(f"step {segment.step_number} of {len(self.timeline.spans)}")
+        self.step_number = moment.segment.step_number
         self._show_words(state)
         self._show_countdown(state)
         self._show_visual(state)
         left = math.ceil(self.timeline.total_seconds - moment.elapsed - 1e-9)
         self._progress.show(moment.fraction, left)
-        if self._set("paused", state.paused):
-            self.set_class(state.paused, "-paused")
+        self.paused = state.paused
 
     def _show_words(self, state: SessionState) -> None:
         segment = state.timeline.segment
@@ -220,10 +220,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             # No room for the big digits: the seconds follow the words instead.
             seconds = self._seconds_left(state)
             words = f"{words}  {seconds}" if seconds else words
-        if self._set("words", words):
-            self._phase.update(words)
-        if self._set("hint", hint):
-            self._instruction.update(hint)
+        self.words = words
+        self.hint = hint
 
     @staticmethod
     def _seconds_left(state: SessionState) -> str:
@@ -234,9 +232,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         return str(max(math.ceil(remaining - 1e-9), 0))
 
     def _show_countdown(self, state: SessionState) -> None:
-        shown = self._seconds_left(state)
-        if self._set("countdown", shown):
-            self._countdown.update(shown)
+        self.countdown = self._seconds_left(state)
 
     def _show_visual(self, state: SessionState) -> None:
         moment = state.timeline
@@ -247,10 +243,9 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             self._visual.dimmed = state.paused
 
     def on_resize(self) -> None:
-        """The size classes may have changed what goes where: draw everything afresh."""
+        """The size classes may have changed what goes where: look again once they are set."""
         if self._done or not self.runner.running:
             return
-        self._shown.clear()
         self.call_after_refresh(self._after)
 
     def hold_for_room(self, too_small: bool) -> None:
@@ -283,17 +278,10 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             return
         self.tick()
 
-    def _keys_now(self) -> tuple[bool, ...]:
-        """What decides the keys' names in the footer."""
+    def _refresh_keys(self) -> None:
         muted = self.sound is not None and self.sound.muted
         silenced = self.sound is not None and self.sound.silenced
-        return (self.runner.paused, self._at_prompt, muted, silenced)
-
-    def _refresh_keys(self) -> None:
-        keys = self._keys_now()
-        if keys != self._keys_shown:
-            self._keys_shown = keys
-            self.refresh_bindings()  # "Pause" becomes "Continue" or "Resume", and back
+        self.keys_now = (self.runner.paused, self._at_prompt, muted, silenced)
 
     @property
     def _at_prompt(self) -> bool:
