@@ -84,14 +84,9 @@ class HistoryStore(HistoryFigures):
         """Open (creating if needed) and migrate the history at ``path``.
 
         Opened to write, it first adds any session kept aside while another
-        program held the file (``calm.practice.pending``).
-
-        Args:
-            read_only: Only read, as ``calm history`` and ``calm stats`` do; this
-                works even when the file's folder cannot be written.
-            copy: Reading only, read a copy (or the file as last saved) rather than
-                ask SQLite to keep its own files beside it, which a full disk or a
-                read-only folder does not allow.
+        program held the file (``calm.practice.pending``). Opened ``read_only``,
+        as ``calm history`` and ``calm stats`` may, it is read from a ``copy`` or
+        as it is, as ``calm.practice.history_file.connect`` says.
 
         Raises:
             HistoryError: when it is locked, unreadable, not a database, or newer
