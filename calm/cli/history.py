@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from calm.cli.flag_rules import Apart, Needs, RuledGroup
 from calm.cli.history_store import history_failed, open_history, say_if_not_recording, say_left_out
 from calm.cli.number_option import NumberRange
-from calm.cli.output import USAGE_ERROR, fail
+from calm.cli.output import fail
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,7 +29,20 @@ NOTED_TITLE_COLUMNS = 60
 MAX_LIMIT = 1_000_000_000
 """The largest ``--limit``; SQLite cannot count past 2**63."""
 
-app = typer.Typer(invoke_without_command=True, subcommand_metavar="")
+
+class _HistoryGroup(RuledGroup):
+    """``calm history`` does one thing at a time: list in one format, note, or clear."""
+
+    rules = (
+        Apart("--json", "--csv", "--note", "--clear"),
+        Needs("--yes", "--clear"),
+        Apart("--limit", "--note"),
+        Apart("--limit", "--clear"),
+    )
+
+
+# With no subcommand the group's own callback runs, and lists: `calm history`.
+app = typer.Typer(cls=_HistoryGroup, invoke_without_command=True, subcommand_metavar="")
 
 
 def _typed_text(value: str | None) -> str | None:
@@ -73,14 +87,6 @@ def history(
     from calm import locations
     from calm.practice.history_errors import HistoryError
 
-    flags = {"--json": as_json, "--csv": as_csv, "--note": note is not None, "--clear": clear}
-    chosen = [flag for flag, on in flags.items() if on]
-    if len(chosen) > 1:
-        fail(f"{' and '.join(chosen)} cannot be used together", USAGE_ERROR)
-    if yes and not clear:
-        fail("--yes only goes with --clear", USAGE_ERROR)
-    if limit is not None and (note is not None or clear):
-        fail(f"--limit does not go with {chosen[0]}", USAGE_ERROR)
     recording = say_if_not_recording()
     store = open_history(writing=clear or note is not None)
     try:
@@ -100,6 +106,7 @@ def history(
 def _print_history(
     store: HistoryStore | None, limit: int | None, *, as_json: bool, as_csv: bool, recording: bool
 ) -> None:
+    """The sessions as a table (the latest twenty unless ``limit`` says), JSON or CSV."""
     from calm.core.safe_text import shown_safely
     from calm.practice.export import record_json, table_lines, write_csv
 
@@ -132,6 +139,7 @@ def _print_history(
 
 
 def _clear_history(store: HistoryStore | None, path: Path, *, yes: bool) -> None:
+    """Forget every session, after asking on a terminal unless ``yes``."""
     count = store.count() if store is not None else 0
     if not count:
         typer.echo("There are no recorded sessions to clear.")
