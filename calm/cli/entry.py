@@ -6,23 +6,12 @@ a failing output device is one line, and a bug is one line and a crash log.
 
 from __future__ import annotations
 
-import re
 import sys
 
 import typer
 
 from calm.cli.output import USAGE_ERROR, ReaderGone, tell, write_nowhere
 from calm.cli.root import app
-
-_OPTION_PROBLEM = r"Invalid value for '(?P<option>--[\w-]+)'(?: / '-\w')?: (?P<problem>must .+)"
-"""click's frame around a problem calm's own number type words: the option and the words
-are kept, click's "Invalid value for" is dropped."""
-
-
-def plain_usage(message: str) -> str:
-    """A usage error in calm's words: "--minutes must be a number, got 'abc'"."""
-    found = re.fullmatch(_OPTION_PROBLEM, message, re.DOTALL)
-    return f"{found['option']} {found['problem']}" if found else message
 
 
 def main() -> None:
@@ -44,7 +33,7 @@ def main() -> None:
         write_nowhere()
         sys.exit(0)
     except typer.TyperException as error:
-        message = plain_usage(error.format_message())
+        message = error.format_message()
         context = getattr(error, "ctx", None)
         # With no arguments, typer has already printed the help and has nothing to add.
         if message:

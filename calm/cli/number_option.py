@@ -2,7 +2,9 @@
 
 click's own number types say "0.0 is not in the range 0.1<=x<=180" about a typed
 "0": the converted value, in a programmer's notation. This parser keeps what was
-typed, so the one line calm prints quotes the user exactly.
+typed, so the one line calm prints quotes the user exactly, and its problem
+words itself through click's own ``format_message`` hook:
+"--minutes must be a number, got 'abc'".
 """
 
 from __future__ import annotations
@@ -10,6 +12,20 @@ from __future__ import annotations
 import math
 
 import typer
+
+from calm.cli.flag_rules import long_name
+
+
+class NumberProblem(typer.BadParameter):
+    """A number typed wrong, said as a sentence about the option: "--minutes must be
+    from 0.1 to 180, got 0", where click would say "Invalid value for '--minutes' /
+    '-m': ..."."""
+
+    def format_message(self) -> str:
+        """The option's long name, then what is wrong with the number."""
+        if self.param is None:
+            return self.message
+        return f"{long_name(self.param)} {self.message}"
 
 
 class NumberRange:
@@ -24,7 +40,7 @@ class NumberRange:
         """The number ``value`` stands for.
 
         Raises:
-            typer.BadParameter: in plain words, quoting what was typed.
+            NumberProblem: in plain words, quoting what was typed.
         """
         if isinstance(value, int | float) and not isinstance(value, bool):
             return value  # a default, already a number
@@ -33,10 +49,10 @@ class NumberRange:
             number = int(text) if self.whole else float(text)
         except ValueError:
             kind = "a whole number" if self.whole else "a number"
-            raise typer.BadParameter(f"must be {kind}, got {text!r}") from None
+            raise NumberProblem(f"must be {kind}, got {text!r}") from None
         if not (math.isfinite(number) and self.low <= number <= self.high):
             low, high = _bound(self.low), _bound(self.high)
-            raise typer.BadParameter(f"must be from {low} to {high}, got {text}")
+            raise NumberProblem(f"must be from {low} to {high}, got {text}")
         return number
 
 
