@@ -20,19 +20,16 @@ if TYPE_CHECKING:
     from typer._click import Context, Parameter
 
 
-@dataclass(frozen=True, init=False)
 class Apart:
     """Options of which at most one may be given at a time."""
 
-    options: tuple[str, ...]
-    """The options' long names, in the order a problem names them."""
-
     def __init__(self, *options: str) -> None:
-        object.__setattr__(self, "options", options)
+        self.names = options
+        """The options' long names, in the order a problem names them."""
 
     def broken_by(self, given: Collection[str]) -> str | None:
         """What is wrong when ``given`` holds more than one of the options; else None."""
-        chosen = [option for option in self.options if option in given]
+        chosen = [option for option in self.names if option in given]
         return f"{' and '.join(chosen)} cannot be used together" if len(chosen) > 1 else None
 
 
@@ -44,6 +41,11 @@ class Needs:
     """The option that needs its partner."""
     partner: str
     """The option it goes with."""
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """Both options' long names."""
+        return (self.option, self.partner)
 
     def broken_by(self, given: Collection[str]) -> str | None:
         """What is wrong when ``given`` holds the option without its partner; else None."""
@@ -63,12 +65,12 @@ class RuledGroup(typer.core.TyperGroup):
     """The rules, checked in order; the first one broken is the one said."""
 
     def __init__(self, **settings: Any) -> None:
+        """Build the group as typer does, checking that each rule names its real options."""
         super().__init__(**settings)
         known = {long_name(param) for param in self.params}
         for rule in self.rules:
-            named = rule.options if isinstance(rule, Apart) else (rule.option, rule.partner)
             # A misspelt name would make its rule quietly never apply.
-            unknown = [name for name in named if name not in known]
+            unknown = [name for name in rule.names if name not in known]
             if unknown:
                 raise ValueError(f"{type(self).__name__} has a rule for no such option: {unknown}")
 

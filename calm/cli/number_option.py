@@ -32,6 +32,7 @@ class NumberRange:
     """Parses a number from ``low`` to ``high``; whole numbers only when ``whole``."""
 
     def __init__(self, low: float, high: float, *, whole: bool = False) -> None:
+        """A parser for numbers from ``low`` to ``high``, both included."""
         self.low = low
         self.high = high
         self.whole = whole

@@ -44,6 +44,7 @@ app = typer.Typer(
 
 
 def _version(value: bool) -> None:
+    """``--version``: say the version and stop, before anything else is parsed."""
     if value:
         typer.echo(f"calm {__version__}")
         raise typer.Exit()

@@ -163,6 +163,7 @@ def new(
 
 
 def _category(value: str) -> Category:
+    """The category ``--category`` names; exit 2 with a did-you-mean line for none."""
     from calm.core.script import Category
     from calm.core.suggest import did_you_mean
 
@@ -234,4 +235,5 @@ def _library_entry(library: Library, text: str) -> Entry | None:
 
 
 def _looks_like_a_path(text: str) -> bool:
+    """Whether ``text`` was meant as a file, not a script's name."""
     return text.endswith(".toml") or "/" in text or "\\" in text
