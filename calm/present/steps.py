@@ -9,8 +9,7 @@ end changes (see CONTRIBUTING.md, "Adding a step kind").
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from calm.core.script import BreatheStep, PromptStep, Step, StepKind
 from calm.core.timeline import Segment, StepSpan
@@ -29,6 +28,10 @@ PLAIN_ENTER_HINT = " (press Enter to continue)"
 """After a prompt's words in plain text, unless they already speak of Enter."""
 SELF_PACED = "self-paced"
 """The length of a prompt that waits for Enter however long it takes."""
+
+if TYPE_CHECKING:
+    # Only ``calm show`` draws with rich; the plain runner and the screen never load it here.
+    from rich.text import Text
 
 Fit = Callable[[str], str]
 """Shortens a script's words to the room there is (``calm show``)."""
@@ -59,6 +62,8 @@ class StepWords:
 
     def preview(self, span: StepSpan, fit: Fit) -> Text:
         """What happens in the step, for ``calm show``."""
+        from rich.text import Text
+
         return Text(fit(span.step.text))
 
 
@@ -76,6 +81,8 @@ class BreatheWords(StepWords):
 
     def preview(self, span: StepSpan, fit: Fit) -> Text:
         """The pattern, the breaths and the rate, then the step's and each phase's words."""
+        from rich.text import Text
+
         step = span.step
         assert isinstance(step, BreatheStep)
         what = Text(f"{pattern_text(step)} × {breaths_text(span.cycles)}")

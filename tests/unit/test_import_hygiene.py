@@ -37,6 +37,9 @@ CORE = (
     "calm.practice.recording",
     "calm.practice.stats",
     "calm.practice.check_in",
+    "calm.practice.options",
+    "calm.practice.service",
+    "calm.present.steps",
     # The sound modules load pydub and simpleaudio only when a sound is made.
     "calm.sound.cues",
     "calm.sound.players",
