@@ -127,10 +127,11 @@ def _print_history(
         typer.echo(f"No sessions recorded yet.{later}")
     else:
         from calm import locations
+        from calm.core.session import Status
         from calm.practice.running_marks import running_rows
         from calm.present.table import write_lines
 
-        unfinished = [record.id for record in records if record.status == "interrupted"]
+        unfinished = [record.id for record in records if record.status == Status.INTERRUPTED]
         running = running_rows(locations.history_file(), unfinished)
         write_lines(table_lines(records, running=running))
         total = store.count() if store is not None else 0
@@ -165,7 +166,9 @@ def _clear_history(store: HistoryStore | None, path: Path, *, yes: bool) -> None
 
 def _mention_kept_copies(path: Path) -> None:
     """Clearing never touches the damaged copies calm kept, so say they are there."""
-    if any(path.parent.glob(f"{path.name}.corrupt-*")):
+    from calm.practice.damaged_history import kept_copies
+
+    if kept_copies(path):
         typer.echo(
             f"Damaged history files calm kept earlier are still in {path.parent}; "
             "delete them yourself if you want them gone."

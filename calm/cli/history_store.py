@@ -31,47 +31,29 @@ def say_if_not_recording() -> bool:
 def open_history(*, writing: bool = False) -> HistoryStore | None:
     """The history, opened to read (or, ``writing``, to change); None when there is none.
 
-    A damaged history is kept aside, said so in one line, and read as empty. One
-    on a full disk or in a read-only file is read, with one line saying why it
-    cannot be written. Any other problem exits with one line.
+    The damaged-history policy is ``calm.practice.damaged_history``'s: a damaged
+    history is kept aside, said in one line, and read as empty. Anything that must
+    end the command is one line and exit 1.
     """
     from calm import locations
-    from calm.practice.history import open_existing
-    from calm.practice.history_errors import HistoryDamaged, HistoryError
+    from calm.practice.damaged_history import open_to_read
+    from calm.practice.history_errors import HistoryError
 
     try:
-        store = open_existing(locations.history_file(), writing=writing)
-    except HistoryDamaged as error:
-        tell(f"calm: {_keep_damaged(error)}")
-        return None
+        store, notices = open_to_read(locations.history_file(), writing=writing)
     except HistoryError as error:
         fail(str(error))
-    for notice in store.notices if store is not None else []:
+    for notice in notices:
         tell(f"calm: {notice}")
     return store
 
 
 def history_failed(store: HistoryStore | None, error: HistoryError) -> NoReturn:
     """One line for a history that failed part way; a damaged one is kept aside first."""
-    from calm.practice.history_errors import HistoryDamaged
-
-    if not isinstance(error, HistoryDamaged):
-        fail(str(error))
-    if store is not None:
-        store.close()
-    fail(_keep_damaged(error))
-
-
-def _keep_damaged(error: HistoryError) -> str:
-    """Move the damaged history aside, and say where it is kept."""
     from calm import locations
-    from calm.practice.damaged_history import set_aside
+    from calm.practice.damaged_history import failed_part_way
 
-    try:
-        aside = set_aside(locations.history_file())
-    except OSError:
-        fail(str(error))
-    return f"the history file is damaged; it is kept as {aside}, and a new one will start"
+    fail(failed_part_way(locations.history_file(), store, error))
 
 
 def say_left_out(left_out: list[str]) -> None:
