@@ -21,7 +21,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ import pytest
 
 from calm import locations
 from calm.practice.history import HistoryStore
+from tests.support.terminal import Terminal, tmux_server
 
 TIMEOUT = 30
 """Seconds any one calm process may take before the test gives up on it."""
@@ -296,88 +296,13 @@ def local_zone() -> Any:
 # -- a real terminal ---------------------------------------------------------
 
 
-class Terminal:
-    """A detached tmux session running a plain shell, driven like a person would."""
-
-    def __init__(self, socket: str, session: str) -> None:
-        self.socket = socket
-        self.session = session
-
-    def tmux(self, *args: str) -> str:
-        """Run a tmux command against this session's server."""
-        return subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout
-
-    def screen(self) -> str:
-        """The visible text of the pane."""
-        return self.tmux("capture-pane", "-p", "-t", self.session)
-
-    def send(self, *keys: str) -> None:
-        """Press keys, as tmux names them."""
-        self.tmux("send-keys", "-t", self.session, *keys)
-
-    def run(self, *args: str) -> None:
-        """Type ``calm ARGS`` at the shell, followed by a line saying how it exited."""
-        command = shlex.join([sys.executable, "-m", "calm", *args])
-        self.tmux("send-keys", "-t", self.session, "-l", f"{command}; echo calm-exited-$?")
-        self.send("Enter")
-
-    def wait_for(self, found: Callable[[str], bool], timeout: float = 15) -> str:
-        """Poll the screen until ``found`` accepts it; fail after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        screen = self.screen()
-        while not found(screen):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; the screen was:\n{screen}")
-            time.sleep(0.05)
-            screen = self.screen()
-        return screen
-
-    def answer(self, question: str, key: str) -> None:
-        """Wait for ``question`` on the screen, then press ``key``."""
-        self.wait_for(lambda screen: question in screen)
-        # The one-key question flushes typed-ahead keys just after it is drawn; a
-        # person never answers within microseconds, so neither does the test.
-        time.sleep(0.1)
-        self.send(key)
-
-    def exit_status(self) -> int:
-        """Wait for calm to exit; its exit status."""
-        screen = self.wait_for(
-            lambda text: any(line.startswith("calm-exited-") for line in text.splitlines())
-        )
-        line = next(line for line in screen.splitlines() if line.startswith("calm-exited-"))
-        return int(line.removeprefix("calm-exited-"))
-
-
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     """A fresh, wide tmux session with a plain shell in the test's isolated home."""
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
-    socket = f"calm-history-{uuid.uuid4().hex[:8]}"
-    env = dict(os.environ, PS1="$ ", TERM="xterm-256color")
-    subprocess.run(
-        [
-            *("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "calm"),
-            *("-x", "200", "-y", "40", "-c", str(tmp_path), "bash --norc --noprofile"),
-        ],
-        env=env,
-        check=True,
-        timeout=10,
-    )
-    term = Terminal(socket, "calm")
-    socket_path = Path(term.tmux("display-message", "-p", "#{socket_path}").strip())
-    try:
-        yield term
-    finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], check=False, timeout=10)
-        socket_path.unlink(missing_ok=True)
+    with tmux_server("calm-history", size=(200, 40), folder=tmp_path) as socket:
+        yield Terminal(socket, "calm")
 
 
 # -- recording a session -----------------------------------------------------

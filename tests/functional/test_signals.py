@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from calm import locations
-from tests.functional.test_terminal import Terminal
+from tests.support.terminal import Terminal, tmux_server
 
 pytestmark = pytest.mark.slow
 
@@ -218,23 +218,10 @@ class Tmux(Terminal):
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Tmux]:
     """A fresh tmux server with an 80x24 shell, in the test's isolated home."""
-    socket = f"calm-signals-{uuid.uuid4().hex[:8]}"
-    session = "calm"
-    env = dict(os.environ, PS1="$ ", TERM="xterm-256color")
+    env = dict(os.environ)
     env.pop("PYTHONUNBUFFERED", None)  # output buffered as usual, as in a terminal window
-    subprocess.run(
-        [
-            *("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session),
-            *("-x", "80", "-y", "24", "bash --norc --noprofile"),
-        ],
-        env=env,
-        check=True,
-        timeout=10,
-    )
-    try:
-        yield Tmux(socket, session)
-    finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], check=False, timeout=10)
+    with tmux_server("calm-signals", env=env) as socket:
+        yield Tmux(socket, "calm")
 
 
 def gone(pid: int) -> bool:

@@ -6,14 +6,14 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.terminal import Terminal, exited, tmux_server
 
 pytestmark = [
     pytest.mark.slow,
@@ -39,105 +39,11 @@ cycles = 20
 """
 
 
-class Terminal:
-    """A detached tmux session running a shell, driven like a person would."""
-
-    def __init__(self, socket: str, session: str) -> None:
-        self.socket = socket
-        self.session = session
-
-    def tmux(self, *args: str) -> str:
-        """Run a tmux command against this session's server."""
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        )
-        return result.stdout
-
-    def screen(self) -> str:
-        """The visible text of the pane."""
-        return self.tmux("capture-pane", "-p", "-t", self.session)
-
-    def send(self, *keys: str) -> None:
-        """Press keys, as tmux names them."""
-        self.tmux("send-keys", "-t", self.session, *keys)
-
-    def type_line(self, line: str) -> None:
-        """Type a command and press Enter."""
-        self.tmux("send-keys", "-t", self.session, "-l", line)
-        self.send("Enter")
-
-    def flag(self, name: str) -> str:
-        """A tmux pane format value, such as alternate_on."""
-        return self.tmux("display-message", "-p", "-t", self.session, f"#{{{name}}}").strip()
-
-    def wait_for(self, found: Callable[[str], bool], timeout: float = 15) -> str:
-        """Poll the screen until ``found`` accepts it; fail after ``timeout`` seconds.
-
-        Wait for the very state the test then asserts, never for a neighbour of it:
-        "Paused" is drawn a moment before the footer says "space Resume".
-        """
-        deadline = time.monotonic() + timeout
-        screen = self.screen()
-        while time.monotonic() < deadline:
-            if found(screen):
-                return screen
-            time.sleep(0.1)
-            screen = self.screen()
-        raise AssertionError(f"timed out; the screen was:\n{screen}")
-
-    def leave_summary(self, timeout: float = 15) -> str:
-        """Press Enter on the summary until calm has exited; the screen then.
-
-        The summary ignores keys for a moment after it appears, so that one meant
-        for the session is not taken as leaving; Enter is pressed again until calm
-        is seen to exit, rather than once after a guess at that moment.
-        """
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.send("Enter")
-            try:
-                return self.wait_for(_exited, timeout=1)
-            except AssertionError:
-                continue
-        raise AssertionError(f"calm did not leave its summary; the screen was:\n{self.screen()}")
-
-    def modes(self) -> set[str]:
-        """Whether echo and line editing are on, as the shell's ``stty`` reports them."""
-        marker = f"modes-{uuid.uuid4().hex[:8]}"
-        self.type_line(
-            "stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; "
-            f"echo; echo {marker}"
-        )
-        # The typed command holds the marker too, but never as a line of its own.
-        screen = self.wait_for(lambda screen: marker in screen.splitlines())
-        lines = screen.splitlines()
-        return set(lines[lines.index(marker) - 1].split())
-
-
 @pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
+def terminal() -> Iterator[Terminal]:
     """A fresh 80x24 tmux session with a plain shell, in the test's isolated home."""
-    socket = f"calm-test-{uuid.uuid4().hex[:8]}"
-    session = "calm"
-    env = dict(os.environ, PS1="$ ", TERM="xterm-256color")
-    subprocess.run(
-        [
-            *("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session),
-            *("-x", "80", "-y", "24", "bash --norc --noprofile"),
-        ],
-        env=env,
-        check=True,
-        timeout=10,
-    )
-    term = Terminal(socket, session)
-    try:
-        yield term
-    finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], check=False, timeout=10)
+    with tmux_server("calm-test") as socket:
+        yield Terminal(socket, "calm")
 
 
 def test_session_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
@@ -192,17 +98,9 @@ def test_sigterm_restores_the_terminal(terminal: Terminal, tmp_path: Path) -> No
     terminal.wait_for(lambda screen: "Rising in" in screen)
     pid = int(pid_file.read_text().split()[0])
     os.kill(pid, 15)
-    terminal.wait_for(_exited)
+    terminal.wait_for(exited)
     assert terminal.flag("alternate_on") == "0"
     assert terminal.flag("cursor_flag") == "1"
-
-
-def _exited(screen: str) -> bool:
-    """Whether the shell has printed calm's exit status on a line of its own.
-
-    The typed command holds "calm-exited-$?" too, and may wrap so that it starts a line.
-    """
-    return any(re.fullmatch(r"calm-exited-\d+", line.strip()) for line in screen.splitlines())
 
 
 def _start(terminal: Terminal, tmp_path: Path, env: str = "", script_text: str = SHORT) -> Path:
@@ -221,7 +119,7 @@ def test_ctrl_c_leaves_at_once_with_a_one_line_summary(terminal: Terminal, tmp_p
     _start(terminal, tmp_path)
     terminal.wait_for(lambda screen: "Rising in" in screen)
     terminal.send("C-c")
-    screen = terminal.wait_for(_exited)
+    screen = terminal.wait_for(exited)
     assert "calm-exited-0" in screen.splitlines()
     assert "Session ended after" in screen
     assert terminal.flag("alternate_on") == "0"
@@ -235,7 +133,7 @@ def test_ctrl_c_on_the_summary_of_a_finished_session_says_it_was_complete(
     _start(terminal, tmp_path, script_text=SHORT.replace("cycles = 20", "cycles = 1"))
     terminal.wait_for(lambda screen: "Session complete" in screen)
     terminal.send("C-c")
-    screen = terminal.wait_for(_exited)
+    screen = terminal.wait_for(exited)
     assert "calm-exited-0" in screen.splitlines()
     assert "Session complete: 4 s, 1 breath. Take a moment before you get up." in screen
     assert "Session ended after" not in screen
@@ -246,7 +144,7 @@ def test_sighup_restores_the_terminal(terminal: Terminal, tmp_path: Path) -> Non
     pid_file = _start(terminal, tmp_path)
     terminal.wait_for(lambda screen: "Rising in" in screen)
     os.kill(int(pid_file.read_text().split()[0]), 1)
-    terminal.wait_for(_exited)
+    terminal.wait_for(exited)
     assert terminal.flag("alternate_on") == "0"
     assert terminal.flag("cursor_flag") == "1"
 
@@ -274,7 +172,7 @@ def test_no_color_draws_without_colour(terminal: Terminal, tmp_path: Path) -> No
     assert "something went wrong" not in terminal.screen()
     assert terminal.flag("alternate_on") == "1"
     terminal.send("C-c")
-    terminal.wait_for(_exited)
+    terminal.wait_for(exited)
 
 
 def test_a_bad_config_is_one_line_and_the_session_still_runs(

@@ -32,7 +32,7 @@ from calm.core.safe_toml import TomlError, TomlLimits, check_shape, parse_toml
 from calm.practice.tips import TIPS, next_tip
 from tests.conftest import ROOT
 from tests.support.examples import examples
-from tests.unit.test_loader_fuzz import DOCUMENTS, to_toml
+from tests.support.toml_documents import DOCUMENTS, to_toml
 
 SCRIPT = """\
 title = "Mine"
