@@ -40,8 +40,8 @@ class CautionScreen(CalmScreen[Timeline | None]):
 
     def compose(self) -> ComposeResult:
         yield self.notices
-        with Vertical(id="caution"):
-            yield Plain(self.script.title, id="caution-title")
+        with Vertical(id="caution", classes="card"):
+            yield Plain(self.script.title, id="caution-title", classes="card-title")
             yield Plain("Before you begin", classes="hint")
             yield Plain(self.script.caution or "", id="caution-text")
             if self.script.has_holds:

@@ -36,8 +36,8 @@ class CheckInScreen(CalmScreen[CheckInAnswer]):
 
     def compose(self) -> ComposeResult:
         yield self.notices
-        with Vertical(id="check-in"):
-            yield Plain(self.title_text, id="check-in-title")
+        with Vertical(id="check-in", classes="card"):
+            yield Plain(self.title_text, id="check-in-title", classes="card-title")
             yield Plain(check_in.BEFORE, id="check-in-question")
             yield Plain(check_in.SCALE, id="check-in-scale")
             back = check_in.GO_BACK if self.from_list else check_in.NOT_NOW

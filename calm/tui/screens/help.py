@@ -30,7 +30,7 @@ class HelpScreen(Settling, ModalScreen[None]):
         table.add_column()
         for row in session_keys():
             table.add_row(row.keys, row.what)
-        with Vertical(id="help"):
+        with Vertical(id="help", classes="card"):
             yield Static("Keys", id="help-title")
             yield Static(table)
             yield Static("The session waits while you read. Press escape to close.", classes="hint")

@@ -78,8 +78,8 @@ class SummaryScreen(CalmScreen[AfterSummary]):
         if self.script.breathe_steps:  # "0 breaths" after a grounding script says nothing
             numbers += f" · {breaths_text(outcome.breaths)}"
         yield self.notices
-        with Vertical(id="summary"):
-            yield Plain(heading, id="summary-title")
+        with Vertical(id="summary", classes="card"):
+            yield Plain(heading, id="summary-title", classes="card-title")
             yield Plain(self.script.title, id="summary-script", classes="hint")
             yield Plain(numbers, id="summary-numbers")
             if self.progress:
