@@ -1006,7 +1006,7 @@ def test_values_changed_by_hand_cost_only_their_own_sessions(tmp_path: Path) -> 
     status: history (table, JSON, CSV), stats (text, JSON) and the week sentence after a
     session never fail; each unreadable session is named once, and the rest are listed
     and counted."""
-    from tests.unit.test_history_values import UNTYPED
+    from tests.support.history import UNTYPED
 
     seed(*numbered_seeds(5))
     with closing(sqlite3.connect(history_path(), isolation_level=None)) as connection:

@@ -17,14 +17,14 @@ from calm.tui.screens.picker import PickerScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
 from tests.support.apps import calm_app
-from tests.tui.test_history_app import recorder, rows
-from tests.tui.test_keys import footer
-from tests.tui.test_session_app import (
+from tests.support.history import recorder, rows
+from tests.support.tui import (
     PLAIN_STEPS,
     START,
     TIP,
     Driver,
     drive,
+    footer,
     make_timeline,
     pilot_test,
     session_app,

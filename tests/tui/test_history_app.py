@@ -8,7 +8,6 @@ then reads the file back.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,41 +16,13 @@ from textual import events
 
 from calm.core.session import Status
 from calm.practice.history import HistoryStore
-from calm.practice.history_rows import SessionRecord
 from calm.practice.recording import SessionRecorder
 from calm.tui.screens.caution import CautionScreen
 from calm.tui.screens.check_in import CheckInScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
-from tests.tui.test_session_app import (
-    PLAIN_STEPS,
-    Driver,
-    drive,
-    make_timeline,
-    pilot_test,
-    session_app,
-)
-
-WALL = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-"""The wall clock the recorder reads; sessions here all start at this moment."""
-
-
-def recorder(path: Path, notices: list[str] | None = None) -> SessionRecorder:
-    """A recorder on a fresh history file, with a wall clock that never moves."""
-    found = SessionRecorder.open(
-        path, notify=(notices if notices is not None else []).append, now=lambda: WALL
-    )
-    assert found is not None
-    return found
-
-
-def rows(path: Path) -> list[SessionRecord]:
-    """Every recorded session, read back through a store of its own."""
-    store = HistoryStore.open(path)
-    try:
-        return store.sessions()
-    finally:
-        store.close()
+from tests.support.history import WALL, recorder, rows
+from tests.support.tui import PLAIN_STEPS, Driver, drive, make_timeline, pilot_test, session_app
 
 
 def history_app(path: Path, **kwargs: Any) -> tuple[Any, Any, SessionRecorder]:

@@ -21,17 +21,18 @@ from calm.tui.screens.picker import PickerScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
 from tests.support.examples import examples
-from tests.tui.test_session_app import (
+from tests.support.sound import RecordingPlayer
+from tests.support.tui import (
     INHALE,
     UNTIMED_PROMPT,
     Driver,
     drive,
+    footer,
     make_timeline,
     picker_app,
     pilot_test,
     session_app,
 )
-from tests.tui.test_sound_app import RecordingPlayer
 
 
 class SettleClock:
@@ -51,16 +52,6 @@ def settle_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[SettleClock]:
     monkeypatch.setattr(calm.tui.screens.base, "SETTLE_SECONDS", 0.4)
     monkeypatch.setattr(calm.tui.screens.base, "time", SimpleNamespace(monotonic=clock.monotonic))
     yield clock
-
-
-def footer(app: CalmApp) -> list[str]:
-    """What the footer names, in its order: each action once, by its first key."""
-    named: dict[str, str] = {}
-    for active in app.screen.active_bindings.values():
-        if active.enabled and active.binding.show:
-            name = f"{app.get_key_display(active.binding)} {active.binding.description}"
-            named.setdefault(active.binding.action, name)
-    return list(named.values())
 
 
 def drawn_footer(app: CalmApp) -> str:

@@ -14,7 +14,8 @@ from calm.tui.app import CalmApp
 from calm.tui.screens.caution import CautionScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
-from tests.tui.test_session_app import (
+from tests.support.sound import RecordingPlayer
+from tests.support.tui import (
     INHALE,
     PLAIN_STEPS,
     Driver,
@@ -23,7 +24,6 @@ from tests.tui.test_session_app import (
     pilot_test,
     session_app,
 )
-from tests.tui.test_sound_app import RecordingPlayer
 
 LONG = (
     "Sound stopped (no sound device could be opened); the session carries on in silence. "

@@ -34,7 +34,7 @@ from calm.tui.screens.summary import SummaryScreen
 from calm.tui.widgets.plain import Plain
 from tests.support.apps import calm_app
 from tests.support.examples import examples
-from tests.tui.test_session_app import Driver, drive, pilot_test
+from tests.support.tui import Driver, drive, pilot_test
 
 PAYLOADS = (
     "[/]",

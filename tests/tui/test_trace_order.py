@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.tui.test_sound_app import RecordingPlayer, run
+from tests.support.sound import RecordingPlayer, run
 
 
 def test_each_cue_is_traced_after_its_event(monkeypatch: pytest.MonkeyPatch) -> None:

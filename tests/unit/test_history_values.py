@@ -38,6 +38,7 @@ from calm.practice.history_rows import (
 )
 from calm.practice.stats import gather, progress_sentence
 from tests.support.examples import examples
+from tests.support.history import UNTYPED
 
 TODAY = date(2026, 11, 27)
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -46,14 +47,6 @@ ROWS = 4
 
 EDITABLE = COLUMNS[1:]
 """Every column but the row's own number."""
-
-UNTYPED = """
-CREATE TABLE sessions (
-    id INTEGER PRIMARY KEY, script, title, started_at, ended_at, planned_seconds,
-    practised_seconds, status, breaths, mood_before, mood_after, note
-)
-"""
-"""calm's table as someone might rebuild it by hand: no types, nothing required."""
 
 stamps = st.one_of(
     st.datetimes(
