@@ -13,7 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
 from textual.geometry import Size
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -40,20 +40,26 @@ class BreathOrb(Widget):
     """How full the breath is, from 0 to 1."""
     dimmed: reactive[bool] = reactive(False)
     """Draw the orb faintly, as while paused."""
+    picture: var[tuple[int, int, int, bool] | None] = var(None, init=False)
+    """What the drawing depends on: the size, the radius in steps, and whether dimmed.
+    The level changes every frame, the picture only when the radius moves a step."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._key: tuple[int, int, int, bool] | None = None
         self._strips: list[Strip] = []
 
     def watch_level(self) -> None:
-        self._refresh_if_moved()
+        self._see_picture()
 
     def watch_dimmed(self) -> None:
-        self._refresh_if_moved()
+        self._see_picture()
 
     def on_resize(self) -> None:
-        self._refresh_if_moved()
+        self._see_picture()
+
+    def watch_picture(self) -> None:
+        self._strips = []
+        self.refresh()
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         """As wide as the orb can be in the space it has, and no wider, so that
@@ -82,16 +88,12 @@ class BreathOrb(Widget):
     def _scale(level: float) -> float:
         return SMALLEST + (1 - SMALLEST) * min(max(level, 0.0), 1.0)
 
-    def _refresh_if_moved(self) -> None:
-        # The level changes every frame; the picture only when the radius moves a step.
+    def _see_picture(self) -> None:
         if not self.is_mounted:
             return
         width, height = self.size
-        key = (width, height, round(self._radius(width, height) * STEPS_PER_PIXEL), self.dimmed)
-        if key != self._key:
-            self._key = key
-            self._strips = []
-            self.refresh()
+        step = round(self._radius(width, height) * STEPS_PER_PIXEL)
+        self.picture = (width, height, step, self.dimmed)
 
     def _colours(self) -> tuple[Color, Color]:
         background = self.background_colors[1]

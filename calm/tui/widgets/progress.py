@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widget import Widget
 
 from calm.present.measures import clock_text
@@ -27,20 +28,20 @@ class SessionProgress(Widget):
     }
     """
 
+    half_cells: reactive[int] = reactive(0)
+    """How far the bar reaches, in half cells; it is drawn again when this changes."""
+    left_seconds: reactive[int] = reactive(0)
+    """The whole seconds left; it is drawn again when this changes."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._fraction = 0.0
-        self._left = 0
-        self._shown: tuple[int, int] | None = None
 
     def show(self, fraction: float, left_seconds: int) -> None:
         """Move the bar to ``fraction`` (0 to 1) with ``left_seconds`` to go."""
         self._fraction = min(max(fraction, 0.0), 1.0)
-        self._left = max(left_seconds, 0)
-        shown = (self._half_cells(), self._left)
-        if shown != self._shown:
-            self._shown = shown
-            self.refresh()
+        self.left_seconds = max(left_seconds, 0)
+        self.half_cells = self._half_cells()
 
     @property
     def fraction(self) -> float:
@@ -50,7 +51,7 @@ class SessionProgress(Widget):
     @property
     def left_text(self) -> str:
         """The time left as shown, such as "3:05 left"."""
-        return f"{clock_text(self._left)} left"
+        return f"{clock_text(self.left_seconds)} left"
 
     def _bar_width(self) -> int:
         return max(self.size.width - TIME_WIDTH, 0)

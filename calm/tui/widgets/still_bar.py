@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import var
 from textual.widgets import Static
 
 from calm.core.script import Phase
@@ -26,16 +27,20 @@ class StillBar(Static):
     }
     """
 
+    segment: var[Segment | None] = var(None, init=False)
+    """The part of the session lit up; the bar is drawn again when it changes."""
+
     def __init__(self, timeline: Timeline, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._timeline = timeline
-        self._shown: int | None = None
 
     def show_segment(self, segment: Segment) -> None:
         """Light up the phase of ``segment`` within its breath."""
-        if segment.index == self._shown:
+        self.segment = segment
+
+    def watch_segment(self, segment: Segment | None) -> None:
+        if segment is None:
             return
-        self._shown = segment.index
         span = self._timeline.spans[segment.step]
         if segment.phase is None:
             self.update("")
