@@ -8,7 +8,6 @@ import pytest
 
 from calm.core.clock import ManualClock
 from calm.core.length_plan import LengthOptions
-from calm.core.loader import parse_script_bytes
 from calm.core.script import (
     BreatheStep,
     Category,
@@ -20,25 +19,10 @@ from calm.core.script import (
 )
 from calm.core.session import EventKind, SessionEvent, SessionRunner, Status
 from calm.core.timeline import Timeline, compile_timeline
+from tests.support.scripts import SIMPLE, parse
 
-HEADER = 'title = "T"\nsummary = "S"\ncategory = "breathing"\n'
 START = 100.0
 """Where the hand-set clock starts, so that clock readings and session times differ."""
-
-SIMPLE = """
-[[steps]]
-say = "Settle"
-seconds = 5
-
-[[steps]]
-breathe = "4-2-6"
-cycles = 3
-
-[[steps]]
-say = "Done"
-seconds = 5
-"""
-"""5 s say (0-5), three 12 s breaths of 4 in, 2 hold, 6 out (5-41), 5 s say (41-46)."""
 
 BREATHE_ONLY = '[[steps]]\nbreathe = "4-2-6"\ncycles = 3\n'
 """Boundaries at 4, 6, 12, 16, 18, 24, 28, 30 and the end at 36 s."""
@@ -69,11 +53,6 @@ timeout = 10
 say = "Off we go"
 seconds = 3
 """
-
-
-def parse(body: str) -> Script:
-    """A script from TOML text, with the required title, summary and category added."""
-    return parse_script_bytes((HEADER + body).encode(), name="t", source="t.toml")
 
 
 def make_runner(

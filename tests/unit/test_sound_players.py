@@ -38,11 +38,11 @@ from calm.sound.players import (
     SimpleaudioPlayer,
     choose_player,
 )
+from tests.support.scripts import HEADER
 
 CP = shutil.which("cp")
 SLEEP = shutil.which("sleep")
 """Found before any test narrows PATH: the fake players call them by full path."""
-HEADER = 'title = "T"\nsummary = "S"\ncategory = "breathing"\n'
 START = 100.0
 """Where the hand-set clock starts, so that clock readings and session times differ."""
 TICK = 0.25

@@ -7,7 +7,6 @@ import itertools
 import pytest
 
 from calm.core.length_plan import LengthError, LengthOptions
-from calm.core.loader import parse_script_bytes
 from calm.core.script import (
     BreatheStep,
     Category,
@@ -20,13 +19,7 @@ from calm.core.script import (
     StepKind,
 )
 from calm.core.timeline import Timeline, compile_timeline
-
-HEADER = 'title = "T"\nsummary = "S"\ncategory = "breathing"\n'
-
-
-def parse(body: str) -> Script:
-    """A script from TOML text, with the required title, summary and category added."""
-    return parse_script_bytes((HEADER + body).encode(), name="t", source="t.toml")
+from tests.support.scripts import SIMPLE, parse
 
 
 def breathing(pattern: str, cycles: int, *, say_ms: int | None = None) -> Script:
@@ -66,21 +59,6 @@ say = "Let go"
 seconds = 8
 """
 """Like the bundled box script: four minutes, 16 s of say steps around 16-second breaths."""
-
-SIMPLE = """
-[[steps]]
-say = "Settle"
-seconds = 5
-
-[[steps]]
-breathe = "4-2-6"
-cycles = 3
-
-[[steps]]
-say = "Done"
-seconds = 5
-"""
-"""5 s say, three 12-second breaths (4 in, 2 hold, 6 out), 5 s say: 46 s in all."""
 
 
 def breaths_by_step(timeline: Timeline) -> dict[int, int]:
