@@ -86,6 +86,7 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_real_stop_and_continue_is_left_out_of_the_clock() -> None:
     """kill -STOP, which no handler sees, then kill -CONT: the heartbeat shows the gap."""
     child = subprocess.Popen(
@@ -113,6 +114,7 @@ def test_a_real_stop_and_continue_is_left_out_of_the_clock() -> None:
     assert wall - STOPPED - 0.2 <= running <= wall - STOPPED + 1.2
 
 
+@pytest.mark.slow
 def test_a_continue_without_a_stop_takes_nothing_away() -> None:
     """A stray kill -CONT on a running calm leaves its clock as it was."""
     child = subprocess.Popen(

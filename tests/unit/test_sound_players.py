@@ -927,7 +927,10 @@ def test_a_bed_whose_player_fails_at_once_does_not_spin(tmp_path: Path) -> None:
     player = CommandPlayer(str(command))
     bed = Clip(name="bed", pcm=b"\x00\x00" * 22050 * 10, rate=22050)  # ten seconds
     player.loop(bed)
-    time.sleep(0.6)
+    deadline = time.monotonic() + 10
+    while not (count.exists() and count.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the first pass has run, however loaded the machine
+    time.sleep(0.5)  # a player restarted in a loop would have run again by now
     player.stop()
     assert count.read_text().count("x") == 1
 
@@ -1019,13 +1022,12 @@ def test_a_failing_system_player_silences_the_session_with_one_notice(tmp_path: 
     command = fake_command(tmp_path / "bin", "aplay", "echo 'no device' >&2\nexit 1")
     timeline = timeline_of(SCRIPT)
     notices: list[str] = []
-    sound = SessionSound(
-        CommandPlayer(str(command)), clips_for(timeline), timeline=timeline, notify=notices.append
-    )
+    player = CommandPlayer(str(command))
+    sound = SessionSound(player, clips_for(timeline), timeline=timeline, notify=notices.append)
     clock = ManualClock(START)
     runner = SessionRunner(timeline, clock, listeners=[sound])
     runner.start()
-    time.sleep(0.5)  # the first player has exited by now
+    player.settle(10.0)  # until the first player has exited
     while runner.running:
         clock.advance(TICK)
         runner.poll()
@@ -1147,7 +1149,13 @@ def test_a_bed_stopped_and_started_at_once_runs_once(tmp_path: Path) -> None:
     player.loop(bed)
     player.stop_loop()
     player.loop(bed)
-    time.sleep(0.3)  # longer than the old thread takes to see it was stopped
-    alive = [thread for thread in set(threading.enumerate()) - before if thread.is_alive()]
+
+    def alive() -> list[threading.Thread]:
+        return [thread for thread in set(threading.enumerate()) - before if thread.is_alive()]
+
+    deadline = time.monotonic() + 10
+    while len(alive()) > 1 and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the old thread has seen it was stopped
+    found = alive()
     player.stop()
-    assert [thread.name for thread in alive] == ["calm-ambient"]
+    assert [thread.name for thread in found] == ["calm-ambient"]
