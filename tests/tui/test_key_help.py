@@ -37,7 +37,7 @@ from calm.tui.key_help import (
 from calm.tui.screens.help import HelpScreen
 from calm.tui.screens.session import SessionScreen
 from tests.support.apps import calm_app
-from tests.tui.drawn import drawn_lines
+from tests.support.drawn import drawn_lines
 
 
 def session_bindings() -> list[Binding]:

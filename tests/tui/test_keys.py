@@ -20,6 +20,7 @@ from calm.tui.screens.help import HelpScreen
 from calm.tui.screens.picker import PickerScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
+from tests.support.drawn import drawn_lines
 from tests.support.examples import examples
 from tests.support.sound import RecordingPlayer
 from tests.support.tui import (
@@ -56,7 +57,7 @@ def settle_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[SettleClock]:
 
 def drawn_footer(app: CalmApp) -> str:
     """The footer's line as drawn, cut where the window ends."""
-    return app.screen._compositor.render_strips()[-1].text
+    return drawn_lines(app)[-1]
 
 
 # -- item 2: a key as the session screen first draws ------------------------------

@@ -14,6 +14,7 @@ from calm.tui.app import CalmApp
 from calm.tui.screens.caution import CautionScreen
 from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
+from tests.support.drawn import drawn_lines
 from tests.support.sound import RecordingPlayer
 from tests.support.tui import (
     INHALE,
@@ -33,7 +34,7 @@ LONG = (
 
 def drawn(app: CalmApp) -> list[str]:
     """Every line drawn on the screen on top."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return drawn_lines(app)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (40, 12), (200, 60)])

@@ -33,6 +33,7 @@ from calm.tui.screens.session import SessionScreen
 from calm.tui.screens.summary import SummaryScreen
 from calm.tui.widgets.plain import Plain
 from tests.support.apps import calm_app
+from tests.support.drawn import click_actions, drawn_lines
 from tests.support.examples import examples
 from tests.support.tui import Driver, drive, pilot_test
 
@@ -111,17 +112,12 @@ def words_for(payload: str) -> dict[str, str]:
 
 def shown(app: CalmApp) -> list[str]:
     """Every line drawn on the screen on top, as the terminal gets it."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return drawn_lines(app)
 
 
 def actions(app: CalmApp) -> list[object]:
     """Every action a click on any drawn cell would run."""
-    found = []
-    for strip in app.screen._compositor.render_strips():
-        for segment in strip:
-            meta = segment.style.meta if segment.style is not None else {}
-            found += [value for key, value in meta.items() if key.startswith("@")]
-    return found
+    return click_actions(app)
 
 
 def assert_drawn(app: CalmApp, *texts: str) -> None:

@@ -46,7 +46,8 @@ def drawn_lines(app: App[Any]) -> list[str]:
 
 def click_actions(app: App[Any]) -> list[object]:
     """Every action a click on the screen on top could run: the ``@`` keys in the style
-    of every cell that each widget drawn there renders."""
+    of every cell that each widget drawn there renders (all of it, covered or not;
+    the scrollbars, Textual's own, aside)."""
     screen = app.screen
     found = []
     for widget in [screen, *screen.query("*")]:
