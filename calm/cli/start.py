@@ -145,7 +145,7 @@ def _run_screen(timeline: Timeline | None, options: SessionOptions) -> None:
     from calm.present.catalogue import collect
     from calm.tui.launch import launch
 
-    notices = list(options.notices)
+    notices: list[str] = []
 
     def before_the_screen(message: str) -> None:
         """Said on stderr, and on the screen once it is up."""
@@ -154,6 +154,9 @@ def _run_screen(timeline: Timeline | None, options: SessionOptions) -> None:
 
     told = ToldOnce(locations.told_sound_file())
     practice = Practice.open(options, notify=before_the_screen, told=told)
+    # The history's and the trace's notices lead, as the notice line shows the first
+    # few: a damaged history must not be pushed out of sight by a misspelt setting.
+    notices += options.notices
     rows = collect(script_library()) if timeline is None else None
     try:
         with practice.telling(tell):

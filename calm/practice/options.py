@@ -89,9 +89,12 @@ def resolve_options(
     """
     settings = _for_this_run(flags, configured)
     notices: list[str] = []
+    # The bed before the theme: a bad --ambient is the error named first, and the
+    # config's bed is said before its theme.
+    ambient = _ambient(flags.ambient, settings.ambient, config_file, notices)
     return SessionOptions(
         theme=_theme(flags.theme, settings.theme, themes, config_file, notices),
-        ambient=_ambient(flags.ambient, settings.ambient, config_file, notices),
+        ambient=ambient,
         volume=_volume(flags, settings),
         reduced_motion=flags.reduced_motion or settings.reduced_motion,
         skip_caution=settings.skip_caution,

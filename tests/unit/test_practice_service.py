@@ -250,3 +250,18 @@ def test_open_says_why_a_trace_cannot_be_kept_and_records_only_when_asked(
     recording.close()
     assert history.exists()
     assert json.dumps(said)  # every notice is plain text
+
+
+def test_open_says_what_the_history_found_before_the_trace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged history's notice comes first, as it did before the service, so the
+    screen's few notice lines never lose it to the trace's."""
+    monkeypatch.setenv("CALM_TRACE", str(tmp_path))
+    history = tmp_path / "history.sqlite3"
+    history.write_bytes(b"not a history at all")
+    said: list[str] = []
+    practice = Practice.open(SessionOptions(history=True), notify=said.append, history_file=history)
+    practice.close()
+    assert len(said) == 2
+    assert "damaged" in said[0] and "not tracing" in said[1]

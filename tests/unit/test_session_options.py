@@ -110,3 +110,12 @@ def test_a_config_value_that_would_draw_on_the_terminal_is_shown_safely() -> Non
     """A theme name holding an escape sequence reaches the notice as "?"."""
     options = resolve(SessionFlags(), Settings(theme="\x1b]0;owned\x07"))
     assert options.notices and "\x1b" not in options.notices[0] and "\x07" not in options.notices[0]
+
+
+def test_a_bad_bed_is_named_before_a_bad_theme() -> None:
+    """As before the options were resolved in one place: --ambient is checked first,
+    and the config's bed is said before its theme."""
+    with pytest.raises(OptionError, match="ambient"):
+        resolve(SessionFlags(theme="nope", ambient="nope"))
+    options = resolve(SessionFlags(), Settings(theme="nrod", ambient="oceann"))
+    assert ['"oceann"' in notice for notice in options.notices] == [True, False]
