@@ -164,6 +164,11 @@ class SessionRunner:
         return self._paused_since is not None
 
     @property
+    def at_prompt(self) -> bool:
+        """Whether the session is at a prompt, which Enter moves on from."""
+        return self.segment.kind is StepKind.PROMPT
+
+    @property
     def waiting(self) -> bool:
         """Whether an untimed prompt is waiting for the user."""
         return self._waiting
@@ -295,9 +300,7 @@ class SessionRunner:
         if following == len(self.timeline.spans):
             # Moving on from a closing prompt is how a session is meant to end.
             now = self.clock.now()
-            ending = (
-                Status.COMPLETED if self.segment.kind is StepKind.PROMPT else Status.ENDED_EARLY
-            )
+            ending = Status.COMPLETED if self.at_prompt else Status.ENDED_EARLY
             return events + self._finish(now, ending, scheduled=None)
         return events + self._jump(self.timeline.spans[following].first)
 
@@ -312,7 +315,7 @@ class SessionRunner:
     def continue_prompt(self) -> list[SessionEvent]:
         """The user is ready: move on from the current prompt."""
         events = self.poll()
-        if self.status is not Status.RUNNING or self.segment.kind is not StepKind.PROMPT:
+        if self.status is not Status.RUNNING or not self.at_prompt:
             return events
         return events + self.next_step()
 

@@ -18,7 +18,6 @@ from types import FrameType
 from typing import IO
 
 from calm.core.clock import Clock, RunningClock
-from calm.core.script import StepKind
 from calm.core.session import SessionOutcome, SessionRunner, Status
 from calm.core.timeline import Timeline
 from calm.crash import write_nowhere
@@ -128,7 +127,7 @@ def _closing_check_in(practice: Practice) -> None:
 def _wait_for_next_moment(
     runner: SessionRunner, reader: LineReader, sleep: Callable[[float], None]
 ) -> None:
-    if runner.segment.kind is StepKind.PROMPT and reader.fresh_prompt(runner.segment.index):
+    if runner.at_prompt and reader.fresh_prompt(runner.segment.index):
         # An Enter pressed during the breathing was meant for then, not for this prompt.
         reader.discard_pending()
     if runner.waiting:
@@ -136,7 +135,7 @@ def _wait_for_next_moment(
         runner.continue_prompt()
         return
     delay = runner.seconds_to_next_boundary() or 0.0
-    if runner.segment.kind is StepKind.PROMPT:
+    if runner.at_prompt:
         # A timed prompt: Enter moves on early, otherwise it runs to its limit.
         answer = reader.wait(delay)
         if answer is Input.LINE:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from calm import locations
 from calm.core.cue_names import COMPRESSED_SUFFIXES, CUE_NAMES
-from calm.core.script import Phase, StepKind
+from calm.core.script import Phase
 from calm.core.session import EventKind, SessionEvent, Status
 from calm.core.trace import TraceWriter
 from calm.sound.players import Clip, PlaybackError, Player, SilentPlayer
@@ -225,8 +225,8 @@ class SessionSound:
             step = self.timeline.spans[segment.step].step
             if step.cue:
                 return step.cue
-            # A breathing step announces itself with its first phase's cue instead.
-            return None if segment.kind is StepKind.BREATHE else "step"
+            # A step that begins with a breath announces itself with its phase's cue instead.
+            return None if segment.phase is not None else "step"
         if event.kind is EventKind.END and event.status is Status.COMPLETED:
             return "end"
         return None

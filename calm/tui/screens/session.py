@@ -17,7 +17,6 @@ from textual.timer import Timer
 from textual.widgets import Digits, Footer
 
 from calm.core.breath import BreathCurve
-from calm.core.script import StepKind
 from calm.core.session import SessionOutcome, SessionRunner, SessionState
 from calm.core.timeline import Timeline
 from calm.tui.screens.base import CalmScreen, TooSmall, too_small_for
@@ -25,7 +24,7 @@ from calm.tui.screens.session_bindings import SESSION_BINDINGS
 
 if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
-from calm.present.measures import phase_label
+from calm.present.steps import words_for
 from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.plain import Plain
 from calm.tui.widgets.progress import SessionProgress
@@ -205,17 +204,11 @@ class SessionScreen(CalmScreen[SessionOutcome]):
 
     def _show_words(self, state: SessionState) -> None:
         segment = state.timeline.segment
-        step_text = self.timeline.spans[segment.step].step.text
+        step = self.timeline.spans[segment.step].step
         if state.paused:
             words, hint = "Paused", "Press space when you are ready to carry on."
-        elif segment.kind is StepKind.BREATHE:
-            assert segment.phase is not None
-            words, hint = segment.text or phase_label(segment.phase), step_text
-        elif segment.kind is StepKind.PROMPT:
-            words = segment.text or ""
-            hint = "" if "enter" in words.lower() else "Press Enter when you are ready."
         else:
-            words, hint = segment.text or "", ""
+            words, hint = words_for(segment.kind).words_and_hint(segment, step)
         if self.has_class("-short") and not state.paused:
             # No room for the big digits: the seconds follow the words instead.
             seconds = self._seconds_left(state)
@@ -285,7 +278,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
 
     @property
     def _at_prompt(self) -> bool:
-        return self.runner.segment.kind is StepKind.PROMPT
+        return self.runner.at_prompt
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer each key under the name of what it does now."""
