@@ -1268,6 +1268,7 @@ def test_demo_goes_only_with_calm_alone_or_start() -> None:
     assert "calm start --demo" in result.stderr
 
 
+@pytest.mark.slow
 def test_audio_test_with_only_the_bell_names_only_what_the_bell_plays(tmp_path: Path) -> None:
     """With no player but the terminal bell, calm audio test rings for the step and the end
     and says the breaths are silent, instead of naming inhale, exhale and hold it can't play."""

@@ -552,6 +552,7 @@ def another_program_holding(path: Path, how: str) -> Iterator[subprocess.Popen[b
         holder.wait(timeout=TIMEOUT)
 
 
+@pytest.mark.slow
 def test_a_session_the_history_is_held_against_to_the_end_is_kept_and_added_later(
     tmp_path: Path,
 ) -> None:

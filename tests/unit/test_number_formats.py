@@ -88,6 +88,7 @@ def test_list_and_show_give_a_script_the_same_length(name: str) -> None:
             assert re.fullmatch(r"\d+(?:\.\d)?", rate), rate
 
 
+@pytest.mark.slow
 def test_a_session_reads_the_same_in_the_summary_the_history_and_the_stats(
     tmp_path: Path,
 ) -> None:
