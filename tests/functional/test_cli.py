@@ -32,6 +32,7 @@ from calm.present.measures import (
     rate_text,
     seconds_text,
 )
+from tests.support.scripts import tiny_script
 
 BUILTIN_NAMES = tuple(sorted(path.stem for path in locations.builtin_scripts_dir().glob("*.toml")))
 """The scripts that ship with calm and that every listing must show."""
@@ -39,26 +40,7 @@ LIST_KEYS = {"name", "title", "category", "summary", "seconds", "source"}
 SEGMENT_KEYS = {"start", "seconds", "step", "kind", "phase", "text"}
 HOLDS = {Phase.HOLD_IN.value, Phase.HOLD_OUT.value}
 
-QUICK = """\
-title = "Quick"
-summary = "A tiny script for testing."
-category = "reset"
-
-[[steps]]
-say = "Arrive quickly."
-seconds = 0.1
-
-[[steps]]
-breathe = "Two short breaths."
-cycles = 2
-pattern = [
-    { phase = "inhale", seconds = 0.1, text = "In softly" },
-    { phase = "exhale", seconds = 0.1 },
-]
-
-[[steps]]
-prompt = "Open your eyes."
-"""
+QUICK = tiny_script(say="Arrive quickly.", inhale_text="In softly", prompt="Open your eyes.")
 """A whole session in half a second, with a say, a breathe and an untimed prompt step."""
 
 NO_BREATHING = """\

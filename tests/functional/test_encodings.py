@@ -15,24 +15,13 @@ import pytest
 
 from calm import locations
 from calm.cli.streams import stand_in
+from tests.support.scripts import tiny_script
 
-EMOJI_SCRIPT = """\
-title = "Evening 🌿 été"
-summary = "A tiny script whose title a plain ASCII terminal cannot show."
-category = "reset"
-
-[[steps]]
-say = "Arrive — softly."
-seconds = 0.1
-
-[[steps]]
-breathe = "Two short breaths."
-cycles = 2
-pattern = [
-    { phase = "inhale", seconds = 0.1 },
-    { phase = "exhale", seconds = 0.1 },
-]
-"""
+EMOJI_SCRIPT = tiny_script(
+    title="Evening 🌿 été",
+    summary="A tiny script whose title a plain ASCII terminal cannot show.",
+    say="Arrive — softly.",
+)
 
 COMMANDS = (
     ("show", "box"),

@@ -34,28 +34,20 @@ import pytest
 
 from calm import locations
 from calm.practice.history import HistoryStore
+from tests.support.scripts import tiny_script
 from tests.support.terminal import Terminal, tmux_server
 
 TIMEOUT = 30
 """Seconds any one calm process may take before the test gives up on it."""
 
-QUICK = """\
-title = "Quick breath"
-summary = "A one-second script for recording tests."
-category = "breathing"
-
-[[steps]]
-say = "Arrive."
-seconds = 0.2
-
-[[steps]]
-breathe = "Two short breaths."
-cycles = 2
-pattern = [
-    { phase = "inhale", seconds = 0.2 },
-    { phase = "exhale", seconds = 0.2 },
-]
-"""
+QUICK = tiny_script(
+    title="Quick breath",
+    summary="A one-second script for recording tests.",
+    category="breathing",
+    say_seconds=0.2,
+    inhale=0.2,
+    exhale=0.2,
+)
 """A whole session in one second: 0.2 s of words, then two breaths of 0.4 s."""
 QUICK_SECONDS = 1.0
 QUICK_BREATHS = 2
@@ -63,15 +55,13 @@ QUICK_BREATHS = 2
 LONG = QUICK.replace("cycles = 2", "cycles = 100").replace("Quick breath", "Long breath")
 """Forty seconds of breathing: long enough to be cut off part way."""
 
-TINY = """\
-title = "Tiny pause"
-summary = "A fifth of a second, for tests that only need some session to happen."
-category = "breathing"
-
-[[steps]]
-say = "Arrive."
-seconds = 0.2
-"""
+TINY = tiny_script(
+    title="Tiny pause",
+    summary="A fifth of a second, for tests that only need some session to happen.",
+    category="breathing",
+    say_seconds=0.2,
+    breathe=None,
+)
 """A whole session in a fifth of a second."""
 
 HEADER = [

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from calm import locations
+from tests.support.scripts import tiny_script
 
 PAYLOADS = {
     "escapes": "\x1b]0;owned\x07\x1b[2J\x1b[31m",
@@ -32,20 +33,7 @@ RAW = [
 ]
 """The bytes that must never appear in calm's output."""
 
-QUICK = """\
-title = "Quick"
-summary = "A tiny script."
-category = "reset"
-
-[[steps]]
-say = "Arrive."
-seconds = 0.1
-
-[[steps]]
-breathe = "Two breaths."
-cycles = 1
-pattern = [{ phase = "inhale", seconds = 0.1 }, { phase = "exhale", seconds = 0.1 }]
-"""
+QUICK = tiny_script(summary="A tiny script.", breathe="Two breaths.", cycles=1)
 
 
 def toml_text(text: str) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from calm import locations
+from tests.support.scripts import tiny_script
 from tests.support.terminal import Terminal, tmux_server
 
 pytestmark = pytest.mark.slow
@@ -444,15 +445,13 @@ def test_a_dumb_terminal_gets_plain_lines(tmux: Tmux, tmp_path: Path, term: str)
 
 # -- CALM_TRACE that is not a file, or stops taking writes -------------------------
 
-SHORT = """\
-title = "Short"
-summary = "A short plain session."
-category = "breathing"
-
-[[steps]]
-say = "Arrive."
-seconds = 0.3
-"""
+SHORT = tiny_script(
+    title="Short",
+    summary="A short plain session.",
+    category="breathing",
+    say_seconds=0.3,
+    breathe=None,
+)
 
 
 def _plain(tmp_path: Path, trace: str) -> subprocess.CompletedProcess[str]:

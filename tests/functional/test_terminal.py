@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.scripts import tiny_script
 from tests.support.terminal import Terminal, exited, tmux_server
 
 pytestmark = [
@@ -20,23 +21,19 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-SHORT = """\
-title = "Short"
-summary = "A short script for the terminal test."
-category = "breathing"
-
-[[steps]]
-say = "Arrive here."
-seconds = 1
-
-[[steps]]
-breathe = "Follow the orb."
-pattern = [
-    { phase = "inhale", seconds = 1.5, text = "Rising in" },
-    { phase = "exhale", seconds = 1.5, text = "Falling out" },
-]
-cycles = 20
-"""
+SHORT = tiny_script(
+    title="Short",
+    summary="A short script for the terminal test.",
+    category="breathing",
+    say="Arrive here.",
+    say_seconds=1,
+    breathe="Follow the orb.",
+    cycles=20,
+    inhale=1.5,
+    exhale=1.5,
+    inhale_text="Rising in",
+    exhale_text="Falling out",
+)
 
 
 @pytest.fixture

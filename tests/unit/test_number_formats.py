@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from calm import locations
 from calm.cli import app
 from calm.present.measures import duration_text, rate_text, seconds_text
+from tests.support.scripts import tiny_script
 
 BUILTINS = sorted(path.stem for path in locations.builtin_scripts_dir().glob("*.toml"))
 
@@ -30,20 +31,7 @@ GLUED = re.compile(r"\d(?:s|min|h)\b")
 
 RATE = re.compile(r"([\d.]+) breaths/min")
 
-QUICK = """\
-title = "Quick"
-summary = "A tiny script for testing."
-category = "reset"
-
-[[steps]]
-say = "Arrive."
-seconds = 1.5
-
-[[steps]]
-breathe = "Two breaths."
-cycles = 2
-pattern = [{ phase = "inhale", seconds = 0.6 }, { phase = "exhale", seconds = 0.6 }]
-"""
+QUICK = tiny_script(say_seconds=1.5, breathe="Two breaths.", inhale=0.6, exhale=0.6)
 
 
 def calm(*args: str) -> str:
