@@ -73,6 +73,18 @@ def log_dir() -> Path:
     return user_log_path(APP_NAME, appauthor=False)
 
 
+def cache_dir() -> Path:
+    """The folder for what calm keeps only to be quicker, and may lose at any time."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
+def script_headers_file() -> Path:
+    """Each script's title, category and length, kept so ``calm list`` need not read it."""
+    return cache_dir() / "script-headers.json"
+
+
 def tip_state_file() -> Path:
     """Which end-of-session tip comes next."""
     return data_dir() / "next-tip"

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from calm import locations
 from calm.core.library import Entry, Library, Origin
 from calm.core.problems import ScriptError
 from calm.core.safe_text import shown_safely
 from calm.core.script import Category, Script
-from calm.core.timeline import planned_ms
 from calm.present.measures import planned_length_text
-from calm.present.steps import words_for
+from calm.present.script_headers import Header, HeaderCache, header_of
 from calm.present.table import (
     BOLD,
     RED,
@@ -31,21 +32,34 @@ TITLE_LEAST = 20
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One script as ``calm list`` shows it: loaded and timed, or broken."""
+    """One script as ``calm list`` shows it: its header, or its problems when it is broken."""
 
     entry: Entry
-    script: Script | None
-    seconds: float | None
-    """The planned length as written, for a script that loads."""
+    header: Header | None
+    """What the listing shows of a script that loads, perhaps kept from an earlier run."""
     error: ScriptError | None
+
+    @property
+    def script(self) -> Script | None:
+        """The checked script, loaded on first use; None for a broken one."""
+        if self.header is None:
+            return None
+        try:
+            return self.entry.load()
+        except ScriptError:  # changed since its header was kept, and broken now
+            return None
+
+    @property
+    def seconds(self) -> float | None:
+        """The planned length as written, for a script that loads."""
+        return None if self.header is None else self.header.seconds
 
     @property
     def length(self) -> str:
         """The planned length as people read it."""
-        if self.script is None or self.seconds is None:
+        if self.header is None:
             return ""
-        self_paced = any(words_for(step.kind).self_paced(step) for step in self.script.steps)
-        return planned_length_text(self.seconds, self_paced=self_paced)
+        return planned_length_text(self.header.seconds, self_paced=self.header.self_paced)
 
     @property
     def source(self) -> str:
@@ -58,23 +72,35 @@ class Row:
         return self.entry.origin.value
 
 
-def collect(library: Library, category: Category | None = None) -> list[Row]:
-    """Load and time every script, in category order, then by name; broken ones last."""
+def collect(
+    library: Library, category: Category | None = None, *, headers_file: Path | None = None
+) -> list[Row]:
+    """Every script's row, in category order, then by name; broken ones last.
+
+    A script's header comes from ``headers_file`` (the cache folder's, by default)
+    while its file is unchanged; any other script is loaded and checked, and the
+    file then keeps its header for next time.
+    """
+    headers = HeaderCache.open(headers_file or locations.script_headers_file())
     rows: list[Row] = []
     for entry in library.entries():
-        try:
-            script = entry.load()
-        except ScriptError as error:
-            if category is None:
-                rows.append(Row(entry, None, None, error))
-            continue
-        if category is None or script.category is category:
-            # Only the length is needed here: worked out without laying out every breath.
-            rows.append(Row(entry, script, planned_ms(script) / 1000, None))
+        header = headers.get(entry.path)
+        if header is None:
+            try:
+                script = entry.load()
+            except ScriptError as error:
+                if category is None:
+                    rows.append(Row(entry, None, error))
+                continue
+            header = header_of(script)
+            headers.put(entry.path, script, header)
+        if category is None or header.category is category:
+            rows.append(Row(entry, header, None))
+    headers.save()
     order = list(Category)
 
     def sort_key(row: Row) -> tuple[int, str]:
-        rank = order.index(row.script.category) if row.script else len(order)
+        rank = order.index(row.header.category) if row.header else len(order)
         return rank, row.entry.name
 
     return sorted(rows, key=sort_key)
@@ -85,14 +111,14 @@ def catalogue_json(rows: list[Row]) -> list[dict[str, Any]]:
     return [
         {
             "name": row.entry.name,
-            "title": row.script.title,
-            "category": row.script.category.value,
-            "summary": row.script.summary,
-            "seconds": row.seconds,
+            "title": row.header.title,
+            "category": row.header.category.value,
+            "summary": row.header.summary,
+            "seconds": row.header.seconds,
             "source": row.entry.origin.value,
         }
         for row in rows
-        if row.script is not None and row.seconds is not None
+        if row.header is not None
     ]
 
 
@@ -114,11 +140,11 @@ def catalogue_lines(
     cells: list[list[str]] = []
     for row in rows:
         name = shortened(row.entry.name, width)
-        if row.script is None or row.seconds is None:
+        if row.header is None:
             cells.append([name, "invalid", "", "", row.source])
         else:
-            title = shortened(row.script.title, width * WRAPPED_LINES)  # what two lines show
-            cells.append([name, title, row.script.category.value, row.length, row.source])
+            title = shortened(row.header.title, width * WRAPPED_LINES)  # what two lines show
+            cells.append([name, title, row.header.category.value, row.length, row.source])
     wrap = (headers.index("length"), headers.index("source"))
     found = widths(headers, cells, width=width, text=[(1, TITLE_LEAST)], wrap=wrap)
     lines: list[str] = []
