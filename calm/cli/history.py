@@ -6,8 +6,10 @@ A group whose default lists: ``calm history`` on its own prints the table.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from calm.practice.history import HistoryStore
+    from calm.practice.history_rows import SessionRecord
 
 TABLE_LIMIT = 20
 """How many sessions ``calm history`` lists unless asked for more."""
@@ -108,35 +111,66 @@ def _print_history(
 ) -> None:
     """The sessions as a table (the latest twenty unless ``limit`` says), JSON or CSV."""
     from calm.core.safe_text import shown_safely
-    from calm.practice.export import record_json, table_lines, write_csv
+    from calm.practice.export import record_json, write_csv
 
     shown = TABLE_LIMIT if limit is None and not (as_json or as_csv) else limit
     left_out: list[str] = []
+    if not (as_json or as_csv):
+        _print_table(store, shown, left_out, recording=recording)
+        return
     records = store.sessions(shown or None, left_out=left_out) if store is not None else []
     say_left_out(left_out)
     if as_json:
         typer.echo(json.dumps([record_json(record) for record in records], indent=2))
-    elif as_csv:
+    else:
         text = io.StringIO()
         write_csv(records, text)
         # Straight to stdout: typer.echo would drop escape codes from a note in a file.
         # On a terminal, as ls does, control characters show as "?" instead.
         sys.stdout.write(shown_safely(text.getvalue()) if sys.stdout.isatty() else text.getvalue())
-    elif not records:
+
+
+def _print_table(
+    store: HistoryStore | None, shown: int | None, left_out: list[str], *, recording: bool
+) -> None:
+    """The sessions as a table, each line written as it is made, however many there are."""
+    from calm import locations
+    from calm.practice.export import table_text
+    from calm.practice.running_marks import running_rows
+    from calm.present.table import write_lines
+
+    read = 0
+    records = store.each_session(shown or None, left_out=left_out) if store is not None else None
+
+    def counted() -> Iterator[SessionRecord]:
+        nonlocal read
+        for record in records or ():
+            read += 1
+            yield record
+
+    history = locations.history_file()
+    running = _Asked(lambda row: bool(running_rows(history, [row])))
+    lines = table_text(counted(), running=running)
+    header = next(lines, None)  # every session has been read by now
+    say_left_out(left_out)
+    if header is None:
         later = " They will appear here after `calm start`." if recording else ""
         typer.echo(f"No sessions recorded yet.{later}")
-    else:
-        from calm import locations
-        from calm.core.session import Status
-        from calm.practice.running_marks import running_rows
-        from calm.present.table import write_lines
+        return
+    write_lines(itertools.chain([header], lines))
+    total = store.count() if store is not None else 0
+    if read + len(left_out) < total:
+        typer.echo(f"The latest {read} of {total}; `calm history --limit 0` shows all.")
 
-        unfinished = [record.id for record in records if record.status == Status.INTERRUPTED]
-        running = running_rows(locations.history_file(), unfinished)
-        write_lines(table_lines(records, running=running))
-        total = store.count() if store is not None else 0
-        if len(records) + len(left_out) < total:
-            typer.echo(f"The latest {len(records)} of {total}; `calm history --limit 0` shows all.")
+
+class _Asked:
+    """A container that asks ``holds`` about each thing looked for in it, only when it is."""
+
+    def __init__(self, holds: Callable[[int], bool]) -> None:
+        self.holds = holds
+
+    def __contains__(self, row: object) -> bool:
+        return isinstance(row, int) and self.holds(row)
 
 
 def _clear_history(store: HistoryStore | None, path: Path, *, yes: bool) -> None:

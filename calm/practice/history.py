@@ -43,6 +43,9 @@ from calm.practice.history_rows import (
     read_record,
 )
 
+ROWS_AT_ONCE = 256
+"""How many rows are fetched from SQLite at a time when reading sessions one by one."""
+
 
 def local_now() -> datetime:
     """Now, in the local time zone, so a session's day is the day the user lived it."""
@@ -196,6 +199,13 @@ class HistoryStore(HistoryFigures):
                 so that the rest can still be listed; otherwise it raises
                 ``HistoryError``.
         """
+        return list(self.each_session(limit, left_out=left_out))
+
+    def each_session(
+        self, limit: int | None = None, *, left_out: list[str] | None = None
+    ) -> Iterator[SessionRecord]:
+        """The sessions ``sessions`` gives, read one at a time, so that a long history
+        can be written out without holding it all."""
         query = (
             f"SELECT {SELECT_COLUMNS} FROM sessions ORDER BY julianday(started_at) DESC, id DESC"
         )
@@ -246,20 +256,22 @@ class HistoryStore(HistoryFigures):
 
     def _records(
         self, query: str, limit: int | None, left_out: list[str] | None
-    ) -> list[SessionRecord]:
+    ) -> Iterator[SessionRecord]:
         """The sessions ``query`` selects, up to ``limit`` of those that can be read."""
         # Read on past a damaged row, so that a limit still counts only what can be shown.
-        records: list[SessionRecord] = []
+        read = 0
         for row in self._rows(query):
-            if limit is not None and len(records) >= limit:
+            if limit is not None and read >= limit:
                 break
             try:
-                records.append(read_record(row))
+                record = read_record(row)
             except UnreadableRow as error:
                 if left_out is None:
                     raise HistoryError(str(error)) from None
                 left_out.append(str(error))
-        return records
+                continue
+            read += 1
+            yield record
 
     def _read(self, query: str, parameters: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         try:
@@ -272,8 +284,8 @@ class HistoryStore(HistoryFigures):
         try:
             cursor = self._connection.execute(query)
             try:
-                while (row := cursor.fetchone()) is not None:
-                    yield row
+                while rows := cursor.fetchmany(ROWS_AT_ONCE):
+                    yield from rows
             finally:
                 cursor.close()  # also when the reader stops early, so a write may follow
         except sqlite3.Error as error:

@@ -17,7 +17,7 @@ import os
 import shutil
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO
 
 from calm.core.safe_text import one_line
@@ -32,6 +32,10 @@ CELL_LIMIT = 10_000
 reading, and ``--json`` and ``--csv`` keep every character."""
 
 ELLIPSIS = "…"
+
+LINES_AT_ONCE = 1000
+"""How many lines ``write_lines`` gathers before writing them: few writes, and a long
+table is never held whole."""
 
 WRAPPED_LINES = 2
 """The most lines a wrapped cell is given: more would make a table hard to read."""
@@ -214,6 +218,32 @@ def lay_out(
     return blocks
 
 
+def row_line(cells: Sequence[str], column_widths: Sequence[int], right: Sequence[int] = ()) -> str:
+    """One row as ``lay_out`` lays out a row whose cells all fit their columns: each cell
+    padded to its column, ``right`` columns aligned to the right."""
+    parts = []
+    for column, cell in enumerate(cells):
+        room = column_widths[column]
+        # Plain ASCII takes a column a character: padded by its length, quickly.
+        fitted = cell.ljust(room) if cell.isascii() and len(cell) <= room else fit(cell, room)
+        if column in right:
+            fitted = fitted.rstrip().rjust(len(fitted))
+        parts.append(fitted)
+    return (" " * GAP).join(parts).rstrip()
+
+
+def plain_row_format(column_widths: Sequence[int], right: Sequence[int] = ()) -> str:
+    """A ``str.format`` template that, with ``.rstrip()``, lays out a row as ``row_line``
+    does, when every cell is ASCII, fits its column, and a ``right`` cell ends in no space.
+
+    One format call is much quicker than fitting each cell, which tells for a long table.
+    """
+    return (" " * GAP).join(
+        f"{{{column}:{'>' if column in right else '<'}{room}}}"
+        for column, room in enumerate(column_widths)
+    )
+
+
 def wrapped(cell: str, width: int, most: int = WRAPPED_LINES) -> list[str]:
     """``cell`` as at most ``most`` lines, each at most ``width`` columns wide, broken
     between words, or inside a word wider than a line; text left over is marked with an
@@ -278,7 +308,14 @@ def stacked(
     return lines
 
 
-def write_lines(lines: list[str], stream: IO[str] | None = None) -> None:
-    """Write lines to ``stream``, standard output by default."""
+def write_lines(lines: Iterable[str], stream: IO[str] | None = None) -> None:
+    """Write lines to ``stream``, standard output by default, a batch at a time as they come."""
     target = stream or sys.stdout
-    target.write("".join(line + "\n" for line in lines))
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= LINES_AT_ONCE:
+            target.write("\n".join(batch) + "\n")
+            batch.clear()
+    if batch:
+        target.write("\n".join(batch) + "\n")
