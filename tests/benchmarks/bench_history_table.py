@@ -1,0 +1,140 @@
+"""Benchmark: ``calm history --limit 0`` at 100,000 sessions, and ``calm stats`` as it grows.
+
+Run it on its own:  python tests/benchmarks/bench_history_table.py [--runs N] [--rows N]
+
+Goals:
+- ``calm history --limit 0 > /dev/null`` over 100,000 sessions takes at most 1 s
+  and 60 MB of peak memory. Beside it, interleaved run by run, ``--limit 20``
+  over the same history is the floor the ratio is taken against.
+- ``calm stats`` over 100,000 sessions takes at most 1.3 times its time over
+  1,000, the two interleaved run by run.
+
+Each run is a whole command in a fresh process, Python's start-up included; its
+peak memory is the resident set high-water mark GNU time reports for it, so it
+needs Linux and /usr/bin/time.
+``--tree PATH`` runs calm from another checkout (put first on ``PYTHONPATH``);
+given more than once, each tree is measured in turn within every round, so a
+before and an after are compared in one run.
+It prints the figures and the ratios, and exits 1 when a goal is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_history import seed
+
+TABLE_GOAL = 1.0
+MEMORY_GOAL_MB = 60
+STATS_RATIO_GOAL = 1.3
+TIME = "/usr/bin/time"
+"""GNU time, which measures each run's peak memory."""
+
+
+def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """The command's wall time in seconds and its peak resident memory in MB."""
+    with tempfile.NamedTemporaryFile("r") as peak:
+        # GNU time reports the command's own high-water mark: the kernel's figure for a
+        # child of this process would start from this process's size, copied at the fork.
+        timed = [TIME, "--format", "%M", "--output", peak.name, *command]
+        started = time.perf_counter()
+        # Started in the history's folder, so that ``-m calm`` finds the tree asked for.
+        subprocess.run(timed, env=env, stdout=subprocess.DEVNULL, cwd=env["HOME"], check=True)
+        seconds = time.perf_counter() - started
+        return seconds, int(peak.read().split()[-1]) * 1024 / 1_000_000
+
+
+def _environment(folder: str, tree: str | None) -> dict[str, str]:
+    env = dict(os.environ, HOME=folder, XDG_DATA_HOME=f"{folder}/data")
+    env.pop("COLUMNS", None)  # output goes to /dev/null: no width limit, as in a pipe
+    if tree:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [tree, env.get("PYTHONPATH")]))
+    return env
+
+
+def _line(name: str, runs: list[tuple[float, float]]) -> tuple[float, float]:
+    seconds = statistics.median(run[0] for run in runs)
+    memory = max(run[1] for run in runs)
+    spread = f"{min(run[0] for run in runs) * 1000:.0f}-{max(run[0] for run in runs) * 1000:.0f}"
+    print(f"  {name:<34} {seconds * 1000:7.0f} ms median ({spread} ms), {memory:5.1f} MB peak")
+    return seconds, memory
+
+
+MEASURES = ("history --limit 0", "history --limit 20", "stats, big", "stats, small")
+
+
+def main() -> int:
+    """Seed two histories, time the commands interleaved, and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of each measure")
+    parser.add_argument("--rows", type=int, default=100_000, help="sessions in the big history")
+    parser.add_argument("--small", type=int, default=1_000, help="sessions in the small one")
+    parser.add_argument(
+        "--tree", action="append", help="run calm from this checkout; give it again to compare"
+    )
+    args = parser.parse_args()
+    trees: list[str | None] = args.tree or [None]
+    runs: dict[str | None, dict[str, list[tuple[float, float]]]] = {
+        tree: {measure: [] for measure in MEASURES} for tree in trees
+    }
+    calm = [sys.executable, "-m", "calm"]
+    commands = dict(
+        zip(
+            MEASURES,
+            [
+                ([*calm, "history", "--limit", "0"], True),
+                ([*calm, "history", "--limit", "20"], True),
+                ([*calm, "stats"], True),
+                ([*calm, "stats"], False),
+            ],
+            strict=True,
+        )
+    )
+    with tempfile.TemporaryDirectory() as big, tempfile.TemporaryDirectory() as small:
+        seed(Path(big) / "data" / "calm" / "history.sqlite3", args.rows)
+        seed(Path(small) / "data" / "calm" / "history.sqlite3", args.small)
+        for run in range(args.runs + 1):  # the first run warms the caches, and is not kept
+            for tree in trees:
+                for measure, (command, in_big) in commands.items():
+                    figures = _run(command, _environment(big if in_big else small, tree))
+                    if run:
+                        runs[tree][measure].append(figures)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
+    print(f"python {platform.python_version()}, {args.runs} runs each, interleaved")
+    met = True
+    for tree, measured in runs.items():
+        print(f"calm from {tree or '.'}:")
+        table_seconds, table_memory = _line(
+            f"history --limit 0, {args.rows:,}", measured["history --limit 0"]
+        )
+        latest_seconds, _ = _line(
+            f"history --limit 20, {args.rows:,}", measured["history --limit 20"]
+        )
+        big_seconds, _ = _line(f"stats, {args.rows:,}", measured["stats, big"])
+        small_seconds, _ = _line(f"stats, {args.small:,}", measured["stats, small"])
+        stats_ratio = big_seconds / small_seconds
+        print(f"  history all / latest 20: {table_seconds / latest_seconds:.2f}x")
+        print(f"  stats {args.rows:,} / {args.small:,}: {stats_ratio:.2f}x")
+        verdicts = {
+            f"history --limit 0 within {TABLE_GOAL:.0f} s": table_seconds <= TABLE_GOAL,
+            f"history --limit 0 within {MEMORY_GOAL_MB} MB": table_memory <= MEMORY_GOAL_MB,
+            f"stats ratio within {STATS_RATIO_GOAL}x": stats_ratio <= STATS_RATIO_GOAL,
+        }
+        for goal, kept in verdicts.items():
+            print(f"  {'meets' if kept else 'misses'}: {goal}")
+        met = met and all(verdicts.values())
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
