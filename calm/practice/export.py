@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 from collections.abc import Container, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Any
 
 from calm.core.session import Status
@@ -164,6 +164,7 @@ class _Packed:
         self.year = this_year if this_year is not None else local_now().year
         self.rows: list[str] = []
         self.titles: dict[str, str] = {}
+        self.day = (0, "")  # ordinals start at 1
         self.endings: dict[str, str] = {}
         self.tensions = {
             (before, after): _tension_text(before, after)
@@ -198,7 +199,7 @@ class _Packed:
         if tension is None:
             tension = _tension(record)
         cells = (
-            started.strftime("%a %d %b %H:%M"),
+            f"{self._day(started)} {started.hour:02d}:{started.minute:02d}",
             title,
             duration_text(record.practised_seconds),
             str(record.breaths),
@@ -215,6 +216,14 @@ class _Packed:
         # A year's digits and a space go before the time: "%a %d %b %Y %H:%M".
         widest[0] = max(widest[0], measured[0] + len(year) + 1)
         self.rows.append(row)
+
+    def _day(self, started: datetime) -> str:
+        """The start's "%a %d %b", made again only when the day changes: the sessions
+        come in time order, a few to a day."""
+        key = started.toordinal()
+        if key != self.day[0]:
+            self.day = (key, started.strftime("%a %d %b"))
+        return self.day[1]
 
     def _measured(self, cell: str) -> int:
         """``cell``'s width in columns, as ``widths`` measures it."""
