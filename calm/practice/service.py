@@ -103,19 +103,17 @@ class Practice:
     ) -> Practice:
         """The service with the trace ``CALM_TRACE`` asks for and, when recording, the
         history (``history_file``, calm's own by default); what they found is said."""
-        practice = cls(options, notify=notify, told=told)
         # The history first: what it has to say (a damaged file kept aside) comes
         # before the trace's notice, on stderr and at the top of the screen.
+        recorder = None
         if options.history:
             path = history_file or locations.history_file()
-            practice.recorder = SessionRecorder.open(path, notify=practice.notify)
+            recorder = SessionRecorder.open(path, notify=notify)
         trace, notice = trace_from_environment()
         if notice:
-            practice.notify(notice)
-        if trace is not None:
-            practice.trace = trace
-            trace.notify = practice.notify
-        return practice
+            notify(notice)
+        # The service points both at its own notify, which ``telling`` can move.
+        return cls(options, trace=trace, recorder=recorder, notify=notify, told=told)
 
     # -- notices -------------------------------------------------------------------
 
