@@ -91,8 +91,8 @@ def read_bytes(path: Path, limit: int) -> bytes:
     return data
 
 
-def replace_file(path: Path, text: str) -> None:
-    """Keep ``text`` at ``path`` as a new file put in place of whatever was there.
+def replace_file(path: Path, text: str | bytes) -> None:
+    """Keep ``text`` (or bytes) at ``path`` as a new file put in place of whatever was there.
 
     Whatever sits at the path (a named pipe, a link) is never opened for writing, and a
     reader never sees half a file. The folder is made when it is missing.
@@ -103,8 +103,12 @@ def replace_file(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(handle, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text)
         os.replace(name, path)
     except BaseException:
         with contextlib.suppress(OSError):
