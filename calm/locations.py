@@ -85,6 +85,11 @@ def script_headers_file() -> Path:
     return cache_dir() / "script-headers.json"
 
 
+def ambient_bed_file(name: str) -> Path:
+    """One ambient bed as made before, kept so a session need not make it again."""
+    return cache_dir() / f"ambient-{name}.wav"
+
+
 def tip_state_file() -> Path:
     """Which end-of-session tip comes next."""
     return data_dir() / "next-tip"

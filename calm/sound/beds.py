@@ -1,18 +1,23 @@
 """Ambient beds: soft noise that loops without a seam and sits well under the cues.
 
-Beds are made on demand, from a fixed seed, so the same bed always sounds the
-same. Each is rendered a little longer than its loop, and the extra tail is
-cross-faded into the start, so the loop's end flows into its beginning.
+A bed is noise made in the frequency domain: every frequency one loop can hold
+gets a random amplitude and phase, weighted for the bed's colour, and a single
+inverse FFT turns them into samples. Each of those frequencies makes a whole
+number of cycles in the loop, so the loop's end runs straight into its start,
+with no seam to hide. The randomness comes from a seed fixed by the bed's name,
+so the same bed is the same, byte for byte, every time.
+
+numpy is imported only when a bed is made, and a bed made once is kept in the
+cache folder, so later sessions read it back in a few milliseconds.
 """
 
 from __future__ import annotations
 
-import math
-import random
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from calm.sound.pcm import RATE, to_segment
+from calm import __version__, locations
+from calm.sound.kept_sound import header_size, keep, read_kept
+from calm.sound.pcm import FULL_SCALE, RATE, pcm_segment
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -21,76 +26,78 @@ BED_NAMES = ("pink", "brown", "ocean")
 """The ambient beds, as named to ``--ambient``."""
 LOOP_SECONDS = 12.0
 """How long one pass of a bed lasts before it loops."""
-FADE_SECONDS = 1.5
-"""How much of a bed's tail is cross-faded into its start to hide the loop."""
+LOOP_SAMPLES = round(LOOP_SECONDS * RATE)
+"""How many samples one pass of a bed holds."""
 BED_RMS_DBFS = -40.0
 """Beds sit this far down: some 16 dB under the cues."""
+FORMAT = 1
+"""How beds are made; a kept bed made another way is made again. Change it whenever
+what ``synthesise`` makes changes."""
+
+_SLOPES = {"pink": 0.5, "brown": 1.0, "ocean": 1.0}
+"""How steeply each bed's amplitude falls with frequency, as the power of 1/f: pink
+noise falls 3 dB an octave, brown 6 dB."""
+CORNER_HZ = 8.0
+"""Below this the noise stops rising and lies flat, as a leaky filter's would, so
+that most of a bed is sound and not an inaudible drift."""
+OCEAN_WAVES = round(LOOP_SECONDS / 6)
+"""How many times the ocean swells and ebbs in one loop: about once every six seconds."""
 
 
-def _pink(count: int, rng: random.Random) -> list[float]:
-    # Paul Kellet's economy filter: white noise shaped to fall 3 dB an octave.
-    b0 = b1 = b2 = 0.0
-    out = []
-    for _ in range(count):
-        white = rng.uniform(-1, 1)
-        b0 = 0.99765 * b0 + white * 0.0990460
-        b1 = 0.96300 * b1 + white * 0.2965164
-        b2 = 0.57000 * b2 + white * 1.0526913
-        out.append(b0 + b1 + b2 + white * 0.1848)
-    return out
-
-
-def _brown(count: int, rng: random.Random) -> list[float]:
-    # Integrated white noise, leaking slowly back to zero so it never drifts away.
-    level = 0.0
-    out = []
-    for _ in range(count):
-        level = 0.998 * level + rng.uniform(-1, 1) * 0.05
-        out.append(level)
-    return out
-
-
-def _ocean(count: int, rng: random.Random) -> list[float]:
-    # Brown noise that swells and ebbs like waves, about once every six seconds;
-    # whole waves fit the loop, so the swell is seamless too.
-    waves = round(LOOP_SECONDS / 6)
-    base = _brown(count, rng)
-    loop = round(LOOP_SECONDS * RATE)
-    return [
-        value * (0.35 + 0.65 * (1 - math.cos(2 * math.pi * waves * index / loop)) / 2)
-        for index, value in enumerate(base)
-    ]
-
-
-_MAKERS: dict[str, Callable[[int, random.Random], list[float]]] = {
-    "pink": _pink,
-    "brown": _brown,
-    "ocean": _ocean,
-}
-
-
-def seamless(samples: list[float], loop: int) -> list[float]:
-    """``loop`` samples whose end runs into their start: the tail past ``loop`` is
-    cross-faded over the beginning with equal-power curves."""
-    fade = len(samples) - loop
-    out = samples[:loop]
-    for index in range(fade):
-        mix = index / fade
-        out[index] = samples[loop + index] * math.cos(mix * math.pi / 2) + out[index] * math.sin(
-            mix * math.pi / 2
-        )
-    return out
-
-
-def render_bed(name: str) -> AudioSegment:
-    """One ambient bed, one loop long, at the bed level.
+def synthesise(name: str) -> bytes:
+    """One loop of a bed, freshly made: 16-bit little-endian mono samples at ``RATE``,
+    at the bed level.
 
     Raises:
         KeyError: for a name that is not a bed.
     """
-    loop = round(LOOP_SECONDS * RATE)
-    fade = round(FADE_SECONDS * RATE)
-    raw = _MAKERS[name](loop + fade, random.Random(f"calm-{name}"))
-    peak = max(abs(value) for value in raw) or 1.0
-    segment = to_segment([value / peak * 0.5 for value in seamless(raw, loop)])
-    return segment.apply_gain(BED_RMS_DBFS - segment.dBFS)
+    slope = _SLOPES[name]
+    import numpy as np
+
+    bins = LOOP_SAMPLES // 2 + 1
+    # The seed is the name's own bytes, so each bed has its own noise, always the same.
+    random = np.random.default_rng(int.from_bytes(f"calm-{name}".encode(), "big"))
+    spectrum = random.standard_normal(bins) + 1j * random.standard_normal(bins)
+    hertz = np.arange(bins) * (RATE / LOOP_SAMPLES)
+    spectrum *= (hertz**2 + CORNER_HZ**2) ** (-slope / 2)
+    spectrum[0] = 0  # no DC: the bed is centred on silence
+    samples = np.fft.irfft(spectrum, n=LOOP_SAMPLES)
+    if name == "ocean":
+        # Whole waves fit the loop, so the swell is as seamless as the noise under it.
+        phase = np.arange(LOOP_SAMPLES) * (2 * np.pi * OCEAN_WAVES / LOOP_SAMPLES)
+        samples *= 0.35 + 0.65 * (1 - np.cos(phase)) / 2
+        samples -= samples.mean()
+    # Set by its RMS level, as pydub measures dBFS; noise peaks sit some 13 dB over it,
+    # so nothing comes near full scale, and clipping there is only a guard.
+    level = (FULL_SCALE + 1) * 10 ** (BED_RMS_DBFS / 20) / np.sqrt(np.mean(samples**2))
+    scaled = np.clip(np.rint(samples * level), -FULL_SCALE, FULL_SCALE).astype("<i2")
+    pcm: bytes = scaled.tobytes()
+    return pcm
+
+
+def bed_pcm(name: str) -> bytes:
+    """One loop of a bed, as ``synthesise`` makes it: kept in the cache folder after it is
+    first made, and read from there from then on.
+
+    Raises:
+        KeyError: for a name that is not a bed.
+    """
+    if name not in BED_NAMES:
+        raise KeyError(name)
+    file = locations.ambient_bed_file(name)
+    stamp = f"ambient bed {name}, format {FORMAT}, calm {__version__}"
+    kept = read_kept(file, stamp, rate=RATE, limit=header_size(stamp) + 2 * LOOP_SAMPLES)
+    if kept is not None and len(kept) == 2 * LOOP_SAMPLES:
+        return kept
+    made = synthesise(name)
+    keep(file, stamp, made, rate=RATE)
+    return made
+
+
+def render_bed(name: str) -> AudioSegment:
+    """One ambient bed, one loop long, at the bed level, freshly made.
+
+    Raises:
+        KeyError: for a name that is not a bed.
+    """
+    return pcm_segment(synthesise(name))

@@ -152,13 +152,18 @@ def load_clips(timeline: Timeline, volume: int) -> tuple[dict[str, Clip], list[s
 
 
 def load_bed(name: str, volume: int) -> Clip | None:
-    """An ambient bed at the session's volume; None when the volume is zero."""
-    from calm.sound.beds import render_bed
+    """An ambient bed at the session's volume; None when the volume is zero.
+
+    The bed is read from the cache folder when it was made before; the volume is set
+    here, so one kept bed serves every volume.
+    """
+    from calm.sound.beds import bed_pcm
+    from calm.sound.pcm import pcm_segment
 
     gain = gain_for(volume)
     if gain is None:
         return None
-    return clip_of(f"ambient {name}", render_bed(name), gain)
+    return clip_of(f"ambient {name}", pcm_segment(bed_pcm(name)), gain)
 
 
 class SessionSound:

@@ -50,7 +50,12 @@ def to_segment(samples: list[float], rate: int = RATE) -> AudioSegment:
     )
     if sys.byteorder == "big":  # WAV and ALSA's S16_LE want little-endian samples.
         clipped.byteswap()
-    return pydub()(data=clipped.tobytes(), sample_width=2, frame_rate=rate, channels=1)
+    return pcm_segment(clipped.tobytes(), rate)
+
+
+def pcm_segment(data: bytes, rate: int = RATE) -> AudioSegment:
+    """16-bit little-endian mono samples as a pydub segment."""
+    return pydub()(data=data, sample_width=2, frame_rate=rate, channels=1)
 
 
 def samples_of(segment: AudioSegment) -> array.array[int]:

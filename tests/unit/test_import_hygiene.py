@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-HEAVY = ("textual", "pydub", "simpleaudio")
+HEAVY = ("textual", "pydub", "simpleaudio", "numpy")
 """Packages that are slow to import and belong only to the screen and sound front ends."""
 
 CORE = (
