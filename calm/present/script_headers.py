@@ -1,7 +1,7 @@
 """What ``calm list`` and the picker show of each script, kept between runs.
 
 Reading and checking every script to print one row each made ``calm list`` slow
-with many scripts. So a script's header (its title, summary, category and
+with many scripts. So a script's header (its title, summary, category, tags and
 planned length) is kept in the cache folder, keyed by the file's path, size and
 modification time, and a file whose size or time changed is read again.
 
@@ -28,8 +28,9 @@ from calm.core.script import BreatheStep, Category, Script
 from calm.core.timeline import planned_ms
 from calm.present.steps import words_for
 
-FORMAT = 1
-"""The shape of the cache file; a file of another shape is rebuilt."""
+FORMAT = 2
+"""The shape of the cache file; a file of another shape is rebuilt. (2 added the tags,
+which the picker's filter matches.)"""
 MAX_CACHE_BYTES = 16 * 1024 * 1024
 """More than thousands of scripts need; a bigger file is not read, and is rebuilt."""
 MAX_ENTRIES = 5000
@@ -41,7 +42,7 @@ granularity (two seconds on some file systems) could keep its size and its time.
 
 @dataclass(frozen=True, slots=True)
 class Header:
-    """What a listing shows of a script that loads."""
+    """What a listing shows of a script that loads, and what the picker filters on."""
 
     title: str
     summary: str
@@ -50,6 +51,7 @@ class Header:
     """The planned length as written."""
     self_paced: bool
     """Whether a step waits for the user however long it takes."""
+    tags: tuple[str, ...] = ()
 
 
 def header_of(script: Script) -> Header:
@@ -61,6 +63,7 @@ def header_of(script: Script) -> Header:
         # Only the length is needed here: worked out without laying out every breath.
         seconds=planned_ms(script) / 1000,
         self_paced=any(words_for(step.kind).self_paced(step) for step in script.steps),
+        tags=script.tags,
     )
 
 
@@ -142,6 +145,7 @@ class HeaderCache:
             "category": header.category.value,
             "seconds": header.seconds,
             "self_paced": header.self_paced,
+            "tags": list(header.tags),
         }
         key = os.path.abspath(path)
         self._kept[key] = [*stamp, fields]
@@ -167,11 +171,13 @@ def _header_from(fields: Any) -> Header | None:
         return None
     title, summary = fields.get("title"), fields.get("summary")
     category, seconds = fields.get("category"), fields.get("seconds")
-    self_paced = fields.get("self_paced")
+    self_paced, tags = fields.get("self_paced"), fields.get("tags")
     if not (isinstance(title, str) and isinstance(summary, str) and isinstance(self_paced, bool)):
         return None
     if not isinstance(category, str) or category not in {member.value for member in Category}:
         return None
     if not isinstance(seconds, float) or not math.isfinite(seconds) or seconds < 0:
         return None
-    return Header(title, summary, Category(category), seconds, self_paced)
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        return None
+    return Header(title, summary, Category(category), seconds, self_paced, tuple(tags))

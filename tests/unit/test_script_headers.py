@@ -15,6 +15,7 @@ from calm.cli import app
 from calm.core import library as library_module
 from calm.core.library import Library
 from calm.present.catalogue import catalogue_json, catalogue_lines, collect
+from calm.present.script_headers import FORMAT
 from tests.support.scripts import tiny_script
 
 PAST_NS = 1_600_000_000 * 10**9
@@ -128,12 +129,12 @@ DAMAGE = {
     "a folder": lambda file: file.mkdir(),
     "a list": lambda file: file.write_text("[1, 2, 3]"),
     "another version": lambda file: file.write_text(
-        json.dumps({"format": 1, "calm": "0.0.0-other", "scripts": {}})
+        json.dumps({"format": FORMAT, "calm": "0.0.0-other", "scripts": {}})
     ),
     "wrong entries": lambda file: file.write_text(
         json.dumps(
             {
-                "format": 1,
+                "format": FORMAT,
                 "calm": __import__("calm").__version__,
                 "scripts": {"x": 1, "y": [1, 2, {"category": []}]},
             }
@@ -170,10 +171,11 @@ def test_an_entry_of_the_wrong_shape_is_read_again(
     document = json.loads(file.read_text(encoding="utf-8"))
     quick = str(scripts / "quick.toml")
     document["scripts"][quick][2]["seconds"] = "long"
+    document["scripts"][str(scripts / "prompted.toml")][2]["tags"] = ["ok", 3]
     file.write_text(json.dumps(document), encoding="utf-8")
     loaded = loads_counted(monkeypatch)
     collect(Library.discover())
-    assert sorted(path.name for path in loaded) == ["broken.toml", "quick.toml"]
+    assert sorted(path.name for path in loaded) == ["broken.toml", "prompted.toml", "quick.toml"]
 
 
 def test_a_cache_that_cannot_be_written_is_not_missed(

@@ -3,6 +3,11 @@
 Typing filters the list; up and down choose; left and right shorten and
 lengthen the session, and Enter starts it. Every printable key is text for the
 filter, so "4-7-8" or "cyclic-sigh" can be typed without changing a length.
+
+The list is made, filtered and grouped from each script's header alone (kept
+between runs by ``calm.present.script_headers``), so a library of hundreds of
+scripts opens without reading them: a script is loaded only when it is
+highlighted, for its preview and length, or chosen.
 """
 
 from __future__ import annotations
@@ -69,6 +74,9 @@ class PickerScreen(CalmScreen[None]):
         self.rows = rows
         self.filter = ""
         self._lengths: dict[str, LengthOptions] = {}
+        self._by_name = {row.entry.name: row for row in rows}
+        self._broken: set[str] = set()
+        """Scripts listed from their headers that turned out broken when loaded."""
 
     def compose(self) -> ComposeResult:
         yield self.notices
@@ -94,25 +102,26 @@ class PickerScreen(CalmScreen[None]):
             return True
         wanted = _squeezed(self.filter)
         haystack = [row.entry.name]
-        if row.script is not None:
-            script = row.script
-            haystack += [script.title, script.summary, script.category.value, *script.tags]
+        if row.header is not None:
+            header = row.header
+            haystack += [header.title, header.summary, header.category.value, *header.tags]
         return any(wanted in _squeezed(text) for text in haystack)
 
     def _fill(self) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
         shown = [row for row in self.rows if self._matches(row)]
+        listed: list[Option] = []
         for category in [*Category, None]:
             group = [
-                row for row in shown if (row.script.category if row.script else None) is category
+                row for row in shown if (row.header.category if row.header else None) is category
             ]
             if not group:
                 continue
             heading = category.value if category else "invalid"
-            options.add_option(Option(Text(heading.upper(), style="bold dim"), disabled=True))
-            for row in group:
-                options.add_option(self._option(row))
+            listed.append(Option(Text(heading.upper(), style="bold dim"), disabled=True))
+            listed += [self._option(row) for row in group]
+        options.add_options(listed)
         filter_text = f"Filter: {self.filter}▏" if self.filter else "Type to filter"
         self.query_one("#filter", Plain).update(filter_text)
         first = next(
@@ -128,22 +137,23 @@ class PickerScreen(CalmScreen[None]):
 
     def _label(self, row: Row) -> Text:
         """A list entry: the title, then the name and the length as chosen."""
-        timeline = self._timeline(row)
         # A file's name is whatever its owner chose, escape sequences and all.
         name = shown_name(row.entry.name)
-        if row.script is None or timeline is None:
+        header = row.header
+        length = row.length  # as written, from the header: listing loads no script
+        if row.entry.name in self._lengths:  # chosen here, so the script is loaded
+            timeline = self._timeline(row)
+            length = "" if timeline is None else length_text(timeline)
+        if header is None or not length or row.entry.name in self._broken:
             return Text.assemble((name, "bold"), ("\ninvalid", "red"))
-        return Text.assemble(
-            (shown_safely(row.script.title), "bold"),
-            (f"\n{name} · {length_text(timeline)}", "dim"),
-        )
+        return Text.assemble((shown_safely(header.title), "bold"), (f"\n{name} · {length}", "dim"))
 
     def _row(self) -> Row | None:
         options = self.query_one(OptionList)
         if options.highlighted is None:
             return None
         option = options.get_option_at_index(options.highlighted)
-        return next((row for row in self.rows if row.entry.name == option.id), None)
+        return self._by_name.get(option.id or "")
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self) -> None:
@@ -175,9 +185,14 @@ class PickerScreen(CalmScreen[None]):
             return
         timeline = self._timeline(row)
         if timeline is None:
-            message = row.error.first_line if row.error else "This script cannot be read."
+            # A script listed from its header may have broken since: its own problem shows.
+            error = row.error or row.entry.error
+            message = error.first_line if error else "This script cannot be read."
             preview_widget.update(Text(message, style="red"))
             length_widget.update("")
+            if row.header is not None and row.entry.name not in self._broken:
+                self._broken.add(row.entry.name)
+                self._relabel(row)
             return
         preview_widget.update(preview(row.entry, timeline))
         length = length_text(timeline)
