@@ -56,8 +56,8 @@ def synthesise(name: str) -> bytes:
 
     bins = LOOP_SAMPLES // 2 + 1
     # The seed is the name's own bytes, so each bed has its own noise, always the same.
-    random = np.random.default_rng(int.from_bytes(f"calm-{name}".encode(), "big"))
-    spectrum = random.standard_normal(bins) + 1j * random.standard_normal(bins)
+    generator = np.random.default_rng(int.from_bytes(f"calm-{name}".encode(), "big"))
+    spectrum = generator.standard_normal(bins) + 1j * generator.standard_normal(bins)
     hertz = np.arange(bins) * (RATE / LOOP_SAMPLES)
     spectrum *= (hertz**2 + CORNER_HZ**2) ** (-slope / 2)
     spectrum[0] = 0  # no DC: the bed is centred on silence
