@@ -39,6 +39,7 @@ from calm.practice.history_rows import (
     SELECT_COLUMNS,
     SessionRecord,
     UnreadableRow,
+    quick_record,
     read_moment,
     read_record,
 )
@@ -222,7 +223,7 @@ class HistoryStore(HistoryFigures):
         rows = self._rows(f"SELECT {SELECT_COLUMNS} FROM sessions ORDER BY id DESC")
         for row in rows:
             try:
-                yield read_record(row)
+                yield quick_record(row) or read_record(row)
             except UnreadableRow as error:
                 if left_out is None:
                     raise HistoryError(str(error)) from None
@@ -264,7 +265,7 @@ class HistoryStore(HistoryFigures):
             if limit is not None and read >= limit:
                 break
             try:
-                record = read_record(row)
+                record = quick_record(row) or read_record(row)
             except UnreadableRow as error:
                 if left_out is None:
                     raise HistoryError(str(error)) from None

@@ -5,6 +5,9 @@ have been changed with the sqlite3 shell: infinity in a time, text in a number,
 nothing or a blob in a title. ``read_record`` turns a row into a
 ``SessionRecord`` or says, in one line, which value of which session it cannot
 read, so that a caller can leave that session out and go on with the rest.
+``quick_record`` reads the rows calm wrote itself, nearly all of them, with a
+few cheap checks and no messages, and leaves every other row to ``read_record``:
+a long history is listed in a fraction of the time.
 
 ``CANONICAL`` is the same test in SQL, narrowed to the exact shapes calm itself
 writes. The stats add up the rows it accepts inside SQLite, which is quick over
@@ -14,10 +17,10 @@ so each session is counted exactly when ``calm history`` lists it.
 
 from __future__ import annotations
 
+import itertools
 import math
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 MAX_SECONDS = 366 * 24 * 60 * 60
 """The most time one session can be said to take; a longer one was written by hand."""
@@ -51,9 +54,12 @@ SHOWN_CHARACTERS = 40
 """How much of an unreadable value a message quotes."""
 
 
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
-    """One recorded session."""
+class SessionRecord(NamedTuple):
+    """One recorded session.
+
+    A named tuple rather than a frozen dataclass: as immutable, and made in a tenth of
+    the time, which tells when a history of a hundred thousand sessions is listed.
+    """
 
     id: int
     script: str
@@ -99,6 +105,48 @@ def read_record(row: tuple[Any, ...]) -> SessionRecord:
         mood_after=_mood(after, ident, "tension after"),
         note=None if note is None else _text(note, ident, "note"),
     )
+
+
+_TEXT, _WHOLE, _NUMBER = (str,), (int,), (int, float)
+_MAYBE_TEXT, _MAYBE_WHOLE = (str, type(None)), (int, type(None))
+_COLUMN_TYPES = [_WHOLE, _TEXT, _TEXT, _TEXT, _MAYBE_TEXT, _NUMBER, _NUMBER, _TEXT, _WHOLE]
+CALM_SHAPES = frozenset(itertools.product(*_COLUMN_TYPES, _MAYBE_WHOLE, _MAYBE_WHOLE, _MAYBE_TEXT))
+"""The types of a row's values (the ``COLUMNS``, in order) as calm writes them; a row of
+any other types (a blob, text in a number) goes to ``read_record``."""
+
+
+def quick_record(row: tuple[Any, ...]) -> SessionRecord | None:
+    """The session in ``row`` when it holds values as calm writes them, as ``read_record``
+    reads it; None for any other row, which ``read_record`` then reads or explains.
+
+    Every test here is one ``read_record`` makes, made in a cheaper way, so a row this
+    accepts gives the same record either way; the checks are only fewer because the
+    types are checked at once.
+    """
+    if tuple(map(type, row)) not in CALM_SHAPES:
+        return None
+    (ident, script, title, started, ended, planned, practised, status, breaths, before,
+     after, note) = row  # fmt: skip
+    # A comparison with NaN is false, and infinity is out of range: both fall through.
+    if not (
+        0 <= planned <= MAX_SECONDS
+        and 0 <= practised <= MAX_SECONDS
+        and 0 <= breaths <= MAX_BREATHS
+        and (before is None or before in MOODS)
+        and (after is None or after in MOODS)
+    ):
+        return None
+    try:
+        started_at = datetime.fromisoformat(started)
+        ended_at = None if ended is None else datetime.fromisoformat(ended)
+    except ValueError:  # "" for no end too, which read_record reads as none
+        return None
+    if started_at.tzinfo is None or (ended_at is not None and ended_at.tzinfo is None):
+        return None
+    return SessionRecord(
+        ident, script, title, started_at, ended_at, float(planned), float(practised), status,
+        breaths, before, after, note,
+    )  # fmt: skip
 
 
 def read_moment(value: object, row: object) -> datetime:
