@@ -10,14 +10,14 @@ import math
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.containers import Center, Container, Horizontal, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Digits, Footer
 
 from calm.core.breath import BreathCurve
-from calm.core.session import SessionOutcome, SessionRunner, SessionState
+from calm.core.session import SessionOutcome, SessionRunner, SessionState, Status
 from calm.core.timeline import Timeline
 from calm.tui.screens.base import CalmScreen, TooSmall, too_small_for
 from calm.tui.screens.session_bindings import SESSION_BINDINGS
@@ -31,6 +31,16 @@ from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
 
 
+class _Blank(Vertical):
+    """A container that draws nothing of its own, only its background.
+
+    Textual draws such a container without styling each of its lines (``BLANK``),
+    which matters for the ones under the orb: they are drawn with it every frame.
+    """
+
+    BLANK = True
+
+
 class SessionScreen(CalmScreen[SessionOutcome]):
     """Guides one session; dismisses itself with the outcome when the session ends.
 
@@ -41,6 +51,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     # The keys, with their names in the footer, their lines in the help and their
     # entries in the command palette, are in session_bindings.py.
     BINDINGS = SESSION_BINDINGS
+    BLANK = True
+    """The screen's own lines are its background alone: drawn cheaply under each frame."""
 
     # What the screen shows. Each is set on every tick; a watcher redraws its widget
     # only when the value has changed, so a resting screen costs nothing.
@@ -80,20 +92,24 @@ class SessionScreen(CalmScreen[SessionOutcome]):
 
     def compose(self) -> ComposeResult:
         script = self.timeline.script
-        with Vertical(id="session"):
+        # Textual redraws every widget whose container overlaps what changed, so the
+        # words below the orb share one container: a new picture of the orb redraws
+        # the orb, its box and three plain containers, not every line of words.
+        with _Blank(id="session"):
             with Horizontal(id="top"):
                 yield Plain(script.title, id="title")
                 yield Plain("", id="step")
-            with Container(id="visual-box"):
+            with _Blank(id="visual-box"):
                 if self.reduced_motion:
                     yield StillBar(self.timeline, id="visual")
                 else:
                     yield BreathOrb(id="visual")
-            yield Plain("", id="phase")
-            with Center(id="countdown-row"):
-                yield Digits("", id="countdown")
-            yield Plain("", id="instruction")
-            yield SessionProgress(id="progress")
+            with _Blank(id="below"):
+                yield Plain("", id="phase")
+                with Center(id="countdown-row"):
+                    yield Digits("", id="countdown")
+                yield Plain("", id="instruction")
+                yield SessionProgress(id="progress")
         yield TooSmall()
         yield Footer()
 
@@ -109,6 +125,23 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             # calm is already leaving (a window closed as the screen mounted) and the
             # screen's parts are gone: no session begins, so none is recorded at 0 s.
             return
+        # The first moment is drawn now, and the clock starts once it is on the
+        # screen, so the first step is seen for all of its length. Textual tells of
+        # a screen's layout just after painting it, and a screen is first painted
+        # with its first layout; after the refresh is the fallback, a frame or two later.
+        self._show(self.runner.state())
+        self._session = self.query_one("#session")
+        self.screen_layout_refresh_signal.subscribe(self._session, self._painted, immediate=True)
+        self.call_after_refresh(self._begin)
+
+    def _painted(self, screen: object) -> None:
+        self._begin()
+
+    def _begin(self) -> None:
+        """The screen has been painted: the session begins now."""
+        if self._done or self.runner.status is not Status.READY:
+            return
+        self.screen_layout_refresh_signal.unsubscribe(self._session)
         self.runner.start()
         self.hold_for_room(too_small_for(self.app.size))
         self.tick()
@@ -264,8 +297,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
 
     def _after(self) -> None:
         """Show what a key (or the window) just changed, or end if the session is over."""
-        if self._done:
-            return
+        if self._done or self.runner.status is Status.READY:
+            return  # nothing has begun: the first paint starts the session
         if not self.runner.running:
             self._end()
             return

@@ -12,15 +12,21 @@ import math
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive, var
 from textual.strip import Strip
 from textual.widget import Widget
 
 SMALLEST = 0.38
 """The orb's radius when the breath is all the way out, as a share of the largest."""
-STEPS_PER_PIXEL = 2
-"""How finely the radius is tracked; the orb redraws only when it moves this much."""
+STEPS_PER_PIXEL = 4
+"""How finely the radius is tracked: a quarter of a pixel moves the rim's shading by
+two of its eight shades, so each step is a picture of its own."""
+MOST_PICTURES = 48
+"""The most pictures from out to in: a large orb takes larger steps rather than more
+frames, so a big window costs little more than a small one."""
+MOST_ROWS = 28
+"""The orb's largest height in rows; a taller window centres an orb this size."""
 SHADES = 8
 """How many shades of coverage a rim pixel can take."""
 
@@ -28,12 +34,13 @@ SHADES = 8
 class BreathOrb(Widget):
     """A disc whose size follows the breath level, from 0 (out) to 1 (in)."""
 
-    DEFAULT_CSS = """
-    BreathOrb {
+    DEFAULT_CSS = f"""
+    BreathOrb {{
         width: auto;
         height: 1fr;
+        max-height: {MOST_ROWS};
         color: $primary;
-    }
+    }}
     """
 
     level: reactive[float] = reactive(0.0, layout=False, repaint=False)
@@ -41,12 +48,15 @@ class BreathOrb(Widget):
     dimmed: reactive[bool] = reactive(False)
     """Draw the orb faintly, as while paused."""
     picture: var[tuple[int, int, int, bool] | None] = var(None, init=False)
-    """What the drawing depends on: the size, the radius in steps, and whether dimmed.
-    The level changes every frame, the picture only when the radius moves a step."""
+    """What the drawing depends on: the size, the step the radius is at, and whether
+    dimmed. The level changes every frame, the picture only when the radius moves a step."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._strips: list[Strip] = []
+        self._drawn: dict[tuple[int, int, int, bool], list[Strip]] = {}
+        """Every picture drawn at this size and in these colours: a breath out passes
+        through the pictures of the breath in, so after the first breath none is drawn."""
 
     def watch_level(self) -> None:
         self._see_picture()
@@ -55,45 +65,62 @@ class BreathOrb(Widget):
         self._see_picture()
 
     def on_resize(self) -> None:
+        self._drawn.clear()
         self._see_picture()
 
     def watch_picture(self) -> None:
-        self._strips = []
-        self.refresh()
+        """Have Textual redraw only the rows that changed: those above and below the
+        disc stay as they were."""
+        before, after = self._strips, self._current()
+        if len(before) != len(after) or any(
+            old.cell_length != new.cell_length for old, new in zip(before, after, strict=True)
+        ):
+            self.refresh()
+            return
+        changed = [
+            row for row, (old, new) in enumerate(zip(before, after, strict=True)) if old != new
+        ]
+        if changed:
+            self.refresh(Region(0, changed[0], self.size.width, changed[-1] - changed[0] + 1))
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         """As wide as the orb can be in the space it has, and no wider, so that
         each redraw covers as few cells as it can."""
-        return min(container.width, 2 * container.height)
+        return min(container.width, 2 * min(container.height, MOST_ROWS))
 
     def notify_style_update(self) -> None:
         """The theme or styles changed: draw again in the new colours."""
         super().notify_style_update()
         self._strips = []
+        self._drawn.clear()
 
-    def _radius(self, width: int, height: int) -> float:
+    def _steps(self) -> tuple[float, int]:
+        """The largest radius the orb has room for, and how many steps it takes from
+        the smallest to the largest."""
+        width, height = self.size
         largest = max(min(width / 2, float(height)) - 0.6, 1.0)
-        return largest * self._scale(self.level)
+        steps = round(largest * (1 - SMALLEST) * STEPS_PER_PIXEL)
+        return largest, max(min(steps, MOST_PICTURES), 1)
+
+    def _step(self) -> int:
+        """The step the radius is at for the current level."""
+        return round(min(max(self.level, 0.0), 1.0) * self._steps()[1])
+
+    def _radius(self, step: int) -> float:
+        largest, steps = self._steps()
+        return largest * (SMALLEST + (1 - SMALLEST) * step / steps)
 
     def next_change(self, rising: bool) -> float | None:
         """The level at which the picture next changes, going up or down; None past the end."""
-        width, height = self.size
-        largest = self._radius(width, height) / self._scale(self.level)
-        step = round(self._radius(width, height) * STEPS_PER_PIXEL)
-        edge = (step + (0.5 if rising else -0.5)) / STEPS_PER_PIXEL
-        level = (edge / largest - SMALLEST) / (1 - SMALLEST)
+        steps = self._steps()[1]
+        level = (self._step() + (0.5 if rising else -0.5)) / steps
         return level if 0.0 <= level <= 1.0 else None
-
-    @staticmethod
-    def _scale(level: float) -> float:
-        return SMALLEST + (1 - SMALLEST) * min(max(level, 0.0), 1.0)
 
     def _see_picture(self) -> None:
         if not self.is_mounted:
             return
         width, height = self.size
-        step = round(self._radius(width, height) * STEPS_PER_PIXEL)
-        self.picture = (width, height, step, self.dimmed)
+        self.picture = (width, height, self._step(), self.dimmed)
 
     def _colours(self) -> tuple[Color, Color]:
         background = self.background_colors[1]
@@ -102,16 +129,35 @@ class BreathOrb(Widget):
             colour = background.blend(colour, 0.35)
         return colour, background
 
-    def render_line(self, y: int) -> Strip:
-        """One row of the orb."""
-        # The size can change before on_resize arrives: never serve rows of another size.
-        if len(self._strips) != self.size.height or (
-            self._strips and self._strips[0].cell_length != self.size.width
-        ):
-            self._strips = self._draw()
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width, _PLAIN)
+    def _current(self) -> list[Strip]:
+        """The rows of the picture for the level now, drawn if they are not yet."""
+        width, height = self.size
+        key = (width, height, self._step(), self.dimmed)
+        strips = self._drawn.get(key)
+        if strips is None:
+            strips = self._drawn[key] = self._draw()
+        self._strips = strips
+        return strips
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows of the orb in ``crop``, as drawn, through the app's line filters.
+
+        The rows are whole, in colours of their own, with no border or padding to
+        add, so they skip the styling of each line Textual gives other widgets:
+        the orb's rows are the most drawn on calm's screens, a dozen a frame.
+        """
+        strips = self._current()
+        width = self.size.width
+        left, right = crop.column_span
+        background = self.background_colors[1]
+        filters = self.get_line_filters()
+        lines = []
+        for y in crop.line_range:
+            strip = strips[y] if y < len(strips) else Strip.blank(width, _PLAIN)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            lines.append(strip if (left, right) == (0, width) else strip.crop(left, right))
+        return lines
 
     def _draw(self) -> list[Strip]:
         width, height = self.size
@@ -119,7 +165,7 @@ class BreathOrb(Widget):
             return []
         fg, bg = self._colours()
         shades = [bg.blend(fg, shade / SHADES).rich_color for shade in range(SHADES + 1)]
-        disc = _Disc(self._radius(width, height), width / 2, float(height))
+        disc = _Disc(self._radius(self._step()), width / 2, float(height))
         monochrome = self.app.no_color
         cells: dict[tuple[int, int], Segment] = {}
 
