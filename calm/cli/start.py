@@ -138,29 +138,27 @@ def _run_plain(timeline: Timeline, options: SessionOptions) -> None:
 
 def _run_screen(timeline: Timeline | None, options: SessionOptions) -> None:
     """The session on the full screen, on the practice service; with no timeline, the
-    list to choose from first."""
+    list to choose from first.
+
+    The history and the trace open once the first screen is up (see ``CalmApp``):
+    what they found is said on the screen, ahead of the config's notices, so that a
+    damaged history is never pushed out of sight by a misspelt setting, and on
+    stderr once the screen is gone.
+    """
     from calm import locations
     from calm.practice.service import Practice
     from calm.practice.told import ToldOnce
-    from calm.present.catalogue import collect
     from calm.tui.launch import launch
 
-    notices: list[str] = []
-
-    def before_the_screen(message: str) -> None:
-        """Said on stderr, and on the screen once it is up."""
-        tell(message)
-        notices.append(message)
-
     told = ToldOnce(locations.told_sound_file())
-    practice = Practice.open(options, notify=before_the_screen, told=told)
-    # The history's and the trace's notices lead, as the notice line shows the first
-    # few: a damaged history must not be pushed out of sight by a misspelt setting.
-    notices += options.notices
-    rows = collect(script_library()) if timeline is None else None
+    practice = Practice.opening_later(options, notify=tell, told=told)
+    rows = None
+    if timeline is None:
+        from calm.present.catalogue import collect
+
+        rows = collect(script_library())
     try:
-        with practice.telling(tell):
-            code = launch(practice, timeline=timeline, rows=rows, notices=notices)
+        code = launch(practice, timeline=timeline, rows=rows, notices=list(options.notices))
     finally:
         practice.close()
     if code:

@@ -4,12 +4,17 @@ A front end (the plain runner, the screen, and the coming browser view and audio
 renderer) asks ``Practice`` for a runner, adds its own listener to it, draws and
 reads keys. The service owns the rest, the same way for all of them:
 
-- the trace that ``CALM_TRACE`` asks for, and the session's sound;
+- the trace that ``CALM_TRACE`` asks for, and the session's sound (made ahead in
+  a thread of its own when the screen asks, ``calm.practice.sound_ahead``);
 - the history recorder: started, followed and ended with each session, and the
   damaged-history policy it carries (``calm.practice.recording``);
 - the check-in's answers, the week's sentence, and what to do afterwards (the
   script's reminder or a self-care tip);
 - where notices go: stderr before and after a screen, the screen while it is up.
+
+The screen opens the service with ``opening_later`` and calls ``open_records``
+once its first screen is up, so that nothing the first frame does not need (the
+history, sqlite3, the sound) is loaded or done before it.
 """
 
 from __future__ import annotations
@@ -24,14 +29,15 @@ from calm import locations
 from calm.core.clock import Clock
 from calm.core.session import Listener, SessionOutcome, SessionRunner, Status
 from calm.core.timeline import Timeline
-from calm.core.trace import TraceWriter, trace_from_environment
 from calm.practice.options import SessionOptions
-from calm.practice.recording import SessionRecorder
+from calm.practice.sound_ahead import HandOver, LateBed, SoundAhead, make_bed_later
 from calm.practice.tips import next_tip
 from calm.practice.told import ToldOnce
 
 if TYPE_CHECKING:
-    # Only named here: the sound modules load when a session has sound.
+    # Only named here: each loads when it is used, none before a screen's first frame.
+    from calm.core.trace import TraceWriter
+    from calm.practice.recording import SessionRecorder
     from calm.sound.cues import SessionSound
 
 Notify = Callable[[str], None]
@@ -86,8 +92,20 @@ class Practice:
         """The session begun last, while it runs and after."""
         self.sound: SessionSound | None = None
         """The sound of the session begun last, if it has any."""
-        self._prepared: tuple[Timeline, SessionSound | None] | None = None
+        self._prepared: tuple[Timeline, SessionSound | SoundAhead | None] | None = None
+        self._late_bed: LateBed | None = None
+        self.hand_over: HandOver | None = None
+        """Runs a callable on the front end's thread, from any other; a front end with a
+        thread of its own (the screen) sets it, so that a session that begins at once
+        gets its bed a moment later instead of waiting for it."""
         self._sessions = 0
+        self._history_file: Path | None = None
+        self._records_closed = False
+        """Whether ``open_records`` has the history and the trace still to open."""
+        self._trace_closed = False
+        self._trace_notice: str | None = None
+        self._unrecorded: tuple[SessionRunner, Timeline, int | None] | None = None
+        """A session begun before the history was opened, written down once it is."""
         for listener in (trace, recorder):
             if listener is not None:
                 listener.notify = self.notify
@@ -103,17 +121,57 @@ class Practice:
     ) -> Practice:
         """The service with the trace ``CALM_TRACE`` asks for and, when recording, the
         history (``history_file``, calm's own by default); what they found is said."""
-        # The history first: what it has to say (a damaged file kept aside) comes
-        # before the trace's notice, on stderr and at the top of the screen.
-        recorder = None
-        if options.history:
-            path = history_file or locations.history_file()
-            recorder = SessionRecorder.open(path, notify=notify)
-        trace, notice = trace_from_environment()
+        practice = cls.opening_later(options, notify=notify, history_file=history_file, told=told)
+        practice.open_records()
+        return practice
+
+    @classmethod
+    def opening_later(
+        cls,
+        options: SessionOptions,
+        *,
+        notify: Notify,
+        history_file: Path | None = None,
+        told: ToldOnce | None = None,
+    ) -> Practice:
+        """The service as ``open`` makes it, but with the history and the trace still
+        closed: ``open_records`` opens them, else the first session's ``begin``."""
+        practice = cls(options, notify=notify, told=told)
+        practice._history_file = history_file
+        practice._records_closed = practice._trace_closed = True
+        return practice
+
+    def open_records(self) -> None:
+        """Open what ``opening_later`` left closed, once: the history, when sessions are
+        recorded, and the trace. What each found is said, the history's first, so a
+        damaged history is never pushed off the screen's notice lines by the trace. A
+        session begun before is written down from now."""
+        if not self._records_closed:
+            return
+        self._records_closed = False
+        if self.options.history:
+            from calm.practice.recording import SessionRecorder
+
+            path = self._history_file or locations.history_file()
+            self.recorder = SessionRecorder.open(path, notify=self.notify)
+        self._open_trace()
+        notice, self._trace_notice = self._trace_notice, None
         if notice:
-            notify(notice)
-        # The service points both at its own notify, which ``telling`` can move.
-        return cls(options, trace=trace, recorder=recorder, notify=notify, told=told)
+            self.notify(notice)
+        unrecorded, self._unrecorded = self._unrecorded, None
+        if unrecorded is not None:
+            self._record(*unrecorded)
+
+    def _open_trace(self) -> None:
+        """Open the trace, if still closed; its notice waits for ``open_records``."""
+        if not self._trace_closed:
+            return
+        self._trace_closed = False
+        from calm.core.trace import trace_from_environment
+
+        self.trace, self._trace_notice = trace_from_environment()
+        if self.trace is not None:
+            self.trace.notify = self.notify
 
     # -- notices -------------------------------------------------------------------
 
@@ -147,6 +205,12 @@ class Practice:
                 self._make_sound(timeline, ring) if self.options.sound else None,
             )
 
+    def prepare_sound_soon(self, timeline: Timeline, ring: Ring | None = None) -> None:
+        """Start making the session's sound ready in a thread of its own, for ``begin``
+        to find made; what it has to say is said as it is found."""
+        if self.options.sound and (self._prepared is None or self._prepared[0] is not timeline):
+            self._prepared = (timeline, SoundAhead(lambda: self._make_sound(timeline, ring)))
+
     def begin(
         self,
         timeline: Timeline,
@@ -164,26 +228,40 @@ class Practice:
         """
         if self.sound is not None:
             self.sound.stop()  # the last session's end chime, if it still rings
-        self.prepare_sound(timeline, ring)
-        assert self._prepared is not None
-        self.sound = self._prepared[1]
+        self._stop_late_bed()
+        # The trace hears the first event; a history still closed is opened once the
+        # screen is up, and writes the session down from then (see ``open_records``).
+        self._open_trace()
+        if self._prepared is None or self._prepared[0] is not timeline:
+            self._prepared = (timeline, self._sound_now(timeline, ring))
+        made = self._prepared[1]
         self._prepared = None
+        self.sound = made.result() if isinstance(made, SoundAhead) else made
         runner = SessionRunner(timeline, clock=clock)
-        for listener in (self.trace, self.sound, *listeners):
+        for listener in (self.trace, self.sound, self._late_bed, *listeners):
             if listener is not None:
                 runner.add_listener(listener)
         self._sessions += 1
+        self.runner = runner
+        if self._records_closed and self.options.history:
+            self._unrecorded = (runner, timeline, mood_before)
+        else:
+            self._record(runner, timeline, mood_before)
+        return runner
+
+    def _record(self, runner: SessionRunner, timeline: Timeline, mood_before: int | None) -> None:
+        """Write the session down as begun, and follow it into the history."""
         recorder = self.recorder
         if recorder is not None:
             if self._sessions > 1:
                 recorder.next_session()  # the list's "again", or another from the list
             recorder.started(timeline, mood_before=mood_before)
             runner.add_listener(recorder.follow(runner))
-        self.runner = runner
-        return runner
 
     def end(self, outcome: SessionOutcome) -> str | None:
         """The session is over: the bed stops, it is written down; the week's sentence."""
+        self.open_records()  # a session begun before the history opened is written first
+        self._stop_late_bed()
         sound = self.sound
         if sound is not None:
             sound.stop_bed()
@@ -200,6 +278,8 @@ class Practice:
         runner = self.runner
         if runner is None:
             return None
+        self.open_records()
+        self._stop_late_bed()
         was_running = runner.running
         runner.finish()
         outcome = runner.outcome()
@@ -237,6 +317,9 @@ class Practice:
 
     def close(self) -> None:
         """Stop every sound, close the trace, and write down anything the history held back."""
+        if self._unrecorded is not None:
+            self.open_records()
+        self._stop_late_bed()
         if self.sound is not None:
             self.sound.stop()
         if self.trace is not None:
@@ -244,13 +327,44 @@ class Practice:
         if self.recorder is not None:
             self.recorder.close()
 
-    def _sound_from_options(self, timeline: Timeline, ring: Ring | None) -> SessionSound:
+    def _sound_now(self, timeline: Timeline, ring: Ring | None) -> SessionSound | None:
+        """The sound of a session beginning now, with nothing made ahead: the cues at
+        once, so the first rings as the session starts; a bed, on a screen, a moment
+        later, from a thread of its own (see ``LateBed``)."""
+        if not self.options.sound:
+            return None
+        ambient, hand_over = self.options.ambient, self.hand_over
+        own_sound = self._make_sound == self._sound_from_options
+        if not (ambient and hand_over is not None and own_sound):
+            return self._make_sound(timeline, ring)
+        from calm.sound.cues import load_bed
+
+        sound = self._sound_from_options(timeline, ring, with_bed=False)
+        late = self._late_bed = LateBed(sound)
+        volume = self.options.volume
+
+        def failed(reason: str) -> None:
+            self._sound_notice(f"calm: no sound for ambient {ambient}: {reason}")
+
+        make_bed_later(late, lambda: load_bed(ambient, volume), hand_over, failed)
+        return sound
+
+    def _stop_late_bed(self) -> None:
+        """A bed still on its way belongs to a session that is over: it never plays."""
+        if self._late_bed is not None:
+            self._late_bed.end()
+            self._late_bed = None
+
+    def _sound_from_options(
+        self, timeline: Timeline, ring: Ring | None, *, with_bed: bool = True
+    ) -> SessionSound:
+        """The session's sound from the options: its cues and, unless not ``with_bed``, its bed."""
         from calm.sound.cues import prepare_sound
 
         return prepare_sound(
             timeline,
             volume=self.options.volume,
-            ambient=self.options.ambient,
+            ambient=self.options.ambient if with_bed else None,
             trace=self.trace,
             ring=ring,
             notify=self._sound_notice,

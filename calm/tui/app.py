@@ -4,6 +4,11 @@ The flow reads top to bottom in one worker (``CalmApp.flow``). Everything around
 session (sound, trace, history, closing words) is the practice service's; the app
 draws and reads keys. The same app serves ``calm start`` and the tests; the tests
 hand it a clock they move by hand.
+
+The first frame comes first: each screen's module loads when the flow first shows
+one, and what the first screen does not need waits until it is painted
+(``_first_screen_up``): the history and the trace open, the notices are shown, and
+the session's sound starts being made in a thread of its own.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from rich.console import Console
 from textual import events, work
@@ -27,23 +33,19 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from calm.core.clock import Clock
+    from calm.core.timeline import Timeline
     from calm.practice.recording import SessionRecorder
     from calm.present.catalogue import Row
     from calm.sound.cues import SessionSound
     from calm.tui.screens.picker import PickerScreen
+    from calm.tui.screens.session import SessionScreen
+    from calm.tui.screens.summary import SummaryScreen
 
-from calm.core.clock import Clock
-from calm.core.length_plan import LengthError
-from calm.core.problems import ScriptError
 from calm.core.safe_text import shown_safely
 from calm.core.session import SessionOutcome, SessionRunner
-from calm.core.timeline import Timeline, compile_timeline
-from calm.crash import report
 from calm.practice.service import Practice
 from calm.tui.screens.base import CalmScreen, Settling, too_small_for
-from calm.tui.screens.caution import CautionScreen
-from calm.tui.screens.session import SessionScreen
-from calm.tui.screens.summary import AfterSummary, SummaryScreen
 from calm.tui.theme import CALM_THEME
 
 NOTICE_SECONDS = 8.0
@@ -105,6 +107,10 @@ class CalmApp(App[SessionOutcome | None]):
         """Every notice shown or held so far, as shown, oldest first."""
         self.held: list[str] = []
         """Notices that came while a session was on screen, kept for its summary."""
+        self.opened_with: list[str] = []
+        """What opening the history and the trace found, once the first screen was up:
+        said on the screen, and again after it, as it would have been before it."""
+        self._first_shown = False
 
     @property
     def runner(self) -> SessionRunner | None:
@@ -124,14 +130,57 @@ class CalmApp(App[SessionOutcome | None]):
     def on_mount(self) -> None:
         # While the app is up, what the practice service has to say goes on the screen.
         self._while_up.enter_context(self.practice.telling(self._warn))
+        # A bed made in a thread joins its session on this one.
+        self.practice.hand_over = asyncio.get_running_loop().call_soon_threadsafe
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         # Signals are handled by calm.tui.leaving, which ``launch`` puts in place.
         self.flow(self._timeline)
-        # After the first screen, so that they land on it (or wait for the summary).
-        for notice in self._notices:
-            self.notify(notice, severity="warning")
 
     def on_unmount(self) -> None:
+        self.practice.hand_over = None
         self._while_up.close()
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        """A screen is on top: after the first of calm's own is painted, what it did not need."""
+        if isinstance(screen, CalmScreen) and not self._first_shown:
+            self._first_shown = True
+            # Callbacks after a refresh run once the screen on top has been painted.
+            self.call_after_refresh(self.call_later, self._first_screen_up)
+
+    def _first_screen_up(self) -> None:
+        """The first screen is on the terminal: open the history and the trace, whose
+        notices lead, then show the notices kept till now (the config's), then start
+        making the session's sound, in a thread, while its first screen is read.
+
+        Called after the screen's own after-paint work (a session's clock starting),
+        so that none of this delays it.
+        """
+        with self.practice.telling(self._opening_notice):
+            self.practice.open_records()
+        for notice in self._notices:
+            self.notify(notice, severity="warning")
+        if self._timeline is not None and self.practice.runner is None:
+            self.practice.prepare_sound_soon(self._timeline, self.bell)
+
+    def _opening_notice(self, message: str) -> None:
+        """What opening the history or the trace found: on the screen, and kept for after."""
+        self.opened_with.append(message)
+        self._warn(message)
+
+    def refresh_css(self, animate: bool = True) -> None:
+        """Refresh the CSS, as Textual does when the theme changes.
+
+        Choosing the theme in ``__init__`` asks for a refresh before anything has been
+        styled (there is no screen yet): then the stylesheet is only parsed in place,
+        with the theme's variables, and what later screens add to it is parsed alone.
+        Textual's own refresh parses a fresh copy, then every rule again, before the
+        first frame.
+        """
+        if self.screen_stack:
+            super().refresh_css(animate)
+            return
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.stylesheet.parse()
 
     # -- notices -----------------------------------------------------------------
 
@@ -165,7 +214,7 @@ class CalmApp(App[SessionOutcome | None]):
         self.said = [*self.said[-KEPT_NOTICES + 1 :], said.text]
         screens = [screen for screen in self.screen_stack if isinstance(screen, CalmScreen)]
         top = screens[-1] if screens else None
-        if top is None or isinstance(top, SessionScreen):
+        if top is None or _is_session(top):
             if said.text not in self.held:
                 self.held = [*self.held[-KEPT_NOTICES + 1 :], said.text]
         else:
@@ -213,6 +262,8 @@ class CalmApp(App[SessionOutcome | None]):
             if timeline is None:
                 timeline = await self._choices.get()
                 caution = True
+                # Made while the caution and the check-in are read.
+                self.practice.prepare_sound_soon(timeline, self.bell)
             ready = await self._ready_to_begin(timeline, caution=caution, from_list=from_list)
             if ready is None:
                 if not from_list:
@@ -223,6 +274,8 @@ class CalmApp(App[SessionOutcome | None]):
             timeline, mood_before = ready
             outcome = await self.push_screen_wait(self._session_screen(timeline, mood_before))
             choice = await self.push_screen_wait(self._summary(timeline, outcome, from_list))
+            from calm.tui.screens.summary import AfterSummary
+
             if choice is AfterSummary.AGAIN:
                 caution = False  # read a moment ago; the check-in is asked afresh
             elif choice is AfterSummary.LIST:
@@ -241,6 +294,10 @@ class CalmApp(App[SessionOutcome | None]):
 
     def on_picker_screen_chosen(self, chosen: PickerScreen.Chosen) -> None:
         """Hand what was chosen in the picker to the flow."""
+        from calm.core.length_plan import LengthError
+        from calm.core.problems import ScriptError
+        from calm.core.timeline import compile_timeline
+
         try:
             timeline = compile_timeline(chosen.entry.load(), chosen.options)
         except (LengthError, ScriptError) as error:
@@ -255,6 +312,8 @@ class CalmApp(App[SessionOutcome | None]):
         to run (gentle or not) and how tense the user feels; None to turn back."""
         skip_caution = self.practice.options.skip_caution
         if caution and timeline.script.caution and not skip_caution:
+            from calm.tui.screens.caution import CautionScreen
+
             decided = await self.push_screen_wait(CautionScreen(timeline))
             if decided is None:
                 return None
@@ -273,6 +332,8 @@ class CalmApp(App[SessionOutcome | None]):
 
     def _session_screen(self, timeline: Timeline, mood_before: int | None) -> SessionScreen:
         """The session's screen, its runner from the practice service."""
+        from calm.tui.screens.session import SessionScreen
+
         runner = self.practice.begin(
             timeline, mood_before=mood_before, clock=self._clock, ring=self.bell
         )
@@ -282,6 +343,8 @@ class CalmApp(App[SessionOutcome | None]):
         self, timeline: Timeline, outcome: SessionOutcome, from_list: bool
     ) -> SummaryScreen:
         """The summary of a session just ended, with what came while it was on screen."""
+        from calm.tui.screens.summary import SummaryScreen
+
         progress = self.practice.end(outcome)
         summary = SummaryScreen(
             timeline.script,
@@ -309,7 +372,7 @@ class CalmApp(App[SessionOutcome | None]):
         """A window too small to follow holds the session, whatever screen is on top."""
         too_small = too_small_for(event.size)
         for screen in self.screen_stack:
-            if isinstance(screen, SessionScreen):
+            if _is_session(screen):
                 screen.hold_for_room(too_small)
 
     async def action_quit(self) -> None:
@@ -339,4 +402,13 @@ class CalmApp(App[SessionOutcome | None]):
         for renderable in self._exit_renderables:
             console.print(renderable)
         self._exit_renderables.clear()
+        from calm.crash import report
+
         self.crash_log = report(text.getvalue())
+
+
+def _is_session(screen: object) -> TypeGuard[SessionScreen]:
+    """Whether ``screen`` is a session's screen. There is none before its module is
+    loaded, and the first frame of a caution or of the list does not load it."""
+    module = sys.modules.get("calm.tui.screens.session")
+    return module is not None and isinstance(screen, module.SessionScreen)

@@ -1,4 +1,9 @@
-"""Starting the Textual app for a practice session, on calm's own terminal driver."""
+"""Starting the Textual app for a practice session, on calm's own terminal driver.
+
+The command imports this module to ask whether a screen can run at all, so it
+imports nothing heavy itself: the app, Textual and the session's parts load in
+``launch``, and only what the first frame needs (see ``CalmApp``).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,12 @@ import sys
 from functools import partial
 from typing import TYPE_CHECKING
 
-from calm.core.clock import RunningClock
-from calm.core.session import SessionOutcome, Status
-from calm.core.timeline import Timeline
-from calm.crash import write_nowhere
-from calm.practice.closing import parting_line
-from calm.practice.service import Practice
-from calm.present.catalogue import Row
-
 if TYPE_CHECKING:
+    from calm.core.clock import RunningClock
+    from calm.core.session import SessionOutcome
+    from calm.core.timeline import Timeline
+    from calm.practice.service import Practice
+    from calm.present.catalogue import Row
     from calm.tui.app import CalmApp
 
 CHIME_SECONDS = 3.0
@@ -34,8 +36,13 @@ def launch(
     """Run the app until the user leaves; the exit status.
 
     While the app is up, every notice from the practice service goes onto the
-    screen; before and after, wherever the service was told.
+    screen; before and after, wherever the service was told. What opening the
+    history and the trace found, once the first screen was up, is said there too
+    after the app, as it would have been before it.
     """
+    from calm.core.clock import RunningClock
+    from calm.core.safe_text import shown_safely
+    from calm.core.session import Status
     from calm.tui.app import CalmApp
 
     # The session's clock leaves out any time calm spends stopped (Ctrl+Z).
@@ -53,12 +60,18 @@ def launch(
         practice.end_now()
         if practice.sound is not None:
             practice.sound.stop()
+    for notice in app.opened_with:
+        practice.notify(notice)
+    said = {shown_safely(notice) for notice in app.opened_with}
     # Notices held for a summary that never came (Ctrl+C in a session) are not lost.
     for notice in app.held:
-        _tell(notice if notice.startswith("calm: ") else f"calm: {notice}")
+        if notice not in said:
+            _tell(notice if notice.startswith("calm: ") else f"calm: {notice}")
     runner = practice.runner
     left = app.left_at_once and outcome is not None and outcome.status is not Status.READY
     if left and outcome is not None and runner is not None:
+        from calm.practice.closing import parting_line
+
         _say(parting_line(runner.timeline, outcome))
     return app.return_code or 0
 
@@ -106,6 +119,8 @@ def _let_go_of_a_terminal_that_has_gone() -> None:
     """After a closed window, what calm still has to say (the summary, a last notice)
     goes to the null device: writing it would fail, and turn a session that ended
     calmly into an error."""
+    from calm.crash import write_nowhere
+
     for stream in (sys.stdout, sys.stderr):
         try:
             # Nothing is written: a terminal that has hung up refuses even that.
@@ -121,6 +136,8 @@ def _say(line: str) -> None:
     try:
         print(line, flush=True)
     except OSError:
+        from calm.crash import write_nowhere
+
         # Nothing reads calm any more: what is left to say goes to the null device.
         write_nowhere(sys.stdout, sys.stderr)
 
