@@ -8,8 +8,9 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import operator
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from calm.practice.history import HistoryStore
-    from calm.practice.history_rows import SessionRecord
 
 TABLE_LIMIT = 20
 """How many sessions ``calm history`` lists unless asked for more."""
@@ -139,18 +139,14 @@ def _print_table(
     from calm.practice.running_marks import running_rows
     from calm.present.table import write_lines
 
-    read = 0
-    records = store.each_session(shown or None, left_out=left_out) if store is not None else None
-
-    def counted() -> Iterator[SessionRecord]:
-        nonlocal read
-        for record in records or ():
-            read += 1
-            yield record
-
+    records = store.each_session(shown or None, left_out=left_out) if store is not None else ()
+    # Counted as they pass, without a step of Python for each: zip takes a number only
+    # for a session it has, so the next number is how many there were.
+    numbers = itertools.count()
+    counted = map(operator.itemgetter(0), zip(records, numbers, strict=False))
     history = locations.history_file()
     running = _Asked(lambda row: bool(running_rows(history, [row])))
-    lines = table_text(counted(), running=running)
+    lines = table_text(counted, running=running)
     header = next(lines, None)  # every session has been read by now
     say_left_out(left_out)
     if header is None:
@@ -158,6 +154,7 @@ def _print_table(
         typer.echo(f"No sessions recorded yet.{later}")
         return
     write_lines(itertools.chain([header], lines))
+    read = next(numbers)
     total = store.count() if store is not None else 0
     if read + len(left_out) < total:
         typer.echo(f"The latest {read} of {total}; `calm history --limit 0` shows all.")

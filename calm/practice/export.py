@@ -120,7 +120,8 @@ def table_text(
 
     The sessions are read once, each kept only as its cells packed in one string,
     and when every cell fits its column, as in a pipe or a wide terminal, each line
-    is made as it is written. ``running`` is asked only about interrupted sessions.
+    is made as it is written, by one format call when each of its characters takes
+    a column. ``running`` is asked only about interrupted sessions.
     """
     width = width or output_width()
     packed = _Packed(width, running or set(), this_year)
@@ -134,22 +135,38 @@ def table_text(
     right = (headers.index("breaths"),)
     found = packed.widths(headers)
     spare = width - sum(found) - GAP * (len(found) - 1)
+    # Where each shown column's cell is among a packed session's parts.
+    fields = [_WITH_YEAR if packed.with_year else 0, 1, 2, 3, 4]
+    fields += [_TENSION] if packed.moods else []
     if packed.notes and spare - GAP - packed.widest_note() >= 0:
         found = [*found, packed.widest_note()]
         yield row_line([*headers, "note"], found)
-        plain = plain_row_format(found, right)
-        for cells, note, ascii_only in packed.each():
-            cells.append(note)
-            yield plain.format(*cells).rstrip() if ascii_only else row_line(cells, found, right)
+        plain = plain_row_format(found, right, fields=[*fields, _NOTE])
+        for row, narrow in zip(packed.rows, packed.narrow, strict=True):
+            parts = row.split(PACKING)
+            if narrow:
+                yield plain.format(*parts).rstrip()
+            else:
+                yield row_line([*packed.cells(parts), parts[_NOTE]], found, right)
     elif spare >= 0:
         yield row_line(headers, found)
-        plain = plain_row_format(found, right)
-        for cells, note, ascii_only in packed.each():
-            yield plain.format(*cells).rstrip() if ascii_only else row_line(cells, found, right)
-            if note:
-                yield from _note_lines(note, width)
+        plain = plain_row_format(found, right, fields=fields)
+        for row, narrow in zip(packed.rows, packed.narrow, strict=True):
+            parts = row.split(PACKING)
+            yield (
+                plain.format(*parts).rstrip()
+                if narrow
+                else row_line(packed.cells(parts), found, right)
+            )
+            if parts[_NOTE]:
+                yield from _note_lines(parts[_NOTE], width)
     else:
         yield from _squeezed(headers, packed, width=width)
+
+
+_TENSION, _NOTE, _WITH_YEAR = 5, 6, 7
+"""Where the tension, the note and the time with its year are among a packed session's
+parts; the time without its year is first, then the title, practised, breaths and ending."""
 
 
 class _Packed:
@@ -163,8 +180,10 @@ class _Packed:
         self.going = going
         self.year = this_year if this_year is not None else local_now().year
         self.rows: list[str] = []
+        self.narrow = bytearray()
+        """For each session, 1 when each character of its cells takes one column."""
         self.titles: dict[str, str] = {}
-        self.day = (0, "")  # ordinals start at 1
+        self.day = (0, "", "")  # ordinals start at 1
         self.endings: dict[str, str] = {}
         self.tensions = {
             (before, after): _tension_text(before, after)
@@ -178,8 +197,9 @@ class _Packed:
     def add(self, record: SessionRecord) -> None:
         """Pack ``record``'s cells, and widen the columns they need."""
         started = record.started_at
-        year = _year_text(started.year)
-        self.with_year = self.with_year or started.year != self.year
+        if started.toordinal() != self.day[0]:
+            self._new_day(started)
+        _, day, dated = self.day
         before, after = record.mood_before, record.mood_after
         self.moods = self.moods or before is not None or after is not None
         note = shortened(record.note, self.note_room) if record.note else ""
@@ -198,36 +218,32 @@ class _Packed:
         tension = self.tensions.get((before, after))
         if tension is None:
             tension = _tension(record)
-        cells = (
-            f"{self._day(started)} {started.hour:02d}:{started.minute:02d}",
-            title,
-            duration_text(record.practised_seconds),
-            str(record.breaths),
-            ending,
-            tension,
-            note,
-        )
-        row = PACKING.join((*cells, year))
-        measured = list(map(len, cells) if row.isascii() else map(self._measured, cells))
+        clock = f"{started.hour:02d}:{started.minute:02d}"
+        practised, breaths = duration_text(record.practised_seconds), str(record.breaths)
+        cells = (f"{day} {clock}", title, practised, breaths, ending, tension, note)
+        row = PACKING.join((*cells, f"{dated} {clock}"))
+        lengths = list(map(len, cells))
+        if row.isascii():
+            measured, narrow = lengths, True
+        else:  # every width is exact when none is past the line's
+            width = self.width
+            measured = [len(cell) if cell.isascii() else cell_width(cell, width) for cell in cells]
+            narrow = measured == lengths and max(measured) <= width
         widest = self.widest
         for column, cell_columns in enumerate(measured, start=1):
             if cell_columns > widest[column]:
                 widest[column] = cell_columns
         # A year's digits and a space go before the time: "%a %d %b %Y %H:%M".
-        widest[0] = max(widest[0], measured[0] + len(year) + 1)
+        widest[0] = max(widest[0], measured[0] + len(dated) - len(day))
         self.rows.append(row)
+        self.narrow.append(narrow)
 
-    def _day(self, started: datetime) -> str:
-        """The start's "%a %d %b", made again only when the day changes: the sessions
-        come in time order, a few to a day."""
-        key = started.toordinal()
-        if key != self.day[0]:
-            self.day = (key, started.strftime("%a %d %b"))
-        return self.day[1]
-
-    def _measured(self, cell: str) -> int:
-        """``cell``'s width in columns, as ``widths`` measures it."""
-        return cell_width(cell, self.width)
+    def _new_day(self, started: datetime) -> None:
+        """The start's "%a %d %b", and with its year "%a %d %b %Y", made again only when
+        the day changes: the sessions come in time order, a few to a day."""
+        day = started.strftime("%a %d %b")
+        self.day = (started.toordinal(), day, f"{day} {_year_text(started.year)}")
+        self.with_year = self.with_year or started.year != self.year
 
     def widths(self, headers: list[str]) -> list[int]:
         """Each column's width, to show its widest cell and its header whole."""
@@ -241,23 +257,23 @@ class _Packed:
     def widest_note(self) -> int:
         return max(cell_width("note"), self.widest[7])
 
-    def each(self) -> Iterator[tuple[list[str], str, bool]]:
-        """Each session's cells, its note apart, and whether they are all ASCII."""
+    def cells(self, parts: list[str]) -> list[str]:
+        """The cells shown of a session's packed ``parts``, its note apart."""
+        when = parts[_WITH_YEAR] if self.with_year else parts[0]
+        return [when, *parts[1:5], parts[_TENSION]] if self.moods else [when, *parts[1:5]]
+
+    def each(self) -> Iterator[tuple[list[str], str]]:
+        """Each session's cells, and its note apart."""
         for row in self.rows:
-            when, *cells, tension, note, year = row.split(PACKING)
-            if self.with_year:
-                when = f"{when[:-5]}{year} {when[-5:]}"
-            cells.insert(0, when)
-            if self.moods:
-                cells.append(tension)
-            yield cells, note, row.isascii()
+            parts = row.split(PACKING)
+            yield self.cells(parts), parts[_NOTE]
 
 
 def _squeezed(headers: list[str], packed: _Packed, *, width: int) -> Iterator[str]:
     """The table in a terminal too narrow for every cell whole: the titles and statuses
     wrap, and the notes have lines of their own; narrower still, ``_stacked``."""
     rows, notes = [], []
-    for cells, note, _ in packed.each():
+    for cells, note in packed.each():
         rows.append(cells)
         notes.append(note)
     title, ending = headers.index("script"), headers.index("how it ended")

@@ -13,6 +13,7 @@ ten megabytes costs no more than one of ten characters.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import shutil
 import sys
@@ -39,6 +40,11 @@ table is never held whole."""
 
 WRAPPED_LINES = 2
 """The most lines a wrapped cell is given: more would make a table hard to read."""
+
+KEPT_WIDTH_CHARACTERS = 64
+"""Cells up to this long that are not plain ASCII have their widths kept: they repeat
+down a table (a tension such as "3 → 1", a title), and measuring one takes a step of
+Python for each character."""
 
 
 def use_colour(stream: IO[str]) -> bool:
@@ -85,12 +91,20 @@ def cell_width(text: str, limit: int | None = None) -> int:
     """
     if text.isascii():
         return len(text)
+    if len(text) <= KEPT_WIDTH_CHARACTERS:
+        return _short_width(text)
     used = 0
     for char in text:
         used += _cells(char)
         if limit is not None and used > limit:
             break
     return used
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_width(text: str) -> int:
+    """``cell_width`` of a short text, measured whole."""
+    return sum(map(_cells, text))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -225,21 +239,30 @@ def row_line(cells: Sequence[str], column_widths: Sequence[int], right: Sequence
     for column, cell in enumerate(cells):
         room = column_widths[column]
         # Plain ASCII takes a column a character: padded by its length, quickly.
-        fitted = cell.ljust(room) if cell.isascii() and len(cell) <= room else fit(cell, room)
+        if cell.isascii() and len(cell) <= room:
+            fitted = cell.ljust(room)
+        else:
+            used = cell_width(cell, room)
+            fitted = cell + " " * (room - used) if used <= room else fit(cell, room)
         if column in right:
             fitted = fitted.rstrip().rjust(len(fitted))
         parts.append(fitted)
     return (" " * GAP).join(parts).rstrip()
 
 
-def plain_row_format(column_widths: Sequence[int], right: Sequence[int] = ()) -> str:
+def plain_row_format(
+    column_widths: Sequence[int], right: Sequence[int] = (), fields: Sequence[int] = ()
+) -> str:
     """A ``str.format`` template that, with ``.rstrip()``, lays out a row as ``row_line``
-    does, when every cell is ASCII, fits its column, and a ``right`` cell ends in no space.
+    does, when each character of every cell takes one column (plain ASCII does), every
+    cell fits its column, and a ``right`` cell ends in no space.
 
+    Column N's cell is the format's argument N, or ``fields[N]``, so that a row kept in
+    another order, with more in it, is laid out from its parts as they are.
     One format call is much quicker than fitting each cell, which tells for a long table.
     """
     return (" " * GAP).join(
-        f"{{{column}:{'>' if column in right else '<'}{room}}}"
+        f"{{{fields[column] if fields else column}:{'>' if column in right else '<'}{room}}}"
         for column, room in enumerate(column_widths)
     )
 
@@ -311,11 +334,6 @@ def stacked(
 def write_lines(lines: Iterable[str], stream: IO[str] | None = None) -> None:
     """Write lines to ``stream``, standard output by default, a batch at a time as they come."""
     target = stream or sys.stdout
-    batch: list[str] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= LINES_AT_ONCE:
-            target.write("\n".join(batch) + "\n")
-            batch.clear()
-    if batch:
+    coming = iter(lines)
+    while batch := list(itertools.islice(coming, LINES_AT_ONCE)):
         target.write("\n".join(batch) + "\n")
