@@ -163,6 +163,15 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _calm_command() -> str:
+    """The ``calm`` command as installed beside this Python: what a user types, which
+    starts without ``runpy``; ``PYTHONPATH`` chooses the checkout it runs."""
+    script = Path(sys.executable).with_name("calm")
+    if not script.exists():
+        raise SystemExit("calm is not installed beside this Python: pip install -e .")
+    return str(script)
+
+
 def _calm_cases(name: str, tree: Path, base: Path) -> list[Case]:
     """The calm cases for the checkout at ``tree``, with a home of their own."""
     home = base / f"home-{name}"
@@ -178,7 +187,7 @@ def _calm_cases(name: str, tree: Path, base: Path) -> list[Case]:
     history.parent.mkdir(parents=True)
     seed = [sys.executable, "-c", SEED_HISTORY, str(history), str(HISTORY_ROWS)]
     subprocess.run(seed, env=os.environ | env, check=True)
-    calm = [sys.executable, "-m", "calm", "start", "box"]
+    calm = [_calm_command(), "start", "box"]
     return [
         Case(f"{name}: start box", calm, env, "Box breathing"),
         Case(f"{name}: --ambient pink", [*calm, "--ambient", "pink"], env, "Box breathing"),
