@@ -121,6 +121,7 @@ def _run(case: Case, seconds: float) -> list[tuple[float, bytes]]:
         stdout=slave,
         stderr=slave,
         env=case.env,
+        cwd=case.env["HOME"],  # not a checkout, whose calm would come before PYTHONPATH's
         start_new_session=True,
         preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
     )

@@ -7,11 +7,15 @@ The clock is moved by hand and every wait is for a state; nothing here sleeps or
 from __future__ import annotations
 
 import pytest
+from textual.geometry import Region
+from textual.widget import Widget
 
 from calm.core.clock import ManualClock
 from calm.tui.app import CalmApp
 from calm.tui.screens.session import SessionScreen
-from tests.support.tui import Driver, drive, pilot_test
+from calm.tui.widgets.orb import MOST_ROWS, BreathOrb
+from calm.tui.widgets.progress import SessionProgress
+from tests.support.tui import INHALE, Driver, drive, pilot_test
 from tests.support.tui import session_app as make_session_app
 
 LAYING_OUT = 0.09
@@ -100,3 +104,84 @@ async def test_a_key_before_the_first_paint_ends_nothing(monkeypatch: pytest.Mon
         assert painted
 
     await drive(app, clock, scenario)
+
+
+def _refreshed_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The widgets asked to redraw from now on, by class name, each time one is."""
+    asked: list[str] = []
+    refresh = Widget.refresh
+
+    def noted(widget: Widget, *regions: Region, **kwargs: bool) -> Widget:
+        asked.append(type(widget).__name__)
+        return refresh(widget, *regions, **kwargs)
+
+    monkeypatch.setattr(Widget, "refresh", noted)
+    return asked
+
+
+@pilot_test
+async def test_a_new_picture_of_the_orb_redraws_the_orb_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Inside a second of an inhale, a tick redraws the orb and nothing else; when the
+    countdown drops a second, the digits and the time left are redrawn with it."""
+    app, clock = make_session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 2.3)
+        orb = d.screen.query_one(BreathOrb)
+        bar = d.screen.query_one(SessionProgress)
+        asked = _refreshed_by(monkeypatch)
+        before, reach = orb.picture, bar.half_cells
+        await d.advance(0.2)
+        assert orb.picture != before
+        # The time left's bar grows half a cell every 0.3 s of this 39 s session.
+        assert set(asked) == {"BreathOrb"} | (
+            {"SessionProgress"} if bar.half_cells != reach else set()
+        )
+        asked.clear()
+        await d.advance(0.55)  # 3.05 s into the 4 s inhale: the countdown drops to 1
+        assert d.screen.countdown == "1"
+        assert set(asked) <= {"BreathOrb", "Digits", "SessionProgress"}
+        assert "Digits" in asked
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_an_inhale_shows_at_least_eight_pictures_a_second() -> None:
+    """Followed moment by moment, a 4 s breath in shows the orb in more than 32 pictures,
+    each a step larger than the last, from the smallest to the largest."""
+    app, clock = make_session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 0.001)
+        orb = d.screen.query_one(BreathOrb)
+        steps = [orb.picture]
+        for _ in range(400):  # every 10 ms of the breath in
+            clock.advance(0.01)
+            d.screen.tick()
+            if orb.picture != steps[-1]:
+                steps.append(orb.picture)
+        assert len(steps) > 32
+        sizes = [picture[2] for picture in steps if picture is not None]
+        assert sizes == sorted(sizes) and len(set(sizes)) == len(sizes)
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_a_large_window_centres_an_orb_of_the_largest_size() -> None:
+    """At 200x60 the orb is as tall as it may be and no taller, round, and centred
+    in the room above the words."""
+    app, clock = make_session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 4)  # all the way in
+        orb = d.screen.query_one(BreathOrb)
+        box = d.screen.query_one("#visual-box").region
+        assert orb.region.height == MOST_ROWS < box.height
+        assert orb.region.width == 2 * MOST_ROWS
+        assert orb.region.center == box.center
+
+    await drive(app, clock, scenario, size=(200, 60))

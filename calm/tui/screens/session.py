@@ -6,14 +6,15 @@ session is, and widgets change only when what they show changes.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.reactive import var
-from textual.timer import Timer
 from textual.widgets import Digits, Footer
 
 from calm.core.breath import BreathCurve
@@ -29,6 +30,10 @@ from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.plain import Plain
 from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
+
+
+class LookAgain(Message):
+    """Time for the session screen to look at the runner again."""
 
 
 class _Blank(Vertical):
@@ -83,7 +88,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self.timeline: Timeline = runner.timeline
         self.reduced_motion = reduced_motion
         self._curve = BreathCurve(self.timeline)
-        self._timer: Timer | None = None
+        self._next_look: asyncio.TimerHandle | None = None
         self._done = False
         self._held_for_room = False
         """Whether the session was paused because the window became too small."""
@@ -159,10 +164,29 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         state = self.runner.state()
         self._show(state)
         self._refresh_keys()
-        if self._timer is not None:
-            self._timer.stop()
-        delay = self._until_next_change(state)
-        self._timer = None if delay is None else self.set_timer(delay, self.tick)
+        self._look_again(self._until_next_change(state))
+
+    def _look_again(self, delay: float | None) -> None:
+        """Tick again in ``delay`` seconds (or never, for None), in place of any earlier plan.
+
+        This is asyncio's own timer, not Textual's ``set_timer``, which starts a task
+        and reads the callback's signature twice each time it is called: for a look
+        planned every frame, a tenth of the frame. The tick still runs as a message
+        on the screen, so Textual handles what it raises.
+        """
+        if self._next_look is not None:
+            self._next_look.cancel()
+        self._next_look = None
+        if delay is not None:
+            loop = asyncio.get_running_loop()
+            self._next_look = loop.call_later(delay, self.post_message, LookAgain())
+
+    def on_look_again(self, message: LookAgain) -> None:
+        """The moment planned for the next look has come."""
+        self.tick()
+
+    def on_unmount(self) -> None:
+        self._look_again(None)
 
     def _until_next_change(self, state: SessionState) -> float | None:
         """Seconds until anything on screen changes; None while nothing moves.
@@ -204,8 +228,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         if self._done:
             return
         self._done = True
-        if self._timer is not None:
-            self._timer.stop()
+        self._look_again(None)
         # The help may be open on top; the session's end closes it first.
         while self.app.screen is not self and len(self.app.screen_stack) > 1:
             self.app.pop_screen()
