@@ -128,6 +128,10 @@ def _root(
 
     Run `calm` on its own to choose a script; `calm --demo` to show a few to someone.
     """
+    if context.invoked_subcommand not in (None, "start"):
+        from calm.tui.launch import release_collection
+
+        release_collection()  # only a screen's first frame waits for it
     if context.invoked_subcommand is not None:
         if demo:
             fail(

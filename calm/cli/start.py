@@ -65,9 +65,13 @@ def start(
 ) -> None:
     """Start a session. With no script, choose one first."""
     from calm.practice.options import SessionFlags
-    from calm.tui.launch import terminal_is_interactive
+    from calm.tui.launch import hold_collection, release_collection, terminal_is_interactive
 
     screen = not plain and terminal_is_interactive()
+    if screen:
+        hold_collection()
+    else:
+        release_collection()
     flags = SessionFlags(
         demo=demo,
         theme=theme,
@@ -94,11 +98,12 @@ def start(
 def choose_and_start(context: typer.Context, *, demo: bool) -> None:
     """Bare ``calm``: choose a script on the screen and start it; with no terminal, the help."""
     from calm.practice.options import SessionFlags
-    from calm.tui.launch import terminal_is_interactive
+    from calm.tui.launch import hold_collection, terminal_is_interactive
 
     if not terminal_is_interactive():
         typer.echo(context.get_help())
         return
+    hold_collection()
     _run_screen(None, _options(SessionFlags(demo=demo), screen=True))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import io
 import sys
 from collections.abc import Iterable, Mapping
@@ -153,8 +154,10 @@ class CalmApp(App[SessionOutcome | None]):
         making the session's sound, in a thread, while its first screen is read.
 
         Called after the screen's own after-paint work (a session's clock starting),
-        so that none of this delays it.
+        so that none of this delays it. Python's garbage collector, held off while
+        calm started (``calm.tui.launch.hold_collection``), runs again from here.
         """
+        gc.enable()
         with self.practice.telling(self._opening_notice):
             self.practice.open_records()
         for notice in self._notices:
