@@ -6,6 +6,8 @@ The clock is moved by hand and every wait is for a state; nothing here sleeps or
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.geometry import Region
 from textual.widget import Widget
@@ -185,3 +187,24 @@ async def test_a_large_window_centres_an_orb_of_the_largest_size() -> None:
         assert orb.region.center == box.center
 
     await drive(app, clock, scenario, size=(200, 60))
+
+
+@pilot_test
+async def test_without_colour_the_whole_screen_is_grey(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With NO_COLOR set, every cell of the session screen is drawn in greys, the
+    orb's rows and the plain containers drawn without Textual's styling among them."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app, clock = make_session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 1.1)
+        picture = d.app.export_screenshot()
+        # The cells' backgrounds, and the colours of their text; not the window's frame.
+        colours = re.findall(r'<rect fill="#([0-9a-f]{6})"[^>]*crispEdges', picture)
+        colours += re.findall(r"\.terminal-[\w-]+ \{ fill: #([0-9a-f]{6})", picture)
+        assert colours
+        for colour in set(colours):
+            red, green, blue = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+            assert max(red, green, blue) - min(red, green, blue) <= 8, colour
+
+    await drive(app, clock, scenario)

@@ -11,10 +11,12 @@ import math
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Center, Horizontal
 from textual.css.query import NoMatches
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import var
+from textual.strip import Strip
 from textual.widgets import Digits, Footer
 
 from calm.core.breath import BreathCurve
@@ -26,6 +28,7 @@ from calm.tui.screens.session_bindings import SESSION_BINDINGS
 if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
 from calm.present.steps import words_for
+from calm.tui.widgets.blank import Blank, blank_lines
 from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.plain import Plain
 from calm.tui.widgets.progress import SessionProgress
@@ -34,16 +37,6 @@ from calm.tui.widgets.still_bar import StillBar
 
 class LookAgain(Message):
     """Time for the session screen to look at the runner again."""
-
-
-class _Blank(Vertical):
-    """A container that draws nothing of its own, only its background.
-
-    Textual draws such a container without styling each of its lines (``BLANK``),
-    which matters for the ones under the orb: they are drawn with it every frame.
-    """
-
-    BLANK = True
 
 
 class SessionScreen(CalmScreen[SessionOutcome]):
@@ -56,8 +49,6 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     # The keys, with their names in the footer, their lines in the help and their
     # entries in the command palette, are in session_bindings.py.
     BINDINGS = SESSION_BINDINGS
-    BLANK = True
-    """The screen's own lines are its background alone: drawn cheaply under each frame."""
 
     # What the screen shows. Each is set on every tick; a watcher redraws its widget
     # only when the value has changed, so a resting screen costs nothing.
@@ -100,16 +91,16 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         # Textual redraws every widget whose container overlaps what changed, so the
         # words below the orb share one container: a new picture of the orb redraws
         # the orb, its box and three plain containers, not every line of words.
-        with _Blank(id="session"):
+        with Blank(id="session"):
             with Horizontal(id="top"):
                 yield Plain(script.title, id="title")
                 yield Plain("", id="step")
-            with _Blank(id="visual-box"):
+            with Blank(id="visual-box"):
                 if self.reduced_motion:
                     yield StillBar(self.timeline, id="visual")
                 else:
                     yield BreathOrb(id="visual")
-            with _Blank(id="below"):
+            with Blank(id="below"):
                 yield Plain("", id="phase")
                 with Center(id="countdown-row"):
                     yield Digits("", id="countdown")
@@ -117,6 +108,10 @@ class SessionScreen(CalmScreen[SessionOutcome]):
                 yield SessionProgress(id="progress")
         yield TooSmall()
         yield Footer()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The screen's own rows are its background alone, drawn under every frame."""
+        return blank_lines(self, crop)
 
     def on_mount(self) -> None:
         try:
