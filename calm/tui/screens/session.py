@@ -88,9 +88,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
 
     def compose(self) -> ComposeResult:
         script = self.timeline.script
-        # Textual redraws every widget whose container overlaps what changed, so the
-        # words below the orb share one container: a new picture of the orb redraws
-        # the orb, its box and three plain containers, not every line of words.
+        # Textual redraws each widget whose container overlaps what changed: the words
+        # below the orb share one container, so the orb's frames leave them alone.
         with Blank(id="session"):
             with Horizontal(id="top"):
                 yield Plain(script.title, id="title")
@@ -125,17 +124,15 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             # calm is already leaving (a window closed as the screen mounted) and the
             # screen's parts are gone: no session begins, so none is recorded at 0 s.
             return
-        # The first moment is drawn now, and the clock starts once it is on the
-        # screen, so the first step is seen for all of its length. Textual tells of
-        # a screen's layout just after painting it, and a screen is first painted
-        # with its first layout; after the refresh is the fallback, a frame or two later.
+        # The first moment is drawn now and the clock starts once it is on the screen,
+        # so the first step is seen for all of its length. Textual tells of a layout
+        # just after painting it, and a screen's first paint comes with its first
+        # layout; after the refresh is the fallback, a frame or two later.
         self._show(self.runner.state())
         self._session = self.query_one("#session")
-        self.screen_layout_refresh_signal.subscribe(self._session, self._painted, immediate=True)
+        signal = self.screen_layout_refresh_signal
+        signal.subscribe(self._session, lambda _: self._begin(), immediate=True)
         self.call_after_refresh(self._begin)
-
-    def _painted(self, screen: object) -> None:
-        self._begin()
 
     def _begin(self) -> None:
         """The screen has been painted: the session begins now."""
@@ -164,11 +161,9 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     def _look_again(self, delay: float | None) -> None:
         """Tick again in ``delay`` seconds (or never, for None), in place of any earlier plan.
 
-        This is asyncio's own timer, not Textual's ``set_timer``, which starts a task
-        and reads the callback's signature twice each time it is called: for a look
-        planned every frame, a tenth of the frame. The tick still runs as a message
-        on the screen, so Textual handles what it raises.
-        """
+        asyncio's timer, not ``set_timer``, which starts a task and reads the callback's
+        signature twice a call: a tenth of a frame. The tick is a message, so Textual
+        handles what it raises."""
         if self._next_look is not None:
             self._next_look.cancel()
         self._next_look = None
@@ -325,11 +320,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     def _refresh_keys(self) -> None:
         muted = self.sound is not None and self.sound.muted
         silenced = self.sound is not None and self.sound.silenced
-        self.keys_now = (self.runner.paused, self._at_prompt, muted, silenced)
-
-    @property
-    def _at_prompt(self) -> bool:
-        return self.runner.at_prompt
+        self.keys_now = (self.runner.paused, self.runner.at_prompt, muted, silenced)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer each key under the name of what it does now."""
@@ -341,9 +332,9 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         can_mute = sound is not None and not sound.silenced
         narrow = not self.has_class("-wide")
         shown = {
-            "pause": not paused and not self._at_prompt,
+            "pause": not paused and not self.runner.at_prompt,
             "resume": paused,
-            "carry_on": not paused and self._at_prompt,
+            "carry_on": not paused and self.runner.at_prompt,
             "mute": can_mute and not self._bell_only and not muted,
             "unmute": can_mute and not self._bell_only and muted,
             "bell_off": can_mute and self._bell_only and not muted,
