@@ -26,18 +26,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calm import locations
-from calm.core.clock import Clock
-from calm.core.session import Listener, SessionOutcome, SessionRunner, Status
 from calm.core.timeline import Timeline
 from calm.practice.options import SessionOptions
-from calm.practice.sound_ahead import HandOver, LateBed, SoundAhead, make_bed_later
 from calm.practice.tips import next_tip
 from calm.practice.told import ToldOnce
 
 if TYPE_CHECKING:
     # Only named here: each loads when it is used, none before a screen's first frame.
+    from calm.core.clock import Clock
+    from calm.core.session import Listener, SessionOutcome, SessionRunner
     from calm.core.trace import TraceWriter
     from calm.practice.recording import SessionRecorder
+    from calm.practice.sound_ahead import HandOver, LateBed, SoundAhead
     from calm.sound.cues import SessionSound
 
 Notify = Callable[[str], None]
@@ -209,6 +209,8 @@ class Practice:
         """Start making the session's sound ready in a thread of its own, for ``begin``
         to find made; what it has to say is said as it is found."""
         if self.options.sound and (self._prepared is None or self._prepared[0] is not timeline):
+            from calm.practice.sound_ahead import SoundAhead
+
             self._prepared = (timeline, SoundAhead(lambda: self._make_sound(timeline, ring)))
 
     def begin(
@@ -232,6 +234,9 @@ class Practice:
         # The trace hears the first event; a history still closed is opened once the
         # screen is up, and writes the session down from then (see ``open_records``).
         self._open_trace()
+        from calm.core.session import SessionRunner
+        from calm.practice.sound_ahead import SoundAhead
+
         if self._prepared is None or self._prepared[0] is not timeline:
             self._prepared = (timeline, self._sound_now(timeline, ring))
         made = self._prepared[1]
@@ -311,6 +316,8 @@ class Practice:
     ) -> None:
         """After a completed session, let the end chime finish, for up to ``timeout`` s;
         leaving at once (Ctrl+C) stops it at once."""
+        from calm.core.session import Status
+
         completed = outcome is not None and outcome.status is Status.COMPLETED
         if self.sound is not None and completed and not left_at_once:
             self.sound.finish(timeout=timeout)
@@ -337,6 +344,7 @@ class Practice:
         own_sound = self._make_sound == self._sound_from_options
         if not (ambient and hand_over is not None and own_sound):
             return self._make_sound(timeline, ring)
+        from calm.practice.sound_ahead import LateBed, make_bed_later
         from calm.sound.cues import load_bed
 
         sound = self._sound_from_options(timeline, ring, with_bed=False)

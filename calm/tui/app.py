@@ -35,6 +35,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from calm.core.clock import Clock
+    from calm.core.session import SessionOutcome, SessionRunner
     from calm.core.timeline import Timeline
     from calm.practice.recording import SessionRecorder
     from calm.present.catalogue import Row
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     from calm.tui.screens.summary import SummaryScreen
 
 from calm.core.safe_text import shown_safely
-from calm.core.session import SessionOutcome, SessionRunner
 from calm.practice.service import Practice
 from calm.tui.screens.base import CalmScreen, Settling, too_small_for
 from calm.tui.theme import CALM_THEME
@@ -55,7 +55,8 @@ KEPT_NOTICES = 20
 """How many notices are remembered, and kept for a summary, at most."""
 
 
-class CalmApp(App[SessionOutcome | None]):
+# The outcome is named as text: its module loads with the first session, not before.
+class CalmApp(App["SessionOutcome | None"]):
     """Guides a session in the terminal; returns its outcome, or None when none ran."""
 
     CSS_PATH = "calm.tcss"

@@ -42,8 +42,6 @@ def launch(
     after the app, as it would have been before it.
     """
     from calm.core.clock import RunningClock
-    from calm.core.safe_text import shown_safely
-    from calm.core.session import Status
     from calm.tui.app import CalmApp
 
     # The session's clock leaves out any time calm spends stopped (Ctrl+Z).
@@ -62,6 +60,9 @@ def launch(
         practice.end_now()
         if practice.sound is not None:
             practice.sound.stop()
+    from calm.core.safe_text import shown_safely
+    from calm.core.session import Status
+
     for notice in app.opened_with:
         practice.notify(notice)
     said = {shown_safely(notice) for notice in app.opened_with}
