@@ -106,6 +106,10 @@ class Practice:
         self._trace_notice: str | None = None
         self._unrecorded: tuple[SessionRunner, Timeline, int | None] | None = None
         """A session begun before the history was opened, written down once it is."""
+        self._screen_coming = False
+        """Whether a front end's first screen is still to come (see ``screen_up``)."""
+        self._after_screen: list[Callable[[], None]] = []
+        """Work that waits for that screen: making a bed."""
         for listener in (trace, recorder):
             if listener is not None:
                 listener.notify = self.notify
@@ -139,7 +143,17 @@ class Practice:
         practice = cls(options, notify=notify, told=told)
         practice._history_file = history_file
         practice._records_closed = practice._trace_closed = True
+        practice._screen_coming = True
         return practice
+
+    def screen_up(self) -> None:
+        """The front end's first screen is up: open the records (``open_records``), then
+        start what waited for it, such as the bed of a session that began at once."""
+        self._screen_coming = False
+        self.open_records()
+        waiting, self._after_screen = self._after_screen, []
+        for work in waiting:
+            work()
 
     def open_records(self) -> None:
         """Open what ``opening_later`` left closed, once: the history, when sessions are
@@ -354,7 +368,14 @@ class Practice:
         def failed(reason: str) -> None:
             self._sound_notice(f"calm: no sound for ambient {ambient}: {reason}")
 
-        make_bed_later(late, lambda: load_bed(ambient, volume), hand_over, failed)
+        def make() -> None:
+            make_bed_later(late, lambda: load_bed(ambient, volume), hand_over, failed)
+
+        # Not a moment of it before the first screen is up (``screen_up``).
+        if self._screen_coming:
+            self._after_screen.append(make)
+        else:
+            make()
         return sound
 
     def _stop_late_bed(self) -> None:

@@ -152,7 +152,8 @@ class CalmApp(App["SessionOutcome | None"]):
     def _first_screen_up(self) -> None:
         """The first screen is on the terminal: open the history and the trace, whose
         notices lead, then show the notices kept till now (the config's), then start
-        making the session's sound, in a thread, while its first screen is read.
+        making the session's sound, in a thread, while its first screen is read (or a
+        bed, for a session that began at once).
 
         Called after the screen's own after-paint work (a session's clock starting),
         so that none of this delays it. Python's garbage collector, held off while
@@ -160,7 +161,7 @@ class CalmApp(App["SessionOutcome | None"]):
         """
         gc.enable()
         with self.practice.telling(self._opening_notice):
-            self.practice.open_records()
+            self.practice.screen_up()
         for notice in self._notices:
             self.notify(notice, severity="warning")
         if self._timeline is not None and self.practice.runner is None:

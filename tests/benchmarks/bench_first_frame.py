@@ -211,6 +211,7 @@ def main() -> int:
         print("tmux is needed for this benchmark")
         return 2
     trees = {"calm": ROOT} | ({"compared": args.compare.resolve()} if args.compare else {})
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         (base / "minimal.py").write_text(MINIMAL_APP, encoding="utf-8")
@@ -233,15 +234,21 @@ def main() -> int:
                     timings[case.label].append(tmux.first_frame(case, f"r{run}c{number}"))
         finally:
             tmux.stop()
-    return _report(timings, trees, args.runs)
+    return _report(timings, trees, args.runs, load)
 
 
-def _report(timings: dict[str, list[float]], trees: dict[str, Path], runs: int) -> int:
+def _report(
+    timings: dict[str, list[float]],
+    trees: dict[str, Path],
+    runs: int,
+    load: tuple[float, float, float],
+) -> int:
     """Print the medians, ratios and differences; 0 when calm meets every goal."""
     medians = {label: statistics.median(values) * 1000 for label, values in timings.items()}
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
     print(f"python {platform.python_version()}, {runs} runs each, median first frame, 80x24 tmux")
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in load)}, "
+          f"at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     minimal = medians["minimal Textual app"]
     spread = timings["minimal Textual app"]
     print(f"  minimal Textual app      {minimal:7.1f} ms  "

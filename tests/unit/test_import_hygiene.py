@@ -6,8 +6,10 @@ this process cannot hide or fake a heavy import.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
 import subprocess
 import sys
 import textwrap
@@ -131,3 +133,118 @@ def test_quick_commands_import_no_heavy_package(args: list[str], ran: str, tmp_p
     assert heavy_in(report["modules"]) == []
     # typer 0.29 and later check options through pydantic: some 80 ms on every command.
     assert [name for name in report["modules"] if name.split(".")[0] == "pydantic"] == []
+
+
+FIRST_FRAME = """\
+import json, os, sys
+import textual.app  # the first frame needs it: loading it first hides nothing
+
+report_path = sys.argv[1]
+draw = textual.app.App._display
+
+
+def display(self, screen, update):
+    draw(self, screen, update)
+    drawn = update is not None and type(screen).__module__.startswith("calm.")
+    if drawn and not os.path.exists(report_path):
+        loaded = {"screen": type(screen).__name__, "modules": sorted(sys.modules)}
+        with open(report_path, "w", encoding="utf-8") as report:
+            json.dump(loaded, report)
+        self.exit()
+
+
+textual.app.App._display = display
+sys.argv = ["calm", *sys.argv[2:]]
+from calm.__main__ import run
+
+run()
+"""
+"""Runs calm as its command does, and notes the loaded modules as calm's first screen is
+drawn on the terminal, then leaves."""
+
+NOT_BEFORE_THE_FIRST_FRAME = (
+    "sqlite3",
+    "_sqlite3",
+    "numpy",
+    "calm.practice.recording",
+    "calm.practice.history",
+    "calm.present.catalogue",
+    "calm.cli.history",
+    "calm.cli.stats",
+    "calm.cli.audio",
+    "calm.cli.scripts",
+    "calm.tui.screens.picker",
+    "calm.tui.screens.summary",
+    "calm.tui.screens.check_in",
+)
+"""What no first frame of a session started by name needs: the history, the list, the
+other commands, the later screens, and the ambient bed."""
+
+BEFORE_A_CAUTION = (
+    "pydub",
+    "simpleaudio",
+    "calm.sound.cues",
+    "calm.sound.players",
+    "calm.sound.bed_loop",
+    "calm.core.session",
+    "calm.core.trace",
+    "calm.tui.screens.session",
+)
+"""What a caution does not need either: the session's sound, runner and screen."""
+
+
+def first_frame(args: list[str], tmp_path: Path) -> dict[str, Any]:
+    """Run calm with ``args`` in an 80x24 terminal of its own, up to its first frame."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    report = tmp_path / "first-frame.json"
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color")
+    command = [sys.executable, "-c", FIRST_FRAME, str(report), *args]
+    try:
+        started = subprocess.Popen(
+            command, cwd=tmp_path, env=env, stdin=follower, stdout=follower, stderr=follower
+        )
+        os.close(follower)
+        while started.poll() is None:
+            # The terminal's output is read, as a terminal would, so calm never blocks on it.
+            readable, _, _ = select.select([leader], [], [], 0.1)
+            if readable:
+                with contextlib.suppress(OSError):
+                    os.read(leader, 65536)
+        started.wait(timeout=60)
+    finally:
+        os.close(leader)
+    assert report.exists(), f"calm {' '.join(args)} drew no screen"
+    data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(
+    ("args", "screen", "also_not"),
+    [
+        (["start", "box"], "CautionScreen", BEFORE_A_CAUTION),
+        (["start", "box", "--ambient", "pink"], "CautionScreen", BEFORE_A_CAUTION),
+        (["start", "box", "--skip-caution", "--ambient", "pink"], "SessionScreen", ()),
+    ],
+    ids=["caution", "caution-ambient", "session-ambient"],
+)
+def test_the_first_frame_loads_only_what_it_shows(
+    args: list[str], screen: str, also_not: tuple[str, ...], tmp_path: Path
+) -> None:
+    """By the time calm's first screen is drawn, nothing it does not need is loaded: not
+    the history nor sqlite3, the list, the other commands, later screens or the bed;
+    before a caution, not the session's sound either. A session that begins at once has
+    its cues ready (its first cue rings at its start) but not its bed."""
+    drawn = first_frame(args, tmp_path)
+    assert drawn["screen"] == screen
+    loaded = set(drawn["modules"])
+    assert "textual" in loaded and "calm.tui.app" in loaded  # the probe saw the real thing
+    assert [name for name in (*NOT_BEFORE_THE_FIRST_FRAME, *also_not) if name in loaded] == []
+    if screen == "SessionScreen":
+        assert "calm.sound.cues" in loaded
