@@ -8,6 +8,10 @@ it for ever, deaf to SIGHUP and SIGTERM alike. Here the writer writes through
 ``TerminalOutput``, which takes a failed write as the terminal gone: it drops
 what follows, so the queue keeps moving, and tells calm with SIGHUP, as a
 closing window does.
+
+Textual writes each frame in three pieces (begin synchronized output, the
+frame, end it), each a hand-off to the writer thread and often a write of its
+own; the driver joins them into one.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from calm.practice.signals import following_stops
 
 if TYPE_CHECKING:
     from textual.app import App
+
+SYNC_START = "\x1b[?2026h"
+"""What begins a frame in synchronized output (the terminal's mode 2026), as Textual writes it."""
+SYNC_END = "\x1b[?2026l"
+"""What ends it."""
 
 
 class TerminalOutput:
@@ -108,14 +117,43 @@ def calm_driver(
             if terminal is not None and not isinstance(terminal, TerminalOutput):
                 self._file = TerminalOutput(terminal)  # type: ignore[assignment]
             self._suspended = False
+            self._frame: list[str] = []
+            """A frame begun and not yet ended: its pieces, written as one at its end."""
             if clock is not None and stops is not None:
                 # Textual has just put in its own SIGTSTP and SIGCONT handlers, which
                 # give the terminal back before a stop and take it again after; these
                 # run around them.
                 stops.enter_context(following_stops(clock))
 
+        def write(self, data: str) -> None:
+            """Write ``data``; the pieces of one frame go to the terminal together."""
+            if data == SYNC_START or self._frame:
+                self._frame.append(data)
+                if data != SYNC_END:
+                    return
+                data = "".join(self._frame)
+                self._frame.clear()
+            super().write(data)
+
+        def flush(self) -> None:
+            """Write any frame begun and not ended (there should be none), then flush."""
+            self._write_frame()
+            super().flush()
+
+        def _write_frame(self) -> None:
+            if self._frame:
+                data = "".join(self._frame)
+                self._frame.clear()
+                super().write(data)
+
+        def stop_application_mode(self) -> None:
+            """Give the terminal back for good, after anything still held."""
+            self._write_frame()
+            super().stop_application_mode()
+
         def suspend_application_mode(self) -> None:
             """Give the terminal back, as before a stop (Ctrl+Z)."""
+            self._write_frame()
             self._suspended = True
             super().suspend_application_mode()
 

@@ -208,3 +208,48 @@ async def test_without_colour_the_whole_screen_is_grey(monkeypatch: pytest.Monke
             assert max(red, green, blue) - min(red, green, blue) <= 8, colour
 
     await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_a_planned_look_that_fails_is_handled_as_any_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The screen's planned looks run outside Textual's messages; an error in one still
+    reaches Textual, which ends the app with it, rather than asyncio's log alone."""
+    app, clock = make_session_app()
+
+    def broken() -> None:
+        raise RuntimeError("the runner broke")
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 1)
+        screen = d.screen
+        monkeypatch.setattr(d.runner, "poll", broken)
+        screen._look_now()
+        await d.pilot.pause()
+
+    with pytest.raises(RuntimeError, match="the runner broke"):
+        await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_the_orb_follows_a_new_size_and_the_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The orb draws at its new size after the window changes, and dims while paused
+    and brightens after, each a picture of its own."""
+    app, clock = make_session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 2)
+        orb = d.screen.query_one(BreathOrb)
+        before = orb.picture
+        await d.pilot.resize_terminal(100, 30)
+        await d.tick()
+        await d.pilot.pause()
+        assert orb.picture is not None and before is not None
+        assert orb.picture[:2] == tuple(orb.size) != before[:2]
+        await d.press("space")
+        assert orb.picture[3] is True
+        await d.press("space")
+        assert orb.picture[3] is False
+
+    await drive(app, clock, scenario)

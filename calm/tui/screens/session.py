@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.containers import Center, Horizontal
 from textual.css.query import NoMatches
 from textual.geometry import Region
-from textual.message import Message
 from textual.reactive import var
 from textual.strip import Strip
 from textual.widgets import Digits, Footer
@@ -24,6 +23,7 @@ from calm.core.session import SessionOutcome, SessionRunner, SessionState, Statu
 from calm.core.timeline import Timeline
 from calm.tui.screens.base import CalmScreen, TooSmall, too_small_for
 from calm.tui.screens.session_bindings import SESSION_BINDINGS
+from calm.tui.screens.session_looks import LookFailed, until_orb_moves
 
 if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
@@ -33,10 +33,6 @@ from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.plain import Plain
 from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
-
-
-class LookAgain(Message):
-    """Time for the session screen to look at the runner again."""
 
 
 class SessionScreen(CalmScreen[SessionOutcome]):
@@ -162,18 +158,28 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         """Tick again in ``delay`` seconds (or never, for None), in place of any earlier plan.
 
         asyncio's timer, not ``set_timer``, which starts a task and reads the callback's
-        signature twice a call: a tenth of a frame. The tick is a message, so Textual
-        handles what it raises."""
+        signature twice a call: a tenth of a frame. It calls the tick itself, on the
+        app's loop, rather than through a message to dispatch each frame."""
         if self._next_look is not None:
             self._next_look.cancel()
         self._next_look = None
         if delay is not None:
             loop = asyncio.get_running_loop()
-            self._next_look = loop.call_later(delay, self.post_message, LookAgain())
+            self._next_look = loop.call_later(delay, self._look_now)
 
-    def on_look_again(self, message: LookAgain) -> None:
+    def _look_now(self) -> None:
         """The moment planned for the next look has come."""
-        self.tick()
+        self._next_look = None
+        try:
+            self.tick()
+        except Exception as error:
+            # Raised here it would reach only asyncio's log: as a message's, Textual
+            # handles it as any other error in calm's screens.
+            self.post_message(LookFailed(error))
+
+    def on_look_failed(self, message: LookFailed) -> None:
+        """A planned look went wrong: raise its error where Textual handles it."""
+        raise message.error
 
     def on_unmount(self) -> None:
         self._look_again(None)
@@ -191,27 +197,11 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         moment = state.timeline
         soonest = boundary
         if isinstance(self._visual, BreathOrb):
-            soonest = min(soonest, self._until_orb_moves(state))
+            soonest = min(soonest, until_orb_moves(self._curve, self._visual, moment))
         for remaining in (moment.remaining, self.timeline.total_seconds - moment.elapsed):
             if remaining is not None:
                 soonest = min(soonest, remaining - math.floor(remaining) or 1.0)
         return max(soonest, 0.002)
-
-    def _until_orb_moves(self, state: SessionState) -> float:
-        """Seconds until the orb's picture changes: it is drawn in steps, so rather
-        than redrawing every frame, look again just as it reaches the next step."""
-        assert isinstance(self._visual, BreathOrb)
-        moment = state.timeline
-        index = moment.segment.index
-        start, end = self._curve.bounds(index)
-        if start == end or moment.segment.ms is None:
-            return float("inf")
-        level = self._visual.next_change(rising=end > start)
-        progress = None if level is None else self._curve.progress_at(index, level)
-        if progress is None:
-            return float("inf")
-        seconds = (progress - moment.progress) * moment.segment.ms / 1000
-        return max(seconds, 0.0) + 0.001
 
     def _end(self) -> None:
         """The one way the screen ends, however many ways ask at once."""
@@ -278,8 +268,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         if isinstance(self._visual, StillBar):
             self._visual.show_segment(moment.segment)
         elif isinstance(self._visual, BreathOrb):
-            self._visual.level = self._curve.level(moment.segment.index, moment.progress)
-            self._visual.dimmed = state.paused
+            level = self._curve.level(moment.segment.index, moment.progress)
+            self._visual.show(level, dimmed=state.paused)
 
     def on_resize(self) -> None:
         """The size classes may have changed what goes where: look again once they are set."""

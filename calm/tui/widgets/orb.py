@@ -13,7 +13,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
 from textual.geometry import Region, Size
-from textual.reactive import reactive, var
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -43,34 +42,64 @@ class BreathOrb(Widget):
     }}
     """
 
-    level: reactive[float] = reactive(0.0, layout=False, repaint=False)
-    """How full the breath is, from 0 to 1."""
-    dimmed: reactive[bool] = reactive(False)
-    """Draw the orb faintly, as while paused."""
-    picture: var[tuple[int, int, int, bool] | None] = var(None, init=False)
-    """What the drawing depends on: the size, the step the radius is at, and whether
-    dimmed. The level changes every frame, the picture only when the radius moves a step."""
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.level = 0.0
+        """How full the breath is, from 0 to 1, as last shown."""
+        self.dimmed = False
+        """Whether the orb is drawn faintly, as while paused."""
+        self._size = Size(0, 0)
+        """The size the pictures are drawn at, kept rather than asked of Textual a frame."""
+        self._largest, self._steps = 1.0, 1
+        self._step = 0
         self._strips: list[Strip] = []
         self._drawn: dict[tuple[int, int, int, bool], list[Strip]] = {}
         """Every picture drawn at this size and in these colours: a breath out passes
         through the pictures of the breath in, so after the first breath none is drawn."""
 
-    def watch_level(self) -> None:
-        self._see_picture()
+    @property
+    def picture(self) -> tuple[int, int, int, bool] | None:
+        """What the drawing depends on: the size, the step the radius is at, and
+        whether dimmed; None before the orb has a size."""
+        if not self._size:
+            return None
+        width, height = self._size
+        return (width, height, self._step, self.dimmed)
 
-    def watch_dimmed(self) -> None:
-        self._see_picture()
+    def show(self, level: float, dimmed: bool = False) -> None:
+        """Show the breath ``level`` (0 to 1), faintly if ``dimmed``.
+
+        Called every frame of a breath, so it does no more than find the step the
+        radius is at; only a new picture is drawn, and only its changed rows redrawn.
+        """
+        self.level = level
+        step = round(min(max(level, 0.0), 1.0) * self._steps)
+        if step != self._step or dimmed != self.dimmed:
+            self._step, self.dimmed = step, dimmed
+            self._redraw_changed_rows()
 
     def on_resize(self) -> None:
-        self._drawn.clear()
-        self._see_picture()
+        self._take_size(self.size)
+        self.refresh()
 
-    def watch_picture(self) -> None:
+    def _take_size(self, size: Size) -> None:
+        """Draw at ``size`` from now on: the largest radius and the steps follow it."""
+        self._size = size
+        self._drawn.clear()
+        width, height = size
+        # The largest radius the orb has room for, and how many steps it takes
+        # from the smallest to the largest.
+        self._largest = max(min(width / 2, float(height)) - 0.6, 1.0)
+        steps = round(self._largest * (1 - SMALLEST) * STEPS_PER_PIXEL)
+        self._steps = max(min(steps, MOST_PICTURES), 1)
+        self._step = round(min(max(self.level, 0.0), 1.0) * self._steps)
+        self._strips = []
+
+    def _redraw_changed_rows(self) -> None:
         """Have Textual redraw only the rows that changed: those above and below the
         disc stay as they were."""
+        if not self.is_mounted or not self._size:
+            return
         before, after = self._strips, self._current()
         if len(before) != len(after) or any(
             old.cell_length != new.cell_length for old, new in zip(before, after, strict=True)
@@ -81,7 +110,7 @@ class BreathOrb(Widget):
             row for row, (old, new) in enumerate(zip(before, after, strict=True)) if old != new
         ]
         if changed:
-            self.refresh(Region(0, changed[0], self.size.width, changed[-1] - changed[0] + 1))
+            self.refresh(Region(0, changed[0], self._size.width, changed[-1] - changed[0] + 1))
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         """As wide as the orb can be in the space it has, and no wider, so that
@@ -94,33 +123,13 @@ class BreathOrb(Widget):
         self._strips = []
         self._drawn.clear()
 
-    def _steps(self) -> tuple[float, int]:
-        """The largest radius the orb has room for, and how many steps it takes from
-        the smallest to the largest."""
-        width, height = self.size
-        largest = max(min(width / 2, float(height)) - 0.6, 1.0)
-        steps = round(largest * (1 - SMALLEST) * STEPS_PER_PIXEL)
-        return largest, max(min(steps, MOST_PICTURES), 1)
-
-    def _step(self) -> int:
-        """The step the radius is at for the current level."""
-        return round(min(max(self.level, 0.0), 1.0) * self._steps()[1])
-
     def _radius(self, step: int) -> float:
-        largest, steps = self._steps()
-        return largest * (SMALLEST + (1 - SMALLEST) * step / steps)
+        return self._largest * (SMALLEST + (1 - SMALLEST) * step / self._steps)
 
     def next_change(self, rising: bool) -> float | None:
         """The level at which the picture next changes, going up or down; None past the end."""
-        steps = self._steps()[1]
-        level = (self._step() + (0.5 if rising else -0.5)) / steps
+        level = (self._step + (0.5 if rising else -0.5)) / self._steps
         return level if 0.0 <= level <= 1.0 else None
-
-    def _see_picture(self) -> None:
-        if not self.is_mounted:
-            return
-        width, height = self.size
-        self.picture = (width, height, self._step(), self.dimmed)
 
     def _colours(self) -> tuple[Color, Color]:
         background = self.background_colors[1]
@@ -131,8 +140,8 @@ class BreathOrb(Widget):
 
     def _current(self) -> list[Strip]:
         """The rows of the picture for the level now, drawn if they are not yet."""
-        width, height = self.size
-        key = (width, height, self._step(), self.dimmed)
+        width, height = self._size
+        key = (width, height, self._step, self.dimmed)
         strips = self._drawn.get(key)
         if strips is None:
             strips = self._drawn[key] = self._draw()
@@ -146,8 +155,11 @@ class BreathOrb(Widget):
         add, so they skip the styling of each line Textual gives other widgets:
         the orb's rows are the most drawn on calm's screens, a dozen a frame.
         """
+        size = self.size
+        if size != self._size:
+            self._take_size(size)  # laid out anew, and not yet told
         strips = self._current()
-        width = self.size.width
+        width = size.width
         left, right = crop.column_span
         background = self.background_colors[1]
         filters = self.get_line_filters()
@@ -160,12 +172,12 @@ class BreathOrb(Widget):
         return lines
 
     def _draw(self) -> list[Strip]:
-        width, height = self.size
+        width, height = self._size
         if not width or not height:
             return []
         fg, bg = self._colours()
         shades = [bg.blend(fg, shade / SHADES).rich_color for shade in range(SHADES + 1)]
-        disc = _Disc(self._radius(self._step()), width / 2, float(height))
+        disc = _Disc(self._radius(self._step), width / 2, float(height))
         monochrome = self.app.no_color
         cells: dict[tuple[int, int], Segment] = {}
 
