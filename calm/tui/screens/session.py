@@ -86,8 +86,11 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         script = self.timeline.script
         # Textual redraws each widget whose container overlaps what changed: the words
         # below the orb share one container, so the orb's frames leave them alone.
+        # The top line and the footer sit each in a blank box of their own: Textual
+        # draws a widget whenever its container overlaps what changed, and theirs
+        # were the whole screen.
         with Blank(id="session"):
-            with Horizontal(id="top"):
+            with Blank(id="top-box"), Horizontal(id="top"):
                 yield Plain(script.title, id="title")
                 yield Plain("", id="step")
             with Blank(id="visual-box"):
@@ -102,7 +105,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
                 yield Plain("", id="instruction")
                 yield SessionProgress(id="progress")
         yield TooSmall()
-        yield Footer()
+        with Blank(id="footer-box"):
+            yield Footer()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The screen's own rows are its background alone, drawn under every frame."""
