@@ -129,11 +129,10 @@ def calm_driver(
             """Write ``data``; the pieces of one frame go to the terminal together."""
             if data == SYNC_START or self._frame:
                 self._frame.append(data)
-                if data != SYNC_END:
-                    return
-                data = "".join(self._frame)
-                self._frame.clear()
-            super().write(data)
+                if data == SYNC_END:
+                    self._write_frame()
+            else:
+                super().write(data)
 
         def flush(self) -> None:
             """Write any frame begun and not ended (there should be none), then flush."""
