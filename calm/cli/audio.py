@@ -21,7 +21,7 @@ app = typer.Typer(help="Sound cues and ambient beds.", no_args_is_help=True)
 def audio_list() -> None:
     """List the sound cues and the ambient beds."""
     from calm.core.cue_names import CUE_DESCRIPTIONS
-    from calm.sound.beds import BED_NAMES
+    from calm.sound.bed_names import BED_NAMES
 
     echo("cues")
     for name, what in CUE_DESCRIPTIONS.items():

@@ -17,7 +17,7 @@ from calm.config import Settings
 from calm.core.safe_text import one_line
 from calm.core.suggest import did_you_mean
 from calm.core.value_text import describe_value
-from calm.sound.beds import BED_NAMES
+from calm.sound.bed_names import BED_NAMES
 
 DEFAULT_THEME = "calm"
 """calm's own theme, which every bad theme name falls back to."""

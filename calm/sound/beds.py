@@ -16,14 +16,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from calm import __version__, locations
+from calm.sound.bed_names import BED_NAMES
 from calm.sound.kept_sound import header_size, keep, read_kept
 from calm.sound.pcm import FULL_SCALE, RATE, pcm_segment
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
-BED_NAMES = ("pink", "brown", "ocean")
-"""The ambient beds, as named to ``--ambient``."""
 LOOP_SECONDS = 12.0
 """How long one pass of a bed lasts before it loops."""
 LOOP_SAMPLES = round(LOOP_SECONDS * RATE)

@@ -14,8 +14,8 @@ import pytest
 
 import calm.sound.beds
 from calm import locations
+from calm.sound.bed_names import BED_NAMES
 from calm.sound.beds import (
-    BED_NAMES,
     BED_RMS_DBFS,
     LOOP_SAMPLES,
     bed_pcm,
