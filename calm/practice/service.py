@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from calm.core.session import Listener, SessionOutcome, SessionRunner
     from calm.core.trace import TraceWriter
     from calm.practice.recording import SessionRecorder
-    from calm.practice.sound_ahead import HandOver, LateBed, SoundAhead
+    from calm.practice.sound_ahead import HandOver, SoundAhead
     from calm.sound.cues import SessionSound
 
 Notify = Callable[[str], None]
@@ -93,7 +93,6 @@ class Practice:
         self.sound: SessionSound | None = None
         """The sound of the session begun last, if it has any."""
         self._prepared: tuple[Timeline, SessionSound | SoundAhead | None] | None = None
-        self._late_bed: LateBed | None = None
         self.hand_over: HandOver | None = None
         """Runs a callable on the front end's thread, from any other; a front end with a
         thread of its own (the screen) sets it, so that a session that begins at once
@@ -244,7 +243,6 @@ class Practice:
         """
         if self.sound is not None:
             self.sound.stop()  # the last session's end chime, if it still rings
-        self._stop_late_bed()
         # The trace hears the first event; a history still closed is opened once the
         # screen is up, and writes the session down from then (see ``open_records``).
         self._open_trace()
@@ -257,7 +255,7 @@ class Practice:
         self._prepared = None
         self.sound = made.result() if isinstance(made, SoundAhead) else made
         runner = SessionRunner(timeline, clock=clock)
-        for listener in (self.trace, self.sound, self._late_bed, *listeners):
+        for listener in (self.trace, self.sound, *listeners):
             if listener is not None:
                 runner.add_listener(listener)
         self._sessions += 1
@@ -280,7 +278,6 @@ class Practice:
     def end(self, outcome: SessionOutcome) -> str | None:
         """The session is over: the bed stops, it is written down; the week's sentence."""
         self.open_records()  # a session begun before the history opened is written first
-        self._stop_late_bed()
         sound = self.sound
         if sound is not None:
             sound.stop_bed()
@@ -298,7 +295,6 @@ class Practice:
         if runner is None:
             return None
         self.open_records()
-        self._stop_late_bed()
         was_running = runner.running
         runner.finish()
         outcome = runner.outcome()
@@ -340,7 +336,6 @@ class Practice:
         """Stop every sound, close the trace, and write down anything the history held back."""
         if self._unrecorded is not None:
             self.open_records()
-        self._stop_late_bed()
         if self.sound is not None:
             self.sound.stop()
         if self.trace is not None:
@@ -351,25 +346,24 @@ class Practice:
     def _sound_now(self, timeline: Timeline, ring: Ring | None) -> SessionSound | None:
         """The sound of a session beginning now, with nothing made ahead: the cues at
         once, so the first rings as the session starts; a bed, on a screen, a moment
-        later, from a thread of its own (see ``LateBed``)."""
+        later, from a thread of its own (see ``SessionSound.bed_arrived``)."""
         if not self.options.sound:
             return None
         ambient, hand_over = self.options.ambient, self.hand_over
         own_sound = self._make_sound == self._sound_from_options
         if not (ambient and hand_over is not None and own_sound):
             return self._make_sound(timeline, ring)
-        from calm.practice.sound_ahead import LateBed, make_bed_later
+        from calm.practice.sound_ahead import make_bed_later
         from calm.sound.cues import load_bed
 
         sound = self._sound_from_options(timeline, ring, with_bed=False)
-        late = self._late_bed = LateBed(sound)
         volume = self.options.volume
 
         def failed(reason: str) -> None:
             self._sound_notice(f"calm: no sound for ambient {ambient}: {reason}")
 
         def make() -> None:
-            make_bed_later(late, lambda: load_bed(ambient, volume), hand_over, failed)
+            make_bed_later(sound, lambda: load_bed(ambient, volume), hand_over, failed)
 
         # Not a moment of it before the first screen is up (``screen_up``).
         if self._screen_coming:
@@ -377,12 +371,6 @@ class Practice:
         else:
             make()
         return sound
-
-    def _stop_late_bed(self) -> None:
-        """A bed still on its way belongs to a session that is over: it never plays."""
-        if self._late_bed is not None:
-            self._late_bed.end()
-            self._late_bed = None
 
     def _sound_from_options(
         self, timeline: Timeline, ring: Ring | None, *, with_bed: bool = True

@@ -13,8 +13,6 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from calm.core.session import EventKind, SessionEvent
-
 if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
     from calm.sound.players import Clip
@@ -47,52 +45,15 @@ class SoundAhead:
         return self._sound
 
 
-class LateBed:
-    """An ambient bed made after its session's sound: it loops from the session's first
-    moment, or from when it arrives if the session is under way, and never after the end.
-
-    It listens to the session's runner, after the sound, on the front end's thread;
-    ``arrived`` is called on that thread too, through a ``HandOver``.
-    """
-
-    def __init__(self, sound: SessionSound) -> None:
-        self.sound = sound
-        self._bed: Clip | None = None
-        self._begun = False
-        self._over = False
-
-    def __call__(self, event: SessionEvent) -> None:
-        """A session event: the first begins the bed, if it has come; the end ends it."""
-        if event.kind is EventKind.END:
-            self._over = True
-        elif not self._begun:
-            self._begun = True
-            self._play()
-
-    def arrived(self, bed: Clip | None) -> None:
-        """The bed is made (None at no volume); it loops now if the session has begun."""
-        self._bed = bed
-        if self._begun:
-            self._play()
-
-    def end(self) -> None:
-        """The session is over, or gone: a bed still on its way never plays."""
-        self._over = True
-
-    def _play(self) -> None:
-        bed, self._bed = self._bed, None
-        if bed is not None and not self._over:
-            self.sound.play_bed(bed)
-
-
 def make_bed_later(
-    late: LateBed,
+    sound: SessionSound,
     make: Callable[[], Clip | None],
     hand_over: HandOver,
     failed: Callable[[str], None],
 ) -> None:
-    """Make a bed in a thread of its own and hand it to ``late`` on the front end's
-    thread; a bed that cannot be made costs only the bed, with ``failed``'s notice."""
+    """Make a bed in a thread of its own and hand it to ``sound`` on the front end's
+    thread (``SessionSound.bed_arrived``); a bed that cannot be made costs only the bed,
+    with ``failed``'s notice."""
 
     def run() -> None:
         try:
@@ -100,6 +61,6 @@ def make_bed_later(
         except Exception as error:  # the bed is a nicety: the session goes on without it
             failed(f"{type(error).__name__}: {error}")
             return
-        hand_over(lambda: late.arrived(bed))
+        hand_over(lambda: sound.bed_arrived(bed))
 
     threading.Thread(target=run, name="calm-bed-ahead", daemon=True).start()

@@ -188,6 +188,10 @@ class SessionSound:
         self._silenced = False
         self._bed = bed
         self._bed_waiting = bed is not None
+        self._begun = False
+        """Whether the session has had its first moment."""
+        self._over = False
+        """Whether the session has ended, or its sound was stopped: no bed begins after."""
         self._trace = trace
         self._notify = notify
         try:
@@ -198,6 +202,9 @@ class SessionSound:
     def __call__(self, event: SessionEvent) -> None:
         """Play the cue for one session event, if it has one."""
         heard = time.monotonic()
+        self._begun = True
+        if event.kind is EventKind.END:
+            self._over = True
         if self._bed_waiting and self._bed is not None:
             # The bed begins with the session, not while the user answers a check-in.
             self._bed_waiting = False
@@ -250,6 +257,17 @@ class SessionSound:
             self.play_bed(self._bed)
         return self.muted
 
+    def bed_arrived(self, bed: Clip | None) -> None:
+        """A bed made after the rest of the sound (None at no volume): it loops from the
+        session's first moment, or at once if the session is under way, and one that
+        comes after the session is over never plays."""
+        if bed is None or self._over:
+            return
+        if self._begun:
+            self.play_bed(bed)
+        else:
+            self._bed, self._bed_waiting = bed, True
+
     def play_bed(self, bed: Clip) -> None:
         """Start an ambient bed looping under the cues."""
         self._bed = bed
@@ -274,7 +292,8 @@ class SessionSound:
             self.player.settle(timeout)
 
     def stop(self) -> None:
-        """Stop every sound, quietly."""
+        """Stop every sound, quietly; a bed still on its way never plays."""
+        self._over = True
         with contextlib.suppress(Exception):
             self.player.stop()
 

@@ -458,6 +458,50 @@ def test_the_bed_waits_for_the_session_to_begin() -> None:
     assert player.log.index(("loop", "ambient pink")) < player.log.index(("play", "step"))
 
 
+def test_a_bed_that_arrives_late_loops_at_once_under_a_session_under_way() -> None:
+    """A bed made after the rest of the sound joins a running session as it arrives."""
+    timeline = timeline_of(SCRIPT)
+    player = RecordingPlayer()
+    sound = SessionSound(player, clips_for(timeline), timeline=timeline)
+    clock = ManualClock(START)
+    runner = SessionRunner(timeline, clock, listeners=[sound])
+    runner.start()
+    assert ("loop", "ambient pink") not in player.log
+    sound.bed_arrived(clip("ambient pink"))
+    assert player.log[-1] == ("loop", "ambient pink")
+
+
+def test_a_bed_that_arrives_early_waits_for_the_first_moment() -> None:
+    """A late-made bed that still comes before the session begins waits for it, as a bed
+    handed over with the sound does."""
+    timeline = timeline_of(SCRIPT)
+    player = RecordingPlayer()
+    sound = SessionSound(player, clips_for(timeline), timeline=timeline)
+    sound.bed_arrived(clip("ambient pink"))
+    assert ("loop", "ambient pink") not in player.log
+    clock = ManualClock(START)
+    run_to_end(SessionRunner(timeline, clock, listeners=[sound]), clock)
+    assert [entry for entry in player.log if entry[0] == "loop"] == [("loop", "ambient pink")]
+    assert player.log.index(("loop", "ambient pink")) < player.log.index(("play", "step"))
+
+
+@pytest.mark.parametrize("how", ["ended", "stopped"])
+def test_a_bed_that_arrives_after_the_session_never_plays(how: str) -> None:
+    """A bed still being made when its session ended, or its sound was stopped, stays silent."""
+    timeline = timeline_of(SCRIPT)
+    player = RecordingPlayer()
+    sound = SessionSound(player, clips_for(timeline), timeline=timeline)
+    clock = ManualClock(START)
+    runner = SessionRunner(timeline, clock, listeners=[sound])
+    if how == "ended":
+        runner.start()
+        runner.finish()
+    else:
+        sound.stop()
+    sound.bed_arrived(clip("ambient pink"))
+    assert not [entry for entry in player.log if entry[0] == "loop"]
+
+
 def test_a_plain_check_in_is_answered_before_the_bed_begins() -> None:
     """With --ambient and --check-in, the question is asked in quiet; the bed comes after."""
     from calm.plain.runner import run_plain
