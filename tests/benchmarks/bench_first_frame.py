@@ -1,6 +1,7 @@
 """Benchmark: the first frame of ``calm start box`` against a minimal Textual app.
 
 Run it on its own:  python tests/benchmarks/bench_first_frame.py [--runs N] [--compare FOLDER]
+                    [--instructions]
 
 Each case runs in a real 80x24 terminal, a window of a tmux server of the
 benchmark's own, and is timed from asking tmux for the window to its text on
@@ -22,6 +23,12 @@ Goals: calm's first frame at most 1.25 times the minimal app's, and
 Prints the medians and exits 1 when a goal is missed. ``--compare FOLDER`` runs
 another checkout of calm (such as ``git worktree add /tmp/calm-before <commit>``)
 in the same rounds, for a before-and-after table. Linux only, and it needs tmux.
+
+``--instructions`` counts instead, under valgrind's callgrind, the instructions
+each case runs from its start to its first frame (the program ends as that frame
+is written), once each after the untimed runs: the same from run to run
+whatever else the machine is doing, so a change of a few per cent shows. It
+leaves out what waits on memory or the disk, and it needs valgrind.
 """
 
 from __future__ import annotations
@@ -87,6 +94,34 @@ with sqlite3.connect(path) as connection:
 """
 """Makes the history's file with the tree's own schema, then adds sessions to it."""
 
+TO_THE_FIRST_FRAME = """\
+import os, runpy, sys
+import textual.app  # every case needs it: loading it first changes no count
+
+draw = textual.app.App._display
+minimal = sys.argv[1] == "-"
+
+
+def display(self, screen, update):
+    draw(self, screen, update)
+    # The minimal app's first screen is Textual's own; calm's first is one of calm's.
+    if update is not None and (minimal or type(screen).__module__.startswith("calm.")):
+        os._exit(0)
+
+
+textual.app.App._display = display
+if minimal:
+    sys.argv = sys.argv[2:]
+    runpy.run_path(sys.argv[0], run_name="__main__")
+else:
+    sys.argv = ["calm", *sys.argv[2:]]
+    from calm.__main__ import run
+
+    run()
+"""
+"""Runs a case as it is run, and ends it the moment its first frame is written:
+``-`` and a program's path for the minimal app, ``calm`` and its arguments for calm."""
+
 
 @dataclass(frozen=True)
 class Case:
@@ -135,6 +170,20 @@ class Tmux:
         finally:
             self.close(window)
         return seconds
+
+    def run_to_its_end(self, argv: list[str], env: dict[str, str], window: str) -> None:
+        """Run ``argv`` in a window of its own, with ``env`` added, until it ends."""
+        exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
+        command = f"exec env {exports} {shlex.join(argv)}"
+        shown = self.run("new-window", "-d", "-P", "-F", "#{pane_pid}", "-t", "bench:",
+                         "-n", window, command)  # fmt: skip
+        pid = int(shown)
+        deadline = time.monotonic() + 40 * TIMEOUT
+        while _alive(pid):
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                raise RuntimeError(f"{shlex.join(argv[-4:])} drew nothing in time")
+            time.sleep(0.05)
 
     def close(self, window: str) -> None:
         """Close a window and wait for its program to be gone, so it costs the next run nothing."""
@@ -202,14 +251,20 @@ def _calm_cases(name: str, tree: Path, base: Path) -> list[Case]:
 
 
 def main() -> int:
-    """Time every case, round by round, and print the comparison."""
+    """Time (or count) every case, round by round, and print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each case")
     parser.add_argument("--compare", type=Path, help="another calm checkout to time alongside")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions to the first frame under valgrind, instead of timing",
+    )
     args = parser.parse_args()
-    if shutil.which("tmux") is None:
-        print("tmux is needed for this benchmark")
-        return 2
+    for needed in ("tmux", "valgrind") if args.instructions else ("tmux",):
+        if shutil.which(needed) is None:
+            print(f"{needed} is needed for this benchmark")
+            return 2
     trees = {"calm": ROOT} | ({"compared": args.compare.resolve()} if args.compare else {})
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder:
@@ -225,16 +280,62 @@ def main() -> int:
         server_env.pop("TMUX", None)
         tmux = Tmux(server_env)
         timings: dict[str, list[float]] = {case.label: [] for case in cases}
+        counts: dict[str, float] = {}
         try:
             # Bytecode, the file cache, and what calm keeps in its cache folder (a bed, say).
             for number, case in enumerate(cases):
                 tmux.first_frame(case, f"warm{number}", linger=2.0)
-            for run in range(args.runs):
+            if args.instructions:
+                counts = _count_every_case(cases, tmux, base)
+            for run in range(0 if args.instructions else args.runs):
                 for number, case in enumerate(cases):
                     timings[case.label].append(tmux.first_frame(case, f"r{run}c{number}"))
         finally:
             tmux.stop()
+    if args.instructions:
+        return _report_counts(counts, trees, load)
     return _report(timings, trees, args.runs, load)
+
+
+def _count_every_case(cases: list[Case], tmux: Tmux, base: Path) -> dict[str, float]:
+    """Each case's instructions to its first frame, in millions, counted once each (the
+    count hardly moves from run to run) in a window of the benchmark's tmux server."""
+    counts: dict[str, float] = {}
+    for number, case in enumerate(cases):
+        if case.argv[0] == sys.executable:
+            program = ["-", *case.argv[1:]]
+        else:
+            program = ["calm", *case.argv[1:]]
+        out = base / f"callgrind-{number}.out"
+        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                   sys.executable, "-c", TO_THE_FIRST_FRAME, *program]  # fmt: skip
+        env = case.env | {"PYTHONHASHSEED": "0"}
+        tmux.run_to_its_end(command, env, f"count{number}")
+        totals = [line for line in out.read_text().splitlines() if line.startswith("summary:")]
+        counts[case.label] = int(totals[0].split()[1]) / 1e6
+        print(f"  {case.label:<40} {counts[case.label]:7.0f} M", flush=True)
+    return counts
+
+
+def _report_counts(
+    counts: dict[str, float], trees: dict[str, Path], load: tuple[float, float, float]
+) -> int:
+    """Print each case's count against the minimal app's; 0 when calm's meets the goal."""
+    print(f"python {platform.python_version()}, instructions to the first frame (callgrind)")
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in load)}")
+    minimal = counts["minimal Textual app"]
+    print(f"  minimal Textual app      {minimal:7.0f} M")
+    ratio = 0.0
+    for name, tree in trees.items():
+        print(f"  {name} ({tree})")
+        for label, count in counts.items():
+            if label.startswith(f"{name}: "):
+                shown = label.removeprefix(f"{name}: ")
+                print(f"    {shown:<34} {count:7.0f} M  ratio {count / minimal:4.2f}")
+        if name == "calm":
+            ratio = counts[f"{name}: start box"] / minimal
+    print(f"calm start box / minimal app: {ratio:.2f} (goal {RATIO_GOAL})")
+    return 1 if ratio > RATIO_GOAL else 0
 
 
 def _report(
