@@ -5,7 +5,20 @@ Each command is thin: the work lives in the modules it calls. Heavy packages
 so ``calm --help`` and ``calm list`` stay quick.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from calm.cli.entry import main
-from calm.cli.root import app
+
+if TYPE_CHECKING:
+    from calm.cli.root import app
 
 __all__ = ["app", "main"]
+
+
+def __getattr__(name: str) -> Any:
+    # The typer app is built when first asked for: `calm start NAME` starts without it.
+    if name == "app":
+        from calm.cli.root import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

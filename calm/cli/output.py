@@ -9,8 +9,6 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-import typer
-
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -43,6 +41,8 @@ def tell(message: str) -> None:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Say ``message`` as one ``calm:`` line on stderr and exit with ``code``."""
+    import typer  # only a failure needs it: `calm start NAME` runs without typer
+
     tell(f"calm: {message}")
     raise typer.Exit(code)
 

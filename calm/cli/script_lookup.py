@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import typer
-
 from calm.cli.output import USAGE_ERROR, fail, tell
 
 if TYPE_CHECKING:
@@ -63,6 +61,8 @@ def compile_script(
         if entry.hides:
             hidden = entry.hides[-1].shown_path
             tell(f"calm: this file hides {hidden}; fix it, or move it away.")
+        import typer  # only a failure needs it: `calm start NAME` runs without typer
+
         raise typer.Exit(1) from None
     try:
         options = LengthOptions(minutes=minutes, cycles=cycles, gentle=gentle)

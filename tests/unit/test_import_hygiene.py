@@ -163,6 +163,8 @@ run()
 drawn on the terminal, then leaves."""
 
 NOT_BEFORE_THE_FIRST_FRAME = (
+    "typer",
+    "calm.cli.root",
     "sqlite3",
     "_sqlite3",
     "numpy",
@@ -177,7 +179,8 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     "calm.tui.screens.summary",
     "calm.tui.screens.check_in",
 )
-"""What no first frame of a session started by name needs: the history, the list, the
+"""What no first frame of a session started by name needs: typer and calm's app made
+with it (``calm.cli.quick_start`` reads the command line), the history, the list, the
 other commands, the later screens, and the ambient bed."""
 
 BEFORE_A_CAUTION = (

@@ -1,0 +1,109 @@
+"""Starting a session once its command line is read: on the screen or as plain text.
+
+Kept apart from the typer command in ``calm.cli.start`` and free of typer, so that
+``calm start NAME`` read by ``calm.cli.quick_start`` starts without building it.
+The flags are resolved once into ``SessionOptions``; the practice service runs the
+session, and the plain or screen view shows it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from calm.cli.output import USAGE_ERROR, fail, tell
+from calm.cli.script_lookup import compile_script, script_library
+from calm.cli.settings import read_settings
+
+if TYPE_CHECKING:
+    from calm.core.timeline import Timeline
+    from calm.practice.options import SessionFlags, SessionOptions
+
+
+def start_session(
+    script: str | None,
+    minutes: float | None,
+    cycles: int | None,
+    gentle: bool,
+    *,
+    plain: bool,
+    flags: SessionFlags,
+) -> int:
+    """``calm start``: the named script, or the list to choose from; the exit status."""
+    from calm.tui.launch import hold_collection, release_collection, terminal_is_interactive
+
+    screen = not plain and terminal_is_interactive()
+    if screen:
+        hold_collection()
+    else:
+        release_collection()
+    options = session_options(flags, screen=screen)
+    if script is None and not screen:
+        fail("name a script to start, or run calm in a terminal to choose one", USAGE_ERROR)
+    # No script: the screen opens on the picker.
+    timeline = compile_script(script, minutes, cycles, gentle)[1] if script is not None else None
+    if screen:
+        return run_screen(timeline, options)
+    assert timeline is not None  # a plain session always names its script, checked above
+    _run_plain(timeline, options)
+    return 0
+
+
+def session_options(flags: SessionFlags, *, screen: bool) -> SessionOptions:
+    """The session's options, resolved once; what the config got wrong is said here,
+    and a flag naming something calm lacks is a usage error."""
+    from calm import locations
+    from calm.practice.options import OptionError, resolve_options
+
+    themes = None
+    if screen:
+        from calm.tui.theme import theme_names
+
+        themes = theme_names()
+    try:
+        options = resolve_options(
+            flags, read_settings(), config_file=locations.config_file(), themes=themes
+        )
+    except OptionError as error:
+        fail(str(error), USAGE_ERROR)
+    for notice in options.notices:
+        tell(f"calm: {notice}")
+    return options
+
+
+def _run_plain(timeline: Timeline, options: SessionOptions) -> None:
+    """A session as lines of text, on the practice service."""
+    from calm.plain.runner import run
+    from calm.practice.service import Practice
+
+    practice = Practice.open(options, notify=tell)
+    try:
+        run(timeline, practice)
+    finally:
+        practice.close()
+
+
+def run_screen(timeline: Timeline | None, options: SessionOptions) -> int:
+    """The session on the full screen, on the practice service; with no timeline, the
+    list to choose from first. The exit status.
+
+    The history and the trace open once the first screen is up (see ``CalmApp``):
+    what they found is said on the screen, ahead of the config's notices, so that a
+    damaged history is never pushed out of sight by a misspelt setting, and on
+    stderr once the screen is gone.
+    """
+    from calm import locations
+    from calm.practice.service import Practice
+    from calm.practice.told import ToldOnce
+    from calm.tui.launch import launch
+
+    told = ToldOnce(locations.told_sound_file())
+    practice = Practice.opening_later(options, notify=tell, told=told)
+    rows = None
+    if timeline is None:
+        from calm.present.catalogue import collect
+
+        rows = collect(script_library())
+    try:
+        return launch(practice, timeline=timeline, rows=rows, notices=list(options.notices))
+    finally:
+        practice.close()
