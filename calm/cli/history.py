@@ -6,9 +6,7 @@ A group whose default lists: ``calm history`` on its own prints the table.
 from __future__ import annotations
 
 import io
-import itertools
 import json
-import operator
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
@@ -135,26 +133,21 @@ def _print_table(
 ) -> None:
     """The sessions as a table, each line written as it is made, however many there are."""
     from calm import locations
-    from calm.practice.export import table_text
+    from calm.practice.export import packed_table, table_cells
     from calm.practice.running_marks import running_rows
     from calm.present.table import write_lines
 
-    records = store.each_session(shown or None, left_out=left_out) if store is not None else ()
-    # Counted as they pass, without a step of Python for each: zip takes a number only
-    # for a session it has, so the next number is how many there were.
-    numbers = itertools.count()
-    counted = map(operator.itemgetter(0), zip(records, numbers, strict=False))
     history = locations.history_file()
-    running = _Asked(lambda row: bool(running_rows(history, [row])))
-    lines = table_text(counted, running=running)
-    header = next(lines, None)  # every session has been read by now
+    packed = table_cells(running=_Asked(lambda row: bool(running_rows(history, [row]))))
+    if store is not None:
+        packed.add_rows(store.each_row(), shown or None, left_out)
     say_left_out(left_out)
-    if header is None:
+    if not packed.rows:
         later = " They will appear here after `calm start`." if recording else ""
         typer.echo(f"No sessions recorded yet.{later}")
         return
-    write_lines(itertools.chain([header], lines))
-    read = next(numbers)
+    write_lines(packed_table(packed))
+    read = len(packed.rows)
     total = store.count() if store is not None else 0
     if read + len(left_out) < total:
         typer.echo(f"The latest {read} of {total}; `calm history --limit 0` shows all.")

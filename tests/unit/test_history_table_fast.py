@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from calm.practice import export
+from calm.practice import table_cells
 from calm.practice.export import table_lines
 from calm.practice.history_rows import SessionRecord
 
@@ -61,13 +61,13 @@ def test_quick_lines_read_as_lines_fitted_cell_by_cell(
     shown or not, the table is the same line for line either way."""
     records = sessions(moods=moods, notes=notes, years=years)
     quick = table_lines(records, width=width, this_year=2025)
-    original = export._Packed.__init__
+    original = table_cells.PackedCells.__init__
 
-    def fitted(self: export._Packed, *args: object) -> None:
+    def fitted(self: table_cells.PackedCells, *args: object) -> None:
         original(self, *args)  # type: ignore[arg-type]
         self.narrow = CellByCell()
 
-    monkeypatch.setattr(export._Packed, "__init__", fitted)
+    monkeypatch.setattr(table_cells.PackedCells, "__init__", fitted)
     assert table_lines(records, width=width, this_year=2025) == quick
     assert any("→" in line for line in quick)  # some quick lines were not plain ASCII
     assert all(len(line) <= width for line in quick)
