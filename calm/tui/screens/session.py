@@ -23,7 +23,7 @@ from calm.core.session import SessionOutcome, SessionRunner, SessionState, Statu
 from calm.core.timeline import Timeline
 from calm.tui.screens.base import CalmScreen, TooSmall, too_small_for
 from calm.tui.screens.session_bindings import SESSION_BINDINGS
-from calm.tui.screens.session_looks import LookFailed, until_orb_moves
+from calm.tui.screens.session_looks import LookFailed, until_next_change
 
 if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
@@ -77,6 +77,9 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self._curve = BreathCurve(self.timeline)
         self._next_look: asyncio.TimerHandle | None = None
         self._done = False
+        self._words_follow: tuple[object, ...] = ()
+        """What the words, step and countdown were last shown for."""
+        self._keys_shown: tuple[bool, ...] = ()
         self._held_for_room = False
         """Whether the session was paused because the window became too small."""
         self._bell_only = sound is not None and _rings_the_bell(sound)
@@ -189,23 +192,9 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self._look_again(None)
 
     def _until_next_change(self, state: SessionState) -> float | None:
-        """Seconds until anything on screen changes; None while nothing moves.
-
-        While the orb grows or shrinks that is the next frame. Otherwise the
-        screen sleeps until the countdown drops a second or a boundary arrives,
-        which keeps a resting session from using the processor for nothing.
-        """
-        boundary = self.runner.seconds_to_next_boundary()
-        if boundary is None:
-            return None
-        moment = state.timeline
-        soonest = boundary
-        if isinstance(self._visual, BreathOrb):
-            soonest = min(soonest, until_orb_moves(self._curve, self._visual, moment))
-        for remaining in (moment.remaining, self.timeline.total_seconds - moment.elapsed):
-            if remaining is not None:
-                soonest = min(soonest, remaining - math.floor(remaining) or 1.0)
-        return max(soonest, 0.002)
+        """Seconds until anything on screen changes; None while nothing moves."""
+        orb = self._visual if isinstance(self._visual, BreathOrb) else None
+        return until_next_change(self.runner, self._curve, orb, state)
 
     def _end(self) -> None:
         """The one way the screen ends, however many ways ask at once."""
@@ -234,9 +223,20 @@ class SessionScreen(CalmScreen[SessionOutcome]):
 
     def _show(self, state: SessionState) -> None:
         moment = state.timeline
-        self.step_number = moment.segment.step_number
-        self._show_words(state)
-        self._show_countdown(state)
+        # The words, the step and the countdown follow from these alone; most ticks
+        # are the orb's, a dozen a second, and leave all of them as they were.
+        words_follow = (
+            moment.segment.index,
+            state.paused,
+            state.waiting,
+            self._seconds_left(state),
+            self.has_class("-short"),
+        )
+        if words_follow != self._words_follow:
+            self._words_follow = words_follow
+            self.step_number = moment.segment.step_number
+            self._show_words(state)
+            self._show_countdown(state)
         self._show_visual(state)
         left = math.ceil(self.timeline.total_seconds - moment.elapsed - 1e-9)
         self._progress.show(moment.fraction, left)
@@ -314,7 +314,9 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     def _refresh_keys(self) -> None:
         muted = self.sound is not None and self.sound.muted
         silenced = self.sound is not None and self.sound.silenced
-        self.keys_now = (self.runner.paused, self.runner.at_prompt, muted, silenced)
+        keys_now = (self.runner.paused, self.runner.at_prompt, muted, silenced)
+        if keys_now != self._keys_shown:
+            self._keys_shown = self.keys_now = keys_now
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer each key under the name of what it does now."""

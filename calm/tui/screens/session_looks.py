@@ -1,11 +1,14 @@
-"""When the session screen next looks at the runner: the orb's next picture, and
-what a planned look does with an error."""
+"""When the session screen next looks at the runner: the next change on screen, the
+orb's next picture, and what a planned look does with an error."""
 
 from __future__ import annotations
+
+import math
 
 from textual.message import Message
 
 from calm.core.breath import BreathCurve
+from calm.core.session import SessionRunner, SessionState
 from calm.core.timeline import TimelineState
 from calm.tui.widgets.orb import BreathOrb
 
@@ -32,3 +35,25 @@ def until_orb_moves(curve: BreathCurve, orb: BreathOrb, moment: TimelineState) -
         return float("inf")
     seconds = (progress - moment.progress) * moment.segment.ms / 1000
     return max(seconds, 0.0) + 0.001
+
+
+def until_next_change(
+    runner: SessionRunner, curve: BreathCurve, orb: BreathOrb | None, state: SessionState
+) -> float | None:
+    """Seconds until anything on the session screen changes; None while nothing moves.
+
+    While the ``orb`` grows or shrinks that is its next picture. Otherwise the
+    screen sleeps until the countdown drops a second or a boundary arrives,
+    which keeps a resting session from using the processor for nothing.
+    """
+    boundary = runner.seconds_to_next_boundary()
+    if boundary is None:
+        return None
+    moment = state.timeline
+    soonest = boundary
+    if orb is not None:
+        soonest = min(soonest, until_orb_moves(curve, orb, moment))
+    for remaining in (moment.remaining, runner.timeline.total_seconds - moment.elapsed):
+        if remaining is not None:
+            soonest = min(soonest, remaining - math.floor(remaining) or 1.0)
+    return max(soonest, 0.002)

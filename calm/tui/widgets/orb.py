@@ -16,6 +16,8 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from calm.tui.direct_rows import DirectRows
+
 SMALLEST = 0.38
 """The orb's radius when the breath is all the way out, as a share of the largest."""
 STEPS_PER_PIXEL = 4
@@ -53,6 +55,11 @@ class BreathOrb(Widget):
         self._largest, self._steps = 1.0, 1
         self._step = 0
         self._strips: list[Strip] = []
+        self._direct = DirectRows(self)
+        self._background: Color | None = None
+        """The colour behind the orb, kept rather than asked of its ancestors a frame."""
+        self._through_filters: dict[tuple[object, ...], list[Strip]] = {}
+        """The pictures drawn, as the app's line filters leave them."""
         self._drawn: dict[tuple[int, int, int, bool], list[Strip]] = {}
         """Every picture drawn at this size and in these colours: a breath out passes
         through the pictures of the breath in, so after the first breath none is drawn."""
@@ -86,6 +93,7 @@ class BreathOrb(Widget):
         """Draw at ``size`` from now on: the largest radius and the steps follow it."""
         self._size = size
         self._drawn.clear()
+        self._through_filters.clear()
         width, height = size
         # The largest radius the orb has room for, and how many steps it takes
         # from the smallest to the largest.
@@ -96,8 +104,9 @@ class BreathOrb(Widget):
         self._strips = []
 
     def _redraw_changed_rows(self) -> None:
-        """Have Textual redraw only the rows that changed: those above and below the
-        disc stay as they were."""
+        """Redraw only the rows that changed: those above and below the disc stay as
+        they were. They go straight to the terminal when nothing covers the orb, and
+        through Textual otherwise."""
         if not self.is_mounted or not self._size:
             return
         before, after = self._strips, self._current()
@@ -109,8 +118,11 @@ class BreathOrb(Widget):
         changed = [
             row for row, (old, new) in enumerate(zip(before, after, strict=True)) if old != new
         ]
-        if changed:
-            self.refresh(Region(0, changed[0], self._size.width, changed[-1] - changed[0] + 1))
+        if not changed:
+            return
+        first, stop = changed[0], changed[-1] + 1
+        if self.size != self._size or not self._direct.write(first, stop):
+            self.refresh(Region(0, first, self._size.width, stop - first))
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         """As wide as the orb can be in the space it has, and no wider, so that
@@ -122,6 +134,8 @@ class BreathOrb(Widget):
         super().notify_style_update()
         self._strips = []
         self._drawn.clear()
+        self._through_filters.clear()
+        self._background = None
 
     def _radius(self, step: int) -> float:
         return self._largest * (SMALLEST + (1 - SMALLEST) * step / self._steps)
@@ -158,18 +172,29 @@ class BreathOrb(Widget):
         size = self.size
         if size != self._size:
             self._take_size(size)  # laid out anew, and not yet told
-        strips = self._current()
+        strips = self._filtered()
         width = size.width
         left, right = crop.column_span
-        background = self.background_colors[1]
-        filters = self.get_line_filters()
         lines = []
         for y in crop.line_range:
             strip = strips[y] if y < len(strips) else Strip.blank(width, _PLAIN)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
             lines.append(strip if (left, right) == (0, width) else strip.crop(left, right))
         return lines
+
+    def _filtered(self) -> list[Strip]:
+        """The rows of the picture for the level now, through the app's line filters
+        (such as NO_COLOR's), kept with the picture: they are asked for every frame."""
+        filters = tuple(self.get_line_filters())
+        key = (self._size.width, self._size.height, self._step, self.dimmed, filters)
+        found = self._through_filters.get(key)
+        if found is None:
+            if self._background is None:
+                self._background = self.background_colors[1]
+            found = self._current()
+            for line_filter in filters:
+                found = [strip.apply_filter(line_filter, self._background) for strip in found]
+            self._through_filters[key] = found
+        return found
 
     def _draw(self) -> list[Strip]:
         width, height = self._size

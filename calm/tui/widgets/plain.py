@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.visual import VisualType
+from textual.widget import Widget
 from textual.widgets import Static
 
 from calm.core.safe_text import shown_safely
@@ -28,9 +29,30 @@ class Plain(Static):
     ) -> None:
         super().__init__(_safe(text), markup=False, id=id, classes=classes)
 
-    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        """Show ``content``; a string is shown as written."""
-        super().update(_safe(content), layout=layout)
+    def update(self, content: VisualType = "", *, layout: bool | None = None) -> None:
+        """Show ``content``; a string is shown as written.
+
+        The screen is laid out again only when the new text needs another number
+        of rows: a layout costs Textual several frames' work, and the session's
+        words change every few seconds in the same one or two rows. ``layout``
+        True or False decides it instead.
+        """
+        super().update(_safe(content), layout=bool(layout))
+        if layout is None and self._rows_change():
+            self.refresh(layout=True)
+
+    def _rows_change(self) -> bool:
+        """Whether the text now shown needs a height other than the one laid out;
+        True whenever that can't be told (not yet laid out, or sized by its text's width)."""
+        styles = self.styles
+        if not self.is_mounted or not self.size or styles.width is None or styles.width.is_auto:
+            return True
+        if styles.height is not None and not styles.height.is_auto:
+            return False  # a fixed height: new text is cut or padded to it
+        width, height = self.content_size
+        parent = self.parent
+        container = parent.size if isinstance(parent, Widget) else self.app.size
+        return self.get_content_height(container, self.app.size, width) != height
 
 
 def _safe(content: VisualType) -> VisualType:

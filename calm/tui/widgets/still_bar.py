@@ -42,8 +42,9 @@ class StillBar(Static):
         if segment is None:
             return
         span = self._timeline.spans[segment.step]
+        # The bar's size is its container's, whatever it shows: no layout is needed.
         if segment.phase is None:
-            self.update("")
+            self.update("", layout=False)
             return
         cycle = self._timeline.segments[span.first : span.stop]
         breath = [part for part in cycle if part.cycle == segment.cycle]
@@ -55,4 +56,4 @@ class StillBar(Static):
             style = "reverse bold" if part.index == segment.index else "dim"
             text.append(label, style=style)
             text.append(" ")
-        self.update(text)
+        self.update(text, layout=False)
