@@ -135,12 +135,13 @@ def _print_table(
     from calm import locations
     from calm.practice.export import packed_table, table_cells
     from calm.practice.running_marks import running_rows
+    from calm.practice.table_cells import LISTED_COLUMNS
     from calm.present.table import write_lines
 
     history = locations.history_file()
     packed = table_cells(running=_Asked(lambda row: bool(running_rows(history, [row]))))
     if store is not None:
-        packed.add_rows(store.each_row(), shown or None, left_out)
+        packed.add_rows(store.each_listed(LISTED_COLUMNS), shown or None, left_out)
     say_left_out(left_out)
     if not packed.rows:
         later = " They will appear here after `calm start`." if recording else ""

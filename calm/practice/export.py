@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import itertools
+import operator
 from collections.abc import Container, Iterable, Iterator
 from typing import IO, Any
 
@@ -40,9 +42,16 @@ FIELDS = COLUMNS[1:]
 NOTE_LABEL = "  note: "
 """How a note on a line of its own begins."""
 
+QUICK_RUN = 1000
+"""How many sessions' lines are laid out at once when each is made by one format call."""
+
 TITLE_LEAST = 16
 """The least room a title is given, on two lines, before each session is given lines of
 its own."""
+
+
+_parts = operator.methodcaller("split", PACKING)
+"""A packed session's parts."""
 
 
 def record_json(record: SessionRecord) -> dict[str, Any]:
@@ -150,27 +159,41 @@ def packed_table(packed: PackedCells) -> Iterator[str]:
     if packed.notes and spare - GAP - widest_note >= 0:
         found = [*found, widest_note]
         yield row_line([*headers, "note"], found)
-        plain = plain_row_format(found, right, fields=[*fields, NOTE])
-        for row, narrow in zip(packed.rows, packed.narrow, strict=True):
-            parts = row.split(PACKING)
-            if narrow:
-                yield plain.format(*parts).rstrip()
-            else:
-                yield row_line([*packed.cells(parts), parts[NOTE]], found, right)
+        fields.append(NOTE)
     elif spare >= 0:
         yield row_line(headers, found)
-        plain = plain_row_format(found, right, fields=fields)
-        for row, narrow in zip(packed.rows, packed.narrow, strict=True):
-            parts = row.split(PACKING)
-            yield (
-                plain.format(*parts).rstrip()
-                if narrow
-                else row_line(packed.cells(parts), found, right)
-            )
-            if parts[NOTE]:
-                yield from _note_lines(parts[NOTE], width)
     else:
         yield from _squeezed(headers, packed, width=width)
+        return
+    plain = plain_row_format(found, right, fields=fields)
+    yield from _whole_rows(packed, plain, found, right, beside=NOTE in fields)
+
+
+def _whole_rows(
+    packed: PackedCells, plain: str, found: list[int], right: tuple[int], *, beside: bool
+) -> Iterator[str]:
+    """The lines of the sessions when every cell fits its column: each note ``beside``
+    its title, or on lines of its own beneath its session.
+
+    A run of sessions each of whose characters takes a column, with no note beneath
+    any, is laid out by the ``plain`` format with no step of Python for each line.
+    """
+    rows, flags = packed.rows, packed.narrow
+    beneath = packed.notes and not beside
+    for begin in range(0, len(rows), QUICK_RUN):
+        run, narrow = rows[begin : begin + QUICK_RUN], flags[begin : begin + QUICK_RUN]
+        if 0 not in narrow and not beneath:
+            yield from map(str.rstrip, itertools.starmap(plain.format, map(_parts, run)))
+            continue
+        for row, quick in zip(run, narrow, strict=True):
+            parts = row.split(PACKING)
+            if quick:
+                yield plain.format(*parts).rstrip()
+            else:
+                cells = packed.cells(parts)
+                yield row_line([*cells, parts[NOTE]] if beside else cells, found, right)
+            if beneath and parts[NOTE]:
+                yield from _note_lines(parts[NOTE], packed.width)
 
 
 def _widths(packed: PackedCells, headers: list[str]) -> list[int]:

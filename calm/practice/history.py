@@ -44,8 +44,8 @@ from calm.practice.history_rows import (
     read_record,
 )
 
-LISTED = f"SELECT {SELECT_COLUMNS} FROM sessions ORDER BY julianday(started_at) DESC, id DESC"
-"""Every session's ``COLUMNS``, newest first by the moment each began."""
+LISTED_ORDER = "ORDER BY julianday(started_at) DESC, id DESC"
+"""The order sessions are listed in: newest first, by the moment each began."""
 
 ROWS_AT_ONCE = 256
 """How many rows are fetched from SQLite at a time when reading sessions one by one."""
@@ -210,12 +210,13 @@ class HistoryStore(HistoryFigures):
     ) -> Iterator[SessionRecord]:
         """The sessions ``sessions`` gives, read one at a time, so that a long history
         can be written out without holding it all."""
-        return self._records(LISTED, limit, left_out)
+        query = f"SELECT {SELECT_COLUMNS} FROM sessions {LISTED_ORDER}"
+        return self._records(query, limit, left_out)
 
-    def each_row(self) -> Iterator[tuple[Any, ...]]:
-        """The rows ``each_session`` reads, as they are, for a reader that reads them
-        itself (``calm.practice.table_cells``)."""
-        return self._rows(LISTED)
+    def each_listed(self, columns: str) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``columns`` (SQL over the sessions table) one at a time, in the order
+        ``each_session`` lists the sessions, for a reader that reads them itself."""
+        return self._rows(f"SELECT {columns} FROM sessions {LISTED_ORDER}")
 
     def latest_recorded(
         self, *, left_out: list[str] | None = None

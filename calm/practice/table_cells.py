@@ -7,24 +7,26 @@ session is kept only as its cells packed into one string (``PackedCells``).
 Most of a session's cells repeat down the table: its day, title, length, breath
 count, ending and tension. Each is made and measured the first time it is met
 (``_Made``) and only looked up after that, so a session calm wrote itself costs a
-few dictionary look-ups. A row that ``quick_times`` finds as calm writes it is
-packed as it comes from SQL, with no record made of it; any other row is read by
-``read_record`` and packed from its ``SessionRecord``, so every session reads
-exactly as one read the careful way.
+few dictionary look-ups. A row held as calm writes it (``CANONICAL``, which SQL
+finds from the history's indexes at no real cost) is packed as it comes from SQL,
+with no check and no record made of it; any other row is read by ``read_record``
+and packed from its ``SessionRecord``, so every session reads exactly as one read
+the careful way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from calm.core.session import Status
 from calm.practice.history_errors import HistoryError
 from calm.practice.history_rows import (
+    CANONICAL,
     SessionRecord,
     UnreadableRow,
-    quick_times,
+    quick_record,
     read_record,
 )
 from calm.present.measures import duration_text
@@ -59,8 +61,23 @@ WHEN, TITLE, PRACTISED, BREATHS, ENDING, TENSION, NOTE, WITH_YEAR = range(8)
 and last the time with its year ("%a %d %b %Y %H:%M")."""
 
 _INTERRUPTED = Status.INTERRUPTED.value
-CLOCKS = [f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60)]
-"""Each minute of the day as a start shows it, "%H:%M", made once."""
+_ODD = f"rowid IN (SELECT rowid FROM sessions WHERE {CANONICAL} = 0)"
+"""Whether a session is not held as calm writes it: found from the history's indexes,
+which are built on ``CANONICAL``."""
+
+LISTED_COLUMNS = ", ".join(
+    [
+        _ODD,
+        "id, title, started_at, practised_seconds, status, breaths, mood_before, mood_after, note",
+        # The rest of a session the table does not show, read only when it must be read
+        # the careful way: there are fewer values for Python to make.
+        *(
+            f"CASE WHEN {_ODD} THEN {column} END"
+            for column in ("script", "ended_at", "planned_seconds")
+        ),
+    ]
+)
+"""What ``PackedCells.add_rows`` reads of each session, for ``HistoryStore.each_listed``."""
 
 
 class _Made(dict[Hashable, str]):
@@ -100,7 +117,7 @@ class PackedCells:
         """The widest cell of each column, in the order of the packed parts."""
         self.odd: set[str] = set()
         """Cells in which some character does not take one column, or wider than a line."""
-        self.days: dict[int, tuple[str, str]] = {}
+        self.days: dict[str, tuple[str, str]] = {}
         self.titles = _Made(self._title, self._kept(TITLE), KEPT_TITLES)
         self.lengths = _Made(duration_text, self._kept(PRACTISED), KEPT_CELLS)
         self.breaths = _Made(str, self._kept(BREATHS), KEPT_CELLS)
@@ -117,7 +134,7 @@ class PackedCells:
         limit: int | None = None,
         left_out: list[str] | None = None,
     ) -> None:
-        """Pack the sessions in ``rows``, each the history's ``COLUMNS`` or a
+        """Pack the sessions in ``rows``, each read by ``LISTED_COLUMNS`` or a
         ``SessionRecord``, up to ``limit`` of them.
 
         Args:
@@ -127,24 +144,25 @@ class PackedCells:
         rows_kept, narrow, odd, going = self.rows, self.narrow, self.odd, self.going
         titles, lengths, breath_counts = self.titles, self.lengths, self.breaths
         endings, tensions, days = self.endings, self.tensions, self.days
-        ordinal = -1
-        day = dated = ""
+        day_key = day = dated = ""
         for row in rows:
             if len(rows_kept) == limit:
                 break
             if type(row) is SessionRecord:
-                start = row.started_at
-            elif times := quick_times(row):
-                start = times[0]
-            else:
+                (ident, _, title, moment, _, _, practised, status, breaths, before, after,
+                 note) = row  # fmt: skip
+                started = moment.isoformat()
+            elif row[0]:
                 self._add_read(row, left_out)
                 continue
-            (ident, _, title, _, _, _, practised, status, breaths, before, after,
-             note) = row  # fmt: skip
-            if start.toordinal() != ordinal:
-                ordinal = start.toordinal()
-                day, dated = days.get(ordinal) or self._new_day(start)
-            clock = CLOCKS[start.hour * 60 + start.minute]
+            else:
+                (_, ident, title, started, practised, status, breaths, before, after, note,
+                 *_) = row  # fmt: skip
+            # Either way the start reads 2026-03-01T09:00...
+            if started[:10] != day_key:
+                day_key = started[:10]
+                day, dated = days.get(day_key) or self._new_day(day_key)
+            clock = started[11:16]
             title = titles[title]
             length = lengths[round(practised)] if practised >= 10 else self._short(practised)
             ending = endings[GOING if status == _INTERRUPTED and ident in going else status]
@@ -157,9 +175,14 @@ class PackedCells:
             )
 
     def _add_read(self, row: tuple[Any, ...], left_out: list[str] | None) -> None:
-        """Pack the session in ``row`` (the ``COLUMNS``), read the careful way."""
+        """Pack the session in ``row``, which SQL found is not as calm writes it, read the
+        careful way."""
+        (_, ident, title, started, practised, status, breaths, before, after, note, script,
+         ended, planned) = row  # fmt: skip
+        columns = (ident, script, title, started, ended, planned, practised, status, breaths,
+                   before, after, note)  # fmt: skip
         try:
-            record = read_record(row)  # quick_times found it is not as calm writes it
+            record = quick_record(columns) or read_record(columns)
         except UnreadableRow as error:
             if left_out is None:
                 raise HistoryError(str(error)) from None
@@ -167,15 +190,16 @@ class PackedCells:
             return
         self.add(record)
 
-    def _new_day(self, started: datetime) -> tuple[str, str]:
-        """The start's "%a %d %b", and with its year "%a %d %b %Y", made once for each day:
-        the sessions come in time order, a few to a day."""
+    def _new_day(self, key: str) -> tuple[str, str]:
+        """The start's "%a %d %b", and with its year "%a %d %b %Y", made once for each day
+        (``key``, as 2026-03-01): the sessions come in time order, a few to a day."""
+        started = date.fromisoformat(key)
         day = started.strftime("%a %d %b")
         dated = f"{day} {_year_text(started.year)}"
         self.with_year = self.with_year or started.year != self.year
         for column, cell in ((WHEN, day), (WITH_YEAR, dated)):
             self._measure(column, cell, extra=len(" 00:00"))
-        self.days[started.toordinal()] = day, dated
+        self.days[key] = day, dated
         return day, dated
 
     def _kept(self, column: int) -> Callable[[str], str]:
