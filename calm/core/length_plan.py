@@ -10,8 +10,9 @@ does that with the plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from calm.core.record import Record, record
 from calm.core.script import (
     MAX_CYCLES,
     MAX_MINUTES,
@@ -29,8 +30,8 @@ class LengthError(ValueError):
     breathing."""
 
 
-@dataclass(frozen=True, slots=True)
-class LengthOptions:
+@record
+class LengthOptions(Record):
     """How the user asked to change a script's length."""
 
     minutes: float | None = None
@@ -41,8 +42,8 @@ class LengthOptions:
     """Remove every hold, keeping the inhale and exhale as written."""
 
 
-@dataclass(frozen=True, slots=True)
-class LengthPlan:
+@record
+class LengthPlan(Record):
     """The steps as they will run, and the breaths each breathe step takes."""
 
     steps: list[Step]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from calm.core.record import Record, record
 from calm.core.safe_text import is_hidden
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+@record
+class Problem(Record):
     """One thing wrong with a script file."""
 
     source: str

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from typing import Any
 
+from calm.core.record import Record, record
 
-@dataclass(frozen=True, slots=True)
-class TomlLimits:
+
+@record
+class TomlLimits(Record):
     """How much one TOML file may ask ``tomllib`` to build."""
 
     depth: int = 10

@@ -6,9 +6,11 @@ up exactly: ten thousand breaths later, a boundary is still where it belongs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from enum import StrEnum
 from pathlib import Path
+
+from calm.core.record import Record, record
 
 MIN_SECONDS = 0.1
 """The shortest phase or step, in seconds."""
@@ -60,8 +62,8 @@ class StepKind(StrEnum):
     PROMPT = "prompt"
 
 
-@dataclass(frozen=True, slots=True)
-class Progression:
+@record
+class Progression(Record):
     """A phase that lengthens or shortens by a set amount each cycle, up to a limit."""
 
     per_cycle_ms: int
@@ -70,8 +72,8 @@ class Progression:
     """The length the phase stops at."""
 
 
-@dataclass(frozen=True, slots=True)
-class PhaseSpec:
+@record
+class PhaseSpec(Record):
     """One phase of a breathing pattern."""
 
     phase: Phase
@@ -111,8 +113,8 @@ class PhaseSpec:
         return series + (cycles - moving) * limit
 
 
-@dataclass(frozen=True, slots=True)
-class Length:
+@record
+class Length(Record):
     """How long a breathing step or a whole script lasts: a number of cycles or of minutes."""
 
     cycles: int | None = None
@@ -128,8 +130,8 @@ class Length:
         return cls(ms=round(minutes * 60_000))
 
 
-@dataclass(frozen=True, slots=True)
-class SayStep:
+@record
+class SayStep(Record):
     """An instruction shown for a set time."""
 
     text: str
@@ -143,8 +145,8 @@ class SayStep:
     kind: StepKind = field(default=StepKind.SAY, init=False)
 
 
-@dataclass(frozen=True, slots=True)
-class BreatheStep:
+@record
+class BreatheStep(Record):
     """A pattern of phases repeated for a number of cycles or minutes."""
 
     text: str
@@ -184,8 +186,8 @@ class BreatheStep:
         return replace(self, text=self.gentle if self.gentle is not None else own, pattern=kept)
 
 
-@dataclass(frozen=True, slots=True)
-class PromptStep:
+@record
+class PromptStep(Record):
     """A self-paced step: it waits until the user continues, or until its time limit."""
 
     text: str
@@ -202,8 +204,8 @@ class PromptStep:
 Step = SayStep | BreatheStep | PromptStep
 
 
-@dataclass(frozen=True, slots=True)
-class Script:
+@record
+class Script(Record):
     """A whole relaxation script, checked and ready to compile into a timeline."""
 
     name: str

@@ -9,9 +9,9 @@ length asked for (``--minutes``, ``--cycles``, ``--gentle``) is fitted first, by
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 
 from calm.core.length_plan import LengthOptions, plan_length
+from calm.core.record import Record, record
 from calm.core.script import BreatheStep, Phase, SayStep, Script, Step, StepKind
 
 
@@ -24,8 +24,12 @@ def to_ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+_set = object.__setattr__
+"""How a record's own ``__init__`` sets its frozen fields, as a dataclass's does."""
+
+
+@record
+class Segment(Record):
     """One stretch of the session: a say or prompt step, or one phase of one breath."""
 
     index: int
@@ -49,6 +53,31 @@ class Segment:
     ends_cycle: bool
     """Whether this is the last phase of a breath."""
 
+    def __init__(
+        self,
+        index: int,
+        start_ms: int,
+        ms: int | None,
+        step: int,
+        kind: StepKind,
+        phase: Phase | None,
+        text: str | None,
+        cue: str | None,
+        cycle: int | None,
+        ends_cycle: bool,
+    ) -> None:
+        """A segment; written out, as a long session lays out thousands."""
+        _set(self, "index", index)
+        _set(self, "start_ms", start_ms)
+        _set(self, "ms", ms)
+        _set(self, "step", step)
+        _set(self, "kind", kind)
+        _set(self, "phase", phase)
+        _set(self, "text", text)
+        _set(self, "cue", cue)
+        _set(self, "cycle", cycle)
+        _set(self, "ends_cycle", ends_cycle)
+
     @property
     def end_ms(self) -> int:
         """Where the segment ends; an untimed prompt takes no time on the timeline."""
@@ -65,8 +94,8 @@ class Segment:
         return self.step + 1
 
 
-@dataclass(frozen=True, slots=True)
-class StepSpan:
+@record
+class StepSpan(Record):
     """Where one step of the script lies on the timeline."""
 
     index: int
@@ -88,8 +117,8 @@ class StepSpan:
         return self.cycles * 60_000 / self.ms
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineState:
+@record
+class TimelineState(Record):
     """Where a session is at one moment: what ``state_at`` answers."""
 
     segment: Segment
@@ -107,6 +136,31 @@ class TimelineState:
     fraction: float
     """How far through the whole session, from 0 to 1."""
     finished: bool
+
+    def __init__(
+        self,
+        segment: Segment,
+        step: int,
+        kind: StepKind,
+        phase: Phase | None,
+        cycle: int | None,
+        progress: float,
+        remaining: float | None,
+        elapsed: float,
+        fraction: float,
+        finished: bool,
+    ) -> None:
+        """A state; written out, as a session asks for one every frame."""
+        _set(self, "segment", segment)
+        _set(self, "step", step)
+        _set(self, "kind", kind)
+        _set(self, "phase", phase)
+        _set(self, "cycle", cycle)
+        _set(self, "progress", progress)
+        _set(self, "remaining", remaining)
+        _set(self, "elapsed", elapsed)
+        _set(self, "fraction", fraction)
+        _set(self, "finished", finished)
 
 
 class Timeline:
