@@ -17,10 +17,11 @@ A broken config never stops a session.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+from calm.core.record import Record, record
 from calm.core.safe_read import ReadError, Why, read_bytes, size_text
 from calm.core.safe_text import one_line, shown_name
 from calm.core.safe_toml import TomlError, TomlLimits, parse_toml
@@ -28,8 +29,8 @@ from calm.core.suggest import did_you_mean
 from calm.core.value_text import describe_value
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+@record
+class Settings(Record):
     """Everything a user can set in ``config.toml``."""
 
     theme: str = "calm"

@@ -10,10 +10,11 @@ error); the same value in the config is a notice, and the option's default.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from calm.config import Settings
+from calm.core.record import Record, record
 from calm.core.safe_text import one_line
 from calm.core.suggest import did_you_mean
 from calm.core.value_text import describe_value
@@ -27,8 +28,8 @@ class OptionError(ValueError):
     """A flag typed this time asks for something calm does not have."""
 
 
-@dataclass(frozen=True)
-class SessionFlags:
+@record
+class SessionFlags(Record):
     """What was typed on the command line for one run: None or False where nothing was."""
 
     demo: bool = False
@@ -44,8 +45,8 @@ class SessionFlags:
     """``--check-in`` or ``--no-check-in``; None to follow the config."""
 
 
-@dataclass(frozen=True)
-class SessionOptions:
+@record
+class SessionOptions(Record):
     """How sessions run, settled before the first one starts."""
 
     theme: str = DEFAULT_THEME
