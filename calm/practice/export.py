@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import csv
-import itertools
 import operator
-from collections.abc import Container, Iterable, Iterator
-from typing import IO, Any
+from collections.abc import Callable, Container, Iterable, Iterator
+from typing import IO, Any, NamedTuple
 
 from calm.practice.history import local_now
 from calm.practice.history_rows import COLUMNS, SessionRecord
@@ -29,7 +28,7 @@ from calm.present.table import (
     cell_width,
     lay_out,
     output_width,
-    plain_row_format,
+    plain_row_template,
     row_line,
     stacked,
     widths,
@@ -165,30 +164,40 @@ def packed_table(packed: PackedCells) -> Iterator[str]:
     else:
         yield from _squeezed(headers, packed, width=width)
         return
-    plain = plain_row_format(found, right, fields=fields)
+    plain = _Plain(plain_row_template(found, right), operator.itemgetter(*fields))
     yield from _whole_rows(packed, plain, found, right, beside=NOTE in fields)
 
 
+class _Plain(NamedTuple):
+    """How a line is made by one printf-style call from a packed session's parts."""
+
+    template: str
+    """``plain_row_template`` for the columns shown."""
+    shown: Callable[[list[str]], tuple[str, ...]]
+    """The parts shown, in the order of the columns."""
+
+
 def _whole_rows(
-    packed: PackedCells, plain: str, found: list[int], right: tuple[int], *, beside: bool
+    packed: PackedCells, plain: _Plain, found: list[int], right: tuple[int], *, beside: bool
 ) -> Iterator[str]:
     """The lines of the sessions when every cell fits its column: each note ``beside``
     its title, or on lines of its own beneath its session.
 
     A run of sessions each of whose characters takes a column, with no note beneath
-    any, is laid out by the ``plain`` format with no step of Python for each line.
+    any, is laid out by the ``plain`` template with no step of Python for each line.
     """
     rows, flags = packed.rows, packed.narrow
     beneath = packed.notes and not beside
     for begin in range(0, len(rows), QUICK_RUN):
         run, narrow = rows[begin : begin + QUICK_RUN], flags[begin : begin + QUICK_RUN]
         if 0 not in narrow and not beneath:
-            yield from map(str.rstrip, itertools.starmap(plain.format, map(_parts, run)))
+            made = map(plain.template.__mod__, map(plain.shown, map(_parts, run)))
+            yield from map(str.rstrip, made)
             continue
         for row, quick in zip(run, narrow, strict=True):
             parts = row.split(PACKING)
             if quick:
-                yield plain.format(*parts).rstrip()
+                yield (plain.template % plain.shown(parts)).rstrip()
             else:
                 cells = packed.cells(parts)
                 yield row_line([*cells, parts[NOTE]] if beside else cells, found, right)

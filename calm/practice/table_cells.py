@@ -157,7 +157,7 @@ class PackedCells:
                 continue
             else:
                 (_, ident, title, started, practised, status, breaths, before, after, note,
-                 *_) = row  # fmt: skip
+                 _, _, _) = row  # fmt: skip
             # Either way the start reads 2026-03-01T09:00...
             if started[:10] != day_key:
                 day_key = started[:10]
