@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import sqlite3
+import sys
 import tempfile
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from calm.cli.stats_view import stats_renderable
-from calm.practice.export import record_json, table_lines, write_csv
+from calm.practice.export import packed_table, record_json, table_cells, table_lines, write_csv
 from calm.practice.history import HistoryStore
 from calm.practice.history_errors import HistoryError
 from calm.practice.history_rows import (
@@ -37,6 +38,7 @@ from calm.practice.history_rows import (
     read_record,
 )
 from calm.practice.stats import gather, progress_sentence
+from calm.practice.table_cells import LISTED_COLUMNS
 from tests.support.examples import examples
 from tests.support.history import UNTYPED
 
@@ -186,6 +188,35 @@ def test_any_value_in_any_column_costs_only_its_own_session(
             assert "\x1b" not in drawn and "\x07" not in drawn and "\u202e" not in drawn
             recorded = [record.id for record in store.latest_recorded(left_out=[])]
             assert recorded == sorted((record.id for record in records), reverse=True)
+        finally:
+            store.close()
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    changes=edits,
+    typed=st.booleans(),
+    limit=st.sampled_from([None, 1, ROWS - 1]),
+    width=st.sampled_from([40, 80, 120, sys.maxsize]),
+)
+def test_the_table_read_from_sql_rows_reads_as_from_the_sessions(
+    changes: list[tuple[int, str, Any]], typed: bool, limit: int | None, width: int
+) -> None:
+    """The table ``calm history`` packs from the rows as SQL gives them is line for line
+    the table of the sessions read one by one, up to the same limit, and it leaves out
+    the same sessions with the same words."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = history(Path(folder), typed=typed)
+        write(path, changes)
+        store = HistoryStore.open(path)
+        try:
+            left_out: list[str] = []
+            records = store.sessions(limit, left_out=left_out)
+            packed = table_cells(width=width, this_year=2026)
+            from_rows: list[str] = []
+            packed.add_rows(store.each_listed(LISTED_COLUMNS), limit, from_rows)
+            assert list(packed_table(packed)) == table_lines(records, width=width, this_year=2026)
+            assert from_rows == left_out
         finally:
             store.close()
 
