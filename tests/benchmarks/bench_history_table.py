@@ -15,7 +15,10 @@ needs Linux and /usr/bin/time.
 ``--tree PATH`` runs calm from another checkout (put first on ``PYTHONPATH``);
 given more than once, each tree is measured in turn within every round, so a
 before and an after are compared in one run.
-It prints the figures and the ratios, and exits 1 when a goal is missed.
+It prints the figures and the ratios, and exits 1 when a goal is missed. With more
+than one tree it first checks that each prints ``calm history --limit 0`` over the big
+history byte for byte as the first does, piped and 80 columns wide, and exits 1 if not:
+a quicker table must be the same table.
 
 ``--instructions`` also counts, with valgrind, the machine instructions each tree
 runs for ``calm history --limit 0`` and ``--limit 20`` over a history of 10,000
@@ -96,6 +99,27 @@ def _count_instructions(trees: list[str | None], rows: int) -> None:
             print(f"    {(every - latest) / rows:,.0f} for each session")
 
 
+def _same_output(trees: list[str | None], folder: str) -> bool:
+    """Whether every tree prints the whole table as the first does, piped and 80 wide."""
+    same = True
+    for columns in (None, "80"):
+        printed = []
+        for tree in trees:
+            env = _environment(folder, tree)
+            if columns:
+                env["COLUMNS"] = columns
+            command = [sys.executable, "-m", "calm", "history", "--limit", "0"]
+            done = subprocess.run(command, env=env, cwd=folder, capture_output=True, check=True)
+            printed.append(done.stdout)
+        kept = all(output == printed[0] for output in printed)
+        print(
+            f"output {'piped' if columns is None else columns + ' wide'}: "
+            f"{'the same' if kept else 'DIFFERS'} in every tree ({len(printed[0]):,} bytes)"
+        )
+        same = same and kept
+    return same
+
+
 def _line(name: str, runs: list[tuple[float, float]]) -> tuple[float, float]:
     seconds = statistics.median(run[0] for run in runs)
     memory = max(run[1] for run in runs)
@@ -140,6 +164,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as big, tempfile.TemporaryDirectory() as small:
         seed(Path(big) / "data" / "calm" / "history.sqlite3", args.rows)
         seed(Path(small) / "data" / "calm" / "history.sqlite3", args.small)
+        same = len(trees) < 2 or _same_output(trees, big)
         for run in range(args.runs + 1):  # the first run warms the caches, and is not kept
             for tree in trees:
                 for measure, (command, in_big) in commands.items():
@@ -172,7 +197,7 @@ def main() -> int:
         met = met and all(verdicts.values())
     if args.instructions:
         _count_instructions(trees, 10_000)
-    return 0 if met else 1
+    return 0 if met and same else 1
 
 
 if __name__ == "__main__":
