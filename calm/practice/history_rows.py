@@ -117,31 +117,16 @@ any other types (a blob, text in a number) goes to ``read_record``."""
 
 def quick_record(row: tuple[Any, ...]) -> SessionRecord | None:
     """The session in ``row`` when it holds values as calm writes them, as ``read_record``
-    reads it; None for any other row, which ``read_record`` then reads or explains."""
-    times = quick_times(row)
-    if times is None:
-        return None
-    (ident, script, title, _, _, planned, practised, status, breaths, before, after,
-     note) = row  # fmt: skip
-    return SessionRecord(
-        ident, script, title, *times, float(planned), float(practised), status, breaths,
-        before, after, note,
-    )  # fmt: skip
-
-
-def quick_times(row: tuple[Any, ...]) -> tuple[datetime, datetime | None] | None:
-    """When the session in ``row`` started and ended, if it holds values as calm writes
-    them; None for any other row. ``quick_record`` takes the rest as they are.
+    reads it; None for any other row, which ``read_record`` then reads or explains.
 
     Every test here is one ``read_record`` makes, made in a cheaper way, so a row this
     accepts gives the same record either way; the checks are only fewer because the
-    types are checked at once. The history table calls it for each row, with no record
-    made.
+    types are checked at once.
     """
     if tuple(map(type, row)) not in CALM_SHAPES:
         return None
-    (_, _, _, started, ended, planned, practised, _, breaths, before, after,
-     _) = row  # fmt: skip
+    (ident, script, title, started, ended, planned, practised, status, breaths, before,
+     after, note) = row  # fmt: skip
     # A comparison with NaN is false, and infinity is out of range: both fall through.
     if not (
         0 <= planned <= MAX_SECONDS
@@ -158,7 +143,10 @@ def quick_times(row: tuple[Any, ...]) -> tuple[datetime, datetime | None] | None
         return None
     if started_at.tzinfo is None or (ended_at is not None and ended_at.tzinfo is None):
         return None
-    return started_at, ended_at
+    return SessionRecord(
+        ident, script, title, started_at, ended_at, float(planned), float(practised), status,
+        breaths, before, after, note,
+    )  # fmt: skip
 
 
 def read_moment(value: object, row: object) -> datetime:
