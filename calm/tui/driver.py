@@ -2,16 +2,14 @@
 terminal that goes away, and telling the session's clock when calm is stopped.
 
 Textual's Linux driver hands every write to a writer thread through a queue of
-thirty. When the terminal goes away (its window closed), the thread's write
-fails, the thread ends, and the queue fills until the app's next write waits on
-it for ever, deaf to SIGHUP and SIGTERM alike. Here the writer writes through
-``TerminalOutput``, which takes a failed write as the terminal gone: it drops
-what follows, so the queue keeps moving, and tells calm with SIGHUP, as a
-closing window does.
+thirty. calm's driver writes on the app's own thread instead: waking the
+writer thread for each small frame cost more than the frame. Every write goes
+through ``TerminalOutput``, which takes a failed write as the terminal gone
+(its window closed): it drops what follows, so the app never waits on a
+terminal that is not there, and tells calm with SIGHUP, as a closing window does.
 
 Textual writes each frame in three pieces (begin synchronized output, the
-frame, end it), each a hand-off to the writer thread and often a write of its
-own; the driver joins them into one.
+frame, end it), each often a write of its own; the driver joins them into one.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ SYNC_END = "\x1b[?2026l"
 
 
 class TerminalOutput:
-    """The terminal as Textual's writer thread sees it; a failed write means it has gone."""
+    """The terminal as the driver writes to it; a failed write means it has gone."""
 
     def __init__(self, file: IO[str]) -> None:
         """Write to ``file``, the terminal."""
@@ -82,6 +80,15 @@ class TerminalOutput:
         if self._gone.is_set():
             return
         self._gone.set()
+        # What the failed write left in the file's buffer would fail again as Python
+        # flushes it on the way out, and turn calm's exit status into 120: from now on
+        # the descriptor leads nowhere.
+        with contextlib.suppress(OSError, ValueError):
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(nowhere, self._file.fileno())
+            finally:
+                os.close(nowhere)
         # The system sends SIGHUP when a terminal closes, but only to the programs in
         # its foreground; this reaches calm wherever it was started from.
         if hasattr(signal, "SIGHUP"):
@@ -132,6 +139,22 @@ def calm_driver(
                 if data == SYNC_END:
                     self._write_frame()
             else:
+                self._send(data)
+
+        def _send(self, data: str) -> None:
+            """Write ``data`` to the terminal now, from the app's own thread.
+
+            Textual hands each write to a thread of its own, so that a slow terminal
+            never holds up the app. calm's frames are a few hundred bytes, and
+            waking that thread for each cost more than the write itself. The app
+            waits on a terminal that stops reading either way: Textual's queue
+            holds thirty writes, a frame or two of a session.
+            """
+            terminal = self._file
+            if isinstance(terminal, TerminalOutput):
+                terminal.write(data)
+                terminal.flush()
+            else:
                 super().write(data)
 
         def flush(self) -> None:
@@ -143,7 +166,7 @@ def calm_driver(
             if self._frame:
                 data = "".join(self._frame)
                 self._frame.clear()
-                super().write(data)
+                self._send(data)
 
         def stop_application_mode(self) -> None:
             """Give the terminal back for good, after anything still held."""

@@ -1,23 +1,33 @@
-"""calm's driver hands each frame to the terminal in one write: Textual writes a frame
-as three pieces (begin synchronized output, the frame, end it), which it joins."""
+"""calm's driver hands each frame to the terminal in one write, from the app's own
+thread: Textual writes a frame as three pieces (begin synchronized output, the frame,
+end it), which it joins, and hands every write to a thread of its own, which calm's
+driver does not."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from textual import _ansi_sequences
 from textual.app import App
 from textual.drivers.linux_driver import LinuxDriver
 
-from calm.tui.driver import SYNC_END, SYNC_START, calm_driver
+from calm.tui.driver import SYNC_END, SYNC_START, TerminalOutput, calm_driver
 
 
 def _driver(monkeypatch: pytest.MonkeyPatch) -> tuple[LinuxDriver, list[str]]:
-    """calm's driver, with what it hands Textual's writer noted instead of written."""
+    """calm's driver, with what it writes to the terminal noted instead of written."""
     written: list[str] = []
-    monkeypatch.setattr(LinuxDriver, "write", lambda _, data: written.append(data))
-    monkeypatch.setattr(LinuxDriver, "flush", lambda _: None)
+
+    def write(_: TerminalOutput, data: str) -> int:
+        assert threading.current_thread() is threading.main_thread()
+        written.append(data)
+        return len(data)
+
+    monkeypatch.setattr(TerminalOutput, "write", write)
+    monkeypatch.setattr(TerminalOutput, "flush", lambda _: None)
+    monkeypatch.setattr(LinuxDriver, "write", lambda _, data: pytest.fail("handed to a thread"))
 
     async def made() -> LinuxDriver:
         return calm_driver()(App(), size=(80, 24))  # it wants a running loop

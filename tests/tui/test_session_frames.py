@@ -144,8 +144,8 @@ async def test_a_new_picture_of_the_orb_redraws_the_orb_alone(
         asked.clear()
         await d.advance(0.55)  # 3.05 s into the 4 s inhale: the countdown drops to 1
         assert d.screen.countdown == "1"
-        assert set(asked) <= {"BreathOrb", "Digits", "SessionProgress"}
-        assert "Digits" in asked
+        assert set(asked) <= {"BreathOrb", "Countdown", "SessionProgress"}
+        assert "Countdown" in asked
 
     await drive(app, clock, scenario)
 

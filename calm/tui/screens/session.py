@@ -11,7 +11,7 @@ import math
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal
+from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.geometry import Region
 from textual.reactive import var
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from calm.sound.cues import SessionSound
 from calm.present.steps import words_for
 from calm.tui.widgets.blank import Blank, blank_lines
+from calm.tui.widgets.countdown import Countdown
 from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.plain import Plain
 from calm.tui.widgets.progress import SessionProgress
@@ -103,8 +104,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
                     yield BreathOrb(id="visual")
             with Blank(id="below"):
                 yield Plain("", id="phase")
-                with Center(id="countdown-row"):
-                    yield Digits("", id="countdown")
+                with Blank(id="countdown-row"):
+                    yield Countdown("", id="countdown")
                 yield Plain("", id="instruction")
                 yield SessionProgress(id="progress")
         yield TooSmall()

@@ -9,11 +9,14 @@ action, so a shared script could restyle, crash or drive the app.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Static
 
 from calm.core.safe_text import shown_safely
+from calm.tui.widgets.kept_lines import KeptLines
 
 
 class Plain(Static):
@@ -28,6 +31,9 @@ class Plain(Static):
         self, text: VisualType = "", *, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(_safe(text), markup=False, id=id, classes=classes)
+        self._kept = KeptLines(self)
+        self._text = text if isinstance(text, str) else None
+        """The words shown, when they are a plain string: their lines are kept."""
 
     def update(self, content: VisualType = "", *, layout: bool | None = None) -> None:
         """Show ``content``; a string is shown as written.
@@ -37,9 +43,22 @@ class Plain(Static):
         words change every few seconds in the same one or two rows. ``layout``
         True or False decides it instead.
         """
+        self._text = content if isinstance(content, str) else None
         super().update(_safe(content), layout=bool(layout))
         if layout is None and self._rows_change():
             self.refresh(layout=True)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in ``crop``, as Textual draws them; kept for words shown before,
+        such as a session's phases, shown breath after breath."""
+        if self._text is None:
+            return super().render_lines(crop)
+        return self._kept.lines(self._text, crop, lambda: Static.render_lines(self, crop))
+
+    def notify_style_update(self) -> None:
+        """The theme or styles changed: draw again in the new colours."""
+        super().notify_style_update()
+        self._kept.clear()
 
     def _rows_change(self) -> bool:
         """Whether the text now shown needs a height other than the one laid out;

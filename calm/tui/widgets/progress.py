@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from calm.present.measures import clock_text
+from calm.tui.widgets.kept_lines import KeptLines
 
 TIME_WIDTH = 12
 """Room for the time left, such as "12:05 left"."""
@@ -36,12 +40,54 @@ class SessionProgress(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._fraction = 0.0
+        self._kept = KeptLines(self)
+        self._shown = (0, 0)
+        """The time left and the bar's reach last set, compared before setting them:
+        this is asked every frame of the orb."""
 
     def show(self, fraction: float, left_seconds: int) -> None:
         """Move the bar to ``fraction`` (0 to 1) with ``left_seconds`` to go."""
         self._fraction = min(max(fraction, 0.0), 1.0)
-        self.left_seconds = max(left_seconds, 0)
-        self.half_cells = self._half_cells()
+        shown = (max(left_seconds, 0), self._half_cells())
+        if shown != self._shown:
+            self._shown = shown
+            self.left_seconds, self.half_cells = shown
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The line in ``crop``, as Textual would draw ``render``'s text, kept by what
+        it shows. It is put together here from its three runs: the time left changes
+        every second, and Textual's way through styled text costs a frame's work."""
+        shown = (self.left_seconds, self.half_cells)
+        return self._kept.lines(shown, crop, lambda: self._line(crop))
+
+    def _line(self, crop: Region) -> list[Strip]:
+        base = self.rich_style
+        theme = self.app.current_theme
+        width = self._bar_width()
+        whole, half = divmod(self._half_cells(), 2)
+        done = "━" * whole + ("╸" if half else "")
+        runs = (
+            (done, base),
+            ("─" * (width - len(done)), base + Style(color=theme.panel or "grey30")),
+            (self.left_text.rjust(TIME_WIDTH), base + Style(color=theme.foreground, dim=True)),
+        )
+        segments, x = [], 0
+        for text, style in runs:
+            if text:
+                # Where each run starts, as Textual marks it for selecting text.
+                segments.append(Segment(text, style + Style.from_meta({"offset": (x, 0)})))
+                x += len(text)
+        strip = Strip(segments).adjust_cell_length(self.size.width, base)
+        background = self.background_colors[1]
+        for line_filter in self.get_line_filters():
+            strip = strip.apply_filter(line_filter, background)
+        left, right = crop.column_span
+        return [strip.crop(left, right) for _ in crop.line_range]
+
+    def notify_style_update(self) -> None:
+        """The theme or styles changed: draw again in the new colours."""
+        super().notify_style_update()
+        self._kept.clear()
 
     @property
     def fraction(self) -> float:
