@@ -308,7 +308,8 @@ def _count_every_case(cases: list[Case], tmux: Tmux, base: Path) -> dict[str, fl
             program = ["calm", *case.argv[1:]]
         out = base / f"callgrind-{number}.out"
         command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-                   sys.executable, "-c", TO_THE_FIRST_FRAME, *program]  # fmt: skip
+                   sys.executable, "-P", "-c", TO_THE_FIRST_FRAME, *program]  # fmt: skip
+        # -P: the checkout comes from PYTHONPATH, never from the folder tmux started in.
         env = case.env | {"PYTHONHASHSEED": "0"}
         tmux.run_to_its_end(command, env, f"count{number}")
         totals = [line for line in out.read_text().splitlines() if line.startswith("summary:")]
