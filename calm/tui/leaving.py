@@ -27,10 +27,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import FrameType
 from typing import IO, Any, NoReturn
 
+from calm.core.record import Record, record
 from calm.practice.signals import ENDING_SIGNALS, handling
 
 try:
@@ -65,8 +65,8 @@ RESTORE = (
 """What Textual's driver writes when it gives the terminal back."""
 
 
-@dataclass(frozen=True, slots=True)
-class SavedTerminal:
+@record
+class SavedTerminal(Record):
     """The terminal as it was before the full screen took it, to put back in an emergency."""
 
     descriptor: int | None
