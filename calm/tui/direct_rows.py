@@ -17,6 +17,7 @@ two paths always agree.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 from textual.drivers.linux_driver import LinuxDriver
@@ -34,13 +35,19 @@ class DirectRows:
     def __init__(self, widget: Widget) -> None:
         """Write rows of ``widget``."""
         self._widget = widget
+        self._written: dict[Hashable, str] = {}
+        """What was written for each picture, rows and place, since the last layout."""
         self._checked: tuple[object, Region | None] | None = None
         """The screen map last checked, and the part of the widget it leaves in view
         and uncovered (None when something covers it)."""
 
-    def write(self, first: int, stop: int) -> bool:
+    def write(self, first: int, stop: int, *, picture: Hashable = None) -> bool:
         """Write the widget's rows ``first`` to ``stop`` (its own row numbers) to the
-        terminal now; False, having written nothing, when they must go through Textual."""
+        terminal now; False, having written nothing, when they must go through Textual.
+
+        With a ``picture`` naming what the rows show, what is written is kept for the
+        next time those rows show it in the same place.
+        """
         widget = self._widget
         app = widget.app
         terminal = full_screen_terminal(app)
@@ -50,10 +57,28 @@ class DirectRows:
         if shown is None:
             return False
         region = widget.region
+        key = (picture, first, stop, shown, region, app.cursor_position)
+        data = self._written.get(key) if picture is not None else None
+        if data is None:
+            data = self._rows(first, stop, shown, region)
+            if picture is not None:
+                self._written[key] = data
+        if data:
+            _write_frame(app, terminal, data)
+        return True
+
+    def forget(self) -> None:
+        """Forget what was written: the widget's pictures have changed colours."""
+        self._written.clear()
+
+    def _rows(self, first: int, stop: int, shown: Region, region: Region) -> str:
+        """What puts rows ``first`` to ``stop`` on the terminal, as much as is in view."""
+        widget = self._widget
+        app = widget.app
         top = max(first, shown.y - region.y)
         bottom = min(stop, shown.bottom - region.y)
         if top >= bottom:
-            return True  # the rows that changed are out of view
+            return ""  # the rows that changed are out of view
         crop = Region(shown.x - region.x, top, shown.width, bottom - top)
         console = app.console
         pieces = []
@@ -61,8 +86,7 @@ class DirectRows:
             pieces.append(_move_to(shown.x, region.y + top + offset))
             pieces.append(strip.render(console))
         pieces.append(_move_to(*app.screen.outer_size.clamp_offset(app.cursor_position)))
-        _write_frame(app, terminal, "".join(pieces))
-        return True
+        return "".join(pieces)
 
     def _uncovered(self) -> Region | None:
         """The part of the widget on screen, when no widget drawn above it overlaps it."""
@@ -77,6 +101,7 @@ class DirectRows:
         checked = self._checked
         if checked is not None and checked[0] is layers:
             return checked[1]
+        self._written.clear()  # the screen was laid out anew
         shown: Region | None = None
         # Textual lists the visible widgets from the topmost down.
         # A container is drawn under what it holds, whatever its place in the list.

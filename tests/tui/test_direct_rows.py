@@ -191,3 +191,34 @@ async def test_under_the_help_the_orb_goes_through_textual(
         assert terminal.written == []
 
     await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_after_a_new_theme_the_rows_written_are_in_its_colours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pictures written in one theme and shown again after the theme changes are
+    written in the new theme's colours, as Textual now draws them, breath after breath."""
+    app, clock = make_session_app()
+    terminal = _terminal(monkeypatch)
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE)
+        for _ in range(16 * 5):  # a whole breath in the first theme, a fifth of a second apart
+            clock.advance(0.2)
+            d.screen.tick()
+        d.app.theme = "textual-light"
+        await d.pilot.pause()
+        compared = 0
+        for _ in range(16 * 5):  # the same breath's pictures again
+            terminal.written.clear()
+            clock.advance(0.2)
+            d.screen.tick()
+            for data in terminal.written:
+                for x, y, text in _pieces(data):
+                    written, drawn = _as_textual_draws(d.app, x, y, text)
+                    assert _cells(written) == _cells(drawn)
+                    compared += 1
+        assert compared > 20
+
+    await drive(app, clock, scenario)

@@ -60,6 +60,12 @@ class BreathOrb(Widget):
         """The colour behind the orb, kept rather than asked of its ancestors a frame."""
         self._through_filters: dict[tuple[object, ...], list[Strip]] = {}
         """The pictures drawn, as the app's line filters leave them."""
+        self._strips_key: tuple[int, int, int, bool] | None = None
+        """The picture of ``_strips``."""
+        self._spans: dict[tuple[object, object], tuple[int, int] | None] = {}
+        """The rows that change from one picture to another (see ``_changed_rows``)."""
+        self._blank_rows: dict[Segment, Strip] = {}
+        """The row clear of the disc, for each colour it is drawn in, at this size."""
         self._drawn: dict[tuple[int, int, int, bool], list[Strip]] = {}
         """Every picture drawn at this size and in these colours: a breath out passes
         through the pictures of the breath in, so after the first breath none is drawn."""
@@ -93,6 +99,8 @@ class BreathOrb(Widget):
         """Draw at ``size`` from now on: the largest radius and the steps follow it."""
         self._size = size
         self._drawn.clear()
+        self._blank_rows.clear()
+        self._spans.clear()
         self._through_filters.clear()
         width, height = size
         # The largest radius the orb has room for, and how many steps it takes
@@ -101,7 +109,7 @@ class BreathOrb(Widget):
         steps = round(self._largest * (1 - SMALLEST) * STEPS_PER_PIXEL)
         self._steps = max(min(steps, MOST_PICTURES), 1)
         self._step = round(min(max(self.level, 0.0), 1.0) * self._steps)
-        self._strips = []
+        self._strips, self._strips_key = [], None
 
     def _redraw_changed_rows(self) -> None:
         """Redraw only the rows that changed: those above and below the disc stay as
@@ -109,19 +117,22 @@ class BreathOrb(Widget):
         through Textual otherwise."""
         if not self.is_mounted or not self._size:
             return
-        before, after = self._strips, self._current()
-        if len(before) != len(after) or any(
-            old.cell_length != new.cell_length for old, new in zip(before, after, strict=True)
-        ):
+        before, before_key = self._strips, self._strips_key
+        after = self._current()
+        # A breath passes through the same pictures in the same order, so the rows
+        # that differ from one to the next are found once and kept.
+        between = (before_key, self._strips_key)
+        if between in self._spans:
+            span = self._spans[between]
+        else:
+            span = self._spans[between] = _changed_rows(before, after)
+        if span is None:
             self.refresh()
             return
-        changed = [
-            row for row, (old, new) in enumerate(zip(before, after, strict=True)) if old != new
-        ]
-        if not changed:
+        first, stop = span
+        if first == stop:
             return
-        first, stop = changed[0], changed[-1] + 1
-        if self.size != self._size or not self._direct.write(first, stop):
+        if self.size != self._size or not self._direct.write(first, stop, picture=self._strips_key):
             self.refresh(Region(0, first, self._size.width, stop - first))
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -132,8 +143,11 @@ class BreathOrb(Widget):
     def notify_style_update(self) -> None:
         """The theme or styles changed: draw again in the new colours."""
         super().notify_style_update()
-        self._strips = []
+        self._direct.forget()
+        self._strips, self._strips_key = [], None
         self._drawn.clear()
+        self._blank_rows.clear()
+        self._spans.clear()
         self._through_filters.clear()
         self._background = None
 
@@ -159,7 +173,7 @@ class BreathOrb(Widget):
         strips = self._drawn.get(key)
         if strips is None:
             strips = self._drawn[key] = self._draw()
-        self._strips = strips
+        self._strips, self._strips_key = strips, key
         return strips
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -227,7 +241,13 @@ class BreathOrb(Widget):
             outer_start = max(min(top_row.outer_start, bottom_row.outer_start), 0)
             outer_stop = min(max(top_row.outer_stop, bottom_row.outer_stop), width)
             if outer_start >= outer_stop:
-                strips.append(Strip([Segment(empty.text * width, empty.style)], width))
+                # Every row clear of the disc is the same, in this picture and the next.
+                blank = self._blank_rows.get(empty)
+                if blank is None:
+                    blank = self._blank_rows[empty] = Strip(
+                        [Segment(empty.text * width, empty.style)], width
+                    )
+                strips.append(blank)
                 continue
             if inner_start >= inner_stop:
                 inner_start = inner_stop = outer_stop
@@ -240,6 +260,17 @@ class BreathOrb(Widget):
             segments.append(Segment(empty.text * (width - outer_stop), empty.style))
             strips.append(Strip(Segment.simplify(segments), width))
         return strips
+
+
+def _changed_rows(before: list[Strip], after: list[Strip]) -> tuple[int, int] | None:
+    """The first row that differs between two pictures and the row after the last,
+    the same row twice when none does; None when they are not the same size."""
+    if len(before) != len(after) or any(
+        old.cell_length != new.cell_length for old, new in zip(before, after, strict=True)
+    ):
+        return None
+    changed = [row for row, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
+    return (changed[0], changed[-1] + 1) if changed else (0, 0)
 
 
 class _Row:
