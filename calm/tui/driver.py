@@ -24,6 +24,7 @@ from textual.drivers.linux_driver import LinuxDriver
 
 from calm.core.clock import RunningClock
 from calm.practice.signals import following_stops
+from calm.tui.key_reader import WakingEvent, read_keys
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -124,6 +125,8 @@ def calm_driver(
             if terminal is not None and not isinstance(terminal, TerminalOutput):
                 self._file = TerminalOutput(terminal)  # type: ignore[assignment]
             self._suspended = False
+            # The event that stops the key reader also wakes it (see calm.tui.key_reader).
+            self._exit_event = self.exit_event = WakingEvent()
             self._frame: list[str] = []
             """A frame begun and not yet ended: its pieces, written as one at its end."""
             if clock is not None and stops is not None:
@@ -131,6 +134,10 @@ def calm_driver(
                 # give the terminal back before a stop and take it again after; these
                 # run around them.
                 stops.enter_context(following_stops(clock))
+
+        def run_input_thread(self) -> None:
+            """Read the keys, waking when one comes rather than ten times a second."""
+            read_keys(self, self._exit_event)
 
         def write(self, data: str) -> None:
             """Write ``data``; the pieces of one frame go to the terminal together."""
