@@ -238,10 +238,10 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             self.step_number = moment.segment.step_number
             self._show_words(state)
             self._show_countdown(state)
+            self.paused = state.paused
         self._show_visual(state)
         left = math.ceil(self.timeline.total_seconds - moment.elapsed - 1e-9)
         self._progress.show(moment.fraction, left)
-        self.paused = state.paused
 
     def _show_words(self, state: SessionState) -> None:
         segment = state.timeline.segment

@@ -64,6 +64,8 @@ class BreathOrb(Widget):
         """The picture of ``_strips``."""
         self._spans: dict[tuple[object, object], tuple[int, int] | None] = {}
         """The rows that change from one picture to another (see ``_changed_rows``)."""
+        self._cells: dict[bool, dict[tuple[int, int], Segment]] = {}
+        """The cell for each pair of shades, dimmed and not, in the colours now."""
         self._blank_rows: dict[Segment, Strip] = {}
         """The row clear of the disc, for each colour it is drawn in, at this size."""
         self._drawn: dict[tuple[int, int, int, bool], list[Strip]] = {}
@@ -144,6 +146,7 @@ class BreathOrb(Widget):
         """The theme or styles changed: draw again in the new colours."""
         super().notify_style_update()
         self._direct.forget()
+        self._cells.clear()
         self._strips, self._strips_key = [], None
         self._drawn.clear()
         self._blank_rows.clear()
@@ -214,11 +217,15 @@ class BreathOrb(Widget):
         width, height = self._size
         if not width or not height:
             return []
+        disc = _Disc(self._radius(self._step), width / 2, float(height))
+        # The cells, one for each pair of shades, are the same from picture to picture
+        # while the colours stay: they are made once and shared.
+        cells = self._cells.get(self.dimmed)
+        if cells is None:
+            cells = self._cells[self.dimmed] = {}
         fg, bg = self._colours()
         shades = [bg.blend(fg, shade / SHADES).rich_color for shade in range(SHADES + 1)]
-        disc = _Disc(self._radius(self._step), width / 2, float(height))
         monochrome = self.app.no_color
-        cells: dict[tuple[int, int], Segment] = {}
 
         def cell(top: int, bottom: int) -> Segment:
             found = cells.get((top, bottom))
