@@ -18,7 +18,9 @@ from textual.widgets import Static
 
 from calm.tui import direct_rows
 from calm.tui.app import CalmApp
+from calm.tui.widgets.countdown import Countdown
 from calm.tui.widgets.orb import BreathOrb
+from calm.tui.widgets.progress import SessionProgress
 from tests.support.tui import INHALE, Driver, drive, pilot_test
 from tests.support.tui import session_app as make_session_app
 
@@ -58,6 +60,12 @@ def _orb_refreshes(monkeypatch: pytest.MonkeyPatch) -> list[Widget]:
 
     monkeypatch.setattr(Widget, "refresh", noted)
     return asked
+
+
+def _written_on(widget: Widget, terminal: _Terminal) -> bool:
+    """Whether anything written to ``terminal`` lands on ``widget``."""
+    pieces = [piece for data in terminal.written for piece in _pieces(data)]
+    return any(widget.region.contains(x, y) for x, y, _ in pieces)
 
 
 def _pieces(data: str) -> list[tuple[int, int, str]]:
@@ -104,9 +112,9 @@ async def test_the_orb_writes_what_textual_would_draw(monkeypatch: pytest.Monkey
             d.screen.tick()
             if orb.picture == before:
                 continue
-            assert len(terminal.written) == 1
-            for x, y, text in _pieces(terminal.written[0]):
-                assert orb.region.contains(x, y)
+            pieces = [piece for data in terminal.written for piece in _pieces(data)]
+            assert any(orb.region.contains(x, y) for x, y, _ in pieces)
+            for x, y, text in pieces:
                 written, drawn = _as_textual_draws(d.app, x, y, text)
                 assert _cells(written) == _cells(drawn)
                 compared += 1
@@ -162,13 +170,13 @@ async def test_a_widget_over_the_orb_sends_it_through_textual(
         terminal.written.clear()
         clock.advance(1.0)
         d.screen.tick()
-        assert terminal.written == [] and refreshed == [orb]
+        assert not _written_on(orb, terminal) and refreshed == [orb]
 
         await cover.remove()
         await d.pilot.pause()
         clock.advance(1.0)
         d.screen.tick()
-        assert len(terminal.written) == 1 and refreshed == [orb]
+        assert _written_on(orb, terminal) and refreshed == [orb]
 
     await drive(app, clock, scenario)
 
@@ -220,5 +228,36 @@ async def test_after_a_new_theme_the_rows_written_are_in_its_colours(
                     assert _cells(written) == _cells(drawn)
                     compared += 1
         assert compared > 20
+
+    await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_the_countdown_and_the_time_left_write_what_textual_would_draw(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once a number has been shown, the countdown shows it again straight on the
+    terminal, and the time left always goes there, each the cells Textual would draw,
+    and the countdown's value is the number shown."""
+    app, clock = make_session_app()
+    terminal = _terminal(monkeypatch)
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE)
+        countdown = d.screen.query_one("#countdown", Countdown)
+        bar = d.screen.query_one(SessionProgress)
+        for _ in range(16):  # a whole breath, so every number of a phase has been shown
+            await d.advance(1.0)
+        written_on = {"countdown": 0, "bar": 0}
+        for _ in range(16):
+            terminal.written.clear()
+            await d.advance(1.0)
+            assert countdown.value == d.screen.countdown
+            for x, y, text in [piece for data in terminal.written for piece in _pieces(data)]:
+                written, drawn = _as_textual_draws(d.app, x, y, text)
+                assert _cells(written) == _cells(drawn)
+                written_on["countdown"] += countdown.region.contains(x, y)
+                written_on["bar"] += bar.region.contains(x, y)
+        assert written_on["countdown"] >= 8 and written_on["bar"] >= 8
 
     await drive(app, clock, scenario)

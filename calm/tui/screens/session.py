@@ -16,7 +16,7 @@ from textual.css.query import NoMatches
 from textual.geometry import Region
 from textual.reactive import var
 from textual.strip import Strip
-from textual.widgets import Digits, Footer
+from textual.widgets import Footer
 
 from calm.core.breath import BreathCurve
 from calm.core.session import SessionOutcome, SessionRunner, SessionState, Status
@@ -120,7 +120,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         try:
             self._phase = self.query_one("#phase", Plain)
             self._instruction = self.query_one("#instruction", Plain)
-            self._countdown = self.query_one("#countdown", Digits)
+            self._countdown = self.query_one("#countdown", Countdown)
             self._step = self.query_one("#step", Plain)
             self._progress = self.query_one("#progress", SessionProgress)
             self._visual = self.query_one("#visual")
@@ -220,7 +220,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self._instruction.update(hint)
 
     def watch_countdown(self, countdown: str) -> None:
-        self._countdown.update(countdown)
+        self._countdown.show(countdown)
 
     def _show(self, state: SessionState) -> None:
         moment = state.timeline

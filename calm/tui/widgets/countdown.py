@@ -6,6 +6,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import Digits
 
+from calm.tui.direct_rows import DirectRows
 from calm.tui.widgets.kept_lines import KeptLines
 
 
@@ -16,6 +17,28 @@ class Countdown(Digits):
     def __init__(self, value: str = "", *, id: str | None = None) -> None:
         super().__init__(value, id=id)
         self._kept = KeptLines(self)
+        self._direct = DirectRows(self)
+
+    def show(self, value: str) -> None:
+        """Show ``value``: a number drawn before goes straight to the terminal when
+        nothing covers the countdown and its width is the same; any other through
+        Textual, as ``update`` does."""
+        if value == self.value:
+            return
+        if (
+            len(value) != len(self.value)
+            or not self.size
+            or not self._kept.has(value, self.size.region)
+        ):
+            self.update(value)
+            return
+        before = self.value
+        # Textual's Digits keeps its value here, and offers no way to set it without
+        # a refresh, which would draw the number again through the compositor.
+        self._value = value
+        if not self._direct.write(0, self.size.height):
+            self._value = before
+            self.update(value)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The digits' lines in ``crop``, as Textual draws them, kept by number."""
@@ -25,3 +48,4 @@ class Countdown(Digits):
         """The theme or styles changed: draw each number again in the new colours."""
         super().notify_style_update()
         self._kept.clear()
+        self._direct.forget()

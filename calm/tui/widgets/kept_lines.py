@@ -33,8 +33,7 @@ class KeptLines:
         The widget's size, any text selected in it and the app's line filters
         are part of what decides them too, so a change of any of them draws anew.
         """
-        widget = self._widget
-        key = (shown, crop, widget.size, widget.text_selection, tuple(widget.get_line_filters()))
+        key = self._key(shown, crop)
         found = self._kept.get(key)
         if found is None:
             found = draw()
@@ -43,6 +42,14 @@ class KeptLines:
             self._kept[key] = found
         return found
 
+    def has(self, shown: Hashable, crop: Region) -> bool:
+        """Whether the lines in ``crop`` of the widget showing ``shown`` are kept."""
+        return self._key(shown, crop) in self._kept
+
     def clear(self) -> None:
         """Forget every kept picture: the widget's styles have changed."""
         self._kept.clear()
+
+    def _key(self, shown: Hashable, crop: Region) -> Hashable:
+        widget = self._widget
+        return (shown, crop, widget.size, widget.text_selection, tuple(widget.get_line_filters()))

@@ -11,6 +11,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from calm.present.measures import clock_text
+from calm.tui.direct_rows import DirectRows
 from calm.tui.widgets.kept_lines import KeptLines
 
 TIME_WIDTH = 12
@@ -41,6 +42,7 @@ class SessionProgress(Widget):
         super().__init__(id=id)
         self._fraction = 0.0
         self._kept = KeptLines(self)
+        self._direct = DirectRows(self)
         self._shown = (0, 0)
         """The time left and the bar's reach last set, compared before setting them:
         this is asked every frame of the orb."""
@@ -49,9 +51,16 @@ class SessionProgress(Widget):
         """Move the bar to ``fraction`` (0 to 1) with ``left_seconds`` to go."""
         self._fraction = min(max(fraction, 0.0), 1.0)
         shown = (max(left_seconds, 0), self._half_cells())
-        if shown != self._shown:
-            self._shown = shown
-            self.left_seconds, self.half_cells = shown
+        if shown == self._shown:
+            return
+        self._shown = shown
+        left, reach = shown
+        # Set without Textual's refresh: the line is put straight on the terminal
+        # when nothing covers it, and through Textual otherwise.
+        self.set_reactive(SessionProgress.left_seconds, left)
+        self.set_reactive(SessionProgress.half_cells, reach)
+        if not self.size or not self._direct.write(0, self.size.height):
+            self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The line in ``crop``, as Textual would draw ``render``'s text, kept by what
@@ -88,6 +97,7 @@ class SessionProgress(Widget):
         """The theme or styles changed: draw again in the new colours."""
         super().notify_style_update()
         self._kept.clear()
+        self._direct.forget()
 
     @property
     def fraction(self) -> float:
