@@ -13,8 +13,9 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Digits, Static
 
 from calm.tui import direct_rows
 from calm.tui.app import CalmApp
@@ -261,3 +262,31 @@ async def test_the_countdown_and_the_time_left_write_what_textual_would_draw(
         assert written_on["countdown"] >= 8 and written_on["bar"] >= 8
 
     await drive(app, clock, scenario)
+
+
+@pilot_test
+async def test_after_a_pause_the_countdown_draws_the_number_it_shows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Numbers shown straight on the terminal, then a pause, which restyles the screen:
+    the countdown Textual draws is the number it shows, not the last Textual drew."""
+    app, clock = make_session_app()
+    _terminal(monkeypatch)
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE)
+        countdown = d.screen.query_one("#countdown", Countdown)
+        for _ in range(16 + 2):  # a whole breath, then two numbers shown again
+            await d.advance(1.0)
+        await d.press("space")
+        assert d.runner.paused
+        region = countdown.outer_size.region
+        countdown._styles_cache.clear()
+        fresh = Digits.render_lines(countdown, region)
+        assert _strip_cells(countdown.render_lines(region)) == _strip_cells(fresh)
+
+    await drive(app, clock, scenario)
+
+
+def _strip_cells(strips: list[Strip]) -> list[list[tuple[str, object]]]:
+    return [[(segment.text, segment.style) for segment in strip] for strip in strips]

@@ -25,11 +25,7 @@ class Countdown(Digits):
         Textual, as ``update`` does."""
         if value == self.value:
             return
-        if (
-            len(value) != len(self.value)
-            or not self.size
-            or not self._kept.has(value, self.size.region)
-        ):
+        if len(value) != len(self.value) or not self.size or not self._kept.has(value):
             self.update(value)
             return
         before = self.value
@@ -42,10 +38,13 @@ class Countdown(Digits):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The digits' lines in ``crop``, as Textual draws them, kept by number."""
-        return self._kept.lines(self.value, crop, lambda: Digits.render_lines(self, crop))
+        return self._kept.lines(self.value, crop, lambda whole: Digits.render_lines(self, whole))
 
     def notify_style_update(self) -> None:
         """The theme or styles changed: draw each number again in the new colours."""
         super().notify_style_update()
         self._kept.clear()
         self._direct.forget()
+        # Numbers shown straight on the terminal were never drawn by Textual, which
+        # still holds the lines it drew last: they are drawn afresh, not taken from it.
+        self.refresh()

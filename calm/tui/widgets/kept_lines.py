@@ -26,30 +26,42 @@ class KeptLines:
         self._widget = widget
         self._kept: dict[Hashable, list[Strip]] = {}
 
-    def lines(self, shown: Hashable, crop: Region, draw: Callable[[], list[Strip]]) -> list[Strip]:
-        """The lines in ``crop`` of the widget showing ``shown``, drawn by ``draw``
-        the first time and kept after.
+    def lines(
+        self, shown: Hashable, crop: Region, draw: Callable[[Region], list[Strip]]
+    ) -> list[Strip]:
+        """The lines in ``crop`` of the widget showing ``shown``; all its lines are
+        drawn by ``draw`` (given the whole widget's region) the first time, and kept.
 
+        Always the whole widget: a widget shown on the terminal past Textual is
+        not marked for drawing again, and Textual keeps its last lines, so a part
+        drawn later for a thing never shown before could be Textual's old lines.
         The widget's size, any text selected in it and the app's line filters
         are part of what decides them too, so a change of any of them draws anew.
         """
-        key = self._key(shown, crop)
-        found = self._kept.get(key)
-        if found is None:
-            found = draw()
+        key = self._key(shown)
+        whole = self._kept.get(key)
+        if whole is None:
+            whole = draw(self._widget.outer_size.region)
             if len(self._kept) >= MOST_KEPT:
                 del self._kept[next(iter(self._kept))]
-            self._kept[key] = found
-        return found
+            self._kept[key] = whole
+        left, right = crop.column_span
+        width = self._widget.outer_size.width
+        return [
+            whole[y] if (left, right) == (0, width) else whole[y].crop(left, right)
+            for y in crop.line_range
+            if y < len(whole)
+        ]
 
-    def has(self, shown: Hashable, crop: Region) -> bool:
-        """Whether the lines in ``crop`` of the widget showing ``shown`` are kept."""
-        return self._key(shown, crop) in self._kept
+    def has(self, shown: Hashable) -> bool:
+        """Whether the widget's lines showing ``shown`` are kept."""
+        return self._key(shown) in self._kept
 
     def clear(self) -> None:
         """Forget every kept picture: the widget's styles have changed."""
         self._kept.clear()
 
-    def _key(self, shown: Hashable, crop: Region) -> Hashable:
+    def _key(self, shown: Hashable) -> Hashable:
         widget = self._widget
-        return (shown, crop, widget.size, widget.text_selection, tuple(widget.get_line_filters()))
+        filters = tuple(widget.get_line_filters())
+        return (shown, widget.outer_size, widget.text_selection, filters)

@@ -53,7 +53,7 @@ class Plain(Static):
         such as a session's phases, shown breath after breath."""
         if self._text is None:
             return super().render_lines(crop)
-        return self._kept.lines(self._text, crop, lambda: Static.render_lines(self, crop))
+        return self._kept.lines(self._text, crop, lambda whole: Static.render_lines(self, whole))
 
     def notify_style_update(self) -> None:
         """The theme or styles changed: draw again in the new colours."""

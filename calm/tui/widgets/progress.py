@@ -67,7 +67,7 @@ class SessionProgress(Widget):
         it shows. It is put together here from its three runs: the time left changes
         every second, and Textual's way through styled text costs a frame's work."""
         shown = (self.left_seconds, self.half_cells)
-        return self._kept.lines(shown, crop, lambda: self._line(crop))
+        return self._kept.lines(shown, crop, self._line)
 
     def _line(self, crop: Region) -> list[Strip]:
         base = self.rich_style
