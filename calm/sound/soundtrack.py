@@ -1,0 +1,116 @@
+"""A session's soundtrack: its sound as a pure function of its timeline.
+
+Each cue sits at its boundary, as ``SessionSound`` would play it live, and the
+ambient bed runs under them, looped without a seam because it is mixed in rather
+than restarted. Any span of session time can be asked for, in any order, and the
+same inputs always give the same samples. Mixing is done with numpy, in floating
+point, and a soft limiter keeps a loud cue over a loud bed from ever clipping.
+
+This is the building block of issue 13 (one stream for a live session, and
+``calm render``); nothing plays or writes through it yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from calm.sound.cues import PHASE_CUES
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from calm.core.timeline import Timeline
+    from calm.sound.players import Clip
+
+LIMIT_FROM = 0.8
+"""Where the limiter starts to bend the mix, as a share of full scale: below it the
+samples pass untouched, above it they approach full scale without reaching it."""
+FULL_SCALE = 32767.0
+
+
+def cue_times(timeline: Timeline) -> list[tuple[int, str]]:
+    """Each cue a session that runs to its end plays, with the millisecond of session
+    time it starts at, in order: the same choice ``SessionSound.cue_for`` makes live."""
+    times: list[tuple[int, str]] = []
+    for span in timeline.spans:
+        first = timeline.segments[span.first]
+        step_cue = span.step.cue or (None if first.phase is not None else "step")
+        if step_cue is not None:
+            times.append((first.start_ms, step_cue))
+    for segment in timeline.segments:
+        if segment.phase is not None:
+            times.append((segment.start_ms, segment.cue or PHASE_CUES[segment.phase]))
+    times.sort(key=lambda item: item[0])
+    end = round(timeline.total_seconds * 1000)
+    times.append((end, "end"))
+    return times
+
+
+class Soundtrack:
+    """The mixed sound of one session, at ``rate`` samples a second."""
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        clips: Mapping[str, Clip],
+        *,
+        bed: Clip | None = None,
+        rate: int,
+    ) -> None:
+        """Mix ``clips`` (by cue name; a missing one is silent) at the timeline's
+        boundaries over ``bed``, all at ``rate``."""
+        self.rate = rate
+        self._onsets: list[tuple[int, NDArray[np.float32]]] = []
+        for ms, name in cue_times(timeline):
+            clip = clips.get(name)
+            if clip is not None:
+                self._onsets.append((ms * rate // 1000, _floats(clip, rate)))
+        self._bed = _floats(bed, rate) if bed is not None else None
+        session = round(timeline.total_seconds * rate)
+        tails = [start + len(sound) for start, sound in self._onsets]
+        self.length = max([session, *tails])
+        """Samples from the session's start to the last cue's last sample."""
+
+    def samples(self, start: int, stop: int) -> NDArray[np.int16]:
+        """The mixed samples from ``start`` to ``stop`` (sample numbers from the
+        session's start), as 16-bit integers; past the end they are silence."""
+        stop = max(stop, start)
+        mix = np.zeros(stop - start, dtype=np.float32)
+        if self._bed is not None and len(self._bed):
+            bed_stop = min(stop, self.length)
+            if bed_stop > start:
+                # The bed loops on the session's own clock: sample n is bed[n % len].
+                where = np.arange(start, bed_stop) % len(self._bed)
+                mix[: bed_stop - start] += self._bed[where]
+        for onset, sound in self._onsets:
+            first, last = max(start, onset), min(stop, onset + len(sound))
+            if first < last:
+                mix[first - start : last - start] += sound[first - onset : last - onset]
+        return np.round(_limited(mix) * FULL_SCALE).astype(np.int16)
+
+
+def _floats(clip: Clip, rate: int) -> NDArray[np.float32]:
+    """A clip's samples as floats from -1 to 1, at ``rate``."""
+    samples = np.frombuffer(clip.pcm, dtype="<i2").astype(np.float32) / FULL_SCALE
+    if clip.rate != rate and len(samples):
+        # Linear resampling: cues are short, and this is deterministic.
+        length = round(len(samples) * rate / clip.rate)
+        positions = np.arange(length, dtype=np.float64) * clip.rate / rate
+        samples = np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
+    return samples
+
+
+def _limited(mix: NDArray[np.float32]) -> NDArray[np.float32]:
+    """``mix`` with every sample past ``LIMIT_FROM`` bent smoothly toward full scale,
+    never reaching it, so the sum of loud sounds never clips."""
+    over = np.abs(mix) > LIMIT_FROM
+    if not over.any():
+        return mix
+    room = 1.0 - LIMIT_FROM
+    bent = mix.copy()
+    excess = (np.abs(mix[over]) - LIMIT_FROM) / room
+    bent[over] = np.sign(mix[over]) * (LIMIT_FROM + room * np.tanh(excess))
+    return np.minimum(np.maximum(bent, -0.99997), 0.99997)
