@@ -31,22 +31,36 @@ samples pass untouched, above it they approach full scale without reaching it.""
 FULL_SCALE = 32767.0
 
 
-def cue_times(timeline: Timeline) -> list[tuple[int, str]]:
-    """Each cue a session that runs to its end plays, with the millisecond of session
-    time it starts at, in order: the same choice ``SessionSound.cue_for`` makes live."""
+def cue_times(timeline: Timeline, *, untimed_ms: int = 0) -> list[tuple[int, str]]:
+    """Each cue a session that runs to its end plays, with the millisecond it starts
+    at, in order: the same choice ``SessionSound.cue_for`` makes live.
+
+    A prompt that waits for the user has no length on the timeline; here it lasts
+    ``untimed_ms``, and everything after it moves on by as much (a file has to give
+    it some length; see ``session_ms``).
+    """
     times: list[tuple[int, str]] = []
-    for span in timeline.spans:
-        first = timeline.segments[span.first]
-        step_cue = span.step.cue or (None if first.phase is not None else "step")
-        if step_cue is not None:
-            times.append((first.start_ms, step_cue))
+    shift = 0
     for segment in timeline.segments:
+        at = segment.start_ms + shift
+        span = timeline.spans[segment.step]
+        if segment.index == span.first:
+            step_cue = span.step.cue or (None if segment.phase is not None else "step")
+            if step_cue is not None:
+                times.append((at, step_cue))
         if segment.phase is not None:
-            times.append((segment.start_ms, segment.cue or PHASE_CUES[segment.phase]))
-    times.sort(key=lambda item: item[0])
-    end = round(timeline.total_seconds * 1000)
-    times.append((end, "end"))
+            times.append((at, segment.cue or PHASE_CUES[segment.phase]))
+        if segment.untimed:
+            shift += untimed_ms
+    times.append((session_ms(timeline, untimed_ms=untimed_ms), "end"))
     return times
+
+
+def session_ms(timeline: Timeline, *, untimed_ms: int = 0) -> int:
+    """How long the session lasts, each prompt that waits for the user lasting
+    ``untimed_ms``."""
+    untimed = sum(1 for segment in timeline.segments if segment.untimed)
+    return round(timeline.total_seconds * 1000) + untimed * untimed_ms
 
 
 class Soundtrack:
@@ -59,17 +73,19 @@ class Soundtrack:
         *,
         bed: Clip | None = None,
         rate: int,
+        untimed_ms: int = 0,
     ) -> None:
         """Mix ``clips`` (by cue name; a missing one is silent) at the timeline's
-        boundaries over ``bed``, all at ``rate``."""
+        boundaries over ``bed``, all at ``rate``; a prompt that waits for the user
+        lasts ``untimed_ms``."""
         self.rate = rate
         self._onsets: list[tuple[int, NDArray[np.float32]]] = []
-        for ms, name in cue_times(timeline):
+        for ms, name in cue_times(timeline, untimed_ms=untimed_ms):
             clip = clips.get(name)
             if clip is not None:
                 self._onsets.append((ms * rate // 1000, _floats(clip, rate)))
         self._bed = _floats(bed, rate) if bed is not None else None
-        session = round(timeline.total_seconds * rate)
+        session = session_ms(timeline, untimed_ms=untimed_ms) * rate // 1000
         tails = [start + len(sound) for start, sound in self._onsets]
         self.length = max([session, *tails])
         """Samples from the session's start to the last cue's last sample."""

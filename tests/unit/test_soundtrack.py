@@ -120,3 +120,32 @@ def test_a_clip_at_another_rate_is_resampled() -> None:
     sounding = np.flatnonzero(track.samples(0, track.length))
     assert int(sounding[0]) == 11 * RATE
     assert len(sounding) == 400
+
+
+def test_a_prompt_that_waits_lasts_what_it_is_given() -> None:
+    """A prompt with no time limit has no length on the timeline; given one, its bell
+    and everything after it move on by that much, and the session grows with it."""
+    timeline = make_timeline(TIMELINE_WITH_A_WAIT)
+    assert cue_times(timeline) == [(0, "step"), (1000, "step"), (1000, "step"), (3000, "end")]
+    assert cue_times(timeline, untimed_ms=5000) == [
+        (0, "step"),
+        (1000, "step"),
+        (6000, "step"),
+        (8000, "end"),
+    ]
+    track = Soundtrack(timeline, _clips(), rate=RATE, untimed_ms=5000)
+    assert track.length == 8 * RATE + round(0.05 * RATE)
+
+
+TIMELINE_WITH_A_WAIT = """
+[[steps]]
+say = "Settle in."
+seconds = 1
+
+[[steps]]
+prompt = "Ready?"
+
+[[steps]]
+say = "Well done."
+seconds = 2
+"""
