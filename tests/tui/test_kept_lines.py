@@ -104,8 +104,8 @@ async def test_each_number_of_the_countdown_is_drawn_once() -> None:
 
         Digits.render_lines = noted  # type: ignore[method-assign]
         try:
-            for _ in range(16 * 4):  # two whole breaths, a second at a time
-                await d.advance(0.5)
+            for _ in range(16 * 2):  # two whole breaths, a second at a time
+                await d.advance(1.0)
         finally:
             Digits.render_lines = draw  # type: ignore[method-assign]
         assert drawn and len(drawn) == len(set(drawn)), drawn
