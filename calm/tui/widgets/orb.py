@@ -100,10 +100,7 @@ class BreathOrb(Widget):
     def _take_size(self, size: Size) -> None:
         """Draw at ``size`` from now on: the largest radius and the steps follow it."""
         self._size = size
-        self._drawn.clear()
-        self._blank_rows.clear()
-        self._spans.clear()
-        self._through_filters.clear()
+        self._forget_pictures()
         width, height = size
         # The largest radius the orb has room for, and how many steps it takes
         # from the smallest to the largest.
@@ -111,7 +108,15 @@ class BreathOrb(Widget):
         steps = round(self._largest * (1 - SMALLEST) * STEPS_PER_PIXEL)
         self._steps = max(min(steps, MOST_PICTURES), 1)
         self._step = round(min(max(self.level, 0.0), 1.0) * self._steps)
+
+    def _forget_pictures(self) -> None:
+        """Forget every picture drawn and what was worked out from them: the size or
+        the colours they were drawn in have changed."""
         self._strips, self._strips_key = [], None
+        self._drawn.clear()
+        self._blank_rows.clear()
+        self._spans.clear()
+        self._through_filters.clear()
 
     def _redraw_changed_rows(self) -> None:
         """Redraw only the rows that changed: those above and below the disc stay as
@@ -145,13 +150,9 @@ class BreathOrb(Widget):
     def notify_style_update(self) -> None:
         """The theme or styles changed: draw again in the new colours."""
         super().notify_style_update()
+        self._forget_pictures()
         self._direct.forget()
         self._cells.clear()
-        self._strips, self._strips_key = [], None
-        self._drawn.clear()
-        self._blank_rows.clear()
-        self._spans.clear()
-        self._through_filters.clear()
         self._background = None
 
     def _radius(self, step: int) -> float:
