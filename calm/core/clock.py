@@ -48,8 +48,9 @@ class ManualClock:
 HEARTBEAT_SECONDS = 1.0
 """How often a running session notes that calm is running (see ``RunningClock.beat``)."""
 
-_LATE_BEAT_SECONDS = 0.5
-"""How much later than due a beat may come before calm counts itself as having been stopped."""
+OVERDUE_SECONDS = HEARTBEAT_SECONDS + 0.25
+"""How long after a beat, with no other beat since, calm counts itself as stopped: at
+most this much of a stop nobody announced still counts as running time."""
 
 
 class RunningClock:
@@ -60,32 +61,49 @@ class RunningClock:
 
     A stop announced by SIGTSTP is measured exactly: its handler calls
     ``stopping`` before calm stops and SIGCONT's handler calls ``continued``.
-    SIGSTOP cannot be caught, so ``beat`` is called about every
-    ``HEARTBEAT_SECONDS`` while a session runs: a continue that comes long after
-    the last beat means calm was stopped from when the next beat was due. A
-    continue without a stop (``kill -CONT`` on a running calm) finds the beats
-    on time and leaves nothing out.
+    SIGSTOP cannot be caught, so a heartbeat thread calls ``beat`` about every
+    ``HEARTBEAT_SECONDS`` while a session runs, and a beat that comes overdue
+    means calm did not run from when it was overdue. The same holds for any
+    time calm could not run at all (a frozen machine, say): nobody could follow
+    it either.
+
+    Readings never pass a stop still being counted: none goes past the moment the
+    next beat became overdue, nor past the start of an announced stop whose
+    continue has not yet been handled. Whichever thread first notices that calm
+    runs again (the heartbeat, SIGCONT's handler, or the session reading the
+    clock) the session picks up exactly where it stopped, never jumping on by
+    the time stopped first.
 
     The signal handlers run in the thread that reads the clock, between two of
-    its instructions; the reading is kept from ever going backwards, so no
-    interleaving can make the session jump back.
+    its instructions, and the heartbeat in a thread of its own; each change of
+    state is a single assignment and readings are kept from ever going
+    backwards, so no interleaving can make the session jump back.
     """
 
     def __init__(self, base: Callable[[], float] = time.monotonic) -> None:
         """Leave stops out of ``base``, a monotonic reading in seconds."""
         self._base = base
-        self._left_out = 0.0
-        """Seconds of ``base`` spent stopped, so far."""
-        self._left_out_until = -math.inf
-        """The ``base`` reading up to which stops have been left out; no stop is counted twice."""
+        self._left: tuple[float, float] = (0.0, -math.inf)
+        """Seconds of ``base`` spent stopped so far, and the ``base`` reading up to which
+        stops have been counted (so that no stop is counted twice)."""
         self._last = -math.inf
         self._stopped_at: float | None = None
-        self._beats: tuple[float, float] | None = None
-        """The last two beats, older first; None until the first."""
+        self._last_beat: float | None = None
+        """When the heartbeat last beat; None until the first."""
 
     def now(self) -> float:
         """Seconds of running time; only differences between readings mean anything."""
-        reading = self._base() - self._left_out
+        # The beat is read before what is left out, and ``beat`` writes them the other
+        # way round, so a reading never pairs a new beat with an old leaving-out.
+        last_beat, stopped_at = self._last_beat, self._stopped_at
+        left_out, until = self._left
+        reading = self._base()
+        if last_beat is not None:
+            # Running is vouched for up to a beat, or up to the end of a stop counted since.
+            reading = min(reading, max(last_beat, until) + OVERDUE_SECONDS)
+        if stopped_at is not None:
+            reading = min(reading, stopped_at)
+        reading -= left_out
         if reading > self._last:
             self._last = reading
         return self._last
@@ -93,13 +111,20 @@ class RunningClock:
     @property
     def stopped_seconds(self) -> float:
         """How long calm has been stopped in all, as far as the clock knows."""
-        return self._left_out
+        return self._left[0]
 
     def beat(self) -> None:
-        """Note that calm is running now."""
+        """Note that calm is running now, and leave out any time it was not."""
         now = self._base()
-        # One assignment, so that a handler reading the beats never sees half an update.
-        self._beats = (self._beats[1] if self._beats else now, now)
+        last = self._last_beat
+        if last is not None:
+            last = max(last, self._left[1])
+        if last is not None and now - last > OVERDUE_SECONDS:
+            stopped_at = self._stopped_at
+            # A stop that SIGTSTP announced began exactly then; SIGCONT's handler may
+            # not have run yet, and counts nothing more when it does.
+            self._leave_out(last + OVERDUE_SECONDS if stopped_at is None else stopped_at, now)
+        self._last_beat = now
 
     def stopping(self) -> None:
         """Calm is about to stop (SIGTSTP): the stop begins now."""
@@ -113,26 +138,22 @@ class RunningClock:
                 only counts a stop that ``stopping`` began.
         """
         now = self._base()
-        if self._stopped_at is not None:
-            start, self._stopped_at = self._stopped_at, None
-            self._leave_out(start, now)
+        stopped_at = self._stopped_at
+        if stopped_at is not None:
+            self._leave_out(stopped_at, now)
+            self._stopped_at = None
             return
-        if not unannounced or self._beats is None:
+        last = self._last_beat
+        if not unannounced or last is None:
             return  # no heartbeat: a stop nobody announced cannot be told from running
-        before, last = self._beats
-        due_within = HEARTBEAT_SECONDS + _LATE_BEAT_SECONDS
-        # A stop shows as a beat that did not come: between the last two beats (the
-        # heartbeat has already run since calm continued), or since the last one.
-        for start, end, gap in (
-            (before + HEARTBEAT_SECONDS, last, last - before),
-            (last + HEARTBEAT_SECONDS, now, now - last),
-        ):
-            # A gap that began before a stop already counted is that stop, not another.
-            if gap > due_within and start >= self._left_out_until:
-                self._leave_out(start, end)
+        last = max(last, self._left[1])
+        if now - last > OVERDUE_SECONDS:
+            # The heartbeat has not woken yet; when it does, it finds this stop counted.
+            self._leave_out(last + OVERDUE_SECONDS, now)
 
     def _leave_out(self, start: float, end: float) -> None:
-        start = max(start, self._left_out_until)
-        if end > start:
-            self._left_out += end - start
-            self._left_out_until = end
+        left_out, until = self._left
+        # A gap that began before a stop already counted is that stop, not another.
+        if start >= until and end > start:
+            # One assignment: a reading never sees the time without its end.
+            self._left = (left_out + end - start, end)

@@ -1,13 +1,12 @@
-"""The full screen's key reader: Textual's own loop, waking when a key comes or
-twice a second rather than ten times a second.
+"""The full screen's key reader: Textual's own loop, waking when a key comes rather
+than ten times a second.
 
 Textual's Linux driver reads the keys on a thread of its own that waits on the
 terminal for a tenth of a second at a time, to notice that it should stop and to
 give up on an Escape that no other key follows. Ten wake-ups a second are most of
 what an idle full screen costs, a third of a resting session. Here the thread
-waits up to half a second while nothing is half read (waiting with no limit
-at all made a kill -STOP go uncounted now and then), and the event that tells
-it to stop also wakes it, through a pipe of its own.
+waits for as long as nothing is half read, and the event that tells it to stop
+also wakes it, through a pipe of its own.
 
 The loop is Textual 8.2's ``LinuxDriver.run_input_thread``, with those two changes.
 """
@@ -27,9 +26,6 @@ from textual._xterm_parser import XTermParser
 if TYPE_CHECKING:
     from textual.drivers.linux_driver import LinuxDriver
 
-IDLE_WAIT = 0.5
-"""The longest the reader waits while nothing is half read: a wake-up now and then
-keeps the thread taking its turn as Textual's does, for a fifth of its wake-ups."""
 HALF_READ_CHECK = 0.1
 """How often a half-read key is looked at when the parser cannot say when it gives up."""
 
@@ -96,12 +92,12 @@ def read_keys(driver: LinuxDriver, exit_event: WakingEvent) -> None:
 
 
 def _until_half_read_gives_up(parser: XTermParser) -> float | None:
-    """Seconds until the parser gives up on what it has half read; ``IDLE_WAIT``
-    while it holds nothing."""
+    """Seconds until the parser gives up on what it has half read; None while it
+    holds nothing, so the reader waits for the next key."""
     # Textual's parser keeps the moment it gives up on its own clock, textual._time's.
     deadline = getattr(parser, "_timeout_time", HALF_READ_CHECK)
     if deadline is None:
-        return IDLE_WAIT
+        return None
     if deadline is HALF_READ_CHECK:
         return HALF_READ_CHECK  # a Textual that keeps it elsewhere
     return max(deadline - get_time(), 0.0)
