@@ -6,8 +6,8 @@ than restarted. Any span of session time can be asked for, in any order, and the
 same inputs always give the same samples. Mixing is done with numpy, in floating
 point, and a soft limiter keeps a loud cue over a loud bed from ever clipping.
 
-This is the building block of issue 13 (one stream for a live session, and
-``calm render``); nothing plays or writes through it yet.
+A spoken voice, when there is one, is a clip per segment that says something,
+placed at that segment's start like a cue.
 """
 
 from __future__ import annotations
@@ -56,6 +56,18 @@ def cue_times(timeline: Timeline, *, untimed_ms: int = 0) -> list[tuple[int, str
     return times
 
 
+def segment_starts(timeline: Timeline, *, untimed_ms: int = 0) -> list[int]:
+    """The millisecond each segment starts at, each prompt that waits for the user
+    lasting ``untimed_ms``, as in ``cue_times``."""
+    starts: list[int] = []
+    shift = 0
+    for segment in timeline.segments:
+        starts.append(segment.start_ms + shift)
+        if segment.untimed:
+            shift += untimed_ms
+    return starts
+
+
 def session_ms(timeline: Timeline, *, untimed_ms: int = 0) -> int:
     """How long the session lasts, each prompt that waits for the user lasting
     ``untimed_ms``."""
@@ -74,16 +86,23 @@ class Soundtrack:
         bed: Clip | None = None,
         rate: int,
         untimed_ms: int = 0,
+        voice: Mapping[int, Clip] | None = None,
     ) -> None:
         """Mix ``clips`` (by cue name; a missing one is silent) at the timeline's
         boundaries over ``bed``, all at ``rate``; a prompt that waits for the user
-        lasts ``untimed_ms``."""
+        lasts ``untimed_ms``. ``voice`` maps a segment's index to what is spoken as
+        it starts."""
         self.rate = rate
         self._onsets: list[tuple[int, NDArray[np.float32]]] = []
         for ms, name in cue_times(timeline, untimed_ms=untimed_ms):
             clip = clips.get(name)
             if clip is not None:
                 self._onsets.append((ms * rate // 1000, _floats(clip, rate)))
+        if voice:
+            starts = segment_starts(timeline, untimed_ms=untimed_ms)
+            for index, spoken in sorted(voice.items()):
+                if 0 <= index < len(starts):
+                    self._onsets.append((starts[index] * rate // 1000, _floats(spoken, rate)))
         self._bed = _floats(bed, rate) if bed is not None else None
         session = session_ms(timeline, untimed_ms=untimed_ms) * rate // 1000
         tails = [start + len(sound) for start, sound in self._onsets]

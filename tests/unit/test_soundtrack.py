@@ -149,3 +149,15 @@ prompt = "Ready?"
 say = "Well done."
 seconds = 2
 """
+
+
+def test_the_voice_speaks_as_its_segment_starts() -> None:
+    """A spoken line sits at its segment's start, alongside that segment's cue, and a
+    line for a segment the timeline does not have is left out."""
+    timeline = make_timeline(STEPS)
+    spoken = _clip("voice", 0.25, 0.3)
+    track = Soundtrack(timeline, {}, rate=RATE, voice={1: spoken, 99: spoken})
+    samples = track.samples(0, track.length)
+    sounding = np.flatnonzero(samples)
+    assert int(sounding[0]) == 2 * RATE  # the first inhale's segment, at 2 s
+    assert int(sounding[-1]) == 2 * RATE + round(0.3 * RATE) - 1
