@@ -85,11 +85,20 @@ def file_cue(path: Path) -> AudioSegment:
     from calm.core.cue_files import SoundFileError
     from calm.sound.pcm import read_sound
 
-    if path.suffix.lower() in COMPRESSED_SUFFIXES and shutil.which("ffmpeg") is None:
-        raise SoundError(
-            f"{path.name} is {path.suffix[1:]}; playing it needs ffmpeg, "
-            "which is not installed (a .wav file needs nothing)"
-        )
+    if path.suffix.lower() in COMPRESSED_SUFFIXES:
+        try:
+            from calm.sound.decode import decoded_sound
+        except ImportError:
+            if shutil.which("ffmpeg") is None:
+                raise SoundError(
+                    f"{path.name} is {path.suffix[1:]}; playing it needs miniaudio or "
+                    "ffmpeg, and neither is installed (a .wav file needs nothing)"
+                ) from None
+        else:
+            try:
+                return decoded_sound(path)
+            except SoundFileError as error:
+                raise SoundError(f"{path.name} {error}") from error
     try:
         return read_sound(path)
     except SoundFileError as error:
@@ -202,6 +211,7 @@ class SessionSound:
     def __call__(self, event: SessionEvent) -> None:
         """Play the cue for one session event, if it has one."""
         heard = time.monotonic()
+        late = 0.0 if event.scheduled is None else min(max(event.t - event.scheduled, 0.0), 0.05)
         self._begun = True
         if event.kind is EventKind.END:
             self._over = True
@@ -212,12 +222,14 @@ class SessionSound:
         if event.kind in (EventKind.PAUSE, EventKind.RESUME):
             # Skipping about while paused moves the session, but nothing is being breathed.
             self._paused = event.kind is EventKind.PAUSE
+            self._hold()
             return
         name = self.cue_for(event)
         if name is None or self.muted or self._silenced or self._paused or name not in self.clips:
             return
         try:
-            self.player.play(self.clips[name])
+            # A player that can place the cue exactly places it when it was due.
+            self.player.play(self.clips[name], heard - late)
         except PlaybackError as error:
             self._fail(str(error))
             return
@@ -251,11 +263,19 @@ class SessionSound:
     def toggle_mute(self) -> bool:
         """Mute or unmute the cues and the bed; True when now muted."""
         self.muted = not self.muted
+        self._hold()
         if self.muted:
             self.stop_bed()
         elif self._bed is not None and not self._bed_waiting:
             self.play_bed(self._bed)
         return self.muted
+
+    def _hold(self) -> None:
+        """Hold the player silent while paused or muted (a player that can)."""
+        try:
+            self.player.hold(self._paused or self.muted)
+        except Exception as error:  # a player's own bug must not end a session
+            self._fail(f"{type(error).__name__}: {error}")
 
     def bed_arrived(self, bed: Clip | None) -> None:
         """A bed made after the rest of the sound (None at no volume): it loops from the
@@ -314,9 +334,12 @@ def prepare_sound(
 ) -> SessionSound:
     """Everything the session will play, made ready before it starts, the bed to loop
     from its first moment; each cue that cannot be made ready is one notice."""
-    from calm.sound.players import choose_player
+    from calm.sound.players import choose_player, player_notice
 
     clips, notices = load_clips(timeline, volume)
+    wrong_player = player_notice()
+    if wrong_player:
+        notices.insert(0, wrong_player)
     for notice in notices:
         notify(notice)
     bed = load_bed(ambient, volume) if ambient else None

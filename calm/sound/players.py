@@ -1,16 +1,20 @@
 """Players: the ways calm can make a sound, tried in order, and one that never fails.
 
-1. simpleaudio, when it is installed;
-2. a system player on PATH: paplay, pw-play, aplay or afplay;
-3. the terminal bell, for the step and end cues only;
-4. silence.
+1. miniaudio, one stream for the whole session (``calm.sound.stream_player``);
+2. simpleaudio, when the ``[audio]`` extra is installed;
+3. a system player on PATH: paplay, pw-play, aplay or afplay;
+4. the terminal bell, for the step and end cues only;
+5. silence.
 
+``CALM_PLAYER`` names one of them to use first (``miniaudio``, ``simpleaudio``,
+``system``, ``bell`` or ``silence``); the rest follow in order if it cannot play.
 No player blocks: each starts its sound and returns at once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -91,12 +95,21 @@ class Player(Protocol):
         """Get ready to play these clips quickly, before the session starts."""
         ...
 
-    def play(self, clip: Clip) -> None:
+    def play(self, clip: Clip, due: float | None = None) -> None:
         """Start playing ``clip`` and return at once.
+
+        Args:
+            due: When its moment came, in monotonic seconds, for a player that can
+                place it exactly; the others start it now.
 
         Raises:
             PlaybackError: when the device refuses.
         """
+        ...
+
+    def hold(self, held: bool) -> None:
+        """Fall silent and hold the bed's place (a pause, a mute), or go on; a player
+        that cannot hold plays on, and only its cues are held back."""
         ...
 
     def loop(self, clip: Clip) -> None:
@@ -156,8 +169,8 @@ class SimpleaudioPlayer:
     def prepare(self, clips: list[Clip]) -> None:
         """Nothing to do: buffers go to the device as they are."""
 
-    def play(self, clip: Clip) -> None:
-        """Start the clip on a new stream."""
+    def play(self, clip: Clip, due: float | None = None) -> None:
+        """Start the clip on a new stream, now."""
         try:
             self._playing.append(self._simpleaudio.play_buffer(clip.pcm, 1, 2, clip.rate))
         except Exception as error:  # simpleaudio raises its own SimpleaudioError
@@ -184,6 +197,9 @@ class SimpleaudioPlayer:
             self._switch.turn_off()
             for bed in self._beds:
                 bed.stop()
+
+    def hold(self, held: bool) -> None:
+        """Nothing to hold: each cue is a stream of its own."""
 
     def settle(self, timeout: float) -> None:
         """Wait for the cues still playing, up to ``timeout`` seconds."""
@@ -234,8 +250,8 @@ class CommandPlayer:
         except OSError as error:
             raise PlaybackError(f"{self.name}: {error.strerror or error}") from error
 
-    def play(self, clip: Clip) -> None:
-        """Start the player on the clip's file.
+    def play(self, clip: Clip, due: float | None = None) -> None:
+        """Start the player on the clip's file, now.
 
         Raises:
             PlaybackError: when the player for an earlier cue failed, such as
@@ -285,6 +301,9 @@ class CommandPlayer:
                     process.terminate()
                 _close(process)
 
+    def hold(self, held: bool) -> None:
+        """Nothing to hold: each cue is a process of its own."""
+
     def settle(self, timeout: float) -> None:
         """Wait for the cue players still running, up to ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
@@ -332,7 +351,7 @@ class SilentPlayer:
     def prepare(self, clips: list[Clip]) -> None:
         """Nothing to prepare."""
 
-    def play(self, clip: Clip) -> None:
+    def play(self, clip: Clip, due: float | None = None) -> None:
         """Play nothing."""
 
     def loop(self, clip: Clip) -> None:
@@ -340,6 +359,9 @@ class SilentPlayer:
 
     def stop_loop(self) -> None:
         """Nothing to stop."""
+
+    def hold(self, held: bool) -> None:
+        """Nothing to hold."""
 
     def settle(self, timeout: float) -> None:
         """Nothing to wait for."""
@@ -356,7 +378,7 @@ class BellPlayer(SilentPlayer):
     def __init__(self, ring: Callable[[], None]) -> None:
         self._ring = ring
 
-    def play(self, clip: Clip) -> None:
+    def play(self, clip: Clip, due: float | None = None) -> None:
         """Ring for a step or end cue."""
         if clip.name in BELL_CUES:
             self._ring()
@@ -372,20 +394,74 @@ def cues_heard(player: Player, cues: tuple[str, ...]) -> tuple[str, ...]:
     return cues
 
 
-def choose_player(ring: Callable[[], None] | None = None) -> Player:
+PLAYER_VARIABLE = "CALM_PLAYER"
+"""Names the player to try first; see the top of this module."""
+PLAYER_CHOICES = ("miniaudio", "simpleaudio", "system", "bell", "silence")
+"""The players ``CALM_PLAYER`` can name, in the order calm tries them."""
+
+
+def choose_player(
+    ring: Callable[[], None] | None = None,
+    *,
+    first: str | None = None,
+    rate: int | None = None,
+) -> Player:
     """The best player this machine has, in the order at the top of this module.
 
     Args:
         ring: Rings the terminal bell; None when there is no terminal to ring.
+        first: One of ``PLAYER_CHOICES`` to try before the rest; by default
+            ``CALM_PLAYER``'s. Anything else is ignored (``player_notice`` says so).
+        rate: The rate a stream is opened at; calm's own by default.
     """
-    try:
-        return SimpleaudioPlayer()
-    except ImportError:
-        pass
-    for command in SYSTEM_PLAYERS:
-        found = shutil.which(command)
-        if found:
-            return CommandPlayer(found)
-    if ring is not None:
-        return BellPlayer(ring)
+    if first is None:
+        first = os.environ.get(PLAYER_VARIABLE)
+    order = list(PLAYER_CHOICES)
+    if first in order:
+        order.remove(first)
+        order.insert(0, first)
+    for choice in order:
+        player = _player(choice, ring, rate)
+        if player is not None:
+            return player
+    return SilentPlayer()
+
+
+def player_notice() -> str | None:
+    """One line when ``CALM_PLAYER`` names no player calm has; None when it is unset or good."""
+    from calm.core.safe_text import one_line
+    from calm.core.value_text import describe_value
+
+    named = os.environ.get(PLAYER_VARIABLE)
+    if not named or named in PLAYER_CHOICES:
+        return None
+    return one_line(
+        f"calm: {PLAYER_VARIABLE}: {describe_value(named)} is not a player calm has; "
+        f"expected one of {', '.join(PLAYER_CHOICES)}. Using the first that plays."
+    )
+
+
+def _player(choice: str, ring: Callable[[], None] | None, rate: int | None) -> Player | None:
+    """The player ``choice`` names, if this machine has it."""
+    if choice == "miniaudio":
+        try:
+            from calm.sound.pcm import RATE
+            from calm.sound.stream_player import StreamPlayer
+
+            return StreamPlayer(rate=rate or RATE)
+        except (ImportError, PlaybackError):
+            return None
+    if choice == "simpleaudio":
+        try:
+            return SimpleaudioPlayer()
+        except ImportError:
+            return None
+    if choice == "system":
+        for command in SYSTEM_PLAYERS:
+            found = shutil.which(command)
+            if found:
+                return CommandPlayer(found)
+        return None
+    if choice == "bell":
+        return BellPlayer(ring) if ring is not None else None
     return SilentPlayer()

@@ -97,13 +97,13 @@ class Soundtrack:
         for ms, name in cue_times(timeline, untimed_ms=untimed_ms):
             clip = clips.get(name)
             if clip is not None:
-                self._onsets.append((ms * rate // 1000, _floats(clip, rate)))
+                self._onsets.append((ms * rate // 1000, as_floats(clip, rate)))
         if voice:
             starts = segment_starts(timeline, untimed_ms=untimed_ms)
             for index, spoken in sorted(voice.items()):
                 if 0 <= index < len(starts):
-                    self._onsets.append((starts[index] * rate // 1000, _floats(spoken, rate)))
-        self._bed = _floats(bed, rate) if bed is not None else None
+                    self._onsets.append((starts[index] * rate // 1000, as_floats(spoken, rate)))
+        self._bed = as_floats(bed, rate) if bed is not None else None
         session = session_ms(timeline, untimed_ms=untimed_ms) * rate // 1000
         tails = [start + len(sound) for start, sound in self._onsets]
         self.length = max([session, *tails])
@@ -124,10 +124,10 @@ class Soundtrack:
             first, last = max(start, onset), min(stop, onset + len(sound))
             if first < last:
                 mix[first - start : last - start] += sound[first - onset : last - onset]
-        return np.round(_limited(mix) * FULL_SCALE).astype(np.int16)
+        return np.round(limited(mix) * FULL_SCALE).astype(np.int16)
 
 
-def _floats(clip: Clip, rate: int) -> NDArray[np.float32]:
+def as_floats(clip: Clip, rate: int) -> NDArray[np.float32]:
     """A clip's samples as floats from -1 to 1, at ``rate``."""
     samples = np.frombuffer(clip.pcm, dtype="<i2").astype(np.float32) / FULL_SCALE
     if clip.rate != rate and len(samples):
@@ -138,7 +138,7 @@ def _floats(clip: Clip, rate: int) -> NDArray[np.float32]:
     return samples
 
 
-def _limited(mix: NDArray[np.float32]) -> NDArray[np.float32]:
+def limited(mix: NDArray[np.float32]) -> NDArray[np.float32]:
     """``mix`` with every sample past ``LIMIT_FROM`` bent smoothly toward full scale,
     never reaching it, so the sum of loud sounds never clips."""
     over = np.abs(mix) > LIMIT_FROM

@@ -43,7 +43,7 @@ class RecordingPlayer:
     def prepare(self, clips: list[Clip]) -> None:
         """Nothing to prepare."""
 
-    def play(self, clip: Clip) -> None:
+    def play(self, clip: Clip, due: float | None = None) -> None:
         """Record the clip, or refuse like a broken device."""
         if self.fail:
             raise PlaybackError("device unplugged")
@@ -55,6 +55,9 @@ class RecordingPlayer:
 
     def stop_loop(self) -> None:
         """Nothing to stop."""
+
+    def hold(self, held: bool) -> None:
+        """Nothing to hold."""
 
     def settle(self, timeout: float) -> None:
         """Nothing to wait for."""

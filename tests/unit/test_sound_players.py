@@ -149,7 +149,7 @@ class RecordingPlayer:
         """Note each clip prepared."""
         self.log += [("prepare", item.name) for item in clips]
 
-    def play(self, clip: Clip) -> None:
+    def play(self, clip: Clip, due: float | None = None) -> None:
         """Note the clip."""
         self.log.append(("play", clip.name))
 
@@ -159,6 +159,9 @@ class RecordingPlayer:
 
     def stop_loop(self) -> None:
         """Nothing to stop."""
+
+    def hold(self, held: bool) -> None:
+        """Nothing to hold."""
 
     def settle(self, timeout: float) -> None:
         """Nothing to wait for."""
@@ -176,7 +179,7 @@ class FailingPlayer(RecordingPlayer):
         self.error = error or PlaybackError("the device went away")
         self.attempts = 0
 
-    def play(self, clip: Clip) -> None:
+    def play(self, clip: Clip, due: float | None = None) -> None:
         """Play, or fail once the device is gone."""
         self.attempts += 1
         if self.attempts > self.works:
@@ -762,10 +765,10 @@ def test_volume_scales_the_clips(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["x.mp3", "x.ogg"])
-def test_a_compressed_cue_without_ffmpeg_says_so(
+def test_a_compressed_cue_that_is_not_sound_says_so(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A compressed cue without ffmpeg: no clip, one line saying ffmpeg is needed."""
+    """A compressed cue that is not sound: no clip, one line naming it."""
     (tmp_path / name).write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00not really sound")
     timeline = timeline_of(f'[[steps]]\nsay = "a"\nseconds = 1\ncue = "{name}"\n', tmp_path)
     (tmp_path / "bin").mkdir()
@@ -775,8 +778,26 @@ def test_a_compressed_cue_without_ffmpeg_says_so(
     assert set(clips) == {"step", "end"}
     assert len(notices) == 1
     assert "\n" not in notices[0]
+    assert f"{name} cannot be decoded as sound" in notices[0]
+
+
+@pytest.mark.parametrize("name", ["x.mp3", "x.ogg"])
+def test_a_compressed_cue_without_miniaudio_or_ffmpeg_says_so(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With neither miniaudio nor ffmpeg: no clip, one line saying what is needed."""
+    (tmp_path / name).write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00not really sound")
+    timeline = timeline_of(f'[[steps]]\nsay = "a"\nseconds = 1\ncue = "{name}"\n', tmp_path)
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setitem(sys.modules, "miniaudio", None)
+    monkeypatch.delitem(sys.modules, "calm.sound.decode", raising=False)
+    clips, notices = load_clips(timeline, 100)
+    assert name not in clips
+    assert len(notices) == 1
+    assert "\n" not in notices[0]
     assert name in notices[0]
-    assert "ffmpeg" in notices[0]
+    assert "miniaudio or ffmpeg" in notices[0]
 
 
 def test_an_unreadable_wav_cue_is_a_validation_error(tmp_path: Path) -> None:
