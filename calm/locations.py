@@ -90,6 +90,11 @@ def ambient_bed_file(name: str) -> Path:
     return cache_dir() / f"ambient-{name}.wav"
 
 
+def voice_cache_dir() -> Path:
+    """Spoken lines as the speech engine said them, kept so a session need not say them again."""
+    return cache_dir() / "voice"
+
+
 def tip_state_file() -> Path:
     """Which end-of-session tip comes next."""
     return data_dir() / "next-tip"
