@@ -49,6 +49,12 @@ class Settings(Record):
     """Keep a private record of sessions on this machine."""
     check_in: bool = False
     """Ask how tense you feel before and after a session."""
+    voice: bool = False
+    """Speak each step's words through the system's speech engine."""
+    voice_rate: int = 135
+    """How fast the voice speaks, in words a minute, from 80 to 250."""
+    voice_phases: str = "first"
+    """When the voice names the phases: "first" breath of a step, "every" breath, or "none"."""
     demo: tuple[tuple[str, Any], ...] = ()
     """The ``[demo]`` table's settings, as (key, value) pairs, for ``--demo`` runs."""
 
@@ -64,11 +70,11 @@ recorded (so no word about the week either), and no check-in."""
 
 CONFIG_BYTES = 100_000
 """The biggest config file calm reads; a real one is a few hundred bytes."""
-_RANGES = {"volume": (0, 100)}
+_RANGES = {"volume": (0, 100), "voice_rate": (80, 250)}
 _WHEN_UNCLEAR = {"history": False}
 """Keys whose value, when it cannot be used, is not the default: a privacy switch set to
 something unclear (``history = "maybe"``) must not go on recording."""
-_EXAMPLES = {"theme": "nord", "ambient": "ocean"}
+_EXAMPLES = {"theme": "nord", "ambient": "ocean", "voice_phases": "every"}
 """A value to show in the advice for each text setting."""
 
 
@@ -187,7 +193,8 @@ def _switch(key: str, value: object, fallback: bool, *, in_demo: bool) -> tuple[
 
 def _whole_number(key: str, value: object, fallback: int, *, in_demo: bool) -> tuple[int, str]:
     low, high = _RANGES[key]
-    advice = f"Write a whole number from {low} to {high}, such as {key} = {Settings().volume}"
+    example = getattr(Settings(), key)
+    advice = f"Write a whole number from {low} to {high}, such as {key} = {example}"
     number = _plain_number(value)
     if number is None:
         wrong = f"{describe_value(value)} is not a whole number"

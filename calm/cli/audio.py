@@ -14,6 +14,8 @@ from calm.cli.settings import read_settings
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from calm.sound.players import Player
+
 app = typer.Typer(help="Sound cues and ambient beds.", no_args_is_help=True)
 
 
@@ -34,8 +36,12 @@ def audio_list() -> None:
 @app.command("test")
 def audio_test(
     volume: VolumeOption = None,
+    voice: Annotated[
+        bool, typer.Option("--voice", help="Speak a line through the speech engine instead.")
+    ] = False,
 ) -> None:
-    """Say which way calm plays sound, then play each cue in turn, naming it."""
+    """Say which way calm plays sound, then play each cue in turn, naming it; with
+    --voice, speak one line as a session's voice would."""
     import time
 
     from calm.core.cue_names import CUE_NAMES
@@ -43,7 +49,8 @@ def audio_test(
     from calm.sound.cues import builtin_cue, clip_of, gain_for
     from calm.sound.players import PlaybackError, choose_player, cues_heard
 
-    level = volume if volume is not None else read_settings().volume
+    settings = read_settings()
+    level = volume if volume is not None else settings.volume
     gain = gain_for(level)
     player = choose_player(terminal_bell())
     heard = cues_heard(player, CUE_NAMES)
@@ -53,6 +60,9 @@ def audio_test(
         return
     if not heard:
         echo("No sound device or player was found, so sessions are silent.")
+        return
+    if voice:
+        _speak_test_line(player, level, settings.voice_rate)
         return
     if heard != CUE_NAMES:
         # Only the cues it can play are named: the bell has one sound, not a breath's.
@@ -97,6 +107,34 @@ def audio_render(
         fail(f"cannot write into {target}: {error.strerror or error}")
     for path in written:
         echo(str(path))
+
+
+def _speak_test_line(player: Player, volume: int, rate_wpm: int) -> None:
+    """Say ``TEST_LINE`` through ``player`` as a session's voice would; with no speech
+    engine, one line saying what to install, as a session says it."""
+    import time
+
+    from calm.sound.players import PlaybackError, cues_heard
+    from calm.sound.voice import TEST_LINE, speak_line
+
+    said = speak_line(TEST_LINE, volume=volume, rate_wpm=rate_wpm)
+    clip = said.clips.get(0)
+    if said.notice:
+        echo(said.notice)
+    if clip is None:
+        return
+    if not cues_heard(player, (clip.name,)):
+        echo(f"The {player.name} cannot speak, so sessions have no voice.")
+        return
+    echo(f"Speaking through: {said.engine}, at {rate_wpm} words a minute")
+    echo(f"  {TEST_LINE}")
+    try:
+        player.prepare([clip])
+        player.play(clip)
+    except PlaybackError as error:
+        fail(f"{error}, so sessions will be silent")
+    time.sleep(clip.seconds + 0.3)
+    player.stop()
 
 
 def _and(words: Sequence[str]) -> str:

@@ -24,6 +24,7 @@ SWITCHES = {
     "--check-in": ("check_in", True),
     "--no-check-in": ("check_in", False),
     "--demo": ("demo", True),
+    "--voice": ("voice", True),
 }
 """The flags read here that take no value: the parameter each sets, and to what."""
 
@@ -89,6 +90,7 @@ def start_at_once(args: Sequence[str]) -> int | None:
         skip_caution=flag("skip_caution"),
         no_history=flag("no_history"),
         check_in=check_in if isinstance(check_in, bool) else None,
+        voice=flag("voice"),
     )
     script = str(given["script"])
     try:

@@ -31,6 +31,9 @@ def start(
         str | None,
         typer.Option("--ambient", metavar="NAME", help="A sound bed: pink, brown or ocean."),
     ] = None,
+    voice: Annotated[
+        bool, typer.Option("--voice", help="Speak the steps through the system's speech engine.")
+    ] = False,
     theme: Annotated[
         str | None, typer.Option("--theme", metavar="NAME", help="A colour theme, such as nord.")
     ] = None,
@@ -67,6 +70,7 @@ def start(
         skip_caution=skip_caution,
         no_history=no_history,
         check_in=check_in,
+        voice=voice,
     )
     code = start_session(script, minutes, cycles, gentle, plain=plain, flags=flags)
     if code:

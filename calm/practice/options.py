@@ -19,6 +19,7 @@ from calm.core.safe_text import one_line
 from calm.core.suggest import did_you_mean
 from calm.core.value_text import describe_value
 from calm.sound.bed_names import BED_NAMES
+from calm.sound.voice_lines import DEFAULT_VOICE_PHASES, VOICE_PHASES
 
 DEFAULT_THEME = "calm"
 """calm's own theme, which every bad theme name falls back to."""
@@ -43,6 +44,8 @@ class SessionFlags(Record):
     no_history: bool = False
     check_in: bool | None = None
     """``--check-in`` or ``--no-check-in``; None to follow the config."""
+    voice: bool = False
+    """``--voice``: speak the steps, whatever the config says."""
 
 
 @record
@@ -62,6 +65,12 @@ class SessionOptions(Record):
     """Whether sessions are written into the practice history."""
     demo: bool = False
     """A demo: no self-care tip either."""
+    voice: bool = False
+    """Whether the system's speech engine speaks the steps (``calm.sound.voice``)."""
+    voice_rate: int = 135
+    """How fast the voice speaks, in words a minute."""
+    voice_phases: str = "first"
+    """When the voice names the phases: "first", "every" or "none"."""
     notices: tuple[str, ...] = field(default=(), compare=False)
     """What resolving found wrong in the config, one line each, to be said once."""
 
@@ -102,6 +111,9 @@ def resolve_options(
         check_in=settings.check_in,
         history=settings.history,
         demo=flags.demo,
+        voice=flags.voice or settings.voice,
+        voice_rate=settings.voice_rate,
+        voice_phases=_voice_phases(settings.voice_phases, config_file, notices),
         notices=tuple(notices),
     )
 
@@ -172,6 +184,18 @@ def _theme(
     )
     notices.append(notice + (f" {_capitalised(hint)}" if hint else ""))
     return DEFAULT_THEME
+
+
+def _voice_phases(configured: str, config_file: Path, notices: list[str]) -> str:
+    """When the voice names the phases; a setting calm does not know is checked here."""
+    if configured in VOICE_PHASES:
+        return configured
+    hint = did_you_mean(configured, VOICE_PHASES)
+    *others, last = (f'"{name}"' for name in VOICE_PHASES)
+    wrong = f"{describe_value(configured)} is not {', '.join(others)} or {last}"
+    notice = _config_notice(config_file, "voice_phases", wrong, f'"{DEFAULT_VOICE_PHASES}"')
+    notices.append(notice + (f" {_capitalised(hint)}" if hint else ""))
+    return DEFAULT_VOICE_PHASES
 
 
 def _config_notice(config_file: Path, key: str, wrong: str, default: str) -> str:

@@ -38,7 +38,7 @@ a rest, so that the two holds sound apart with your eyes closed."""
 MAX_SPOKEN_CHARS = 600
 """The most of one step's words that are spoken: a minute or so of speech."""
 
-_TAG = re.compile(r"<[^<>]{0,200}>")
+_TAG = re.compile(r"</?[A-Za-z!?][^<>]{0,200}>")
 """Something that looks like markup, such as ``<break/>``: left out rather than read
 out as "less than"; the engine is never asked to interpret it."""
 _ENGINE_BRACKETS = re.compile(r"\[\s*\[|\]\s*\]")

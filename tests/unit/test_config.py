@@ -153,6 +153,21 @@ RULE = [
         '"sometimes" is not true or false; using the default, '
         "false. Write check_in = true or check_in = false",
     ),
+    ("voice", '"on"', True, '"on" is not true or false; using true, as meant. Write voice = true'),
+    (
+        "voice_rate",
+        "300",
+        135,
+        "300 is more than 250; using the default, 135. "
+        "Write a whole number from 80 to 250, such as voice_rate = 135",
+    ),
+    (
+        "voice_phases",
+        "true",
+        "first",
+        'true is not a name in quotes; using the default, "first". '
+        'Write it in quotes, such as voice_phases = "every"',
+    ),
 ]
 """Every key, by the one rule: a plain meaning is used as meant, anything else calm can't
 use gives the default (history: off), and the line says which and how to write it."""
@@ -186,6 +201,9 @@ def test_a_good_value_gives_no_line() -> None:
         "ambient": "ocean",
         "history": False,
         "check_in": True,
+        "voice": True,
+        "voice_rate": 110,
+        "voice_phases": "every",
     }
     settings, notices = settings_from(document, "config.toml")
     assert notices == []
