@@ -241,10 +241,10 @@ class _Speaker:
         if not len(samples):
             self.failures.append(f"{self.engine.name} said nothing for a line")
             return None
-        samples = samples[: MAX_LINE_SECONDS * RATE]
-        keep(path, stamp, pcm_of(samples), rate=RATE)
+        pcm = pcm_of(samples[: MAX_LINE_SECONDS * RATE])
+        keep(path, stamp, pcm, rate=RATE)
         self.wrote = True
-        return samples
+        return floats(pcm)  # as it will be read back: the same sound, kept or not
 
     def tidy(self) -> None:
         """Keep the cache folder under ``CACHE_BYTES``, when something was added to it."""
