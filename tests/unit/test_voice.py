@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner, Result
 
 from calm import locations
+from calm.cli import app
 from calm.core.length_plan import LengthOptions
 from calm.core.loader import load_script
 from calm.core.timeline import Timeline, compile_timeline
@@ -34,6 +36,7 @@ from calm.sound.voice import (
     speak_line,
 )
 from calm.sound.voice_lines import spoken_lines
+from tests.support.sound import RecordingPlayer
 from tests.support.tui import make_timeline
 
 HAS_ESPEAK = shutil.which("espeak-ng") is not None
@@ -290,3 +293,32 @@ def test_the_cache_keeps_the_most_recently_used_lines(tmp_path: Path) -> None:
     (tmp_path / "other.txt").write_bytes(b"x" * 5000)
     prune(tmp_path, 2500)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["3.wav", "4.wav", "other.txt"]
+
+
+def audio_test_voice(monkeypatch: pytest.MonkeyPatch, player: RecordingPlayer) -> Result:
+    """``calm audio test --voice`` through ``player``, without the pauses between sounds."""
+    monkeypatch.setattr("calm.sound.players.choose_player", lambda *args, **kwargs: player)
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    return CliRunner().invoke(app, ["audio", "test", "--voice"])
+
+
+@needs_espeak
+def test_audio_test_speaks_a_line_through_the_player(monkeypatch: pytest.MonkeyPatch) -> None:
+    player = RecordingPlayer()
+    result = audio_test_voice(monkeypatch, player)
+    assert result.exit_code == 0, result.output
+    assert "Speaking through: espeak-ng, at 135 words a minute" in result.output
+    assert TEST_LINE in result.output
+    assert player.played == ["voice"]
+
+
+def test_audio_test_with_no_engine_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As with no sound device: one line, and no failure, since nothing is broken."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    player = RecordingPlayer()
+    result = audio_test_voice(monkeypatch, player)
+    assert result.exit_code == 0, result.output
+    assert NO_ENGINE in result.output
+    assert player.played == []
