@@ -44,6 +44,10 @@ class SpeechError(Exception):
     """An engine could not say a line; the message is a few words for the user."""
 
 
+class EngineHung(SpeechError):
+    """An engine took longer than ``LINE_TIMEOUT`` over a line, and was stopped."""
+
+
 @dataclass(frozen=True, slots=True)
 class Speech:
     """One line as an engine said it: 16-bit mono samples at ``rate``."""
@@ -105,7 +109,7 @@ class Engine:
                     check=False,
                 )
         except subprocess.TimeoutExpired:
-            raise SpeechError(f"{self.name} took over {LINE_TIMEOUT:g} s to say a line") from None
+            raise EngineHung(f"{self.name} took over {LINE_TIMEOUT:g} s to say a line") from None
         except OSError as error:
             raise SpeechError(f"{self.name} could not run ({error.strerror or error})") from None
         if finished.returncode != 0:

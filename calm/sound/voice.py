@@ -47,7 +47,13 @@ from calm.sound.kept_sound import header_size, keep, read_kept
 from calm.sound.pcm import RATE
 from calm.sound.players import Clip
 from calm.sound.soundtrack import cue_times, segment_starts
-from calm.sound.speech_engine import MAX_LINE_SECONDS, Engine, SpeechError, find_engine
+from calm.sound.speech_engine import (
+    MAX_LINE_SECONDS,
+    Engine,
+    EngineHung,
+    SpeechError,
+    find_engine,
+)
 from calm.sound.spoken_sound import faded, floats, levelled, pcm_of, resampled, trimmed
 from calm.sound.voice_lines import DEFAULT_VOICE_PHASES, speakable, spoken_lines
 
@@ -169,6 +175,7 @@ def _spoken(
     rate = max(RATE_RANGE[0], min(RATE_RANGE[1], rate_wpm))
     clips: dict[int, Clip] = {}
     made: dict[tuple[str, Room | None], Clip | None] = {}
+    silent: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="calm-voice-") as folder:
         speaker = _Speaker(engine, voice, Path(folder))
         for index, text in sorted(lines.items()):
@@ -180,10 +187,12 @@ def _spoken(
                 said = speaker.fitted(text, rate, room)
                 made[key] = None if said is None else _clip(said, gain)
             clip = made[key]
-            if clip is not None:
+            if clip is None:
+                silent.add(text)
+            else:
                 clips[index] = clip
         speaker.tidy()
-    return VoiceResult(clips=clips, notice=speaker.notice(), engine=engine.name)
+    return VoiceResult(clips=clips, notice=speaker.notice(len(silent)), engine=engine.name)
 
 
 class _Speaker:
@@ -194,7 +203,10 @@ class _Speaker:
         self.voice = voice
         self.folder = folder
         self.failures: list[str] = []
+        """Why the engine could not say a line, each time it could not."""
         self.wrote = False
+        self.hung: EngineHung | None = None
+        """The engine stopped for taking too long: it is not asked again this session."""
         self._said: dict[tuple[str, int], NDArray[np.float32] | None] = {}
 
     def fitted(self, text: str, rate: int, room: Room | None) -> NDArray[np.float32] | None:
@@ -232,8 +244,16 @@ class _Speaker:
             with contextlib.suppress(OSError):
                 os.utime(path)  # recently used: the last to be pruned
             return floats(kept)
+        if self.hung is not None:
+            self.failures.append(str(self.hung))
+            return None
         try:
             speech = self.engine.say(text, rate_wpm=rate, voice=self.voice, folder=self.folder)
+        except EngineHung as error:
+            # One line waited for is enough: the session must not wait that long per line.
+            self.hung = error
+            self.failures.append(str(error))
+            return None
         except SpeechError as error:
             self.failures.append(str(error))
             return None
@@ -251,12 +271,11 @@ class _Speaker:
         if self.wrote:
             prune(locations.voice_cache_dir(), CACHE_BYTES)
 
-    def notice(self) -> str | None:
-        """One line about the lines that could not be said; None when all were."""
-        if not self.failures:
+    def notice(self, silent: int) -> str | None:
+        """One line about the ``silent`` lines that could not be said; None for none."""
+        if not silent or not self.failures:
             return None
-        count = len(self.failures)
-        some = "a line" if count == 1 else f"{count} lines"
+        some = "a line" if silent == 1 else f"{silent} lines"
         return one_line(
             f"calm: the voice could not say {some}, so the session is quiet there "
             f"({self.failures[0]})"

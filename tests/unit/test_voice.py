@@ -322,3 +322,32 @@ def test_audio_test_with_no_engine_says_what_to_install(
     assert result.exit_code == 0, result.output
     assert NO_ENGINE in result.output
     assert player.played == []
+
+
+def test_an_engine_that_hangs_is_waited_for_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine_runs: list[list[str]]
+) -> None:
+    """A session of many lines waits for a hanging engine once, not once a line."""
+    fake_engine(tmp_path / "bin", f"exec {shutil.which('sleep')} 30")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setattr(speech_engine, "LINE_TIMEOUT", 0.5)
+    voice = make_voice(make_timeline(), volume=70)
+    assert voice.clips == {} and len(engine_runs) == 1
+    lines = len(set(spoken_lines(make_timeline()).values()))
+    assert voice.notice is not None
+    assert voice.notice.startswith(f"calm: the voice could not say {lines} lines")
+
+
+@needs_espeak
+def test_a_line_that_cannot_be_said_faster_is_said_at_its_own_rate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the slow rate works: a long line is said at it and cut, with no notice, since
+    nothing is missing."""
+    real = shutil.which("espeak-ng")
+    fake_engine(tmp_path / "bin", f'case "$*" in *"-s 135 "*) exec {real} "$@";; esac; exit 4')
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    timeline = make_timeline("[[steps]]\nsay = 'One two three four five six.'\nseconds = 0.8\n")
+    voice = make_voice(timeline, volume=70, cue_lengths={"end": 0.5})
+    assert voice.notice is None
+    assert len(voice.clips[0].pcm) // 2 == int(1.3 * RATE)
