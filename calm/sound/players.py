@@ -133,7 +133,7 @@ _ALSA_HANDLERS: list[object] = []
 """Keeps the C callback below alive for as long as the process runs."""
 
 
-def _quiet_alsa() -> None:
+def quiet_alsa() -> None:
     """Stop ALSA printing its own errors across the screen; calm reports failures itself."""
     if not sys.platform.startswith("linux") or _ALSA_HANDLERS:
         return
@@ -159,7 +159,7 @@ class SimpleaudioPlayer:
     def __init__(self) -> None:
         import simpleaudio
 
-        _quiet_alsa()
+        quiet_alsa()
 
         self._simpleaudio = simpleaudio
         self._playing: list[Any] = []

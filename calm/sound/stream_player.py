@@ -28,7 +28,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from calm.sound.live_mix import LiveMix
-from calm.sound.players import Clip, PlaybackError
+from calm.sound.players import Clip, PlaybackError, quiet_alsa
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,6 +42,9 @@ AHEAD_SECONDS = 0.25
 device holds, so one that does wait is never kept waiting."""
 SILENT_DEVICE_SECONDS = 2.0
 """How long the device may go without asking for sound before it counts as stopped."""
+DRAIN_SECONDS = 0.15
+"""How long a stream plays on in silence before it closes, so that the sound the device
+holds (a buffer or a few; more through a sound server) leaves it first."""
 RING_OUT_SECONDS = 5.0
 """The longest a stopped stream waits for its last cue, here and as calm exits."""
 
@@ -77,6 +80,8 @@ class StreamPlayer:
         """
         import miniaudio
 
+        # miniaudio loads the same ALSA library, which would print its own errors.
+        quiet_alsa()
         self._mix = LiveMix(rate)
         self._tap = tap
         self._failure: str | None = None
@@ -194,6 +199,8 @@ class StreamPlayer:
             deadline = time.monotonic() + RING_OUT_SECONDS
             while self._mix.sounding and self._failure is None and time.monotonic() < deadline:
                 time.sleep(0.02)
+            # The device still holds the last of it: closing drops what it holds.
+            time.sleep(DRAIN_SECONDS)
             try:
                 self._device.close()
             finally:

@@ -1,5 +1,7 @@
 """Real sound through simpleaudio and ALSA, with no sound card: ALSA's file plugin
-captures every stream, and the test checks what was played, in what order, and when."""
+captures every stream, and the test checks what was played, in what order, and when.
+miniaudio comes first when it is installed, so these ask for simpleaudio by name
+(``CALM_PLAYER``); tests/functional/test_stream_playback.py has miniaudio's own."""
 
 from __future__ import annotations
 
@@ -81,7 +83,7 @@ def test_cues_are_played_in_order_and_on_time(tmp_path: Path) -> None:
     script = tmp_path / "cues.toml"
     script.write_text(SCRIPT, encoding="utf-8")
     trace = tmp_path / "trace.jsonl"
-    env = dict(os.environ, HOME=str(home), CALM_TRACE=str(trace))
+    env = dict(os.environ, HOME=str(home), CALM_TRACE=str(trace), CALM_PLAYER="simpleaudio")
     result = subprocess.run(
         [sys.executable, "-m", "calm", "start", str(script), "--plain", "--volume", str(VOLUME)],
         env=env,

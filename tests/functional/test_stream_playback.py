@@ -1,0 +1,143 @@
+"""Real sound from a plain install: miniaudio, with no simpleaudio and no system player,
+through ALSA to its file plugin. One stream carries the whole session; each cue is in it
+where the timeline puts it, the bed runs under them with no gap and no click, and the
+end chime is there to its last sample."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from calm.sound.cues import builtin_cue, gain_for
+from calm.sound.soundtrack import cue_times
+from tests.support.tui import make_timeline
+
+pytest.importorskip("miniaudio")
+pytestmark = pytest.mark.slow
+
+RATE = 22050
+VOLUME = 70
+STEPS = """
+[[steps]]
+say = "Arrive."
+seconds = 2
+
+[[steps]]
+breathe = "Breathe."
+pattern = "1.2-0.5-1.4"
+cycles = 1
+
+[[steps]]
+say = "Done."
+seconds = 2
+"""
+"""Each cue ends before the next begins, so each can be found in the capture exactly."""
+SCRIPT = f'title = "Cues"\nsummary = "One of each cue."\ncategory = "breathing"\n{STEPS}'
+CUE_LATENESS = 0.015
+
+
+def capture_home(folder: Path) -> Path:
+    """A home whose ALSA default device writes each stream to out.raw, out.raw.0001, ..."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".asoundrc").write_text(
+        "pcm.!default {\n"
+        "    type file\n"
+        '    slave.pcm "null"\n'
+        f'    file "{folder / "out.raw"}"\n'
+        '    format "raw"\n'
+        "    truncate false\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def run_calm(tmp_path: Path, *options: str) -> tuple[np.ndarray, list[Path]]:
+    """A plain session of SCRIPT, on miniaudio alone; the one stream it captured."""
+    home = capture_home(tmp_path / "home")
+    script = tmp_path / "cues.toml"
+    script.write_text(SCRIPT, encoding="utf-8")
+    # No simpleaudio and no system player to fall back on: miniaudio or nothing.
+    env = dict(os.environ, HOME=str(home), PATH=str(tmp_path / "bin"))
+    env.pop("CALM_PLAYER", None)
+    (tmp_path / "bin").mkdir()
+    blocker = tmp_path / "no_simpleaudio"
+    blocker.mkdir()
+    (blocker / "simpleaudio.py").write_text("raise ImportError('not installed')\n")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(blocker), env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, "-m", "calm", "start", str(script), "--plain", "--volume", str(VOLUME)]
+        + list(options),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    streams = sorted(home.glob("out.raw*"))
+    return np.frombuffer(streams[0].read_bytes(), dtype="<i2"), streams
+
+
+def cue_samples(name: str) -> np.ndarray:
+    """A built-in cue as calm mixes it at VOLUME."""
+    gain = gain_for(VOLUME)
+    assert gain is not None
+    return np.frombuffer(builtin_cue(name).apply_gain(gain).raw_data, dtype="<i2")
+
+
+def find(samples: np.ndarray, part: np.ndarray, near: int, within: int) -> int | None:
+    """Where ``part`` lies in ``samples``, sample for sample, within ``within`` of ``near``."""
+    first = int(np.flatnonzero(part)[0])
+    for at in np.flatnonzero(samples[max(near - within, 0) : near + within] == part[first]):
+        start = max(near - within, 0) + int(at) - first
+        if start >= 0 and np.array_equal(samples[start : start + len(part)], part):
+            return start
+    return None
+
+
+def test_one_stream_carries_every_cue_where_the_timeline_puts_it(tmp_path: Path) -> None:
+    """One stream, and in it each cue, whole and unchanged, at its boundary's place
+    to within 15 ms, counted from the first cue."""
+    samples, streams = run_calm(tmp_path)
+    assert len(streams) == 1
+    expected = cue_times(make_timeline(STEPS))
+    first = find(samples, cue_samples(expected[0][1]), 0, RATE)
+    assert first is not None, "the first cue is not in the stream"
+    for ms, name in expected:
+        near = first + ms * RATE // 1000
+        found = find(samples, cue_samples(name), near, round(0.1 * RATE))
+        assert found is not None, f"{name} at {ms} ms is not in the stream"
+        # Counted from the first cue, which may itself have left a sample late.
+        assert -0.001 <= (found - near) / RATE <= CUE_LATENESS, name
+
+
+def test_the_bed_has_no_gap_no_click_and_the_end_chime_is_whole(tmp_path: Path) -> None:
+    """With a bed: sound all through, from the bed's fade in to the chime's end; no
+    jump from one sample to the next beyond what the cues themselves make; and the end
+    chime's last two seconds, after the bed has faded, exactly as made."""
+    samples, streams = run_calm(tmp_path, "--ambient", "pink")
+    assert len(streams) == 1
+    sounding = np.flatnonzero(samples)
+    span = samples[sounding[0] : sounding[-1] + 1]
+    # No gap: never 5 ms of silence between the first sound and the last.
+    silent = np.concatenate([[0], (span == 0).astype(np.int8), [0]])
+    runs = np.flatnonzero(np.diff(silent) == -1) - np.flatnonzero(np.diff(silent) == 1)
+    assert runs.max(initial=0) < 0.005 * RATE
+    # No click: no step bigger than the cues' own biggest, with the bed's on top.
+    steepest = max(
+        int(np.abs(np.diff(cue_samples(n).astype(np.int32))).max())
+        for n in ("step", "inhale", "hold", "exhale", "end")
+    )
+    assert int(np.abs(np.diff(span.astype(np.int32))).max()) <= steepest + 2000
+    chime = cue_samples("end")
+    tail = chime[RATE:]
+    expected_end = len(samples) - len(tail)
+    assert find(samples, tail, expected_end, round(0.5 * RATE)) is not None
