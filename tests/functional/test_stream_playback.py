@@ -70,9 +70,9 @@ def run_calm(tmp_path: Path, *options: str) -> tuple[np.ndarray, list[Path]]:
     blocker.mkdir()
     (blocker / "simpleaudio.py").write_text("raise ImportError('not installed')\n")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(blocker), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "calm", "start", str(script), "--plain"]
     result = subprocess.run(
-        [sys.executable, "-m", "calm", "start", str(script), "--plain", "--volume", str(VOLUME)]
-        + list(options),
+        [*command, "--volume", str(VOLUME), *options],
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
