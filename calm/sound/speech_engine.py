@@ -95,10 +95,10 @@ class Engine:
             SpeechError: when the engine fails, takes too long, or writes no sound.
         """
         text_file, out, errors = folder / "line.txt", folder / "line.wav", folder / "errors.txt"
-        for old in (out, errors):
-            old.unlink(missing_ok=True)
-        text_file.write_text(text + "\n", encoding="utf-8")
         try:
+            for old in (out, errors):
+                old.unlink(missing_ok=True)
+            text_file.write_text(text + "\n", encoding="utf-8", errors="replace")
             with errors.open("wb") as error_output:
                 finished = subprocess.run(
                     self.command(text_file, out, rate_wpm, voice),

@@ -176,7 +176,12 @@ def _spoken(
     clips: dict[int, Clip] = {}
     made: dict[tuple[str, Room | None], Clip | None] = {}
     silent: set[str] = set()
-    with tempfile.TemporaryDirectory(prefix="calm-voice-") as folder:
+    try:
+        working = tempfile.TemporaryDirectory(prefix="calm-voice-", ignore_cleanup_errors=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return VoiceResult(notice=one_line(f"calm: no voice: no room to make it ({reason})"))
+    with working as folder:
         speaker = _Speaker(engine, voice, Path(folder))
         for index, text in sorted(lines.items()):
             room = rooms.get(index)

@@ -47,6 +47,8 @@ needs_espeak = pytest.mark.skipif(
 """Away from CI a machine without espeak-ng skips these; .ci/run sets CALM_REQUIRE_AUDIO
 and installs espeak-ng, so there a missing engine fails instead."""
 
+SLEEP = shutil.which("sleep", path=os.defpath)
+"""A command that takes its time, for an engine that hangs."""
 UNTIMED_MS = 20_000
 """How long a prompt that waits for the user lasts here, as a rendered file gives it."""
 
@@ -251,7 +253,7 @@ def test_with_no_volume_nothing_is_said(engine_runs: list[list[str]]) -> None:
         ("printf '\\033]0;owned\\007broken voice data\\n' >&2; exit 3", "failed (status 3)"),
         ('while [ "$1" != -w ]; do shift; done; printf "RIFF junk" > "$2"', "cannot read"),
         ("exit 0", "wrote no sound"),
-        (f"exec {shutil.which('sleep')} 30", "took over 0.5 s"),
+        (f"exec {SLEEP} 30", "took over 0.5 s"),
     ],
 )
 def test_an_engine_that_fails_costs_its_lines_and_says_so_once(
@@ -328,7 +330,7 @@ def test_an_engine_that_hangs_is_waited_for_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine_runs: list[list[str]]
 ) -> None:
     """A session of many lines waits for a hanging engine once, not once a line."""
-    fake_engine(tmp_path / "bin", f"exec {shutil.which('sleep')} 30")
+    fake_engine(tmp_path / "bin", f"exec {SLEEP} 30")
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     monkeypatch.setattr(speech_engine, "LINE_TIMEOUT", 0.5)
     voice = make_voice(make_timeline(), volume=70)
@@ -351,3 +353,25 @@ def test_a_line_that_cannot_be_said_faster_is_said_at_its_own_rate(
     voice = make_voice(timeline, volume=70, cue_lengths={"end": 0.5})
     assert voice.notice is None
     assert len(voice.clips[0].pcm) // 2 == int(1.3 * RATE)
+
+
+@needs_espeak
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_keeping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    said = speak_line(TEST_LINE, volume=70)
+    assert said.notice is None and said.clips[0].seconds > 1.0
+
+
+def test_no_room_for_the_engine_to_work_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tempfile.TemporaryDirectory", full)
+    monkeypatch.setattr("calm.sound.voice.find_engine", lambda: Engine("espeak-ng", "/x", "1"))
+    said = speak_line(TEST_LINE, volume=70)
+    assert said.clips == {}
+    assert said.notice == "calm: no voice: no room to make it (No space left on device)"
