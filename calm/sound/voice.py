@@ -12,7 +12,8 @@ The entry point, for the live session and for ``calm render``::
 is spoken as it starts (a ``Clip`` of 16-bit mono samples at ``RATE``, already at
 the session's volume), and ``notice`` is one line to show, or None. What is said is
 ``calm.sound.voice_lines.spoken_lines``; which engine says it is
-``calm.sound.speech_engine``. ``speak_line`` says one line, for ``calm audio test``.
+``calm.sound.speech_engine``; how its sound is trimmed and levelled is
+``calm.sound.spoken_sound``. ``speak_line`` says one line, for ``calm audio test``.
 
 - **Before the session**: each distinct line is rendered once, and kept in the
   cache folder under a hash of the engine, its version, the voice, the rate and
