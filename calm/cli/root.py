@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 GROUPS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("calm.cli.scripts", None, ("list", "show", "validate", "new")),
     ("calm.cli.start", None, ("start",)),
+    ("calm.cli.render", None, ("render",)),
     ("calm.cli.history", "history", ("history",)),
     ("calm.cli.stats", None, ("stats",)),
     ("calm.cli.audio", "audio", ("audio",)),
