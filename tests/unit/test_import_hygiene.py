@@ -167,7 +167,7 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     "calm.cli.root",
     "sqlite3",
     "_sqlite3",
-    "numpy",
+    "calm.sound.beds",
     "calm.practice.recording",
     "calm.practice.history",
     "calm.present.catalogue",
@@ -186,6 +186,8 @@ other commands, the later screens, and the ambient bed."""
 BEFORE_A_CAUTION = (
     "pydub",
     "simpleaudio",
+    "miniaudio",
+    "numpy",
     "calm.sound.cues",
     "calm.sound.players",
     "calm.sound.bed_loop",
@@ -193,7 +195,8 @@ BEFORE_A_CAUTION = (
     "calm.core.trace",
     "calm.tui.screens.session",
 )
-"""What a caution does not need either: the session's sound, runner and screen."""
+"""What a caution does not need either: the session's sound (numpy mixes its one stream),
+runner and screen."""
 
 
 def first_frame(args: list[str], tmp_path: Path) -> dict[str, Any]:
