@@ -9,6 +9,7 @@ this module too.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -137,8 +138,9 @@ def _format_of(output: str) -> FileFormat:
     except RenderError as error:
         fail(str(error))
     if kind is None or kind not in writable:
-        choices = ", ".join(suffix for each in writable for suffix in each.suffixes)
-        fail(f"calm cannot write {output}: name a file ending in {choices}", USAGE_ERROR)
+        *others, last = [suffix for each in writable for suffix in each.suffixes]
+        choices = f"{', '.join(others)} or {last}" if others else last
+        fail(f"{output} is not a sound file calm writes; name one ending in {choices}", USAGE_ERROR)
     if output == TO_STDOUT and sys.stdout.isatty():
         fail("-o - writes sound to standard output, not to a terminal: add > FILE.wav", USAGE_ERROR)
     return kind
@@ -172,8 +174,15 @@ def _check_target(target: Path, *, force: bool) -> None:
     in, is one line, exit 1."""
     from calm.sound.render_file import RenderError, already_there, check_folder
 
-    if not force and (target.exists() or target.is_symlink()):
-        fail(already_there(target))
+    try:
+        os.lstat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # free to write, if its folder is there: checked next
+    except OSError as error:  # a name too long, say
+        fail(f"cannot write {target}: {error.strerror or error}")
+    else:
+        if not force:
+            fail(already_there(target))
     try:
         check_folder(target)
     except RenderError as error:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -101,8 +103,8 @@ def test_an_extension_calm_cannot_write_names_those_it_can(tmp_path: Path) -> No
     result = invoke("render", "box", "-o", str(tmp_path / "box.aiff"))
     assert result.exit_code == 2
     assert result.stderr == (
-        f"calm: calm cannot write {tmp_path / 'box.aiff'}: "
-        "name a file ending in .wav, .flac, .mp3, .ogg, .oga\n"
+        f"calm: {tmp_path / 'box.aiff'} is not a sound file calm writes; "
+        "name one ending in .wav, .flac, .mp3, .ogg or .oga\n"
     )
     assert list(tmp_path.iterdir()) == []
 
@@ -152,6 +154,18 @@ def test_a_folder_that_cannot_be_written_is_named(tmp_path: Path) -> None:
         assert result.exit_code == 1
         assert result.stderr.startswith(f"calm: cannot write in {folder}: ")
         assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_file_name_too_long_or_strange_is_one_safe_line(tmp_path: Path) -> None:
+    """A name longer than the file system allows is one line, exit 1; a name with an
+    escape sequence in it is written, and shown with the escape hidden."""
+    too_long = invoke("render", "box", "-o", str(tmp_path / ("a" * 300 + ".wav")))
+    assert too_long.exit_code == 1
+    assert too_long.stderr.endswith(".wav: File name too long\n")
+    strange = tmp_path / "red\x1b[31m.wav"
+    result = invoke("render", "box", "--cycles", "1", "-o", str(strange))
+    assert result.exit_code == 0 and strange.exists()
+    assert result.stdout.startswith(f"{tmp_path}/red?[31m.wav (")
 
 
 @pytest.mark.parametrize("args", [["nosuch"], ["bad.toml"]], ids=["unknown", "invalid"])
@@ -269,3 +283,23 @@ def test_with_no_speech_engine_the_file_is_written_without_the_voice(
     assert len(result.stderr.splitlines()) == 1
     assert "espeak-ng" in result.stderr
     assert target.exists()
+
+
+def test_ctrl_c_mid_render_leaves_no_file(tmp_path: Path) -> None:
+    """Interrupted halfway through writing, calm exits 130 and leaves no file, whole or
+    half, under either name."""
+    render = subprocess.Popen(
+        [sys.executable, "-m", "calm", "render", "box", "--minutes", "10", "-o", "box.mp3"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not any(path.stat().st_size > 50_000 for path in tmp_path.glob(".calm-render-*")):
+        assert time.monotonic() < deadline and render.poll() is None, "no render under way"
+        time.sleep(0.02)
+    render.send_signal(signal.SIGINT)
+    _, stderr = render.communicate(timeout=30)
+    assert render.returncode == 130, stderr
+    assert list(tmp_path.iterdir()) == []
