@@ -74,7 +74,9 @@ def render(
             "--prompt-seconds",
             parser=NumberRange(1, 600),
             metavar="S",
-            help="How long a prompt that waits for you lasts in the file, from 1 to 600.",
+            help="How long a prompt that waits for you lasts in the file: 10 s, or S "
+            "from 1 to 600.",
+            show_default=False,
         ),
     ] = DEFAULT_PROMPT_SECONDS,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
