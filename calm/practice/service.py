@@ -376,15 +376,17 @@ class Practice:
         self, timeline: Timeline, ring: Ring | None, *, with_bed: bool = True
     ) -> SessionSound:
         """The session's sound from the options: its cues and, unless not ``with_bed``, its bed."""
-        from calm.sound.cues import prepare_sound
+        from calm.sound.cues import Speaking, prepare_sound
 
+        options = self.options
         return prepare_sound(
             timeline,
-            volume=self.options.volume,
-            ambient=self.options.ambient if with_bed else None,
+            volume=options.volume,
+            ambient=options.ambient if with_bed else None,
             trace=self.trace,
             ring=ring,
             notify=self._sound_notice,
+            voice=Speaking(options.voice_rate, options.voice_phases) if options.voice else None,
         )
 
     def _sound_notice(self, message: str) -> None:

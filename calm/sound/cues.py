@@ -12,7 +12,8 @@ import contextlib
 import math
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -187,10 +188,15 @@ class SessionSound:
         trace: TraceWriter | None = None,
         notify: Callable[[str], None] = lambda message: None,
         bed: Clip | None = None,
+        voice: Mapping[int, Clip] | None = None,
     ) -> None:
-        """Get the clips ready; a ``bed`` waits to loop until the session's first moment."""
+        """Get the clips ready; a ``bed`` waits to loop until the session's first moment.
+        ``voice`` maps a segment's index to the line spoken as it begins."""
         self.player = player
         self.clips = clips
+        self.voice = dict(voice or {})
+        self._spoken: int | None = None
+        """The segment whose line was spoken last, so a step's first breath says it once."""
         self.timeline = timeline
         self.muted = False
         self._paused = False
@@ -204,7 +210,7 @@ class SessionSound:
         self._trace = trace
         self._notify = notify
         try:
-            player.prepare(list(clips.values()))
+            player.prepare([*clips.values(), *self.voice.values()])
         except Exception as error:  # a full temp folder, say: silence, not a failed start
             self._fail(f"{type(error).__name__}: {error}")
 
@@ -224,21 +230,41 @@ class SessionSound:
             self._paused = event.kind is EventKind.PAUSE
             self._hold()
             return
-        name = self.cue_for(event)
-        if name is None or self.muted or self._silenced or self._paused or name not in self.clips:
+        if self.muted or self._silenced or self._paused:
             return
-        try:
+        name = self.cue_for(event)
+        if name is not None and name in self.clips:
             # A player that can place the cue exactly places it when it was due.
-            self.player.play(self.clips[name], heard - late)
+            if not self._play(self.clips[name], heard - late):
+                return
+            if self._trace is not None:
+                started = event.t + (time.monotonic() - heard)
+                self._trace.write({"event": "cue", "name": name, "t": round(started, 6)})
+        spoken = self.line_for(event)
+        if spoken is not None:
+            self._play(self.voice[spoken], heard - late)
+
+    def _play(self, clip: Clip, due: float) -> bool:
+        """Start ``clip``; False when the device failed and the session went silent."""
+        try:
+            self.player.play(clip, due)
         except PlaybackError as error:
             self._fail(str(error))
-            return
+            return False
         except Exception as error:  # a player's own bug must not end a session either
             self._fail(f"{type(error).__name__}: {error}")
-            return
-        if self._trace is not None:
-            started = event.t + (time.monotonic() - heard)
-            self._trace.write({"event": "cue", "name": name, "t": round(started, 6)})
+            return False
+        return True
+
+    def line_for(self, event: SessionEvent) -> int | None:
+        """The segment whose spoken line an event begins, if it has one not yet begun."""
+        segment = event.segment
+        if event.kind not in (EventKind.STEP, EventKind.PHASE) or segment is None:
+            return None
+        if segment.index not in self.voice or segment.index == self._spoken:
+            return None
+        self._spoken = segment.index
+        return segment.index
 
     def cue_for(self, event: SessionEvent) -> str | None:
         """Which cue an event calls for: a phase's, a new step's bell, or the end chime."""
@@ -331,10 +357,12 @@ def prepare_sound(
     trace: TraceWriter | None,
     ring: Callable[[], None] | None,
     notify: Callable[[str], None],
+    voice: Speaking | None = None,
 ) -> SessionSound:
     """Everything the session will play, made ready before it starts, the bed to loop
-    from its first moment; each cue that cannot be made ready is one notice."""
-    from calm.sound.players import choose_player, player_notice
+    from its first moment, and the spoken lines when ``voice`` asks for them; each cue
+    that cannot be made ready is one notice, and so is a voice that cannot speak."""
+    from calm.sound.players import SilentPlayer, choose_player, player_notice
 
     clips, notices = load_clips(timeline, volume)
     wrong_player = player_notice()
@@ -343,6 +371,32 @@ def prepare_sound(
     for notice in notices:
         notify(notice)
     bed = load_bed(ambient, volume) if ambient else None
+    player = choose_player(ring)
+    lines: dict[int, Clip] = {}
+    if voice is not None and clips and not isinstance(player, SilentPlayer):
+        # The bell and silence cannot speak; a voice is only made for a real player.
+        from calm.sound.voice import make_voice
+
+        made = make_voice(
+            timeline,
+            volume=volume,
+            rate_wpm=voice.rate_wpm,
+            phases=voice.phases,
+            cue_lengths={name: clip.seconds for name, clip in clips.items()},
+        )
+        if made.notice:
+            notify(made.notice)
+        lines = made.clips
     return SessionSound(
-        choose_player(ring), clips, timeline=timeline, trace=trace, notify=notify, bed=bed
+        player, clips, timeline=timeline, trace=trace, notify=notify, bed=bed, voice=lines
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Speaking:
+    """How the voice speaks a session: its rate, and when it names the phases."""
+
+    rate_wpm: int
+    """Words a minute."""
+    phases: str
+    """"first", "every" or "none" (``calm.sound.voice_lines``)."""

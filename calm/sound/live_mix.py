@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 FADE_SECONDS = 0.02
 """How long a bed, or everything at a pause, takes to fade in or out: short enough to
 feel immediate, long enough not to click."""
+SPEECH = "voice"
+"""The name of a clip that is a spoken line (``calm.sound.voice``)."""
 LEAD_SECONDS = 0.01
 """How long after it was due a cue's first sample leaves calm, when it was reported in
 time: a buffer's worth, so that every cue is placed exactly, whichever moment of the
@@ -44,6 +46,8 @@ class _Voice:
     samples: NDArray[np.float32]
     due: float | None
     """The monotonic moment its first sample should leave; None once it has begun."""
+    speech: bool = False
+    """A spoken line: a new one fades out any still being said."""
     played: int = 0
 
 
@@ -70,10 +74,25 @@ class LiveMix:
     def play(self, clip: Clip, due: float) -> None:
         """Mix ``clip`` in so that its first sample leaves at ``due`` (monotonic
         seconds) plus ``LEAD_SECONDS``, or as soon as it can after that."""
-        voice = _Voice(as_floats(clip, self.rate), due + LEAD_SECONDS)
+        speech = clip.name == SPEECH
+        voice = _Voice(as_floats(clip, self.rate), due + LEAD_SECONDS, speech)
         with self._lock:
-            if not self._held:
-                self._voices.append(voice)
+            if self._held:
+                return
+            if speech:
+                # Two lines at once cannot be followed: the one still being said (a
+                # step skipped mid-sentence) fades out as the new one begins.
+                for said in self._voices:
+                    if said.speech:
+                        self._fade_out(said)
+            self._voices.append(voice)
+
+    def _fade_out(self, voice: _Voice) -> None:
+        """End ``voice`` within a fade from where it is."""
+        fade = round(FADE_SECONDS * self.rate)
+        rest = voice.samples[voice.played : voice.played + fade]
+        ramp = np.linspace(1.0, 0.0, len(rest) + 1, dtype=np.float32)[1:]
+        voice.samples = np.concatenate([voice.samples[: voice.played], rest * ramp])
 
     def loop(self, clip: Clip) -> None:
         """Fade the bed in under the cues; the same bed goes on from where it stopped."""

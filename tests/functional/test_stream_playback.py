@@ -6,6 +6,7 @@ end chime is there to its last sample."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,20 +58,24 @@ def capture_home(folder: Path) -> Path:
     return folder
 
 
-def run_calm(tmp_path: Path, *options: str) -> tuple[np.ndarray, list[Path]]:
-    """A plain session of SCRIPT, on miniaudio alone; the one stream it captured."""
+def run_calm(
+    tmp_path: Path, *options: str, script: str = SCRIPT, keep_path: bool = False
+) -> tuple[np.ndarray, list[Path]]:
+    """A plain session of ``script``, on miniaudio alone; the one stream it captured."""
     home = capture_home(tmp_path / "home")
-    script = tmp_path / "cues.toml"
-    script.write_text(SCRIPT, encoding="utf-8")
-    # No simpleaudio and no system player to fall back on: miniaudio or nothing.
-    env = dict(os.environ, HOME=str(home), PATH=str(tmp_path / "bin"))
+    script_file = tmp_path / "cues.toml"
+    script_file.write_text(script, encoding="utf-8")
+    # No simpleaudio and no system player to fall back on: miniaudio or nothing (the
+    # voice's engine aside, which is found on PATH).
+    path = os.environ.get("PATH", "") if keep_path else str(tmp_path / "bin")
+    env = dict(os.environ, HOME=str(home), PATH=path)
     env.pop("CALM_PLAYER", None)
     (tmp_path / "bin").mkdir()
     blocker = tmp_path / "no_simpleaudio"
     blocker.mkdir()
     (blocker / "simpleaudio.py").write_text("raise ImportError('not installed')\n")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(blocker), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "calm", "start", str(script), "--plain"]
+    command = [sys.executable, "-m", "calm", "start", str(script_file), "--plain"]
     result = subprocess.run(
         [*command, "--volume", str(VOLUME), *options],
         env=env,
@@ -141,3 +146,54 @@ def test_the_bed_has_no_gap_no_click_and_the_end_chime_is_whole(tmp_path: Path) 
     tail = chime[RATE:]
     expected_end = len(samples) - len(tail)
     assert find(samples, tail, expected_end, round(0.5 * RATE)) is not None
+
+
+VOICE_STEPS = """
+[[steps]]
+say = "Let your shoulders soften."
+seconds = 3
+
+[[steps]]
+say = "Notice your hands."
+seconds = 3
+"""
+
+
+@pytest.mark.skipif(
+    shutil.which("espeak-ng") is None and not os.environ.get("CALM_REQUIRE_AUDIO"),
+    reason="espeak-ng speaks the voice; .ci/run installs it",
+)
+def test_the_voice_speaks_each_step_as_it_starts(tmp_path: Path) -> None:
+    """--voice: each step's words, rendered by espeak-ng before the session, are in the
+    one stream where their step starts, within 15 ms, whole."""
+    from calm.sound.voice import make_voice
+
+    script = f'title = "Voice"\nsummary = "Spoken."\ncategory = "unwinding"\n{VOICE_STEPS}'
+    samples, streams = run_calm(tmp_path, "--voice", script=script, keep_path=True)
+    assert len(streams) == 1
+    timeline = make_timeline(VOICE_STEPS)
+    cues = {name: cue_samples(name) for name in ("step", "end")}
+    lines = make_voice(
+        timeline,
+        volume=VOLUME,
+        cue_lengths={name: len(pcm) / RATE for name, pcm in cues.items()},
+    ).clips
+    assert sorted(lines) == [0, 1]
+    # The end chime, which nothing overlaps, places the session in the stream.
+    end_ms = cue_times(timeline)[-1][0]
+    chime = find(samples, cues["end"], len(samples) - len(cues["end"]), 2 * RATE)
+    assert chime is not None
+    first = chime - end_ms * RATE // 1000
+    for index, clip in lines.items():
+        # Each step begins with its bell and its words at once: the stream holds their sum.
+        spoken = np.frombuffer(clip.pcm, dtype="<i2").astype(np.float64)
+        bell = cues["step"].astype(np.float64)
+        expected = np.zeros(max(len(spoken), len(bell)))
+        expected[: len(spoken)] += spoken
+        expected[: len(bell)] += bell
+        near = first + timeline.segments[index].start_ms * RATE // 1000
+        window = samples[near : near + round(0.05 * RATE) + len(expected)].astype(np.float64)
+        lag = int(np.argmax(np.correlate(window, expected, mode="valid")))
+        assert lag / RATE <= CUE_LATENESS
+        residual = window[lag : lag + len(expected)] - expected
+        assert np.abs(residual).max() <= 2, f"line {index} is not whole in the stream"

@@ -168,3 +168,23 @@ def test_a_loud_cue_over_a_loud_bed_never_clips() -> None:
     mix.play(tone("end", 0.95, 0.5), device.now)
     device.run(1.0)
     assert int(np.abs(device.samples.astype(np.int32)).max()) < 32767
+
+
+def test_a_new_spoken_line_fades_out_the_one_still_being_said() -> None:
+    """A step skipped mid-sentence: the old line fades out within FADE_SECONDS as the
+    new one begins, rather than the two being said over each other."""
+    mix = LiveMix(RATE)
+    device = Device(mix)
+    mix.play(tone("voice", 0.2, 2.0), device.now)
+    device.run(0.5)
+    mix.play(tone("voice", 0.3, 0.5), device.now)
+    device.run(1.0)
+    played = device.samples.astype(np.int32)
+    new_start = device.index(100.5 + LEAD_SECONDS)
+    fade = round(FADE_SECONDS * RATE)
+    # After the fade only the new line sounds, then nothing.
+    assert np.all(played[new_start + fade : new_start + round(0.5 * RATE)] == round(0.3 * 32767))
+    assert not np.any(played[new_start + round(0.5 * RATE) :])
+    first_start = int(np.flatnonzero(played)[0])
+    steps = np.abs(np.diff(played[first_start:new_start]))
+    assert steps.max() <= 0.2 * 32767 / fade + 2
