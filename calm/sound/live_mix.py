@@ -60,6 +60,8 @@ class LiveMix:
         self._lock = threading.Lock()
         self._voices: list[_Voice] = []
         self._bed: NDArray[np.float32] | None = None
+        self._bed_pcm: NDArray[np.int16] | None = None
+        """The bed as it is sent when it plays alone at its own level: most of a session."""
         self._bed_name: str | None = None
         self._bed_at = 0
         """Where in the bed the next sample comes from: it only moves while heard."""
@@ -99,6 +101,7 @@ class LiveMix:
         with self._lock:
             if clip.name != self._bed_name:
                 self._bed = as_floats(clip, self.rate)
+                self._bed_pcm = np.round(self._bed * 32767.0).astype("<i2")
                 self._bed_name, self._bed_at = clip.name, 0
             self._bed_on = True
 
@@ -136,6 +139,8 @@ class LiveMix:
                 if self._held:
                     self._voices.clear()  # a cue cut off by a pause does not come back
                 return None
+            if self._bed_alone():
+                return self._bed_slice(frames)
             gain = self._ramp(self._gain, 0.0 if self._held else 1.0, frames)
             mix = self._bed_part(frames)
             for voice in self._voices:
@@ -146,6 +151,31 @@ class LiveMix:
                 self._voices.clear()
         mix *= gain
         return np.round(limited(mix) * 32767.0).astype("<i2")
+
+    def _bed_alone(self) -> bool:
+        """Whether only the bed sounds, at its own level: no cue, no fade, no hold."""
+        return (
+            not self._voices
+            and self._bed_on
+            and self._bed_gain == 1.0
+            and self._gain == 1.0
+            and not self._held
+            and self._bed_pcm is not None
+            and len(self._bed_pcm) > 0
+        )
+
+    def _bed_slice(self, frames: int) -> NDArray[np.int16]:
+        """The bed's next ``frames`` samples as they are, with no mixing to do."""
+        pcm = self._bed_pcm
+        assert pcm is not None
+        start = self._bed_at
+        stop = start + frames
+        if stop <= len(pcm):
+            part = pcm[start:stop]
+        else:
+            part = np.take(pcm, np.arange(start, stop), mode="wrap")
+        self._bed_at = stop % len(pcm)
+        return part
 
     def _bed_part(self, frames: int) -> NDArray[np.float32]:
         """The bed's share of the next ``frames`` samples, fading as it is turned on or off;
