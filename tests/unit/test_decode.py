@@ -3,6 +3,8 @@ Vorbis play, and a file that is not sound, or would play too long, is one clear 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -65,3 +67,46 @@ def test_a_file_that_is_not_sound_is_one_line(data: bytes, tmp_path: Path) -> No
     with pytest.raises(SoundFileError) as raised:
         decode.decoded_sound(path)
     assert "\n" not in str(raised.value)
+
+
+BAD_COMMENTS_OGG = bytes.fromhex(
+    "4f67675300020000000000000000dcc3ba3200000000b39ba218011e01766f72"
+    "6269730000000001225600000000000037b0000000000000a9014f6767530000"
+    "0000000000000000dcc3ba3201000000b0eeebd50e5affffffffffffffffffff"
+    "ffffc503766f7262697334000000586970682e4f7267206c6962566f72626973"
+    "204920323032303037303420285265647563696e6720456e7669726f6e6d656e"
+    "74299a00000012000000454e434f4445523d6c6962736e6466696c650105766f"
+    "726269732242435601004000001842102a05ad638e3ac815218c19a2a042ca29"
+    "c71d42d021a32443883ac635c7186347b9648a42c981d0"
+)
+"""The start of an Ogg Vorbis file whose comment header claims 154 comments and holds
+one: miniaudio's Vorbis decoder frees a pointer it never set and takes the process down."""
+
+
+@pytest.mark.parametrize("name", ["bad.ogg", "bad.mp3"])
+def test_a_damaged_ogg_file_is_one_line_not_a_crash(name: str, tmp_path: Path) -> None:
+    """A damaged Ogg file, whatever its name says, is refused in one line; calm lives on.
+    Decoded in a process of its own, as a crash would take pytest with it."""
+    path = tmp_path / name
+    path.write_bytes(BAD_COMMENTS_OGG)
+    program = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from calm.core.cue_files import SoundFileError\n"
+        "from calm.sound.decode import decoded_sound\n"
+        "try:\n"
+        "    decoded_sound(Path(sys.argv[1]))\n"
+        "except SoundFileError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "cannot be decoded as sound (an MP3, FLAC or Ogg Vorbis file is needed)"
+    )
