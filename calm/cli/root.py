@@ -28,6 +28,7 @@ GROUPS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("calm.cli.scripts", None, ("list", "show", "validate", "new")),
     ("calm.cli.start", None, ("start",)),
     ("calm.cli.render", None, ("render",)),
+    ("calm.cli.serve", None, ("serve",)),
     ("calm.cli.history", "history", ("history",)),
     ("calm.cli.stats", None, ("stats",)),
     ("calm.cli.audio", "audio", ("audio",)),

@@ -167,13 +167,40 @@ DUMB_TERMINALS = frozenset({"", "dumb", "unknown"})
 """``TERM`` values that say the terminal cannot draw a full screen, as Rich reads them."""
 
 
+DRIVER_VARIABLE = "TEXTUAL_DRIVER"
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+"""What textual-serve sets ``TEXTUAL_DRIVER`` to for the app it runs over pipes."""
+
+
+def served_to_a_browser() -> bool:
+    """Whether calm runs under textual-serve (``calm serve``), drawing into a browser
+    over pipes rather than on a terminal."""
+    return os.environ.get(DRIVER_VARIABLE, "").strip() == WEB_DRIVER
+
+
 def terminal_is_interactive() -> bool:
-    """Whether a full screen can run: both ends of a terminal are there, and it can draw.
+    """Whether a full screen can run: both ends of a terminal are there, and it can draw,
+    or a browser is drawing it (``calm serve``).
 
     ``TERM=dumb`` (an editor's shell, say) gets plain lines, as does no ``TERM``
     at all outside Windows, where curses programs refuse to start: nothing says
-    what the terminal understands. Windows terminals never set ``TERM``.
+    what the terminal understands. Windows terminals never set ``TERM``. Any other
+    ``TEXTUAL_DRIVER`` is set aside with one notice: calm draws with its own driver,
+    and Textual would fail on a driver it cannot load.
     """
+    if served_to_a_browser():
+        return True
+    named = os.environ.pop(DRIVER_VARIABLE, None)
+    if named is not None and named.strip():
+        from calm.core.safe_text import one_line
+        from calm.core.value_text import describe_value
+
+        _tell(
+            one_line(
+                f"calm: {DRIVER_VARIABLE}: {describe_value(named)} is not a driver calm "
+                "draws with; using the terminal."
+            )
+        )
     term = os.environ.get("TERM")
     if term is None:
         if sys.platform != "win32":

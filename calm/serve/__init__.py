@@ -1,0 +1,1 @@
+"""``calm serve``: the session in a browser, served by textual-serve, one calm per page."""
