@@ -12,6 +12,7 @@ placed at that segment's start like a cue.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -93,19 +94,33 @@ class Soundtrack:
         lasts ``untimed_ms``. ``voice`` maps a segment's index to what is spoken as
         it starts."""
         self.rate = rate
-        self._onsets: list[tuple[int, NDArray[np.float32]]] = []
+        # Each clip's samples are made once and shared by all its onsets: a long
+        # session places tens of thousands of cues, and a copy each took gigabytes.
+        made: dict[int, tuple[Clip, NDArray[np.float32]]] = {}
+
+        def sound_of(clip: Clip) -> NDArray[np.float32]:
+            if id(clip) not in made:
+                made[id(clip)] = (clip, as_floats(clip, rate))
+            return made[id(clip)][1]
+
+        onsets: list[tuple[int, NDArray[np.float32]]] = []
         for ms, name in cue_times(timeline, untimed_ms=untimed_ms):
             clip = clips.get(name)
             if clip is not None:
-                self._onsets.append((ms * rate // 1000, as_floats(clip, rate)))
+                onsets.append((ms * rate // 1000, sound_of(clip)))
         if voice:
             starts = segment_starts(timeline, untimed_ms=untimed_ms)
             for index, spoken in sorted(voice.items()):
                 if 0 <= index < len(starts):
-                    self._onsets.append((starts[index] * rate // 1000, as_floats(spoken, rate)))
+                    onsets.append((starts[index] * rate // 1000, sound_of(spoken)))
+        onsets.sort(key=lambda onset: onset[0])
+        self._onsets = onsets
+        self._starts = [start for start, _ in onsets]
+        """Where each onset starts, in order: a span looks only at those near it."""
+        self._longest = max((len(sound) for _, sound in onsets), default=0)
         self._bed = as_floats(bed, rate) if bed is not None else None
         session = session_ms(timeline, untimed_ms=untimed_ms) * rate // 1000
-        tails = [start + len(sound) for start, sound in self._onsets]
+        tails = [start + len(sound) for start, sound in onsets]
         self.length = max([session, *tails])
         """Samples from the session's start to the last cue's last sample."""
 
@@ -120,7 +135,13 @@ class Soundtrack:
                 # The bed loops on the session's own clock: sample n is bed[n % len].
                 where = np.arange(start, bed_stop) % len(self._bed)
                 mix[: bed_stop - start] += self._bed[where]
-        for onset, sound in self._onsets:
+        # Only onsets that can reach the span: one starting over the longest sound
+        # before it has ended, so a long session costs no more a second than a short one.
+        near = slice(
+            bisect.bisect_right(self._starts, start - self._longest),
+            bisect.bisect_left(self._starts, stop),
+        )
+        for onset, sound in self._onsets[near]:
             first, last = max(start, onset), min(stop, onset + len(sound))
             if first < last:
                 mix[first - start : last - start] += sound[first - onset : last - onset]

@@ -4,6 +4,7 @@ the same samples for the same inputs however they are asked for, and never a cli
 from __future__ import annotations
 
 import itertools
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -161,3 +162,21 @@ def test_the_voice_speaks_as_its_segment_starts() -> None:
     sounding = np.flatnonzero(samples)
     assert int(sounding[0]) == 2 * RATE  # the first inhale's segment, at 2 s
     assert int(sounding[-1]) == 2 * RATE + round(0.3 * RATE) - 1
+
+
+def test_a_long_session_holds_each_cue_once() -> None:
+    """Ten thousand breaths place forty thousand cues, yet each cue's sound is held once:
+    a copy per onset took gigabytes for ``calm render box --cycles 10000``."""
+    breaths = STEPS.replace("cycles = 2", "cycles = 2000")
+    timeline = make_timeline(breaths)
+    clips = {name: _clip(name, 0.5, 1.0) for name in ("step", "inhale", "hold", "exhale", "end")}
+    tracemalloc.start()
+    try:
+        track = Soundtrack(timeline, clips, rate=RATE)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000  # a copy each: 6,000 onsets of 32 kB, some 190 MB
+    ends = cue_times(timeline)[-2:]
+    last = track.samples(ends[0][0] * RATE // 1000, track.length)
+    assert np.count_nonzero(last) == len(last)  # the last cue, then the end chime, whole
