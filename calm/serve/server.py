@@ -40,7 +40,7 @@ MESSAGE_CHARACTERS = 65_536
 """The longest message from a page that is read; a key press or a size is a few dozen."""
 QUIT_SECONDS = 5.0
 """How long a calm asked to quit has before it is ended outright."""
-SOUND_NOTE = "Sound plays from the computer running calm, not from this screen."
+SOUND_NOTE = "Sound plays on the calm computer, not here."
 FORBIDDEN_PAGE = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>calm</title></head>"
     "<body><p>This address needs the link calm serve printed.</p></body></html>"

@@ -1,0 +1,277 @@
+"""calm serve in a real browser: Debian's chromium, headless, driven by Playwright.
+
+The page's terminal is drawn on a canvas, so each test reads the screen from xterm's own
+buffer: the copy of textual.js the page loads is handed to it with one line added that
+keeps the terminal where the test can reach it (request interception, the test's side
+only). Every request the page makes is checked to go to the local server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    if os.environ.get("CALM_REQUIRE_AUDIO"):  # set by .ci/run, which installs chromium
+        pytest.fail("Debian's chromium is needed for the browser tests")
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+pytestmark = pytest.mark.slow
+
+WAIT = 20.0
+"""The longest any step may take before the test gives up on it."""
+PATCH = (
+    "this.terminal.open(e),",
+    "this.terminal.open(e),(window.calmTerminals=window.calmTerminals||[]).push(this.terminal),",
+)
+SCREEN = """() => {
+    const terminal = (window.calmTerminals || [])[0];
+    if (!terminal) return "";
+    const buffer = terminal.buffer.active, rows = [];
+    for (let row = 0; row < terminal.rows; row++) {
+        const line = buffer.getLine(row);
+        rows.push(line ? line.translateToString(true) : "");
+    }
+    return rows.join("\\n");
+}"""
+PHONE = {"width": 390, "height": 844}
+ARTIFACTS = Path(os.environ.get("CALM_ARTIFACTS", "/tmp/calm-artifacts"))
+
+
+class Served:
+    """A running ``calm serve``: its process and the page's address."""
+
+    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
+        self.process = process
+        self.url = url
+
+    def calms(self) -> list[int]:
+        """The calm processes it has started and that still run."""
+        return children(self.process.pid)
+
+
+def children(parent: int) -> list[int]:
+    """Every process below ``parent``, by reading /proc."""
+    below: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if fields[0] != "Z":
+                    below.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, waiting = [], [parent]
+    while waiting:
+        for child in below.get(waiting.pop(), []):
+            found.append(child)
+            waiting.append(child)
+    return found
+
+
+@contextlib.contextmanager
+def calm_serve(tmp_path: Path, *arguments: str) -> Iterator[Served]:
+    """``calm serve`` with a home of its own, until the block ends with Ctrl+C."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = dict(os.environ, HOME=str(home), XDG_STATE_HOME=str(home / "state"))
+    env.pop("TEXTUAL_DRIVER", None)
+    port = 20000 + os.getpid() % 20000
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calm", "serve", "--port", str(port), "--no-audio", *arguments],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"http://\S+", line)
+        assert found, line
+        yield Served(process, found.group(0))
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(WAIT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Any, url: str, size: dict[str, int] | None = None) -> tuple[Any, list[str]]:
+    """A page on ``url``, every request it makes noted, textual.js opened up for the test."""
+    page = browser.new_page(viewport=size or {"width": 1000, "height": 700})
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+
+    def textual_js(route: Any) -> None:
+        response = route.fetch()
+        body = response.text()
+        assert PATCH[0] in body, "textual.js has changed: the test's hook needs a new place"
+        route.fulfill(response=response, body=body.replace(PATCH[0], PATCH[1], 1))
+
+    page.route("**/textual.js", textual_js)
+    page.goto(url)
+    return page, asked
+
+
+def screen(page: Any) -> str:
+    return str(page.evaluate(SCREEN))
+
+
+def wait_for(page: Any, wanted: str, seconds: float = WAIT) -> str:
+    """The page's screen, once it shows ``wanted``."""
+    deadline = time.monotonic() + seconds
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = screen(page)
+        if wanted in shown:
+            return shown
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{wanted!r} never showed; the screen was:\n{shown}")
+
+
+def settle(page: Any) -> None:
+    """Let the first screen finish its first layout, as a person would before a key."""
+    page.wait_for_timeout(800)
+    page.focus(".xterm-helper-textarea")
+
+
+def test_a_session_from_the_list_in_the_browser(tmp_path: Path, browser: Any) -> None:
+    """The picker, box chosen by typing, the phase words changing, q, and the summary; the
+    page never asks anything of another host."""
+    with calm_serve(tmp_path) as served:
+        page, asked = open_page(browser, served.url)
+        started = time.monotonic()
+        wait_for(page, "Type to filter")
+        first_frame = time.monotonic() - started
+        settle(page)
+        page.keyboard.type("box")
+        wait_for(page, "Filter: box")
+        page.keyboard.press("Enter")
+        wait_for(page, "Press Enter when you are ready")
+        settle(page)
+        page.keyboard.press("Enter")
+        wait_for(page, "Settle in")
+        seen: set[str] = set()
+        deadline = time.monotonic() + 16
+        while time.monotonic() < deadline and len(seen) < 3:
+            shown = screen(page)
+            seen |= {word for word in ("Breathe in", "Hold", "Breathe out") if word in shown}
+            page.wait_for_timeout(200)
+        assert len(seen) >= 2, seen
+        page.keyboard.press("q")
+        wait_for(page, "Ended early")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "serve-summary.png"))
+        origin = served.url.split("/", 3)[:3]
+        assert all(url.split("/", 3)[:3] == origin for url in asked), asked
+        assert first_frame < WAIT
+
+
+def test_a_phone_sized_page_opens_straight_into_the_script(tmp_path: Path, browser: Any) -> None:
+    """With SCRIPT, a phone held upright: calm's narrow layout, titled with the script; a
+    screenshot is kept."""
+    with calm_serve(tmp_path, "box") as served:
+        page, _ = open_page(browser, served.url, PHONE)
+        assert page.title() == "Box breathing · calm"
+        wait_for(page, "Press Enter when you are ready")
+        settle(page)
+        page.keyboard.press("Enter")
+        shown = wait_for(page, "Settle in")
+        columns = max(len(line) for line in shown.splitlines())
+        assert 36 <= columns <= 50, columns
+        page.wait_for_timeout(1500)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "serve-phone.png"))
+
+
+def test_a_wrong_token_is_refused_and_spawns_nothing(tmp_path: Path, browser: Any) -> None:
+    """No token, or a wrong one: 403 and a plain page, and no calm starts."""
+    with calm_serve(tmp_path, "box") as served:
+        base = served.url.rsplit("/", 2)[0]
+        for address in (base + "/", base + "/not-the-token/", base + "/not-the-token/ws"):
+            page = browser.new_page()
+            response = page.goto(address)
+            assert response is not None and response.status == 403
+            assert "needs the link" in page.content()
+            page.close()
+        time.sleep(0.5)
+        assert served.calms() == []
+
+
+def test_past_the_cap_calm_is_busy_and_closed_tabs_end_their_calm(
+    tmp_path: Path, browser: Any
+) -> None:
+    """--max 2: a third page is told calm is busy, and no third calm starts; closing a tab
+    ends its calm within a few seconds; Ctrl+C leaves none behind."""
+    with calm_serve(tmp_path, "box", "--max", "2") as served:
+        pages = []
+        for _ in range(2):
+            page, _ = open_page(browser, served.url)
+            wait_for(page, "Press Enter when you are ready")
+            pages.append(page)
+        settle(pages[0])
+        pages[0].keyboard.press("Enter")
+        wait_for(pages[0], "Settle in")
+        pages[0].wait_for_timeout(1000)
+        assert len(served.calms()) == 2
+        busy = browser.new_page()
+        busy.goto(served.url)
+        assert "calm is busy" in busy.content()
+        assert len(served.calms()) == 2
+        pages[0].close()
+        deadline = time.monotonic() + 8
+        while len(served.calms()) > 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(served.calms()) == 1
+        # The closed tab's session is written down, as ended early.
+        assert [row["status"] for row in history(tmp_path)] == ["ended_early"]
+        left = served.calms()
+    assert served.process.returncode is not None
+    assert [pid for pid in left if alive(pid)] == []
+
+
+def history(tmp_path: Path) -> list[dict[str, Any]]:
+    """The sessions written down in ``calm_serve``'s home."""
+    home = tmp_path / "home"
+    env = dict(os.environ, HOME=str(home), XDG_STATE_HOME=str(home / "state"))
+    result = subprocess.run(
+        [sys.executable, "-m", "calm", "history", "--json", "--limit", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    import json
+
+    rows: list[dict[str, Any]] = json.loads(result.stdout)
+    return rows
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"

@@ -1,0 +1,76 @@
+"""calm serve's command line, with no browser: what it checks before serving anything,
+and the one line it gives when it cannot serve."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calm.serve.command import Served, served_command
+
+
+def calm(*arguments: str, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "calm", *arguments],
+        env=dict(os.environ, HOME=str(home)),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_a_script_calm_does_not_have_is_refused_as_start_refuses_it(tmp_path: Path) -> None:
+    """The same line and status as `calm start`, before anything is served."""
+    served = calm("serve", "bx", home=tmp_path)
+    started = calm("start", "bx", "--plain", home=tmp_path)
+    assert served.returncode == started.returncode == 2
+    assert served.stderr == started.stderr
+    assert served.stdout == ""
+
+
+def test_a_broken_script_file_is_refused_before_serving(tmp_path: Path) -> None:
+    """A script with problems: each said, exit 1, nothing served."""
+    broken = tmp_path / "broken.toml"
+    broken.write_text('title = "x"\n[[steps]]\nsay = 3\n', encoding="utf-8")
+    result = calm("serve", str(broken), home=tmp_path)
+    assert result.returncode == 1
+    assert "broken.toml" in result.stderr
+    assert "serving" not in result.stdout
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "x", "-1"])
+def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str) -> None:
+    result = calm("serve", "--port", port, home=tmp_path)
+    assert result.returncode == 2
+    assert "--port" in result.stderr
+
+
+def test_a_port_in_use_is_one_line(tmp_path: Path) -> None:
+    """Another program on the port: one line naming it, exit 2, no traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = calm("serve", "--port", str(port), home=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_served_command_comes_only_from_checked_options() -> None:
+    """calm itself, started from its own module, with the options as flags; a script
+    name that looks like a flag is never read as one."""
+    assert served_command(Served()).endswith("-m calm start")
+    assert served_command(Served("box", demo=True, no_audio=True)).endswith(
+        "-m calm start --no-audio --demo box"
+    )
+    assert served_command(Served("-x.toml")).endswith("-m calm start -- -x.toml")
+    assert served_command(Served("/a b/it's.toml")).endswith("""start '/a b/it'"'"'s.toml'""")
+    assert served_command(Served()).startswith("exec ")
