@@ -9,15 +9,18 @@ speech daemon, straight to the device, and cannot write a file.
 An engine runs with an argument list, never a shell. The words go in a text file
 of their own (``-f``), so a line starting with "-" is never read as an option; its
 input is empty, its output and errors go to files read only so far, and a line
-that takes longer than ``LINE_TIMEOUT`` seconds is stopped.
+that takes longer than ``LINE_TIMEOUT`` seconds, or writes more than a line could
+need, is stopped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import time
 import wave
 from dataclasses import dataclass
 from io import BytesIO
@@ -38,6 +41,14 @@ SLOWEST_WPM = 80
 """The slowest rate espeak-ng takes."""
 _ERROR_BYTES = 2000
 """How much of an engine's error output is read, for the one line said about it."""
+MAX_SPEECH_BYTES = 4096 + MAX_LINE_SECONDS * 48_000 * 2 * 2
+"""The most an engine may write for one line: a WAV header, then ``MAX_LINE_SECONDS`` of
+the richest sound an engine writes."""
+MAX_ERROR_BYTES = 1_000_000
+"""The most error output an engine may write for one line before it is stopped: a flood
+of it would fill the temporary folder, often held in memory, until the line timed out."""
+WATCH_SECONDS = 0.02
+"""How often a running engine's files are measured."""
 
 
 class SpeechError(Exception):
@@ -100,23 +111,45 @@ class Engine:
                 old.unlink(missing_ok=True)
             text_file.write_text(text + "\n", encoding="utf-8", errors="replace")
             with errors.open("wb") as error_output:
-                finished = subprocess.run(
+                engine = subprocess.Popen(
                     self.command(text_file, out, rate_wpm, voice),
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,
                     stderr=error_output,
-                    timeout=LINE_TIMEOUT,
-                    check=False,
                 )
-        except subprocess.TimeoutExpired:
-            raise EngineHung(f"{self.name} took over {LINE_TIMEOUT:g} s to say a line") from None
+            returncode = self._finished(engine, {out: MAX_SPEECH_BYTES, errors: MAX_ERROR_BYTES})
         except OSError as error:
             raise SpeechError(f"{self.name} could not run ({error.strerror or error})") from None
-        if finished.returncode != 0:
+        if returncode != 0:
             said = _first_line(errors)
             detail = f": {said}" if said else ""
-            raise SpeechError(f"{self.name} failed (status {finished.returncode}){detail}")
+            raise SpeechError(f"{self.name} failed (status {returncode}){detail}")
         return _read_speech(out, self.name)
+
+    def _finished(self, engine: subprocess.Popen[bytes], most: dict[Path, int]) -> int:
+        """How ``engine`` ended; it is stopped when it takes longer than ``LINE_TIMEOUT``
+        or writes more to a file than ``most`` allows it, which nothing that speaks does.
+
+        Raises:
+            SpeechError: when it was stopped (``EngineHung`` for the time).
+        """
+        deadline = time.monotonic() + LINE_TIMEOUT
+        try:
+            while True:
+                try:
+                    return engine.wait(timeout=WATCH_SECONDS)
+                except subprocess.TimeoutExpired:
+                    pass
+                if time.monotonic() > deadline:
+                    raise EngineHung(f"{self.name} took over {LINE_TIMEOUT:g} s to say a line")
+                for path, limit in most.items():
+                    with contextlib.suppress(OSError):
+                        if path.stat().st_size > limit:
+                            raise SpeechError(f"{self.name} wrote too much for one line")
+        finally:
+            if engine.returncode is None:
+                engine.kill()
+                engine.wait()
 
 
 def find_engine(platform: str = sys.platform) -> Engine | None:
@@ -137,10 +170,8 @@ def find_engine(platform: str = sys.platform) -> Engine | None:
 
 def _read_speech(out: Path, name: str) -> Speech:
     """The sound an engine wrote to ``out``, read only so far."""
-    # A WAV header, then at most MAX_LINE_SECONDS of the richest sound an engine writes.
-    limit = 4096 + MAX_LINE_SECONDS * 48_000 * 2 * 2
     try:
-        data = read_bytes(out, limit)
+        data = read_bytes(out, MAX_SPEECH_BYTES)
     except ReadError as error:
         raise SpeechError(f"{name} wrote no sound ({error.reason})") from None
     try:

@@ -49,6 +49,8 @@ and installs espeak-ng, so there a missing engine fails instead."""
 
 SLEEP = shutil.which("sleep", path=os.defpath)
 """A command that takes its time, for an engine that hangs."""
+YES = shutil.which("yes", path=os.defpath)
+"""A command that writes for ever, for an engine that floods its error output."""
 UNTIMED_MS = 20_000
 """How long a prompt that waits for the user lasts here, as a rendered file gives it."""
 
@@ -71,13 +73,13 @@ def body_scan() -> Timeline:
 def engine_runs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
     """Every command the speech engine is run with, in order."""
     runs: list[list[str]] = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def counted(command: list[str], *args: Any, **kwargs: Any) -> Any:
         runs.append(list(command))
         return real(command, *args, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", counted)
+    monkeypatch.setattr(subprocess, "Popen", counted)
     yield runs
 
 
@@ -254,6 +256,8 @@ def test_with_no_volume_nothing_is_said(engine_runs: list[list[str]]) -> None:
         ('while [ "$1" != -w ]; do shift; done; printf "RIFF junk" > "$2"', "cannot read"),
         ("exit 0", "wrote no sound"),
         (f"exec {SLEEP} 30", "took over 0.5 s"),
+        # A flood of errors is stopped at once, not written on into /tmp until the timeout.
+        (f"exec {YES} flood >&2", "wrote too much for one line"),
     ],
 )
 def test_an_engine_that_fails_costs_its_lines_and_says_so_once(
