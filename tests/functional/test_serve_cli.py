@@ -74,3 +74,44 @@ def test_the_served_command_comes_only_from_checked_options() -> None:
     assert served_command(Served("-x.toml")).endswith("-m calm start -- -x.toml")
     assert served_command(Served("/a b/it's.toml")).endswith("""start '/a b/it'"'"'s.toml'""")
     assert served_command(Served()).startswith("exec ")
+
+
+@pytest.mark.slow
+def test_lan_serves_on_the_network_address_with_a_qr_code_and_the_token(tmp_path: Path) -> None:
+    """--lan: the address is this machine's on its network, printed with a QR code; the
+    page answers there with its token and refuses without it."""
+    import re
+    import signal
+    import urllib.error
+    import urllib.request
+
+    from calm.serve.address import lan_address
+    from calm.serve.qr import qr_lines
+
+    if lan_address() is None:
+        pytest.skip("this machine has no network address")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calm", "serve", "box", "--lan", "--port", "18931"],
+        env=dict(os.environ, HOME=str(tmp_path)),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        found = re.search(r"http://(\S+?):18931/(\S+)/", first)
+        assert found, first
+        assert found.group(1) == lan_address()
+        url = found.group(0)
+        printed = [process.stdout.readline() for _ in range(len(qr_lines(url).splitlines()) + 1)]
+        assert "".join(printed[1:]) == qr_lines(url)
+        with urllib.request.urlopen(url, timeout=10) as page:
+            assert "Box breathing" in page.read().decode()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url.rsplit("/", 2)[0] + "/", timeout=10)
+        assert refused.value.code == 403
+        token = found.group(2)
+        assert len(token) >= 22  # 128 bits in URL-safe base64
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(20)
