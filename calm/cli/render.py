@@ -104,13 +104,34 @@ def render(
         _check_target(target, force=force)
     untimed_ms = _prompt_ms(timeline, prompt_seconds)
     track = _soundtrack(timeline, options, untimed_ms)
-    if target is None:
-        _to_stdout(track)
-        return
-    size = _write(track, target, kind, _tags(entry, timeline, track), force=force)
+    from calm.practice.signals import ENDING_SIGNALS, handling
+
+    try:
+        # A kill or a closing terminal stops the render as Ctrl+C does, so the half
+        # written file is removed on the way out rather than left behind.
+        with handling(ENDING_SIGNALS, _stop):
+            if target is None:
+                _to_stdout(track)
+                return
+            size = _write(track, target, kind, _tags(entry, timeline, track), force=force)
+    except _Stopped as stopped:
+        raise typer.Exit(128 + stopped.signum) from None
     from calm.core.safe_text import shown_name
 
     echo(f"{shown_name(str(target))} ({_length(track)}, {_size_text(size)})")
+
+
+class _Stopped(BaseException):
+    """A signal that ends calm arrived mid-render; a BaseException, as Ctrl+C is, so
+    that nothing on the way out mistakes it for a failure to write."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
 
 
 def _list_formats() -> None:

@@ -285,9 +285,11 @@ def test_with_no_speech_engine_the_file_is_written_without_the_voice(
     assert target.exists()
 
 
-def test_ctrl_c_mid_render_leaves_no_file(tmp_path: Path) -> None:
-    """Interrupted halfway through writing, calm exits 130 and leaves no file, whole or
-    half, under either name."""
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_ctrl_c_mid_render_leaves_no_file(tmp_path: Path, stop: signal.Signals) -> None:
+    """Interrupted halfway through writing (Ctrl+C, a kill, the terminal closing), calm
+    exits 128 and the signal's number and leaves no file, whole or half, under either
+    name."""
     render = subprocess.Popen(
         [sys.executable, "-m", "calm", "render", "box", "--minutes", "10", "-o", "box.mp3"],
         cwd=tmp_path,
@@ -299,7 +301,7 @@ def test_ctrl_c_mid_render_leaves_no_file(tmp_path: Path) -> None:
     while not any(path.stat().st_size > 50_000 for path in tmp_path.glob(".calm-render-*")):
         assert time.monotonic() < deadline and render.poll() is None, "no render under way"
         time.sleep(0.02)
-    render.send_signal(signal.SIGINT)
+    render.send_signal(stop)
     _, stderr = render.communicate(timeout=30)
-    assert render.returncode == 130, stderr
+    assert render.returncode == 128 + stop, stderr
     assert list(tmp_path.iterdir()) == []
