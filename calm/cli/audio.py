@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from calm.cli.options import VolumeOption
-from calm.cli.output import USAGE_ERROR, echo, fail
+from calm.cli.output import USAGE_ERROR, echo, fail, tell
 from calm.cli.settings import read_settings
 
 if TYPE_CHECKING:
@@ -47,11 +47,14 @@ def audio_test(
     from calm.core.cue_names import CUE_NAMES
     from calm.plain.bell import terminal_bell
     from calm.sound.cues import builtin_cue, clip_of, gain_for
-    from calm.sound.players import PlaybackError, choose_player, cues_heard
+    from calm.sound.players import PlaybackError, choose_player, cues_heard, player_notice
 
     settings = read_settings()
     level = volume if volume is not None else settings.volume
     gain = gain_for(level)
+    wrong_player = player_notice()
+    if wrong_player:
+        tell(wrong_player)
     player = choose_player(terminal_bell())
     heard = cues_heard(player, CUE_NAMES)
     echo(f"Playing through: {player.name}")
