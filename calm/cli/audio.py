@@ -14,7 +14,7 @@ from calm.cli.settings import read_settings
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from calm.sound.players import Player
+    from calm.sound.players import Clip, Player
 
 app = typer.Typer(help="Sound cues and ambient beds.", no_args_is_help=True)
 
@@ -42,12 +42,11 @@ def audio_test(
 ) -> None:
     """Say which way calm plays sound, then play each cue in turn, naming it; with
     --voice, speak one line as a session's voice would."""
-    import time
 
     from calm.core.cue_names import CUE_NAMES
     from calm.plain.bell import terminal_bell
     from calm.sound.cues import builtin_cue, clip_of, gain_for
-    from calm.sound.players import PlaybackError, choose_player, cues_heard, player_notice
+    from calm.sound.players import choose_player, cues_heard, player_notice
 
     settings = read_settings()
     level = volume if volume is not None else settings.volume
@@ -75,14 +74,8 @@ def audio_test(
             f"and {_and(silent)} are silent."
         )
     for name in heard:
-        clip = clip_of(name, builtin_cue(name), gain)
         echo(f"  {name}")
-        try:
-            player.prepare([clip])
-            player.play(clip)
-        except PlaybackError as error:
-            fail(f"{error}, so sessions will be silent")
-        time.sleep(clip.seconds + 0.3)
+        _play_through(player, clip_of(name, builtin_cue(name), gain))
     player.stop()
 
 
@@ -115,9 +108,8 @@ def audio_render(
 def _speak_test_line(player: Player, volume: int, rate_wpm: int) -> None:
     """Say ``TEST_LINE`` through ``player`` as a session's voice would; with no speech
     engine, one line saying what to install, as a session says it."""
-    import time
 
-    from calm.sound.players import PlaybackError, cues_heard
+    from calm.sound.players import cues_heard
     from calm.sound.voice import TEST_LINE, speak_line
 
     said = speak_line(TEST_LINE, volume=volume, rate_wpm=rate_wpm)
@@ -131,13 +123,22 @@ def _speak_test_line(player: Player, volume: int, rate_wpm: int) -> None:
         return
     echo(f"Speaking through: {said.engine}, at {rate_wpm} words a minute")
     echo(f"  {TEST_LINE}")
+    _play_through(player, clip)
+    player.stop()
+
+
+def _play_through(player: Player, clip: Clip) -> None:
+    """Play ``clip`` and wait for it to end; a player that fails is one line, exit 1."""
+    import time
+
+    from calm.sound.players import PlaybackError
+
     try:
         player.prepare([clip])
         player.play(clip)
     except PlaybackError as error:
         fail(f"{error}, so sessions will be silent")
     time.sleep(clip.seconds + 0.3)
-    player.stop()
 
 
 def _and(words: Sequence[str]) -> str:
