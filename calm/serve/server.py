@@ -6,7 +6,9 @@ never from anything a request says, and adds what a shared network needs:
 
 - **A token in every path.** Every address is ``/TOKEN/...``; any other request,
   the bare ``/`` included, is a 403 and a plain page, and nothing is spawned. The
-  token is compared in constant time (``hmac.compare_digest``).
+  token is compared in constant time (``hmac.compare_digest``). The one exception
+  is ``/download/KEY``, where textual.js fetches a file a page's calm delivers: a
+  key is random (122 bits), made by Textual for that one delivery.
 - **A cap on live sessions.** Past ``max_sessions``, the page says calm is busy and
   a connection that gets through anyway is closed before anything is spawned.
 - **Cleaning up.** A closed tab asks its calm to quit, which writes the session
@@ -93,6 +95,8 @@ class CalmServer(Server):
         self._say = say
         self.services: set[AppService] = set()
         """The calm processes running now, one per open page."""
+        self._processes: set[asyncio.subprocess.Process] = set()
+        """Every calm started and not yet known to be gone."""
         self.on_ready: Callable[[], None] = lambda: None
         """Called once the server is listening."""
 
@@ -112,7 +116,9 @@ class CalmServer(Server):
             [
                 web.get(f"{prefix}/", self.handle_index, name="index"),
                 web.get(f"{prefix}/ws", self.handle_websocket, name="websocket"),
-                web.get(f"{prefix}/download/{{key}}", self.handle_download, name="download"),
+                # textual.js asks for a download at the page's origin, not under the
+                # token: the key Textual makes for each delivery is its own secret.
+                web.get("/download/{key}", self.handle_download, name="download"),
                 web.static(f"{prefix}/static", self.statics_path, name="static"),
             ]
         )
@@ -126,6 +132,10 @@ class CalmServer(Server):
     ) -> web.StreamResponse:
         """Let through only a request whose path begins with the token."""
         first = request.path.lstrip("/").split("/", 1)[0]
+        if first == "download" and request.match_info.route.name == "download":
+            return await handler(request)
+        if request.path == "/favicon.ico":
+            return web.Response(status=204)  # every browser asks; there is none
         if not hmac.compare_digest(first.encode(), self.token.encode()):
             return web.Response(status=403, text=FORBIDDEN_PAGE, content_type="text/html")
         return await handler(request)
@@ -135,8 +145,14 @@ class CalmServer(Server):
         self.on_ready()
 
     async def on_shutdown(self, app: web.Application) -> None:
-        """Ctrl+C: every calm still running is asked to quit, then ended."""
+        """Ctrl+C: every calm still running is asked to quit, then ended, and waited for."""
         await asyncio.gather(*(self._stop(service) for service in list(self.services)))
+        for process in list(self._processes):
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+            with contextlib.suppress(TimeoutError, Exception):
+                await asyncio.wait_for(process.wait(), QUIT_SECONDS)
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """calm's page, or that calm is busy when every session is in use."""
@@ -181,6 +197,8 @@ class CalmServer(Server):
         self.services.add(service)
         try:
             await service.start(width, height)
+            if service._process is not None:
+                self._processes.add(service._process)
             await self._process_messages(websocket, service)
         except asyncio.CancelledError:
             pass
@@ -219,18 +237,23 @@ class CalmServer(Server):
                 await app_service.focus()
 
     async def _stop(self, service: AppService) -> None:
-        """Ask ``service``'s calm to quit, and end it if it has not within QUIT_SECONDS."""
+        """Ask ``service``'s calm to quit, end it if it has not within QUIT_SECONDS, and
+        wait for it to be gone, so no calm outlives its page or the server."""
         if service not in self.services:
             return
+        self.services.discard(service)
+        process = service._process
         try:
             await asyncio.wait_for(asyncio.shield(service.stop()), QUIT_SECONDS)
         except (TimeoutError, Exception):
-            process = service._process
             if process is not None and process.returncode is None:
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
-        finally:
-            self.services.discard(service)
+        if process is not None:
+            with contextlib.suppress(TimeoutError, Exception):
+                await asyncio.wait_for(process.wait(), QUIT_SECONDS)
+            if process.returncode is not None:
+                self._processes.discard(process)
 
 
 def _size(width: object, height: object) -> tuple[int, int]:

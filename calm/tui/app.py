@@ -349,6 +349,7 @@ class CalmApp(App["SessionOutcome | None"]):
     ) -> SummaryScreen:
         """The summary of a session just ended, with what came while it was on screen."""
         from calm.tui.screens.summary import SummaryScreen
+        from calm.tui.take_home import downloader
 
         progress = self.practice.end(outcome)
         summary = SummaryScreen(
@@ -358,6 +359,7 @@ class CalmApp(App["SessionOutcome | None"]):
             progress=progress,
             on_mood=self.practice.mood_after if self.practice.check_in else None,
             from_list=from_list,
+            download=downloader(self, timeline),
         )
         # What came during the session is said here, where it covers nothing,
         # and stays until the summary is left.

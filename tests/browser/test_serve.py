@@ -275,3 +275,51 @@ def alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+SHORT = """title = "Short"
+summary = "A few seconds."
+category = "breathing"
+
+[[steps]]
+breathe = "Breathe."
+pattern = "1-0-1"
+cycles = 1
+"""
+
+
+def test_the_summary_downloads_the_session_as_audio(tmp_path: Path, browser: Any) -> None:
+    """Done in a browser: d on the summary delivers the session's soundtrack as an MP3
+    of the session's length with the end chime, through the page's own server."""
+    soundfile = pytest.importorskip("soundfile")
+    script = tmp_path / "short.toml"
+    script.write_text(SHORT, encoding="utf-8")
+    with calm_serve(tmp_path, str(script)) as served:
+        page, asked = open_page(browser, served.url)
+        # With no holds there is no caution: the session begins, and ends, at once.
+        wait_for(page, "Press d to download this session as audio")
+        settle(page)
+        # The page opens the download in a new tab: the test takes it on its way.
+        delivered: dict[str, Any] = {}
+
+        def take(route: Any) -> None:
+            response = route.fetch()
+            delivered["body"] = response.body()
+            delivered["disposition"] = response.headers.get("content-disposition", "")
+            route.fulfill(response=response)
+
+        page.context.route("**/download/**", take)
+        page.keyboard.press("d")
+        deadline = time.monotonic() + WAIT
+        while "body" not in delivered and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        assert delivered, f"no download came; the screen was:\n{screen(page)}"
+        assert "short.mp3" in delivered["disposition"]
+        saved = tmp_path / "taken-home.mp3"
+        saved.write_bytes(delivered["body"])
+        samples, rate = soundfile.read(saved)
+        # Two seconds of breath, then the end chime rings out (three seconds).
+        assert 4.5 <= len(samples) / rate <= 5.5
+        assert 0.05 < abs(samples).max() < 1.0
+        origin = served.url.split("/", 3)[:3]
+        assert all(url.split("/", 3)[:3] == origin for url in asked), asked

@@ -41,6 +41,7 @@ class SummaryScreen(CalmScreen[AfterSummary]):
         Binding("a", "again", "Again"),
         Binding("l,escape", "list", "Back to the list"),
         Binding("enter,q", "leave", "Leave"),
+        Binding("d", "download", "Download audio"),
         # Esc leaves too when there is no list to go back to.
         Binding("escape", "leave", "Leave", show=False),
     ]
@@ -54,6 +55,7 @@ class SummaryScreen(CalmScreen[AfterSummary]):
         progress: str | None = None,
         on_mood: Callable[[int], None] | None = None,
         from_list: bool = False,
+        download: Callable[[], None] | None = None,
     ) -> None:
         """Set up the summary.
 
@@ -61,6 +63,7 @@ class SummaryScreen(CalmScreen[AfterSummary]):
             progress: The kind sentence about the week's practice, when there is a history.
             on_mood: Takes the closing check-in; None when the check-in is off.
             from_list: The session was chosen in the list, which is still there to go back to.
+            download: Delivers the session as audio, in a browser; None elsewhere.
         """
         super().__init__()
         self.script = script
@@ -69,6 +72,7 @@ class SummaryScreen(CalmScreen[AfterSummary]):
         self.progress = progress
         self.on_mood = on_mood
         self.from_list = from_list
+        self.download = download
         self.mood: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -88,6 +92,8 @@ class SummaryScreen(CalmScreen[AfterSummary]):
             if self.on_mood is not None:
                 yield Plain(check_in.AFTER, id="summary-check-in")
                 yield Plain(check_in.SCALE, id="summary-scale")
+            if self.download is not None:
+                yield Plain("Press d to download this session as audio.", id="summary-download")
             yield Plain(self._leave_words(), id="summary-leave", classes="hint")
         yield TooSmall()
         yield Footer()
@@ -100,6 +106,8 @@ class SummaryScreen(CalmScreen[AfterSummary]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Again and the list are there only when the session came from the list."""
         if action in ("again", "list") and not self.from_list:
+            return False
+        if action == "download" and self.download is None:
             return False
         return super().check_action(action, parameters)
 
@@ -121,6 +129,11 @@ class SummaryScreen(CalmScreen[AfterSummary]):
     def action_leave(self) -> None:
         """Close calm."""
         self.answer(AfterSummary.LEAVE)
+
+    def action_download(self) -> None:
+        """Make the session into an MP3 and hand it to the browser."""
+        if self.download is not None:
+            self.download()
 
     def action_again(self) -> None:
         """Run the same session again."""
