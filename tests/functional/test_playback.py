@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from calm.sound.cues import builtin_cue, gain_for
+from tests.support.alsa import capture_home
 
 if not os.environ.get("CALM_REQUIRE_AUDIO"):
     # Away from CI, a machine without simpleaudio skips these; .ci/run sets
@@ -42,22 +43,6 @@ seconds = 0.4
 VOLUME = 70
 CUE_LATENESS = 0.015
 """How late a cue may start after its boundary was due, in seconds."""
-
-
-def capture_home(folder: Path) -> Path:
-    """A home whose ALSA default device writes each stream to out.raw, out.raw.0001, ..."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / ".asoundrc").write_text(
-        "pcm.!default {\n"
-        "    type file\n"
-        '    slave.pcm "null"\n'
-        f'    file "{folder / "out.raw"}"\n'
-        '    format "raw"\n'
-        "    truncate false\n"
-        "}\n",
-        encoding="utf-8",
-    )
-    return folder
 
 
 def captured_streams(folder: Path) -> list[bytes]:

@@ -16,6 +16,7 @@ import pytest
 
 from calm.sound.cues import builtin_cue, gain_for
 from calm.sound.soundtrack import cue_times
+from tests.support.alsa import capture_home
 from tests.support.tui import make_timeline
 
 pytest.importorskip("miniaudio")
@@ -40,22 +41,6 @@ seconds = 2
 """Each cue ends before the next begins, so each can be found in the capture exactly."""
 SCRIPT = f'title = "Cues"\nsummary = "One of each cue."\ncategory = "breathing"\n{STEPS}'
 CUE_LATENESS = 0.015
-
-
-def capture_home(folder: Path) -> Path:
-    """A home whose ALSA default device writes each stream to out.raw, out.raw.0001, ..."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / ".asoundrc").write_text(
-        "pcm.!default {\n"
-        "    type file\n"
-        '    slave.pcm "null"\n'
-        f'    file "{folder / "out.raw"}"\n'
-        '    format "raw"\n'
-        "    truncate false\n"
-        "}\n",
-        encoding="utf-8",
-    )
-    return folder
 
 
 def run_calm(
