@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from calm.core.library import Entry
     from calm.core.timeline import Timeline
     from calm.practice.options import SessionOptions
-    from calm.sound.players import Clip
     from calm.sound.render_file import FileFormat
     from calm.sound.soundtrack import Soundtrack
 
@@ -103,7 +102,9 @@ def render(
     if target is not None:
         _check_target(target, force=force)
     untimed_ms = _prompt_ms(timeline, prompt_seconds)
-    track = _soundtrack(timeline, options, untimed_ms)
+    from calm.practice.take_home import session_soundtrack
+
+    track = session_soundtrack(timeline, options, untimed_ms=untimed_ms, tell=tell)
     from calm.practice.signals import ENDING_SIGNALS, handling
 
     try:
@@ -227,41 +228,6 @@ def _prompt_ms(timeline: Timeline, seconds: float) -> int:
             "(--prompt-seconds)"
         )
     return round(seconds * 1000)
-
-
-def _soundtrack(timeline: Timeline, options: SessionOptions, untimed_ms: int) -> Soundtrack:
-    """The session's soundtrack: its cues at the volume, each that cannot be made ready
-    one notice, over its bed, with the voice when asked for."""
-    from calm.sound.cues import load_bed, load_clips
-    from calm.sound.pcm import RATE
-    from calm.sound.soundtrack import Soundtrack
-
-    clips, notices = load_clips(timeline, options.volume)
-    for notice in notices:
-        tell(notice)
-    bed = load_bed(options.ambient, options.volume) if options.ambient else None
-    spoken = _voice(timeline, options, untimed_ms, clips) if options.voice else None
-    return Soundtrack(timeline, clips, bed=bed, rate=RATE, untimed_ms=untimed_ms, voice=spoken)
-
-
-def _voice(
-    timeline: Timeline, options: SessionOptions, untimed_ms: int, clips: dict[str, Clip]
-) -> dict[int, Clip]:
-    """The spoken lines, by segment, fitted between the cues as in a session; what
-    stands in the way (no speech engine) is one line, and the file goes without."""
-    from calm.sound.voice import make_voice
-
-    result = make_voice(
-        timeline,
-        volume=options.volume,
-        rate_wpm=options.voice_rate,
-        phases=options.voice_phases,
-        untimed_ms=untimed_ms,
-        cue_lengths={name: clip.seconds for name, clip in clips.items()},
-    )
-    if result.notice:
-        tell(result.notice)
-    return result.clips
 
 
 def _tags(entry: Entry, timeline: Timeline, track: Soundtrack) -> dict[str, str]:
