@@ -375,7 +375,7 @@ def prepare_sound(
     lines: dict[int, Clip] = {}
     if voice is not None and clips and not isinstance(player, SilentPlayer):
         # The bell and silence cannot speak; a voice is only made for a real player.
-        from calm.sound.voice import make_voice
+        from calm.sound.voice import SESSION_WAIT_SECONDS, make_voice
 
         made = make_voice(
             timeline,
@@ -383,6 +383,7 @@ def prepare_sound(
             rate_wpm=voice.rate_wpm,
             phases=voice.phases,
             cue_lengths={name: clip.seconds for name, clip in clips.items()},
+            wait_seconds=SESSION_WAIT_SECONDS,
         )
         if made.notice:
             notify(made.notice)

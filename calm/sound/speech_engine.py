@@ -99,8 +99,17 @@ class Engine:
         options = ["-s", rate, "-b", "1", "-z", "-w", str(out)]
         return [self.path, *chosen, *options, "-f", str(text_file)]
 
-    def say(self, text: str, *, rate_wpm: int, voice: str | None, folder: Path) -> Speech:
-        """``text`` spoken at ``rate_wpm`` words a minute, rendered in ``folder``.
+    def say(
+        self,
+        text: str,
+        *,
+        rate_wpm: int,
+        voice: str | None,
+        folder: Path,
+        timeout: float | None = None,
+    ) -> Speech:
+        """``text`` spoken at ``rate_wpm`` words a minute, rendered in ``folder``, in at most
+        ``timeout`` seconds (``LINE_TIMEOUT`` when None, and never more).
 
         Raises:
             SpeechError: when the engine fails, takes too long, or writes no sound.
@@ -117,7 +126,9 @@ class Engine:
                     stdout=subprocess.DEVNULL,
                     stderr=error_output,
                 )
-            returncode = self._finished(engine, {out: MAX_SPEECH_BYTES, errors: MAX_ERROR_BYTES})
+            most = {out: MAX_SPEECH_BYTES, errors: MAX_ERROR_BYTES}
+            allowed = LINE_TIMEOUT if timeout is None else min(timeout, LINE_TIMEOUT)
+            returncode = self._finished(engine, most, allowed)
         except OSError as error:
             raise SpeechError(f"{self.name} could not run ({error.strerror or error})") from None
         if returncode != 0:
@@ -126,14 +137,16 @@ class Engine:
             raise SpeechError(f"{self.name} failed (status {returncode}){detail}")
         return _read_speech(out, self.name)
 
-    def _finished(self, engine: subprocess.Popen[bytes], most: dict[Path, int]) -> int:
-        """How ``engine`` ended; it is stopped when it takes longer than ``LINE_TIMEOUT``
+    def _finished(
+        self, engine: subprocess.Popen[bytes], most: dict[Path, int], allowed: float
+    ) -> int:
+        """How ``engine`` ended; it is stopped when it takes longer than ``allowed`` seconds
         or writes more to a file than ``most`` allows it, which nothing that speaks does.
 
         Raises:
             SpeechError: when it was stopped (``EngineHung`` for the time).
         """
-        deadline = time.monotonic() + LINE_TIMEOUT
+        deadline = time.monotonic() + allowed
         try:
             while True:
                 try:
@@ -141,7 +154,7 @@ class Engine:
                 except subprocess.TimeoutExpired:
                     pass
                 if time.monotonic() > deadline:
-                    raise EngineHung(f"{self.name} took over {LINE_TIMEOUT:g} s to say a line")
+                    raise EngineHung(f"{self.name} took over {allowed:.2g} s to say a line")
                 for path, limit in most.items():
                     with contextlib.suppress(OSError):
                         if path.stat().st_size > limit:

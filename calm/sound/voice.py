@@ -36,6 +36,7 @@ import hashlib
 import math
 import os
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,9 @@ FASTEST_SHARE = 1.6
 """How much faster than the set rate a line may be said to fit its segment."""
 MIN_ROOM_SECONDS = 0.4
 """A line with less room than this is not said at all: it would be a fragment."""
+SESSION_WAIT_SECONDS = 4.0
+"""The longest a live session's voice may take to make, in all: the session cannot begin
+until it is made, so an engine that hangs must not keep the screen waiting its full time."""
 CACHE_BYTES = 50_000_000
 """The most the kept lines may hold together; the oldest go first past it."""
 FORMAT = 1
@@ -114,12 +118,17 @@ def make_voice(
     untimed_ms: int = 0,
     cue_lengths: Mapping[str, float] | None = None,
     voice: str | None = None,
+    wait_seconds: float | None = None,
 ) -> VoiceResult:
     """Every line the session speaks, rendered, fitted and at ``volume``; see the module's
-    docstring. Never raises for a missing engine or a line that fails."""
+    docstring. Never raises for a missing engine or a line that fails. With
+    ``wait_seconds``, the engine has that long for all the lines it has to make (a live
+    session waits for them: ``SESSION_WAIT_SECONDS``); what is not made by then is not said."""
     lines = spoken_lines(timeline, phases)
     rooms = line_rooms(timeline, untimed_ms=untimed_ms, cue_lengths=cue_lengths)
-    return _spoken(lines, rooms, volume=volume, rate_wpm=rate_wpm, voice=voice)
+    return _spoken(
+        lines, rooms, volume=volume, rate_wpm=rate_wpm, voice=voice, wait_seconds=wait_seconds
+    )
 
 
 def speak_line(
@@ -165,8 +174,10 @@ def _spoken(
     volume: int,
     rate_wpm: int,
     voice: str | None,
+    wait_seconds: float | None = None,
 ) -> VoiceResult:
-    """The clips for ``lines``, each fitted to its room, at ``volume``."""
+    """The clips for ``lines``, each fitted to its room, at ``volume``, all made within
+    ``wait_seconds`` when it is given."""
     gain = gain_for(volume)
     if gain is None or not lines:
         return VoiceResult()
@@ -184,6 +195,8 @@ def _spoken(
         return VoiceResult(notice=one_line(f"calm: no voice: no room to make it ({reason})"))
     with working as folder:
         speaker = _Speaker(engine, voice, Path(folder))
+        if wait_seconds is not None:
+            speaker.deadline = time.monotonic() + wait_seconds
         for index, text in sorted(lines.items()):
             room = rooms.get(index)
             if room is not None and room.limit < MIN_ROOM_SECONDS:
@@ -213,6 +226,8 @@ class _Speaker:
         self.wrote = False
         self.hung: EngineHung | None = None
         """The engine stopped for taking too long: it is not asked again this session."""
+        self.deadline: float | None = None
+        """The monotonic moment every line must be made by; None for no limit."""
         self._said: dict[tuple[str, int], NDArray[np.float32] | None] = {}
 
     def fitted(self, text: str, rate: int, room: Room | None) -> NDArray[np.float32] | None:
@@ -253,8 +268,15 @@ class _Speaker:
         if self.hung is not None:
             self.failures.append(str(self.hung))
             return None
+        timeout = None if self.deadline is None else self.deadline - time.monotonic()
+        if timeout is not None and timeout <= 0:
+            self.hung = EngineHung(f"{self.engine.name} took too long to make every line")
+            self.failures.append(str(self.hung))
+            return None
         try:
-            speech = self.engine.say(text, rate_wpm=rate, voice=self.voice, folder=self.folder)
+            speech = self.engine.say(
+                text, rate_wpm=rate, voice=self.voice, folder=self.folder, timeout=timeout
+            )
         except EngineHung as error:
             # One line waited for is enough: the session must not wait that long per line.
             self.hung = error

@@ -23,6 +23,8 @@ from calm.core.length_plan import LengthOptions
 from calm.core.loader import load_script
 from calm.core.timeline import Timeline, compile_timeline
 from calm.sound import speech_engine
+from calm.sound import voice as voice_module
+from calm.sound.cues import Speaking, prepare_sound
 from calm.sound.pcm import RATE
 from calm.sound.soundtrack import Soundtrack, segment_starts
 from calm.sound.speech_engine import Engine
@@ -273,6 +275,30 @@ def test_an_engine_that_fails_costs_its_lines_and_says_so_once(
     assert voice.notice is not None and said in voice.notice
     assert voice.notice.startswith("calm: the voice could not say a line")
     assert "\x1b" not in voice.notice and "\x07" not in voice.notice
+
+
+def test_a_session_waits_for_its_voice_only_so_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine_runs: list[list[str]]
+) -> None:
+    """A live session cannot begin before its voice is made: a hanging engine is given up
+    on after the session's wait, not the far longer time a single line may take."""
+    fake_engine(tmp_path / "bin", f"exec {SLEEP} 30")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setattr(speech_engine, "LINE_TIMEOUT", 20.0)
+    monkeypatch.setattr(voice_module, "SESSION_WAIT_SECONDS", 0.5)
+    sound = prepare_sound(
+        make_timeline(),
+        volume=70,
+        ambient=None,
+        trace=None,
+        ring=None,
+        notify=(said := []).append,
+        voice=Speaking(135, "first"),
+    )
+    sound.stop()
+    assert len(engine_runs) == 1
+    notices = [notice for notice in said if "voice" in notice]
+    assert len(notices) == 1 and "took over 0.5 s to say a line" in notices[0]
 
 
 def test_an_engine_is_found_in_order_and_say_only_on_macos(
