@@ -194,17 +194,21 @@ def _sound_options(ambient: str | None, volume: int | None, voice: bool) -> Sess
 
 def _check_target(target: Path, *, force: bool) -> None:
     """Before any mixing, the file is checked as it will be written: a name already
-    taken without ``--force``, or a folder that is not there or cannot be written
-    in, is one line, exit 1."""
+    taken without ``--force``, a folder by that name (never replaced), or a folder
+    that is not there or cannot be written in, is one line, exit 1."""
+    import stat
+
     from calm.sound.render_file import RenderError, already_there, check_folder
 
     try:
-        os.lstat(target)
+        status = os.lstat(target)
     except (FileNotFoundError, NotADirectoryError):
         pass  # free to write, if its folder is there: checked next
     except OSError as error:  # a name too long, say
         fail(f"cannot write {target}: {error.strerror or error}")
     else:
+        if stat.S_ISDIR(status.st_mode):
+            fail(f"{target} is a folder; name a file to write")
         if not force:
             fail(already_there(target))
     try:

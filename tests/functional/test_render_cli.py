@@ -18,6 +18,7 @@ import soundfile
 from typer.testing import CliRunner, Result
 
 from calm.cli import app
+from calm.sound import render_file
 from calm.sound.pcm import RATE
 from tests.support.scripts import tiny_script
 from tests.support.terminal import Terminal, tmux_server
@@ -133,6 +134,25 @@ def test_a_file_already_there_is_kept_without_force(tmp_path: Path) -> None:
     assert forced.exit_code == 0
     assert soundfile.info(str(target)).format == "WAV"
     assert sorted(tmp_path.iterdir()) == [target]
+
+
+def test_a_folder_by_the_file_s_name_is_refused_before_mixing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder named like a sound file cannot be replaced, even with --force: one line
+    at once, exit 1, rather than after the whole session is mixed."""
+    folder = tmp_path / "box.mp3"
+    folder.mkdir()
+
+    def never(*args: object, **kwargs: object) -> int:
+        raise AssertionError("mixed for a file that cannot be written")
+
+    monkeypatch.setattr(render_file, "write_file", never)
+    for force in ([], ["--force"]):
+        result = invoke("render", "box", "--cycles", "1", "-o", str(folder), *force)
+        assert result.exit_code == 1
+        assert result.stderr == f"calm: {folder} is a folder; name a file to write\n"
+    assert folder.is_dir() and list(tmp_path.iterdir()) == [folder]
 
 
 def test_a_folder_that_is_not_there_is_named(tmp_path: Path) -> None:
