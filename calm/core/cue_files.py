@@ -120,7 +120,7 @@ def check_sound_file(path: Path) -> None:
     """Refuse a sound file calm would not play, without decoding more than a WAV file.
 
     A compressed file is only checked for its size here; its length and format are
-    known once ffmpeg decodes it, when a session loads it.
+    known once it is decoded (``calm.sound.decode``), when a session loads it.
 
     Raises:
         SoundFileError: saying what is wrong with it.

@@ -134,6 +134,8 @@ class LiveMix:
     def fill(self, frames: int, now: float) -> NDArray[np.int16] | None:
         """The next ``frames`` samples, whose first leaves at ``now`` (monotonic
         seconds); None when all of them are silence."""
+        if frames <= 0:
+            return None
         with self._lock:
             if not self._audible():
                 if self._held:

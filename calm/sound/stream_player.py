@@ -27,7 +27,6 @@ import time
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
-from calm.sound.live_mix import LiveMix
 from calm.sound.players import Clip, PlaybackError, quiet_alsa
 
 if TYPE_CHECKING:
@@ -82,7 +81,6 @@ class StreamPlayer:
 
         # miniaudio loads the same ALSA library, which would print its own errors.
         quiet_alsa()
-        self._mix = LiveMix(rate)
         self._tap = tap
         self._failure: str | None = None
         self._last_ask = time.monotonic()
@@ -105,6 +103,10 @@ class StreamPlayer:
             device.close()
             raise PlaybackError("no sound device could be opened")
         self._device = device
+        # numpy comes with the mix, once there is a device to mix for.
+        from calm.sound.live_mix import LiveMix
+
+        self._mix = LiveMix(rate)
         self.name = f"miniaudio ({device.backend})"
         """How the player is named to the user, with the system's sound layer."""
         device.stop_callback = self._device_stopped

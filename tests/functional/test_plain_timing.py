@@ -138,18 +138,25 @@ def test_enter_pressed_before_a_prompt_does_not_skip_it(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert process.stdin is not None
+    assert process.stdin is not None and process.stdout is not None
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and not trace_file.exists():
         time.sleep(0.01)
     process.stdin.write("\n")  # during the say step: too early for the prompt
     process.stdin.flush()
-    time.sleep(1.5)
+    # Waiting for the prompt to be shown, not for a time: on a busy machine the session
+    # may begin well after the trace does.
+    for line in process.stdout:
+        if "Notice your feet" in line:
+            break
+    time.sleep(0.5)
     process.stdin.write("\n")  # now, for the prompt
     process.stdin.flush()
     _, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     events = [json.loads(line) for line in trace_file.read_text().splitlines()]
+    prompt = next(e for e in events if e["event"] == "step" and e["step"] == 2)
     after_prompt = next(e for e in events if e["event"] == "step" and e["step"] == 3)
-    assert after_prompt["t"] > 1.2, events
+    # The early Enter would have ended the prompt as it began; it waited for the fresh one.
+    assert after_prompt["t"] - prompt["t"] > 0.4, events
     assert after_prompt["scheduled"] is None
