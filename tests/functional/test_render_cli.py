@@ -58,6 +58,7 @@ def quick(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # real work: seconds of encoding
 def test_box_for_ten_minutes_to_mp3_lasts_ten_minutes(tmp_path: Path) -> None:
     """`calm render box --minutes 10 -o x.mp3` writes ten minutes of box breathing,
     with the end chime after them, tagged, and says where, how long and how big."""
@@ -263,6 +264,7 @@ def test_a_long_render_to_a_pipe_prints_only_its_last_line(tmp_path: Path) -> No
     assert len(result.stdout.decode().splitlines()) == 1
 
 
+@pytest.mark.slow  # real work: seconds of encoding
 def test_a_long_render_on_a_terminal_shows_its_progress(tmp_path: Path) -> None:
     """On a terminal, a render that takes seconds shows a progress bar while it works,
     and leaves only the closing line."""

@@ -180,6 +180,7 @@ def test_the_tags_are_read_back(suffix: str, tmp_path: Path) -> None:
         assert soundfile.info(str(path)).subtype == "PCM_16"
 
 
+@pytest.mark.slow  # real work: seconds of encoding
 def test_a_ten_minute_ogg_is_written_whole(tmp_path: Path) -> None:
     """Ten minutes of Ogg Vorbis, which libsndfile crashes on in one call, is written a
     block at a time and read back whole."""

@@ -932,7 +932,13 @@ CALM_RUNS = {
 sound off, and a session with sound on, whose cues go to ALSA's file plugin."""
 
 
-@pytest.mark.parametrize("run", CALM_RUNS)
+RUN_PARAMS = [
+    pytest.param(run, marks=pytest.mark.slow) if run == "audio" else run for run in CALM_RUNS
+]
+"""The runs, the one with sound among the slow tests: its end chime rings out in real time."""
+
+
+@pytest.mark.parametrize("run", RUN_PARAMS)
 def test_pydub_ffmpeg_warning_never_shows(run: str, quiet_home: tuple[Path, Path, Path]) -> None:
     """With every warning on and no ffmpeg, calm runs and its stderr never mentions ffmpeg."""
     home, bin_folder, script = quiet_home
@@ -943,14 +949,7 @@ def test_pydub_ffmpeg_warning_never_shows(run: str, quiet_home: tuple[Path, Path
     assert "Couldn't find" not in result.stderr
 
 
-@pytest.mark.parametrize(
-    "run",
-    [
-        "audio-list",
-        "no-audio",
-        "audio",
-    ],
-)
+@pytest.mark.parametrize("run", RUN_PARAMS)
 def test_no_warning_reaches_stderr(run: str, quiet_home: tuple[Path, Path, Path]) -> None:
     """With every warning on and no ffmpeg, calm's stderr holds no Warning of any kind."""
     home, bin_folder, script = quiet_home
