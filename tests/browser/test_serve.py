@@ -27,7 +27,7 @@ if not CHROMIUM.exists():
     if os.environ.get("CALM_REQUIRE_AUDIO"):  # set by .ci/run, which installs chromium
         pytest.fail("Debian's chromium is needed for the browser tests")
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 WAIT = 20.0
 """The longest any step may take before the test gives up on it."""

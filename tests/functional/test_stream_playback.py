@@ -67,7 +67,7 @@ def run_calm(
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=200,
         check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -190,3 +190,41 @@ def test_the_voice_speaks_each_step_as_it_starts(tmp_path: Path) -> None:
         lag = int(np.argmin(misfit))
         assert misfit[lag] <= 2, f"line {index} is not whole in the stream"
         assert 0 < lag < 2 * slack, f"line {index} is not where its step starts"
+
+
+LONG_BED = """title = "Long bed"
+summary = "Two minutes over the ocean."
+category = "unwinding"
+
+[[steps]]
+say = "Rest."
+seconds = 120
+"""
+
+
+def test_the_bed_runs_two_minutes_without_a_seam(tmp_path: Path) -> None:
+    """A 2-minute capture: between the step bell and the end chime the stream is the bed
+    itself, sample for sample, looped on and on: no gap, no jump, nothing restarted."""
+    from calm.sound.beds import bed_pcm
+
+    samples, streams = run_calm(tmp_path, "--ambient", "ocean", script=LONG_BED)
+    assert len(streams) == 1
+    from calm.sound.pcm import pcm_segment
+
+    gain = gain_for(VOLUME)
+    assert gain is not None
+    bed = np.frombuffer(pcm_segment(bed_pcm("ocean")).apply_gain(gain).raw_data, dtype="<i2")
+    step = cue_samples("step")
+    sounding = int(np.flatnonzero(samples)[0])
+    # From after the step bell to before the end chime: the bed alone.
+    first, last = sounding + len(step) + RATE, sounding + 119 * RATE
+    span = samples[first:last]
+    # Where in the bed the span begins: the one place its first samples match.
+    places = [
+        at
+        for at in np.flatnonzero(bed == span[0])
+        if np.array_equal(bed[np.arange(at, at + 64) % len(bed)], span[:64])
+    ]
+    assert len(places) == 1, "the stream is not the bed where only the bed plays"
+    looped = bed[np.arange(places[0], places[0] + len(span)) % len(bed)]
+    assert np.array_equal(span, looped), "the bed has a seam, a gap or a jump"
