@@ -141,8 +141,33 @@ class CalmServer(Server):
         return await handler(request)
 
     async def on_startup(self, app: web.Application) -> None:
-        """Say that calm is serving (``on_ready``), rather than textual-serve's banner."""
-        self.on_ready()
+        """Nothing to say yet: the socket is not listening until after startup."""
+
+    def serve(self, debug: bool = False) -> None:
+        """Serve until Ctrl+C or SIGTERM, saying so (``on_ready``) once the socket
+        listens, so the address printed always answers."""
+        import signal
+
+        from aiohttp.web_runner import GracefulExit
+
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+
+        def leave() -> None:
+            raise GracefulExit()
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, leave)
+        web.run_app(
+            self._make_app(),
+            host=self.host,
+            port=self.port,
+            handle_signals=False,
+            loop=loop,
+            # aiohttp prints its own line once the site has started: calm's, instead.
+            print=lambda *_: self.on_ready(),
+        )
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Ctrl+C: every calm still running is asked to quit, then ended, and waited for."""

@@ -115,3 +115,35 @@ def test_lan_serves_on_the_network_address_with_a_qr_code_and_the_token(tmp_path
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(20)
+
+
+@pytest.mark.slow
+def test_a_title_with_markup_is_shown_as_text_on_the_page(tmp_path: Path) -> None:
+    """A script's title is data: on the page it is text, never markup or script."""
+    import re
+    import signal
+    import urllib.request
+
+    script = tmp_path / "odd.toml"
+    script.write_text(
+        'title = "</title><script>alert(1)</script>"\nsummary = "x"\ncategory = "breathing"\n'
+        '[[steps]]\nsay = "Rest."\nseconds = 2\n',
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calm", "serve", str(script), "--port", "18932"],
+        env=dict(os.environ, HOME=str(tmp_path)),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        found = re.search(r"http://\S+", process.stdout.readline())
+        assert found
+        with urllib.request.urlopen(found.group(0), timeout=10) as page:
+            html = page.read().decode()
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(20)
