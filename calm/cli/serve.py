@@ -3,6 +3,7 @@ following on their own phone (``calm.serve``)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -83,10 +84,18 @@ def serve(
     def ready() -> None:
         echo(f"calm is serving {title} at {url}")
         if lan:
+            import shutil
+
             from calm.serve.qr import qr_lines
 
-            echo("A phone on the same network can open it from this code:")
-            echo(qr_lines(url).rstrip("\n"))
+            code = qr_lines(url).rstrip("\n")
+            width = max(len(line) for line in code.splitlines())
+            if sys.stdout.isatty() and shutil.get_terminal_size().columns < width:
+                # A code broken across lines cannot be read by any camera.
+                echo(f"Widen this window to {width} columns to show a QR code of it.")
+            else:
+                echo("A phone on the same network can open it from this code:")
+                echo(code)
         echo("Sound plays on this machine. Press Ctrl+C to stop.")
 
     from calm.serve.server import CalmServer
