@@ -107,9 +107,8 @@ def serve(
         title=title,
         token=token,
         max_sessions=most,
-        say=echo,
+        on_ready=ready,
     )
-    server.on_ready = ready
     try:
         server.serve()
     except OSError as error:

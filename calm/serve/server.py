@@ -69,7 +69,7 @@ class CalmServer(Server):
         title: str,
         token: str,
         max_sessions: int,
-        say: Callable[[str], None],
+        on_ready: Callable[[], None],
     ) -> None:
         """Serve ``command`` (a shell command line calm built) on ``host``:``port``.
 
@@ -77,7 +77,7 @@ class CalmServer(Server):
             title: The page's title: the script's, or calm's.
             token: The first part of every path.
             max_sessions: How many calm processes may run at once.
-            say: Prints a line in the terminal that runs ``calm serve``.
+            on_ready: Called once the socket listens, to say where calm is served.
         """
         import textual_serve
 
@@ -92,13 +92,11 @@ class CalmServer(Server):
         )
         self.token = token
         self.max_sessions = max_sessions
-        self._say = say
         self.services: set[AppService] = set()
         """The calm processes running now, one per open page."""
         self._processes: set[asyncio.subprocess.Process] = set()
         """Every calm started and not yet known to be gone."""
-        self.on_ready: Callable[[], None] = lambda: None
-        """Called once the server is listening."""
+        self.on_ready = on_ready
 
     def initialize_logging(self) -> None:
         """Only problems: calm says itself what it serves, and a request log would fill
@@ -122,7 +120,6 @@ class CalmServer(Server):
                 web.static(f"{prefix}/static", self.statics_path, name="static"),
             ]
         )
-        app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
         return app
 
@@ -139,9 +136,6 @@ class CalmServer(Server):
         if not hmac.compare_digest(first.encode(), self.token.encode()):
             return web.Response(status=403, text=FORBIDDEN_PAGE, content_type="text/html")
         return await handler(request)
-
-    async def on_startup(self, app: web.Application) -> None:
-        """Nothing to say yet: the socket is not listening until after startup."""
 
     def serve(self, debug: bool = False) -> None:
         """Serve until Ctrl+C or SIGTERM, saying so (``on_ready``) once the socket
