@@ -400,28 +400,20 @@ PLAYER_CHOICES = ("miniaudio", "simpleaudio", "system", "bell", "silence")
 """The players ``CALM_PLAYER`` can name, in the order calm tries them."""
 
 
-def choose_player(
-    ring: Callable[[], None] | None = None,
-    *,
-    first: str | None = None,
-    rate: int | None = None,
-) -> Player:
-    """The best player this machine has, in the order at the top of this module.
+def choose_player(ring: Callable[[], None] | None = None) -> Player:
+    """The best player this machine has, in the order at the top of this module,
+    ``CALM_PLAYER``'s first when it names one (``player_notice`` says when it does not).
 
     Args:
         ring: Rings the terminal bell; None when there is no terminal to ring.
-        first: One of ``PLAYER_CHOICES`` to try before the rest; by default
-            ``CALM_PLAYER``'s. Anything else is ignored (``player_notice`` says so).
-        rate: The rate a stream is opened at; calm's own by default.
     """
-    if first is None:
-        first = os.environ.get(PLAYER_VARIABLE)
+    first = os.environ.get(PLAYER_VARIABLE)
     order = list(PLAYER_CHOICES)
     if first in order:
         order.remove(first)
         order.insert(0, first)
     for choice in order:
-        player = _player(choice, ring, rate)
+        player = _player(choice, ring)
         if player is not None:
             return player
     return SilentPlayer()
@@ -441,14 +433,14 @@ def player_notice() -> str | None:
     )
 
 
-def _player(choice: str, ring: Callable[[], None] | None, rate: int | None) -> Player | None:
+def _player(choice: str, ring: Callable[[], None] | None) -> Player | None:
     """The player ``choice`` names, if this machine has it."""
     if choice == "miniaudio":
         try:
             from calm.sound.pcm import RATE
             from calm.sound.stream_player import StreamPlayer
 
-            return StreamPlayer(rate=rate or RATE)
+            return StreamPlayer(rate=RATE)
         except (ImportError, PlaybackError):
             return None
     if choice == "simpleaudio":
