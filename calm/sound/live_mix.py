@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from calm.sound.soundtrack import as_floats, limited
+from calm.sound.soundtrack import FULL_SCALE, ClipFloats, as_floats, limited
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -72,12 +72,14 @@ class LiveMix:
         """The whole mix's level: falls to 0 when held, and rises again after."""
         self._step = 1.0 / max(round(FADE_SECONDS * rate), 1)
         """How much a fading gain moves a sample."""
+        self._floats = ClipFloats(rate)
+        """Each clip's samples as floats, made once: the same cues play every breath."""
 
     def play(self, clip: Clip, due: float) -> None:
         """Mix ``clip`` in so that its first sample leaves at ``due`` (monotonic
         seconds) plus ``LEAD_SECONDS``, or as soon as it can after that."""
         speech = clip.name == SPEECH
-        voice = _Voice(as_floats(clip, self.rate), due + LEAD_SECONDS, speech)
+        voice = _Voice(self._floats(clip), due + LEAD_SECONDS, speech)
         with self._lock:
             if self._held:
                 return
@@ -101,7 +103,7 @@ class LiveMix:
         with self._lock:
             if clip.name != self._bed_name:
                 self._bed = as_floats(clip, self.rate)
-                self._bed_pcm = np.round(self._bed * 32767.0).astype("<i2")
+                self._bed_pcm = np.round(self._bed * FULL_SCALE).astype("<i2")
                 self._bed_name, self._bed_at = clip.name, 0
             self._bed_on = True
 
@@ -152,7 +154,7 @@ class LiveMix:
             if self._held and self._gain == 0.0:
                 self._voices.clear()
         mix *= gain
-        return np.round(limited(mix) * 32767.0).astype("<i2")
+        return np.round(limited(mix) * FULL_SCALE).astype("<i2")
 
     def _bed_alone(self) -> bool:
         """Whether only the bed sounds, at its own level: no cue, no fade, no hold."""

@@ -41,9 +41,8 @@ def cue_times(timeline: Timeline, *, untimed_ms: int = 0) -> list[tuple[int, str
     it some length; see ``session_ms``).
     """
     times: list[tuple[int, str]] = []
-    shift = 0
-    for segment in timeline.segments:
-        at = segment.start_ms + shift
+    starts = segment_starts(timeline, untimed_ms=untimed_ms)
+    for segment, at in zip(timeline.segments, starts, strict=True):
         span = timeline.spans[segment.step]
         if segment.index == span.first:
             step_cue = span.step.cue or (None if segment.phase is not None else "step")
@@ -51,8 +50,6 @@ def cue_times(timeline: Timeline, *, untimed_ms: int = 0) -> list[tuple[int, str
                 times.append((at, step_cue))
         if segment.phase is not None:
             times.append((at, segment.cue or PHASE_CUES[segment.phase]))
-        if segment.untimed:
-            shift += untimed_ms
     times.append((session_ms(timeline, untimed_ms=untimed_ms), "end"))
     return times
 
@@ -96,13 +93,7 @@ class Soundtrack:
         self.rate = rate
         # Each clip's samples are made once and shared by all its onsets: a long
         # session places tens of thousands of cues, and a copy each took gigabytes.
-        made: dict[int, tuple[Clip, NDArray[np.float32]]] = {}
-
-        def sound_of(clip: Clip) -> NDArray[np.float32]:
-            if id(clip) not in made:
-                made[id(clip)] = (clip, as_floats(clip, rate))
-            return made[id(clip)][1]
-
+        sound_of = ClipFloats(rate)
         onsets: list[tuple[int, NDArray[np.float32]]] = []
         for ms, name in cue_times(timeline, untimed_ms=untimed_ms):
             clip = clips.get(name)
@@ -146,6 +137,21 @@ class Soundtrack:
             if first < last:
                 mix[first - start : last - start] += sound[first - onset : last - onset]
         return np.round(limited(mix) * FULL_SCALE).astype(np.int16)
+
+
+class ClipFloats:
+    """Each clip's samples as floats at one rate, made once however often it plays."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self._made: dict[int, tuple[Clip, NDArray[np.float32]]] = {}
+
+    def __call__(self, clip: Clip) -> NDArray[np.float32]:
+        """``clip``'s samples as ``as_floats`` makes them, the first time only."""
+        made = self._made.get(id(clip))
+        if made is None or made[0] is not clip:
+            made = self._made[id(clip)] = (clip, as_floats(clip, self.rate))
+        return made[1]
 
 
 def as_floats(clip: Clip, rate: int) -> NDArray[np.float32]:
