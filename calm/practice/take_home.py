@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from calm.core.timeline import Timeline
     from calm.practice.options import SessionOptions
-    from calm.sound.players import Clip
     from calm.sound.soundtrack import Soundtrack
 
 TAKE_HOME_VOLUME = 70
@@ -35,7 +34,7 @@ def session_soundtrack(
     volume: int | None = None,
 ) -> Soundtrack:
     """The session's soundtrack, at ``volume`` (the options' by default)."""
-    from calm.sound.cues import load_bed, load_clips
+    from calm.sound.cues import Speaking, load_bed, load_clips, spoken_lines
     from calm.sound.pcm import RATE
     from calm.sound.soundtrack import Soundtrack
 
@@ -44,32 +43,13 @@ def session_soundtrack(
     for notice in notices:
         tell(notice)
     bed = load_bed(options.ambient, level) if options.ambient else None
-    spoken = _voice(timeline, options, level, untimed_ms, clips, tell) if options.voice else None
+    spoken = None
+    if options.voice:
+        speaking = Speaking(options.voice_rate, options.voice_phases)
+        spoken = spoken_lines(
+            timeline, clips, speaking, volume=level, notify=tell, untimed_ms=untimed_ms
+        )
     return Soundtrack(timeline, clips, bed=bed, rate=RATE, untimed_ms=untimed_ms, voice=spoken)
-
-
-def _voice(
-    timeline: Timeline,
-    options: SessionOptions,
-    volume: int,
-    untimed_ms: int,
-    clips: dict[str, Clip],
-    tell: Callable[[str], None],
-) -> dict[int, Clip]:
-    """The spoken lines, by segment, fitted between the cues as in a session."""
-    from calm.sound.voice import make_voice
-
-    result = make_voice(
-        timeline,
-        volume=volume,
-        rate_wpm=options.voice_rate,
-        phases=options.voice_phases,
-        untimed_ms=untimed_ms,
-        cue_lengths={name: clip.seconds for name, clip in clips.items()},
-    )
-    if result.notice:
-        tell(result.notice)
-    return result.clips
 
 
 def take_home_mp3(

@@ -375,22 +375,42 @@ def prepare_sound(
     lines: dict[int, Clip] = {}
     if voice is not None and clips and not isinstance(player, SilentPlayer):
         # The bell and silence cannot speak; a voice is only made for a real player.
-        from calm.sound.voice import SESSION_WAIT_SECONDS, make_voice
+        from calm.sound.voice import SESSION_WAIT_SECONDS
 
-        made = make_voice(
-            timeline,
-            volume=volume,
-            rate_wpm=voice.rate_wpm,
-            phases=voice.phases,
-            cue_lengths={name: clip.seconds for name, clip in clips.items()},
-            wait_seconds=SESSION_WAIT_SECONDS,
+        lines = spoken_lines(
+            timeline, clips, voice, volume=volume, notify=notify, wait_seconds=SESSION_WAIT_SECONDS
         )
-        if made.notice:
-            notify(made.notice)
-        lines = made.clips
     return SessionSound(
         player, clips, timeline=timeline, trace=trace, notify=notify, bed=bed, voice=lines
     )
+
+
+def spoken_lines(
+    timeline: Timeline,
+    clips: Mapping[str, Clip],
+    voice: Speaking,
+    *,
+    volume: int,
+    notify: Callable[[str], None],
+    untimed_ms: int = 0,
+    wait_seconds: float | None = None,
+) -> dict[int, Clip]:
+    """What the voice says, by segment, fitted between ``clips`` as a session plays
+    them (``calm.sound.voice.make_voice``); what stands in its way is one notice."""
+    from calm.sound.voice import make_voice
+
+    made = make_voice(
+        timeline,
+        volume=volume,
+        rate_wpm=voice.rate_wpm,
+        phases=voice.phases,
+        untimed_ms=untimed_ms,
+        cue_lengths={name: clip.seconds for name, clip in clips.items()},
+        wait_seconds=wait_seconds,
+    )
+    if made.notice:
+        notify(made.notice)
+    return made.clips
 
 
 @dataclass(frozen=True, slots=True)
