@@ -764,15 +764,21 @@ def test_volume_scales_the_clips(tmp_path: Path) -> None:
     assert all(abs(quiet - full / 2) <= 1 for quiet, full in zip(soft, loud, strict=True))
 
 
+def not_sound_cue(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Timeline:
+    """A script whose cue ``name`` is a compressed file that is not sound, with no
+    ffmpeg on PATH to fall back on."""
+    (tmp_path / name).write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00not really sound")
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    return timeline_of(f'[[steps]]\nsay = "a"\nseconds = 1\ncue = "{name}"\n', tmp_path)
+
+
 @pytest.mark.parametrize("name", ["x.mp3", "x.ogg"])
 def test_a_compressed_cue_that_is_not_sound_says_so(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A compressed cue that is not sound: no clip, one line naming it."""
-    (tmp_path / name).write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00not really sound")
-    timeline = timeline_of(f'[[steps]]\nsay = "a"\nseconds = 1\ncue = "{name}"\n', tmp_path)
-    (tmp_path / "bin").mkdir()
-    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    timeline = not_sound_cue(name, tmp_path, monkeypatch)
     clips, notices = load_clips(timeline, 100)
     assert name not in clips
     assert set(clips) == {"step", "end"}
@@ -786,10 +792,7 @@ def test_a_compressed_cue_without_miniaudio_or_ffmpeg_says_so(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With neither miniaudio nor ffmpeg: no clip, one line saying what is needed."""
-    (tmp_path / name).write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00not really sound")
-    timeline = timeline_of(f'[[steps]]\nsay = "a"\nseconds = 1\ncue = "{name}"\n', tmp_path)
-    (tmp_path / "bin").mkdir()
-    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    timeline = not_sound_cue(name, tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "miniaudio", None)
     monkeypatch.delitem(sys.modules, "calm.sound.decode", raising=False)
     clips, notices = load_clips(timeline, 100)
