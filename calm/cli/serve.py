@@ -4,13 +4,17 @@ following on their own phone (``calm.serve``)."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from calm.cli.number_option import NumberRange
 from calm.cli.options import DemoOption
-from calm.cli.output import USAGE_ERROR, echo, fail
+from calm.cli.output import USAGE_ERROR, echo, fail, tell
+
+if TYPE_CHECKING:
+    from calm.core.timeline import Timeline
 
 app = typer.Typer()
 
@@ -53,13 +57,24 @@ def serve(
         bool, typer.Option("--no-audio", help="No sound; it would play on this machine.")
     ] = False,
     demo: DemoOption = False,
+    together: Annotated[
+        bool,
+        typer.Option(
+            "--together",
+            help="Every page follows one shared session of SCRIPT, led from this terminal.",
+        ),
+    ] = False,
 ) -> None:
     """Serve calm to a browser: the list, or SCRIPT, one calm for each page."""
     from calm.serve.address import LOCAL_HOST, lan_address, new_token, page_url
     from calm.serve.command import Served, served_command
 
+    if together and script is None:
+        fail("--together leads one script: name it, as in calm serve --together box", USAGE_ERROR)
+
     title = "calm"
     chosen: str | None = None
+    timeline = None
     if script is not None:
         from calm.cli.script_lookup import compile_script
         from calm.core.library import Origin
@@ -80,6 +95,7 @@ def serve(
         host = found
     token = new_token()
     url = page_url(host, port, token)
+    lead = _SharedLead(timeline, no_audio) if together else None
 
     def ready() -> None:
         echo(f"calm is serving {title} at {url}")
@@ -97,11 +113,15 @@ def serve(
                 echo("A phone on the same network can open it from this code:")
                 echo(code)
         echo("Sound plays on this machine. Press Ctrl+C to stop.")
+        if lead is not None:
+            lead.attach()
 
     from calm.serve.server import CalmServer
 
+    follow = None if lead is None else str(lead.log)
+    served = Served(chosen, demo=demo, no_audio=no_audio or together, follow=follow)
     server = CalmServer(
-        served_command(Served(chosen, demo=demo, no_audio=no_audio)),
+        served_command(served),
         host=host,
         port=port,
         title=title,
@@ -113,4 +133,45 @@ def serve(
         server.serve()
     except OSError as error:
         fail(f"cannot listen on {host}:{port}: {error.strerror or error}", USAGE_ERROR)
+    finally:
+        if lead is not None:
+            lead.close()
     echo("calm has stopped serving.")
+
+
+class _SharedLead:
+    """``--together``: the shared log in a folder of calm's own, and this terminal's
+    lead of it (``calm.plain.together``), with the room's sound."""
+
+    def __init__(self, timeline: Timeline | None, no_audio: bool) -> None:
+        import tempfile
+        from dataclasses import replace
+
+        from calm.cli.starting import session_options
+        from calm.practice.options import SessionFlags
+        from calm.practice.service import Practice
+
+        assert timeline is not None  # --together always names its script, checked above
+        # Private to this user (0700), and gone when serving stops.
+        self.folder = Path(tempfile.mkdtemp(prefix="calm-together-"))
+        self.log = self.folder / "session.json"
+        options = session_options(SessionFlags(demo=True, no_audio=no_audio), screen=False)
+        self.practice = Practice.open(replace(options, follow=self.log), notify=tell)
+        self.practice.prepare_sound(timeline)  # what the sound has to say, said now
+        from calm.plain.together import SharedLead
+
+        self.lead = SharedLead(timeline, self.practice, self.log, echo)
+
+    def attach(self) -> None:
+        """Read this terminal's keys on the server's loop, from now."""
+        import asyncio
+
+        self.lead.attach(asyncio.get_running_loop())
+
+    def close(self) -> None:
+        """Give the terminal back, end the session, stop the sound, remove the log."""
+        import shutil
+
+        self.lead.detach()
+        self.practice.close()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -3,6 +3,7 @@ starts, on the screen or as plain text."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -56,9 +57,20 @@ def start(
         ),
     ] = None,
     demo: DemoOption = False,
+    follow: Annotated[
+        str | None,
+        typer.Option(
+            "--follow",
+            metavar="LOG",
+            hidden=True,
+            help="Follow the shared session whose log calm serve --together keeps.",
+        ),
+    ] = None,
 ) -> None:
     """Start a session. With no script, choose one first."""
     from calm.practice.options import SessionFlags
+
+    followed = _followed_log(follow, script, plain) if follow is not None else None
 
     flags = SessionFlags(
         demo=demo,
@@ -71,10 +83,25 @@ def start(
         no_history=no_history,
         check_in=check_in,
         voice=voice,
+        follow=followed,
     )
     code = start_session(script, minutes, cycles, gentle, plain=plain, flags=flags)
     if code:
         raise typer.Exit(code)
+
+
+def _followed_log(follow: str, script: str | None, plain: bool) -> Path:
+    """The log of the shared session a page of ``calm serve --together`` follows,
+    checked: it is on the screen, with a script, and the log is a file already."""
+    from calm.cli.output import USAGE_ERROR, fail
+    from calm.core.safe_text import shown_name
+
+    if plain or script is None:
+        fail("--follow follows a named script on the full screen", USAGE_ERROR)
+    log = Path(follow)
+    if not log.is_file():
+        fail(f"--follow: {shown_name(follow)} is not a shared session's log", USAGE_ERROR)
+    return log.resolve()
 
 
 def choose_and_start(context: typer.Context, *, demo: bool) -> None:

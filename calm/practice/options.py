@@ -46,6 +46,8 @@ class SessionFlags(Record):
     """``--check-in`` or ``--no-check-in``; None to follow the config."""
     voice: bool = False
     """``--voice``: speak the steps, whatever the config says."""
+    follow: Path | None = None
+    """``--follow LOG``: a viewer of ``calm serve --together``, following its log."""
 
 
 @record
@@ -71,6 +73,9 @@ class SessionOptions(Record):
     """How fast the voice speaks, in words a minute."""
     voice_phases: str = "first"
     """When the voice names the phases: "first", "every" or "none"."""
+    follow: Path | None = None
+    """The shared log a viewer of ``calm serve --together`` follows
+    (``calm.practice.together``); None for a session of one's own."""
     notices: tuple[str, ...] = field(default=(), compare=False)
     """What resolving found wrong in the config, one line each, to be said once."""
 
@@ -114,14 +119,21 @@ def resolve_options(
         voice=flags.voice or settings.voice,
         voice_rate=settings.voice_rate,
         voice_phases=_voice_phases(settings.voice_phases, config_file, notices),
+        follow=flags.follow,
         notices=tuple(notices),
     )
 
 
 def _for_this_run(flags: SessionFlags, settings: Settings) -> Settings:
     """The config, its ``[demo]`` table for ``--demo``, then the flags, which always win."""
-    if flags.demo:
+    if flags.demo or flags.follow is not None:
         settings = settings.for_demo()
+    if flags.follow is not None:
+        # A viewer of a shared session: the serving terminal plays the one sound, and
+        # nothing of it is the viewer's to check in to or record.
+        settings = replace(
+            settings, skip_caution=True, history=False, check_in=False, sound=False, voice=False
+        )
     if flags.check_in is not None:
         settings = replace(settings, check_in=flags.check_in)
     if flags.skip_caution:

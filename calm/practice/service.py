@@ -246,7 +246,6 @@ class Practice:
         # The trace hears the first event; a history still closed is opened once the
         # screen is up, and writes the session down from then (see ``open_records``).
         self._open_trace()
-        from calm.core.session import SessionRunner
         from calm.practice.sound_ahead import SoundAhead
 
         if self._prepared is None or self._prepared[0] is not timeline:
@@ -254,7 +253,7 @@ class Practice:
         made = self._prepared[1]
         self._prepared = None
         self.sound = made.result() if isinstance(made, SoundAhead) else made
-        runner = SessionRunner(timeline, clock=clock)
+        runner = self._runner_for(timeline, clock)
         for listener in (self.trace, self.sound, *listeners):
             if listener is not None:
                 runner.add_listener(listener)
@@ -265,6 +264,22 @@ class Practice:
         else:
             self._record(runner, timeline, mood_before)
         return runner
+
+    def _runner_for(self, timeline: Timeline, clock: Clock | None) -> SessionRunner:
+        """A runner of the session's own, or one that follows the shared session
+        (``calm serve --together``); after one session followed, the next that begins."""
+        from calm.core.session import SessionRunner
+
+        if self.options.follow is None:
+            return SessionRunner(timeline, clock=clock)
+        from calm.practice.together import FollowingRunner
+
+        before = self.runner
+        after = before.shared_start if isinstance(before, FollowingRunner) else None
+        if clock is None:
+            return FollowingRunner(timeline, self.options.follow, after=after)
+        # The log's moments are read on the clock given (a test's), as the leader's are.
+        return FollowingRunner(timeline, self.options.follow, after=after, now=clock.now)
 
     def _record(self, runner: SessionRunner, timeline: Timeline, mood_before: int | None) -> None:
         """Write the session down as begun, and follow it into the history."""

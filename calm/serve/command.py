@@ -20,6 +20,8 @@ class Served:
     """A built-in name or an absolute path, already checked; None for the list."""
     demo: bool = False
     no_audio: bool = False
+    follow: str | None = None
+    """The shared session's log every page follows (``--together``), a path calm made."""
 
 
 def served_command(served: Served) -> str:
@@ -27,11 +29,13 @@ def served_command(served: Served) -> str:
     textual-serve holds, and ends, is calm itself."""
     # `calm start` with no script opens on the list, as bare `calm` does.
     argv = [sys.executable, "-m", "calm", "start"]
+    if served.no_audio:
+        argv.append("--no-audio")
+    if served.demo:
+        argv.append("--demo")
+    if served.follow is not None:
+        argv += ["--follow", served.follow]
     if served.script is not None:
         # After "--": a built-in name or path is never read as a flag.
         argv += ["--", served.script] if served.script.startswith("-") else [served.script]
-    if served.demo:
-        argv.insert(4, "--demo")
-    if served.no_audio:
-        argv.insert(4, "--no-audio")
     return "exec " + shlex.join(argv)

@@ -277,7 +277,7 @@ class CalmApp(App["SessionOutcome | None"]):
                 timeline = None
                 continue
             timeline, mood_before = ready
-            outcome = await self.push_screen_wait(self._session_screen(timeline, mood_before))
+            outcome = await self._run_session(timeline, mood_before)
             choice = await self.push_screen_wait(self._summary(timeline, outcome, from_list))
             from calm.tui.screens.summary import AfterSummary
 
@@ -335,14 +335,25 @@ class CalmApp(App["SessionOutcome | None"]):
             return None
         return timeline, answer.mood
 
-    def _session_screen(self, timeline: Timeline, mood_before: int | None) -> SessionScreen:
-        """The session's screen, its runner from the practice service."""
+    async def _run_session(self, timeline: Timeline, mood_before: int | None) -> SessionOutcome:
+        """The session on its screen, its runner from the practice service; a shared
+        one (``calm serve --together``) once the serving terminal has begun it."""
         from calm.tui.screens.session import SessionScreen
 
         runner = self.practice.begin(
             timeline, mood_before=mood_before, clock=self._clock, ring=self.bell
         )
-        return SessionScreen(runner, reduced_motion=self.reduced_motion, sound=self.sound)
+        followed = self.practice.options.follow is not None
+        if followed:
+            from calm.practice.together import FollowingRunner
+            from calm.tui.screens.waiting import WaitingScreen
+
+            assert isinstance(runner, FollowingRunner)  # the service's, for a followed session
+            await self.push_screen_wait(WaitingScreen(runner))
+        screen = SessionScreen(
+            runner, reduced_motion=self.reduced_motion, sound=self.sound, followed=followed
+        )
+        return await self.push_screen_wait(screen)
 
     def _summary(
         self, timeline: Timeline, outcome: SessionOutcome, from_list: bool
@@ -359,6 +370,7 @@ class CalmApp(App["SessionOutcome | None"]):
             progress=progress,
             on_mood=self.practice.mood_after if self.practice.check_in else None,
             from_list=from_list,
+            followed=self.practice.options.follow is not None,
             download=downloader(self, timeline),
         )
         # What came during the session is said here, where it covers nothing,

@@ -60,6 +60,12 @@ class Served:
         """The calm processes it has started and that still run."""
         return children(self.process.pid)
 
+    def press(self, keys: str) -> None:
+        """Type ``keys`` into calm serve's own terminal (a pipe here)."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(keys)
+        self.process.stdin.flush()
+
 
 def children(parent: int) -> list[int]:
     """Every process below ``parent``, by reading /proc."""
@@ -89,6 +95,7 @@ def calm_serve(tmp_path: Path, *arguments: str) -> Iterator[Served]:
     process = subprocess.Popen(
         [sys.executable, "-m", "calm", "serve", "--port", str(port), "--no-audio", *arguments],
         env=env,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -323,3 +330,87 @@ def test_the_summary_downloads_the_session_as_audio(tmp_path: Path, browser: Any
         assert 0.05 < abs(samples).max() < 1.0
         origin = served.url.split("/", 3)[:3]
         assert all(url.split("/", 3)[:3] == origin for url in asked), asked
+
+
+RECORD_WORDS = """() => {
+    // Every change of the big words (the first row of words below the top line, above
+    // the progress and the footer), with the wall clock's moment, which both pages
+    // share: read each time xterm has parsed what calm sent.
+    window.calmChanges = [];
+    const terminal = window.calmTerminals[0];
+    let last = null;
+    const look = () => {
+        const buffer = terminal.buffer.active;
+        let words = "";
+        for (let row = 1; row < terminal.rows - 2 && !words; row++) {
+            const line = buffer.getLine(row);
+            const text = line ? line.translateToString(true).trim() : "";
+            if (/[A-Za-z]{3}/.test(text)) words = text;
+        }
+        if (words !== last) {
+            last = words;
+            window.calmChanges.push([Date.now() / 1000, words]);
+        }
+    };
+    look();
+    terminal.onWriteParsed(look);
+}"""
+
+
+def test_together_every_page_follows_one_session_led_from_the_terminal(
+    tmp_path: Path, browser: Any
+) -> None:
+    """--together: two pages wait, then begin at once when the serving terminal presses
+    Enter; over 30 s, with a pause and a resume from the terminal, their words change
+    alike, each change within 100 ms of the other page's. A page's own keys change
+    nothing; its help says the session is led from elsewhere. The shared log's folder
+    is gone once serving stops."""
+    with calm_serve(tmp_path, "--together", "box") as served:
+        pages = [open_page(browser, served.url, PHONE)[0] for _ in range(2)]
+        for page in pages:
+            wait_for(page, "Waiting for the session to begin")
+        follow = Path(_argument_after("--follow", served.calms()))
+        assert follow.parent.name.startswith("calm-together-")
+        assert follow.parent.stat().st_mode & 0o077 == 0  # this user's alone
+        for page in pages:
+            page.evaluate(RECORD_WORDS)
+        served.press("\n")
+        begun = time.monotonic()
+        for at, key in ((13.0, " "), (16.0, " "), (30.0, None)):
+            time.sleep(max(at - (time.monotonic() - begun), 0))
+            if key:
+                served.press(key)
+        changes = [page.evaluate("() => window.calmChanges") for page in pages]
+        words = [[said for _, said in page_changes] for page_changes in changes]
+        assert words[0] == words[1], words
+        assert "Box breathing" in words[0][0]  # the waiting card's title
+        assert {"Paused", "Breathe in through the nose"} <= set(words[0]), words[0]
+        assert len(words[0]) >= 8, words[0]
+        apart = [abs(a[0] - b[0]) for a, b in zip(changes[0][1:], changes[1][1:], strict=True)]
+        measured = list(zip(words[0][1:], apart, strict=True))
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        import json
+
+        (ARTIFACTS / "together-apart.json").write_text(json.dumps(measured, indent=1))
+        assert max(apart) <= 0.1, measured
+        # A page's keys do nothing to the shared session, and its help says why.
+        settle(pages[0])
+        pages[0].keyboard.press(" ")
+        pages[0].keyboard.press("n")
+        pages[0].wait_for_timeout(600)
+        assert "Paused" not in screen(pages[0])
+        assert screen(pages[0]).count("step 2 of 3") == 1
+        pages[0].keyboard.press("?")
+        wait_for(pages[0], "This session is led from")
+        assert len(served.calms()) == 2
+    assert not follow.parent.exists()
+
+
+def _argument_after(flag: str, pids: list[int]) -> str:
+    """The value after ``flag`` in the command line of the first of ``pids`` that has it."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            words = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+            if flag in words:
+                return words[words.index(flag) + 1]
+    raise AssertionError(f"no calm was started with {flag}")

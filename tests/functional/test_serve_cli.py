@@ -74,6 +74,8 @@ def test_the_served_command_comes_only_from_checked_options() -> None:
     assert served_command(Served("-x.toml")).endswith("-m calm start -- -x.toml")
     assert served_command(Served("/a b/it's.toml")).endswith("""start '/a b/it'"'"'s.toml'""")
     assert served_command(Served()).startswith("exec ")
+    follows = served_command(Served("box", no_audio=True, follow="/tmp/calm-x/log.json"))
+    assert follows.endswith("start --no-audio --follow /tmp/calm-x/log.json box")
 
 
 @pytest.mark.slow
@@ -147,3 +149,35 @@ def test_a_title_with_markup_is_shown_as_text_on_the_page(tmp_path: Path) -> Non
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(20)
+
+
+def test_together_needs_a_script_to_lead(tmp_path: Path) -> None:
+    result = calm("serve", "--together", home=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "--together" in result.stderr
+    assert "serving" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        (["box", "--follow", "/no/such/log"], "/no/such/log"),
+        (["box", "--follow", "\x1b[2Jx"], "?[2Jx"),
+        (["box", "--plain", "--follow", "LOG"], "full screen"),
+        (["--follow", "LOG"], "named script"),
+    ],
+)
+def test_a_page_that_cannot_follow_says_so_in_one_line(
+    tmp_path: Path, arguments: list[str], named: str
+) -> None:
+    """``--follow`` (hidden: calm serve --together gives it to each page) names a log that
+    is a file, for a named script on the full screen; anything else is one line, exit 2,
+    with no escape sequence passed through."""
+    log = tmp_path / "log.json"
+    log.write_text('{"format": 1, "start": null, "controls": []}', encoding="utf-8")
+    result = calm(
+        "start", *[str(log) if word == "LOG" else word for word in arguments], home=tmp_path
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and named in result.stderr, result.stderr
+    assert "\x1b" not in result.stderr

@@ -17,6 +17,7 @@ from calm.practice.together import (
     CONTROLS,
     MAX_LOG_BYTES,
     Follower,
+    FollowingRunner,
     Leader,
     LogError,
     SharedLog,
@@ -98,7 +99,8 @@ def test_any_controls_replayed_give_the_same_place(
     tmp_path_factory: pytest.TempPathFactory, moves: list[tuple[float, str]]
 ) -> None:
     """Whatever controls come, when, a viewer that followed all along and one that
-    joins at the end are in the same place."""
+    joins at the end are in the same place; one that joins after the end waits for
+    the next session."""
     world = World(tmp_path_factory.mktemp("together"))
     along, follower = world.viewer()
     world.leader.start()
@@ -111,7 +113,11 @@ def test_any_controls_replayed_give_the_same_place(
     follower.sync()
     joined, joined_follower = world.viewer()
     joined_follower.sync()
-    assert world.where(along) == world.where(joined)
+    if world.leader.log.ended:
+        assert joined.status is Status.READY
+        assert along.status is not Status.RUNNING
+    else:
+        assert world.where(along) == world.where(joined)
 
 
 @pytest.mark.parametrize(
@@ -164,3 +170,64 @@ def test_the_log_is_replaced_whole(tmp_path: Path) -> None:
         assert parse_log(world.path.read_bytes()) == world.leader.log
     assert json.loads(world.path.read_bytes())["controls"][-1][1] == "next"
     assert [entry.name for entry in tmp_path.iterdir()] == ["together.json"]
+
+
+def test_a_viewer_that_comes_after_the_end_waits_for_the_next_session(tmp_path: Path) -> None:
+    """The serving terminal ends a session and begins another: a viewer that came in
+    between waits and joins the new one; the summary's "again" waits likewise."""
+    world = World(tmp_path)
+    world.leader.start()
+    first = world.leader.log.start
+    world.time += 2.0
+    world.leader.control("end")
+    world.leader.control("pause")  # nothing after the end is written
+    assert world.leader.log.controls[-1][1] == "end"
+    late, late_follower = world.viewer()
+    assert late_follower.look() is None
+    world.time += 1.0
+    assert world.leader.start(lead_in=0.3)
+    assert not world.leader.start()  # one under way already
+    assert late_follower.look() == pytest.approx(0.3)
+    late_follower.sync()
+    assert late.status is Status.READY  # it begins after the lead-in, not before
+    world.time += 0.3
+    assert late_follower.look() == 0.0
+    late_follower.sync()
+    assert late.status is Status.RUNNING
+    again = FollowingRunner(make_timeline(STEPS), world.path, after=first, now=lambda: world.time)
+    again.start()
+    assert again.status is Status.RUNNING
+    assert again.shared_start == world.leader.log.start != first
+    assert world.where(again) == world.where(late)
+
+
+def test_a_viewers_own_controls_do_nothing(tmp_path: Path) -> None:
+    """A viewer is read-only: its keys (pause, skip, back, carry on, end) leave it where
+    the log says, and the serving terminal's controls still move it."""
+    world = World(tmp_path)
+    runner = FollowingRunner(make_timeline(STEPS), world.path, now=lambda: world.time)
+    assert runner.start() == [] and runner.status is Status.READY
+    world.leader.start()
+    runner.start()
+    world.time += 1.0
+    for own in (
+        runner.pause,
+        runner.toggle_pause,
+        runner.next_step,
+        runner.previous_step,
+        runner.continue_prompt,
+        runner.finish,
+    ):
+        own()
+        assert runner.status is Status.RUNNING and not runner.paused
+        assert runner.state().timeline.segment.index == 0
+    world.leader.control("pause")
+    runner.poll()
+    assert runner.paused
+    runner.resume()
+    assert runner.paused
+    world.time += 0.5
+    world.leader.control("resume")
+    world.leader.control("next")
+    runner.poll()
+    assert not runner.paused and runner.state().timeline.segment.step == 1

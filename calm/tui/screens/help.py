@@ -12,6 +12,11 @@ from textual.widgets import Static
 from calm.tui.key_help import session_keys
 from calm.tui.screens.base import CalmScreen, Settling
 
+FOLLOWED = (
+    "This session is led from the calm computer. It pauses, skips and ends there, "
+    "for everyone at once; nothing pressed here changes it."
+)
+
 
 class HelpScreen(Settling, ModalScreen[None]):
     """Lists the keys; any of escape, enter, q or ? closes it, and nothing else.
@@ -24,7 +29,18 @@ class HelpScreen(Settling, ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter,q,question_mark", "close", "Close")]
 
+    def __init__(self, *, followed: bool = False) -> None:
+        """The keys; for a viewer of a shared session (``followed``), that it has none."""
+        super().__init__()
+        self.followed = followed
+
     def compose(self) -> ComposeResult:
+        if self.followed:
+            with Vertical(id="help", classes="card"):
+                yield Static("Breathing together", id="help-title")
+                yield Static(FOLLOWED)
+                yield Static("Press escape to close.", classes="hint")
+            return
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()

@@ -11,6 +11,7 @@ import math
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.geometry import Region
@@ -21,6 +22,7 @@ from textual.widgets import Footer
 from calm.core.breath import BreathCurve
 from calm.core.session import SessionOutcome, SessionRunner, SessionState, Status
 from calm.core.timeline import Timeline
+from calm.practice.together import FollowingRunner
 from calm.tui.screens.base import CalmScreen, TooSmall, too_small_for
 from calm.tui.screens.session_bindings import SESSION_BINDINGS
 from calm.tui.screens.session_looks import LookFailed, until_next_change
@@ -34,6 +36,16 @@ from calm.tui.widgets.orb import BreathOrb
 from calm.tui.widgets.plain import Plain
 from calm.tui.widgets.progress import SessionProgress
 from calm.tui.widgets.still_bar import StillBar
+
+FOLLOWED_LOOK_SECONDS = 0.05
+"""The longest a followed session's screen goes without looking at the shared log."""
+LED_KEYS = frozenset(
+    binding.action for binding in SESSION_BINDINGS if isinstance(binding, Binding)
+) - {"help"}
+"""The session's keys that a viewer of a shared session does not have."""
+PAUSED_THERE = "Paused from the calm computer."
+BEGINNING = "Beginning together"
+WAITING_THERE = "It goes on from the calm computer."
 
 
 class SessionScreen(CalmScreen[SessionOutcome]):
@@ -69,9 +81,18 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         *,
         reduced_motion: bool = False,
         sound: SessionSound | None = None,
+        followed: bool = False,
     ) -> None:
+        """Guide the session ``runner`` runs.
+
+        Args:
+            followed: The session is shared and led from elsewhere (``calm serve
+                --together``): the screen looks often for what changed there, and
+                its keys do nothing but show the help.
+        """
         super().__init__()
         self.runner = runner
+        self.followed = followed
         self.sound = sound
         self.timeline: Timeline = runner.timeline
         self.reduced_motion = reduced_motion
@@ -144,6 +165,9 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             return
         self.screen_layout_refresh_signal.unsubscribe(self._session)
         self.runner.start()
+        if self.runner.status is Status.READY:
+            self.tick()  # a shared session that begins in a moment: looked at then
+            return
         self.hold_for_room(too_small_for(self.app.size))
         self.tick()
 
@@ -153,6 +177,11 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         """Bring the screen up to date with the runner, and plan the next look."""
         if self._done:
             return
+        if self.runner.status is Status.READY and isinstance(self.runner, FollowingRunner):
+            self.runner.start()
+            if self.runner.status is Status.READY:
+                self._look_again(self.runner.follower.due_in())
+                return
         self.runner.poll()
         if not self.runner.running:
             self._end()
@@ -171,6 +200,11 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         if self._next_look is not None:
             self._next_look.cancel()
         self._next_look = None
+        if isinstance(self.runner, FollowingRunner) and not self._done:
+            # A pause, a skip or the end may come from the serving terminal at any time,
+            # each a moment after it was given: looked for often, and met at its moment.
+            for due in (FOLLOWED_LOOK_SECONDS, self.runner.follower.due_in()):
+                delay = due if delay is None or (due is not None and due < delay) else delay
         if delay is not None:
             loop = asyncio.get_running_loop()
             self._next_look = loop.call_later(delay, self._look_now)
@@ -232,6 +266,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             state.waiting,
             self._seconds_left(state),
             self.has_class("-short"),
+            self.runner.status,
         )
         if words_follow != self._words_follow:
             self._words_follow = words_follow
@@ -246,10 +281,16 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     def _show_words(self, state: SessionState) -> None:
         segment = state.timeline.segment
         step = self.timeline.spans[segment.step].step
+        if self.runner.status is Status.READY:
+            # A shared session about to begin (``FollowingRunner``): nothing moves yet.
+            self.words, self.hint = BEGINNING, ""
+            return
         if state.paused:
             words, hint = "Paused", "Press space when you are ready to carry on."
+            hint = PAUSED_THERE if self.followed else hint
         else:
             words, hint = words_for(segment.kind).words_and_hint(segment, step)
+            hint = WAITING_THERE if self.followed and state.waiting else hint
         if self.has_class("-short") and not state.paused:
             # No room for the big digits: the seconds follow the words instead.
             seconds = self._seconds_left(state)
@@ -266,7 +307,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         return str(max(math.ceil(remaining - 1e-9), 0))
 
     def _show_countdown(self, state: SessionState) -> None:
-        self.countdown = self._seconds_left(state)
+        ready = self.runner.status is Status.READY
+        self.countdown = "" if ready else self._seconds_left(state)
 
     def _show_visual(self, state: SessionState) -> None:
         moment = state.timeline
@@ -322,6 +364,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer each key under the name of what it does now."""
         if not super().check_action(action, parameters):
+            return False
+        if self.followed and action in LED_KEYS:
             return False
         paused = self.runner.paused
         sound = self.sound
@@ -426,7 +470,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
             if held_here:
                 self._carry_on_after_help()
 
-        self.app.push_screen(HelpScreen(), closed)
+        self.app.push_screen(HelpScreen(followed=self.followed), closed)
 
     def _carry_on_after_help(self) -> None:
         """Resume what the help paused, unless the window is now too small to follow."""

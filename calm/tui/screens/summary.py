@@ -55,6 +55,7 @@ class SummaryScreen(CalmScreen[AfterSummary]):
         progress: str | None = None,
         on_mood: Callable[[int], None] | None = None,
         from_list: bool = False,
+        followed: bool = False,
         download: Callable[[], None] | None = None,
     ) -> None:
         """Set up the summary.
@@ -63,6 +64,8 @@ class SummaryScreen(CalmScreen[AfterSummary]):
             progress: The kind sentence about the week's practice, when there is a history.
             on_mood: Takes the closing check-in; None when the check-in is off.
             from_list: The session was chosen in the list, which is still there to go back to.
+            followed: The session was shared (``calm serve --together``): again waits
+                for the next one the serving terminal begins.
             download: Delivers the session as audio, in a browser; None elsewhere.
         """
         super().__init__()
@@ -72,6 +75,7 @@ class SummaryScreen(CalmScreen[AfterSummary]):
         self.progress = progress
         self.on_mood = on_mood
         self.from_list = from_list
+        self.followed = followed
         self.download = download
         self.mood: int | None = None
 
@@ -101,11 +105,16 @@ class SummaryScreen(CalmScreen[AfterSummary]):
     def _leave_words(self) -> str:
         if self.from_list:
             return "Press a to go again, l for the list, or Enter to leave."
+        if self.followed:
+            return "Press a to join the next session together, or Enter to leave."
         return "Press Enter to leave."
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Again and the list are there only when the session came from the list."""
-        if action in ("again", "list") and not self.from_list:
+        """Again and the list are there only when the session came from the list; again,
+        too, after a shared session."""
+        if action == "again" and not (self.from_list or self.followed):
+            return False
+        if action == "list" and not self.from_list:
             return False
         if action == "download" and self.download is None:
             return False
