@@ -10,7 +10,7 @@ import pytest
 
 from calm.core.clock import ManualClock
 from calm.core.loader import parse_script_bytes
-from calm.core.session import SessionEvent, Status
+from calm.core.session import Status
 from calm.core.timeline import Timeline, compile_timeline
 from calm.core.trace import TraceWriter
 from calm.practice.history import HistoryStore
@@ -19,6 +19,7 @@ from calm.practice.options import SessionOptions
 from calm.practice.recording import SessionRecorder
 from calm.practice.service import Practice
 from calm.practice.told import ToldOnce
+from tests.support.fake_sound import FakeSound
 
 SCRIPT = """
 title = "Two breaths"
@@ -53,29 +54,6 @@ def recorder(path: Path, said: list[str]) -> SessionRecorder:
     opened = SessionRecorder.open(path, notify=said.append)
     assert opened is not None
     return opened
-
-
-class FakeSound:
-    """Hears events as the sound would; fails on demand, as a device can."""
-
-    def __init__(self, notify: list[str] | None = None) -> None:
-        self.heard: list[str] = []
-        self.silenced = False
-        self.stopped_bed = False
-        self.stopped = False
-        self.finished_for: float | None = None
-
-    def __call__(self, event: SessionEvent) -> None:
-        self.heard.append(event.kind.value)
-
-    def stop_bed(self) -> None:
-        self.stopped_bed = True
-
-    def stop(self) -> None:
-        self.stopped = True
-
-    def finish(self, timeout: float = 4.0) -> None:
-        self.finished_for = timeout
 
 
 def test_a_session_is_recorded_from_its_start_to_its_end(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from calm.plain.together import KEYS, SharedLead
 from calm.practice.options import SessionOptions
 from calm.practice.service import Practice
 from calm.practice.together import parse_log
+from tests.support.fake_sound import FakeSound
 from tests.support.tui import make_timeline
-from tests.unit.test_practice_service import FakeSound
 
 STEPS = """
 [[steps]]
