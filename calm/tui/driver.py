@@ -55,6 +55,8 @@ class TerminalOutput:
                 self._file.write(text)
             except BlockingIOError:
                 pass  # another program made the terminal non-blocking: this frame is lost
+            except RuntimeError:
+                pass  # see ``flush``: a signal's handler wrote while a write waited
             except (OSError, ValueError):
                 self._went()
         return len(text)
@@ -65,6 +67,12 @@ class TerminalOutput:
             try:
                 self._file.flush()
             except BlockingIOError:
+                pass
+            except RuntimeError:
+                # A signal's handler (SIGCONT as the window closes, which Textual answers
+                # by redrawing) wrote while this thread waited in a write to a terminal
+                # that had stopped reading: Python refuses the nested call. What it
+                # wrote is dropped; the write it interrupted goes on.
                 pass
             except (OSError, ValueError):
                 self._went()

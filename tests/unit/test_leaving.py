@@ -125,6 +125,47 @@ def test_a_terminal_that_takes_writes_gets_them() -> None:
     assert not output.gone
 
 
+def test_a_signal_that_writes_while_a_write_waits_is_dropped_not_raised() -> None:
+    """The window closes while calm waits to write to a terminal that stopped reading:
+    SIGCONT's handler redraws, and Python refuses its nested write to the same file. That
+    redraw is dropped; the write it interrupted finishes; calm goes on (it once crashed)."""
+    import threading
+
+    reader, writer = os.pipe()
+    file = open(writer, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    output = TerminalOutput(file)
+    nested: list[str] = []
+
+    def redraw(signum: int, frame: object) -> None:
+        output.write("redrawn")
+        output.flush()
+        nested.append("ran")
+
+    received = bytearray()
+
+    def drain_later() -> None:
+        time.sleep(0.4)
+        while chunk := os.read(reader, 65536):
+            received.extend(chunk)
+
+    previous = signal.signal(signal.SIGALRM, redraw)
+    draining = threading.Thread(target=drain_later)
+    draining.start()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        output.write("x" * 400_000)  # more than the pipe holds: the flush waits
+        output.flush()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        file.close()
+        draining.join()
+        os.close(reader)
+    assert nested == ["ran"]
+    assert not output.gone
+    assert received.count(b"x") == 400_000
+
+
 def test_a_history_write_under_way_is_seen_from_its_frames() -> None:
     """Leaving at once waits while the main thread is inside the history's code."""
     namespace: dict[str, object] = {"__name__": "calm.practice.recording", "sys": sys}
