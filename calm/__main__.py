@@ -13,6 +13,13 @@ def run() -> None:
     """
     gc.disable()
     try:
+        if sys.argv[1:2] == ["nudge"]:
+            # At every prompt: read without typer when it can be (calm.care.nudge_command).
+            from calm.care.nudge_command import quick_nudge
+
+            code = quick_nudge(sys.argv[2:])
+            if code is not None:
+                sys.exit(code)
         from calm.cli import main
 
         main()

@@ -55,6 +55,8 @@ class Settings(Record):
     """How fast the voice speaks, in words a minute, from 80 to 250."""
     voice_phases: str = "first"
     """When the voice names the phases: "first" breath of a step, "every" breath, or "none"."""
+    nudge: bool = False
+    """Let ``calm nudge`` speak even without a care plan, on a day with no practice yet."""
     demo: tuple[tuple[str, Any], ...] = ()
     """The ``[demo]`` table's settings, as (key, value) pairs, for ``--demo`` runs."""
 

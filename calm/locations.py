@@ -9,9 +9,8 @@ data folders, found by platformdirs.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
-
-from calm.core.safe_read import expanded_or_as_written, is_dir
 
 APP_NAME = "calm"
 SCRIPTS_PATH_VARIABLE = "CALM_SCRIPTS_PATH"
@@ -20,6 +19,8 @@ SCRIPTS_PATH_VARIABLE = "CALM_SCRIPTS_PATH"
 def _bundled(folder: str) -> Path:
     package = Path(__file__).resolve().parent
     inside = package / folder
+    from calm.core.safe_read import is_dir
+
     if is_dir(inside):
         return inside
     return package.parent / folder
@@ -42,16 +43,45 @@ def source_audio_dir() -> Path | None:
     to regenerate in place.
     """
     package = Path(__file__).resolve().parent
+    from calm.core.safe_read import is_dir
+
     if is_dir(package / "audio"):
         return None
     return package.parent / "audio"
 
 
+_XDG = {
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "data": ("XDG_DATA_HOME", ".local/share"),
+    "state": ("XDG_STATE_HOME", ".local/state"),
+    "cache": ("XDG_CACHE_HOME", ".cache"),
+}
+"""Each user folder on Linux: the XDG variable that names it, and its place in a home."""
+
+
+def _user_dir(kind: str) -> Path:
+    """calm's user folder of ``kind``, as platformdirs finds it.
+
+    On Linux it is read here, as platformdirs reads it, without importing platformdirs
+    (which takes longer than ``calm nudge`` may at every prompt); anywhere else, or with
+    a home that is not an absolute path, platformdirs says.
+    """
+    if sys.platform.startswith("linux"):
+        variable, in_home = _XDG[kind]
+        named, home = os.environ.get(variable, ""), os.environ.get("HOME", "")
+        if os.path.isabs(named):
+            return Path(named, APP_NAME)
+        if os.path.isabs(home):
+            return Path(home.rstrip("/") or "/", in_home, APP_NAME)
+    import platformdirs
+
+    found: Path = getattr(platformdirs, f"user_{kind}_path")(APP_NAME, appauthor=False)
+    return found
+
+
 def config_dir() -> Path:
     """The user's calm config folder, which may not exist yet."""
-    from platformdirs import user_config_path
-
-    return user_config_path(APP_NAME, appauthor=False)
+    return _user_dir("config")
 
 
 def config_file() -> Path:
@@ -61,9 +91,7 @@ def config_file() -> Path:
 
 def data_dir() -> Path:
     """The folder for calm's own data, such as the practice history."""
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False)
+    return _user_dir("data")
 
 
 def log_dir() -> Path:
@@ -73,11 +101,14 @@ def log_dir() -> Path:
     return user_log_path(APP_NAME, appauthor=False)
 
 
+def state_dir() -> Path:
+    """Where calm keeps small notes of its own state, such as when it last nudged."""
+    return _user_dir("state")
+
+
 def cache_dir() -> Path:
     """The folder for what calm keeps only to be quicker, and may lose at any time."""
-    from platformdirs import user_cache_path
-
-    return user_cache_path(APP_NAME, appauthor=False)
+    return _user_dir("cache")
 
 
 def script_headers_file() -> Path:
@@ -113,8 +144,20 @@ def user_scripts_dirs() -> list[Path]:
     """
     configured = os.environ.get(SCRIPTS_PATH_VARIABLE, "")
     # ~someone who is not a user stays as written: not found, and said so when listed.
+    from calm.core.safe_read import expanded_or_as_written
+
     folders = [expanded_or_as_written(part) for part in configured.split(os.pathsep) if part]
     return folders or [config_dir() / "scripts"]
+
+
+def plans_dir() -> Path:
+    """The care plans the user has imported, a folder each (``calm plan import``)."""
+    return data_dir() / "plans"
+
+
+def nudge_state_file() -> Path:
+    """When ``calm nudge`` last spoke, so that it does not repeat itself."""
+    return state_dir() / "nudge"
 
 
 def history_file() -> Path:

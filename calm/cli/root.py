@@ -31,6 +31,9 @@ GROUPS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("calm.cli.serve", None, ("serve",)),
     ("calm.cli.history", "history", ("history",)),
     ("calm.cli.stats", None, ("stats",)),
+    ("calm.cli.plan", "plan", ("plan",)),
+    ("calm.cli.today", "today", ("today",)),
+    ("calm.cli.nudge", None, ("nudge",)),
     ("calm.cli.audio", "audio", ("audio",)),
 )
 """Each command group: its module, the name it is joined under (None gives its commands

@@ -257,9 +257,20 @@ class HistoryStore(HistoryFigures):
                 raise HistoryError(f"no session {row} in the history")
 
     def clear(self) -> int:
-        """Forget every session; how many there were."""
+        """Forget every session, and every reminder ticked off; how many sessions there were."""
         with self._write() as connection:
+            connection.execute("DELETE FROM reminders_done")
             return connection.execute("DELETE FROM sessions").rowcount
+
+    def tick_reminder(self, plan: str, reminder: str, moment: datetime) -> bool:
+        """Note that a plan's reminder was done on ``moment``'s day; False when it already was."""
+        with self._write() as connection:
+            cursor = connection.execute(
+                "INSERT OR IGNORE INTO reminders_done (day, plan, reminder, done_at)"
+                " VALUES (?, ?, ?, ?)",
+                (moment.date().isoformat(), plan, reminder, stamp(moment)),
+            )
+            return cursor.rowcount > 0
 
     def _records(
         self, query: str, limit: int | None, left_out: list[str] | None

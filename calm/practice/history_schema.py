@@ -65,6 +65,17 @@ MIGRATIONS = (
     CREATE INDEX sessions_sound_moods ON sessions ({CANONICAL}, mood_before, mood_after)
         WHERE mood_before IS NOT NULL AND mood_after IS NOT NULL;
     """,
+    # Version 6: a care plan's reminders ticked off, each on its day (``calm today done``).
+    """
+    CREATE TABLE reminders_done (
+        id INTEGER PRIMARY KEY,
+        day TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        reminder TEXT NOT NULL,
+        done_at TEXT NOT NULL,
+        UNIQUE (day, plan, reminder)
+    );
+    """,
 )
 """Each schema version's changes, in order: version N is ``MIGRATIONS[N - 1]``.
 

@@ -88,6 +88,12 @@ RULE = [
         "Write skip_caution = true or skip_caution = false",
     ),
     (
+        "nudge",
+        '"on"',
+        True,
+        '"on" is not true or false; using true, as meant. Write nudge = true',
+    ),
+    (
         "sound",
         '"off"',
         False,

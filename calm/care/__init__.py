@@ -1,0 +1,1 @@
+"""Between appointments: care plans, today's part of them, and gentle nudges."""

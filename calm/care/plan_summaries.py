@@ -1,0 +1,45 @@
+"""The imported plans read quickly, for ``calm nudge``, which runs at every prompt.
+
+``calm plan import`` keeps, beside each plan file, the plan as it checked it: a small
+JSON summary. Reading those takes only ``json``, with no script library and no TOML
+checks. Any summary that cannot be read makes the caller read the plans in full.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from calm.care.plan import Plan, plan_from_json
+
+PLAN_FILE = "plan.toml"
+"""The plan's own file in its folder."""
+SUMMARY_FILE = "summary.json"
+"""The plan as calm checked it, for ``calm nudge`` to read without checking it again."""
+MAX_SUMMARY_BYTES = 200_000
+"""The biggest summary read; a real one is a kilobyte or two."""
+MAX_PLANS = 50
+"""The most plans calm reads back; nobody follows more."""
+
+
+def read_summaries(folder: Path) -> list[Plan] | None:
+    """The imported plans, read quickly from the summaries ``import_plan`` wrote, for
+    ``calm nudge``; None when any cannot be read that way (then ``read_plans`` can)."""
+    try:
+        entries = sorted(entry for entry in folder.iterdir() if not entry.name.startswith("."))
+    except FileNotFoundError:
+        return []
+    except OSError:
+        return None
+    plans: list[Plan] = []
+    for entry in entries[:MAX_PLANS]:
+        summary = entry / SUMMARY_FILE
+        try:
+            with summary.open("rb") as handle:
+                data = handle.read(MAX_SUMMARY_BYTES + 1)
+            if len(data) > MAX_SUMMARY_BYTES:
+                return None
+            plans.append(plan_from_json(json.loads(data), entry / PLAN_FILE))
+        except (OSError, ValueError):
+            return None
+    return plans

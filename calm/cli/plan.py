@@ -1,0 +1,202 @@
+"""``calm plan``: a therapist's care plan, written, checked, handed over and imported.
+
+A plan is a small TOML file (``calm.care.plan``): practices from calm's library, each
+with a rhythm, and reminders in the therapist's words. ``calm today`` shows what the
+imported plans suggest each day.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from calm.cli.output import USAGE_ERROR, echo, fail, tell
+
+if TYPE_CHECKING:
+    from calm.care.plan import Plan
+    from calm.care.plans_folder import Plans
+    from calm.core.problems import ScriptError
+
+app = typer.Typer(help="Care plans from your therapist: practices and reminders between visits.")
+
+PlanFile = Annotated[Path, typer.Argument(metavar="FILE", help="A plan file (.toml).")]
+PlanName = Annotated[
+    str, typer.Argument(metavar="NAME", help="An imported plan's name or title (calm plan list).")
+]
+
+
+@app.command()
+def new(
+    file: Annotated[
+        Path | None,
+        typer.Argument(metavar="[FILE]", help="Write the template here; none prints it."),
+    ] = None,
+) -> None:
+    """Write a commented plan template, ready to fill in for a client."""
+    from calm.care.plan_template import TEMPLATE
+
+    if file is None:
+        echo(TEMPLATE.rstrip("\n"))
+        return
+    try:
+        with file.open("x", encoding="utf-8") as handle:
+            handle.write(TEMPLATE)
+    except FileExistsError:
+        fail(f"{file} already exists; calm never overwrites a file. Pick another name.")
+    except OSError as error:
+        fail(f"cannot write {file}: {error.strerror or error}")
+    echo(str(file))
+    tell(f"Fill it in, then check it with `calm plan validate {file}`.")
+
+
+@app.command()
+def validate(file: PlanFile) -> None:
+    """Check a plan file: every problem, one line each, with its place."""
+    plan = _load(file)
+    practices, reminders = len(plan.practices), len(plan.reminders)
+    echo(
+        f"{file}: ok · {practices} practice{'s' * (practices != 1)}, "
+        f"{reminders} reminder{'s' * (reminders != 1)}"
+    )
+
+
+@app.command("import")
+def import_(file: PlanFile) -> None:
+    """Add a plan your therapist gave you; one with the same title is replaced."""
+    from calm import locations
+    from calm.care.plan_checker import PlanError
+    from calm.care.plans_folder import import_plan
+    from calm.cli.script_lookup import script_library
+
+    try:
+        plan, replaced = import_plan(file, locations.plans_dir(), script_library())
+    except PlanError as error:
+        _fail_problems(error)
+    except OSError as error:
+        fail(f"cannot import the plan into {locations.plans_dir()}: {error.strerror or error}")
+    done = "Replaced" if replaced else "Imported"
+    echo(f"{done} {plan.title} ({plan.name}). See today's part of it with: calm today")
+
+
+@app.command("list")
+def list_plans(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
+) -> None:
+    """List the plans you have imported."""
+    found = _plans()
+    if as_json:
+        echo(json.dumps([_summary_json(plan) for plan in found.plans], indent=2))
+        return
+    if not found.plans:
+        echo("No plans yet. Import one your therapist gave you: calm plan import FILE")
+        return
+    for plan in found.plans:
+        author = f" · from {plan.author}" if plan.author else ""
+        echo(f"{plan.name}  {plan.title}{author}{_dates(plan)}")
+
+
+@app.command()
+def show(
+    name: PlanName,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
+) -> None:
+    """Show a plan: its practices, its reminders and its note."""
+    plan = _named(name)
+    if as_json:
+        document = _summary_json(plan)
+        document["practices"] = [
+            {"script": item.script, "title": item.title, "when": item.when.text}
+            for item in plan.practices
+        ]
+        document["reminders"] = [
+            {"text": item.text, "when": item.when.text} for item in plan.reminders
+        ]
+        document["note"] = plan.note
+        echo(json.dumps(document, indent=2))
+        return
+    echo(f"{plan.title}{' · from ' + plan.author if plan.author else ''}{_dates(plan)}")
+    if plan.practices:
+        echo("Practices")
+        for practice in plan.practices:
+            echo(f"  {practice.title} · {practice.when.text} · {practice.start_command}")
+    if plan.reminders:
+        echo("Reminders")
+        for reminder in plan.reminders:
+            echo(f"  {reminder.text} · {reminder.when.text}")
+    if plan.note:
+        echo(plan.note)
+
+
+@app.command()
+def remove(name: PlanName) -> None:
+    """Remove an imported plan; your history stays as it is."""
+    from calm.care.plans_folder import remove_plan
+
+    plan = _named(name)
+    try:
+        remove_plan(plan)
+    except OSError as error:
+        fail(f"cannot remove {plan.name}: {error.strerror or error}")
+    echo(f"Removed {plan.title}.")
+
+
+# -- helpers ---------------------------------------------------------------------
+
+
+def _load(file: Path) -> Plan:
+    from calm.care.plan_checker import PlanError, load_plan
+    from calm.cli.script_lookup import script_library
+
+    try:
+        return load_plan(file, script_library())
+    except PlanError as error:
+        _fail_problems(error)
+
+
+def _fail_problems(error: ScriptError) -> NoReturn:
+    """Each of a plan's problems, one line each, and exit 1."""
+    from calm.cli.script_lookup import tell_problems
+
+    tell_problems(error)
+    raise typer.Exit(1)
+
+
+def _plans() -> Plans:
+    from calm import locations
+    from calm.care.plans_folder import read_plans
+    from calm.cli.script_lookup import script_library
+
+    found = read_plans(locations.plans_dir(), script_library())
+    for notice in found.notices:
+        tell(f"calm: {notice}")
+    return found
+
+
+def _named(name: str) -> Plan:
+    try:
+        return _plans().named(name)
+    except LookupError as error:
+        fail(str(error), USAGE_ERROR)
+
+
+def _dates(plan: Plan) -> str:
+    if plan.starts and plan.ends:
+        return f" · {plan.starts} to {plan.ends}"
+    if plan.starts:
+        return f" · from {plan.starts}"
+    if plan.ends:
+        return f" · until {plan.ends}"
+    return ""
+
+
+def _summary_json(plan: Plan) -> dict[str, object]:
+    return {
+        "name": plan.name,
+        "title": plan.title,
+        "from": plan.author,
+        "starts": plan.starts.isoformat() if plan.starts else None,
+        "ends": plan.ends.isoformat() if plan.ends else None,
+    }
