@@ -183,6 +183,16 @@ def test_every_whole_script_in_the_docs_loads(page: str) -> None:
         parse_script_bytes(block.encode(), name="example", source="example.toml")
 
 
+def test_the_plan_example_is_a_plan_calm_takes() -> None:
+    """The example in docs/plans.md checks as a plan, against the built-in library."""
+    from calm.care.plan_checker import parse_plan
+    from calm.core.library import Library
+
+    (block,) = code_blocks(read("docs/plans.md"), "toml")
+    plan = parse_plan(block.encode(), Library.discover(user_dirs=[]), source="plan", folder=None)
+    assert plan.practices and plan.reminders
+
+
 def test_the_settings_examples_are_settings_calm_takes() -> None:
     """Each config example in docs/settings.md reads with no notice."""
     blocks = code_blocks(read("docs/settings.md"), "toml")
