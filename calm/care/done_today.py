@@ -43,8 +43,9 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def read_done(history: Path, today: date) -> DoneThisWeek:
-    """What ``history`` says was done from this week's Monday to ``today``."""
+def read_done(history: Path, today: date, since: date | None = None) -> DoneThisWeek:
+    """What ``history`` says was done from ``since`` (this week's Monday by default) to
+    ``today``."""
     done = DoneThisWeek()
     if not history.is_file():
         return done
@@ -53,7 +54,7 @@ def read_done(history: Path, today: date) -> DoneThisWeek:
     except (sqlite3.Error, OSError, ValueError):
         return done
     try:
-        _read_sessions(connection, today, done)
+        _read_sessions(connection, since or week_start(today), today, done)
         _read_ticks(connection, today, done)
     except sqlite3.Error:
         pass  # locked, damaged, or older: what could be read counts
@@ -62,8 +63,10 @@ def read_done(history: Path, today: date) -> DoneThisWeek:
     return done
 
 
-def _read_sessions(connection: sqlite3.Connection, today: date, done: DoneThisWeek) -> None:
-    monday = datetime.combine(week_start(today), datetime.min.time()).astimezone()
+def _read_sessions(
+    connection: sqlite3.Connection, since: date, today: date, done: DoneThisWeek
+) -> None:
+    monday = datetime.combine(since, datetime.min.time()).astimezone()
     rows = connection.execute(
         "SELECT script, substr(started_at, 1, 10), practised_seconds, planned_seconds, status"
         " FROM sessions WHERE julianday(started_at) >= julianday(?) LIMIT 10000",
@@ -76,12 +79,12 @@ def _read_sessions(connection: sqlite3.Connection, today: date, done: DoneThisWe
             day = date.fromisoformat(day_text)
         except ValueError:
             continue
-        if day > today or not _counts(practised, planned, status):
+        if day < since or day > today or not counts_as_done(practised, planned, status):
             continue
         done.days.setdefault(script, set()).add(day)
 
 
-def _counts(practised: object, planned: object, status: object) -> bool:
+def counts_as_done(practised: object, planned: object, status: object) -> bool:
     """Whether a session counts as the practice done: finished, or long enough."""
     if status == "completed":
         return True

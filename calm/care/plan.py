@@ -56,7 +56,17 @@ class Reminder(Value):
 class Plan(Value):
     """A therapist's care plan for a client."""
 
-    __slots__ = ("author", "ends", "note", "path", "practices", "reminders", "starts", "title")
+    __slots__ = (
+        "author",
+        "ends",
+        "imported",
+        "note",
+        "path",
+        "practices",
+        "reminders",
+        "starts",
+        "title",
+    )
 
     def __init__(
         self,
@@ -68,6 +78,7 @@ class Plan(Value):
         ends: date | None = None,
         note: str | None = None,
         path: Path | None = None,
+        imported: date | None = None,
     ) -> None:
         self.title = title
         self.author = author
@@ -79,6 +90,8 @@ class Plan(Value):
         self.note = note
         self.path = path
         """The file it was read from."""
+        self.imported = imported
+        """The day it was imported, for an imported plan: it asks nothing before then."""
 
     @property
     def name(self) -> str:
@@ -86,10 +99,12 @@ class Plan(Value):
         return plan_name(self.title)
 
     def active_on(self, day: date) -> bool:
-        """Whether the plan runs on ``day``, between its start and end dates."""
-        return (self.starts is None or self.starts <= day) and (
-            self.ends is None or day <= self.ends
+        """Whether the plan runs on ``day``: between its start and end dates, and not
+        before it was imported."""
+        began = (self.starts is None or self.starts <= day) and (
+            self.imported is None or self.imported <= day
         )
+        return began and (self.ends is None or day <= self.ends)
 
     @property
     def from_words(self) -> str:
@@ -105,6 +120,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "from": plan.author,
         "starts": plan.starts.isoformat() if plan.starts else None,
         "ends": plan.ends.isoformat() if plan.ends else None,
+        "imported": plan.imported.isoformat() if plan.imported else None,
         "practices": [
             {
                 "script": item.script,
@@ -142,6 +158,7 @@ def plan_from_json(document: object, path: Path) -> Plan:
             for item in document["reminders"]
         )
         starts, ends = document.get("starts"), document.get("ends")
+        imported = document.get("imported")
         author = document.get("from")
         return Plan(
             title=_text(document["title"]),
@@ -150,6 +167,7 @@ def plan_from_json(document: object, path: Path) -> Plan:
             reminders=reminders,
             starts=date.fromisoformat(_text(starts)) if starts else None,
             ends=date.fromisoformat(_text(ends)) if ends else None,
+            imported=date.fromisoformat(_text(imported)) if imported else None,
             path=path,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:

@@ -61,7 +61,7 @@ def read_plans(folder: Path, library: Library) -> Plans:
     found = Plans([])
     for entry in entries[:MAX_PLANS]:
         try:
-            found.plans.append(load_plan(entry / PLAN_FILE, library, source=str(entry / PLAN_FILE)))
+            found.plans.append(_imported(entry / PLAN_FILE, library))
         except PlanError as error:
             found.notices.append(f"{error.first_line}; this plan is left out")
     return found
@@ -99,7 +99,7 @@ def import_plan(source: Path, folder: Path, library: Library) -> tuple[Plan, boo
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    imported = load_plan(destination / PLAN_FILE, library, source=str(destination / PLAN_FILE))
+    imported = _imported(destination / PLAN_FILE, library)
     write_summary(imported)
     return imported, replaced
 
@@ -120,3 +120,17 @@ def remove_plan(plan: Plan) -> None:
     if plan.path is not None:
         with contextlib.suppress(FileNotFoundError):
             shutil.rmtree(plan.path.parent)
+
+
+def _imported(path: Path, library: Library) -> Plan:
+    """The imported plan at ``path``, with the day it was imported (its copy's date).
+
+    Raises:
+        PlanError: when it cannot be used.
+    """
+    from datetime import date
+
+    plan = load_plan(path, library, source=str(path))
+    with contextlib.suppress(OSError, ValueError, OverflowError):
+        plan.imported = date.fromtimestamp(path.stat().st_mtime)
+    return plan

@@ -57,6 +57,11 @@ class TodayItem(Value):
         self.script = script
         """A practice's script, as the history names it."""
 
+    @property
+    def command_is_file(self) -> bool:
+        """Whether a practice is a script file that came with its plan."""
+        return self.command is not None and self.command.endswith(".toml")
+
     def to_json(self) -> dict[str, Any]:
         """The item as ``calm today --json`` gives it."""
         shown: dict[str, Any] = {
@@ -120,6 +125,16 @@ class Today(Value):
             "items": [item.to_json() for item in self.items],
             "line": self.line,
         }
+
+
+def planned_in_picker(today: Today) -> dict[str, bool]:
+    """Today's practices from the library, for the picker's "Your plan": each script's
+    name, and whether it is done today, in the plans' order."""
+    planned: dict[str, bool] = {}
+    for item in today.items:
+        if item.kind == "practice" and item.script and not item.command_is_file:
+            planned[item.script] = planned.get(item.script, False) or item.done
+    return planned
 
 
 def history_name(script: str) -> str:

@@ -15,6 +15,8 @@ from calm.cli.script_lookup import compile_script, script_library
 from calm.cli.settings import read_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from calm.core.timeline import Timeline
     from calm.practice.options import SessionFlags, SessionOptions
 
@@ -75,7 +77,7 @@ def _run_plain(timeline: Timeline, options: SessionOptions) -> None:
     from calm.plain.runner import run
     from calm.practice.service import Practice
 
-    practice = Practice.open(options, notify=tell)
+    practice = Practice.open(options, notify=tell, tip=_tip(options))
     try:
         run(timeline, practice)
     finally:
@@ -97,13 +99,41 @@ def run_screen(timeline: Timeline | None, options: SessionOptions) -> int:
     from calm.tui.launch import launch
 
     told = ToldOnce(locations.told_sound_file())
-    practice = Practice.opening_later(options, notify=tell, told=told)
-    rows = None
+    practice = Practice.opening_later(options, notify=tell, told=told, tip=_tip(options))
+    rows = planned = None
     if timeline is None:
         from calm.present.catalogue import collect
 
         rows = collect(script_library())
+        planned = _planned_today()
     try:
-        return launch(practice, timeline=timeline, rows=rows, notices=list(options.notices))
+        return launch(
+            practice, timeline=timeline, rows=rows, notices=list(options.notices), planned=planned
+        )
     finally:
         practice.close()
+
+
+def _tip(options: SessionOptions) -> Callable[[], str] | None:
+    """What the summary suggests after a script with no reminder of its own: the care
+    plan's next reminder for today, else the next self-care tip (None: the service's own)."""
+    if options.demo or options.follow is not None:
+        return None  # a demo says only the script's own reminder
+
+    def plan_or_tip() -> str:
+        from calm import locations
+        from calm.care.closing_words import plan_reminder
+        from calm.practice.tips import next_tip
+
+        found = plan_reminder(locations.plans_dir(), locations.history_file())
+        return found or next_tip(locations.tip_state_file())
+
+    return plan_or_tip
+
+
+def _planned_today() -> dict[str, bool] | None:
+    """Today's practices from the care plans, for the list's "Your plan"; None without."""
+    from calm import locations
+    from calm.care.closing_words import planned_today
+
+    return planned_today(locations.plans_dir(), locations.history_file()) or None

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from calm.cli.history_store import history_failed, open_history, say_if_not_recording, say_left_out
-from calm.cli.output import console
+from calm.cli.output import console, echo
 
 app = typer.Typer()
 
@@ -37,9 +37,17 @@ def stats(
             history_failed(store, error)
         finally:
             store.close()
+    from calm import locations
+    from calm.care.adherence import adherence_lines, plan_weeks
+
+    weeks = plan_weeks(locations.plans_dir(), locations.history_file(), today)
     if as_json:
-        typer.echo(json.dumps(figures.to_json(), indent=2))
+        document = figures.to_json()
+        document["plan_weeks"] = [week.to_json() for week in weeks]
+        typer.echo(json.dumps(document, indent=2))
         return
     from calm.cli.stats_view import stats_renderable
 
     console().print(stats_renderable(figures, recording=recording))
+    for line in adherence_lines(weeks):
+        echo(line)

@@ -121,10 +121,13 @@ class Practice:
         notify: Notify,
         history_file: Path | None = None,
         told: ToldOnce | None = None,
+        tip: Callable[[], str] | None = None,
     ) -> Practice:
         """The service with the trace ``CALM_TRACE`` asks for and, when recording, the
         history (``history_file``, calm's own by default); what they found is said."""
-        practice = cls.opening_later(options, notify=notify, history_file=history_file, told=told)
+        practice = cls.opening_later(
+            options, notify=notify, history_file=history_file, told=told, tip=tip
+        )
         practice.open_records()
         return practice
 
@@ -136,10 +139,11 @@ class Practice:
         notify: Notify,
         history_file: Path | None = None,
         told: ToldOnce | None = None,
+        tip: Callable[[], str] | None = None,
     ) -> Practice:
         """The service as ``open`` makes it, but with the history and the trace still
         closed: ``open_records`` opens them, else the first session's ``begin``."""
-        practice = cls(options, notify=notify, told=told)
+        practice = cls(options, notify=notify, told=told, tip=tip)
         practice._history_file = history_file
         practice._records_closed = practice._trace_closed = True
         practice._screen_coming = True

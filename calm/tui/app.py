@@ -79,6 +79,7 @@ class CalmApp(App["SessionOutcome | None"]):
         rows: list[Row] | None = None,
         clock: Clock | None = None,
         notices: Iterable[str] = (),
+        planned: dict[str, bool] | None = None,
     ) -> None:
         """Set up the app.
 
@@ -89,6 +90,8 @@ class CalmApp(App["SessionOutcome | None"]):
             rows: The scripts the picker offers.
             clock: The clock sessions run on; the monotonic clock by default.
             notices: One-line messages to show once the app is up, such as config problems.
+            planned: Today's practices from the care plans, and whether each is done,
+                which the picker lists first (``calm.care.today.planned_in_picker``).
         """
         super().__init__()
         self.practice = practice or Practice()
@@ -97,6 +100,7 @@ class CalmApp(App["SessionOutcome | None"]):
         self.theme = options.theme if options.theme in self.available_themes else CALM_THEME.name
         self._timeline = timeline
         self._rows = rows or []
+        self._planned = planned
         self._clock = clock
         self.reduced_motion = options.reduced_motion or self.animation_level == "none"
         self._notices = list(notices)
@@ -278,6 +282,8 @@ class CalmApp(App["SessionOutcome | None"]):
                 continue
             timeline, mood_before = ready
             outcome = await self._run_session(timeline, mood_before)
+            if from_list:
+                self._mark_practised(timeline, outcome)
             choice = await self.push_screen_wait(self._summary(timeline, outcome, from_list))
             from calm.tui.screens.summary import AfterSummary
 
@@ -295,7 +301,7 @@ class CalmApp(App["SessionOutcome | None"]):
         # Imported here: a session started by name never needs the picker.
         from calm.tui.screens.picker import PickerScreen
 
-        self.push_screen(PickerScreen(self._rows))
+        self.push_screen(PickerScreen(self._rows, self._planned))
 
     def on_picker_screen_chosen(self, chosen: PickerScreen.Chosen) -> None:
         """Hand what was chosen in the picker to the flow."""
@@ -354,6 +360,17 @@ class CalmApp(App["SessionOutcome | None"]):
             runner, reduced_motion=self.reduced_motion, sound=self.sound, followed=followed
         )
         return await self.push_screen_wait(screen)
+
+    def _mark_practised(self, timeline: Timeline, outcome: SessionOutcome) -> None:
+        """A session long enough to count is marked done in the list's "Your plan"."""
+        from calm.care.done_today import counts_as_done
+        from calm.tui.screens.picker import PickerScreen
+
+        practised, planned = outcome.practised_seconds, outcome.planned_seconds
+        if counts_as_done(practised, planned, outcome.status.value):
+            for screen in self.screen_stack:
+                if isinstance(screen, PickerScreen):
+                    screen.practised(timeline.script.name)
 
     def _summary(
         self, timeline: Timeline, outcome: SessionOutcome, from_list: bool

@@ -33,6 +33,7 @@ def launch(
     timeline: Timeline | None,
     rows: list[Row] | None,
     notices: list[str],
+    planned: dict[str, bool] | None = None,
 ) -> int:
     """Run the app until the user leaves; the exit status.
 
@@ -46,7 +47,9 @@ def launch(
 
     # The session's clock leaves out any time calm spends stopped (Ctrl+Z).
     clock = RunningClock()
-    app = CalmApp(practice, timeline=timeline, rows=rows, clock=clock, notices=notices)
+    app = CalmApp(
+        practice, timeline=timeline, rows=rows, clock=clock, notices=notices, planned=planned
+    )
     outcome: SessionOutcome | None = None
     try:
         outcome = _run(app, clock)

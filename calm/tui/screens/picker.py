@@ -12,6 +12,7 @@ highlighted, for its preview and length, or chosen.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
 from textual.message import Message
 from textual.widgets import Footer, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from calm.core.length_plan import LengthError, LengthOptions
 from calm.core.library import Entry
@@ -34,6 +35,9 @@ from calm.present.measures import breaths_text, length_text
 from calm.present.preview import preview
 from calm.tui.screens.base import CalmScreen, TooSmall
 from calm.tui.widgets.plain import Plain
+
+PLANNED = "plan:"
+"""What begins the id of a script listed again under "Your plan"."""
 
 
 class PickerScreen(CalmScreen[None]):
@@ -69,9 +73,12 @@ class PickerScreen(CalmScreen[None]):
     NAMED_WHEN_WIDE = {"shorter": "shorten", "longer": "lengthen", "gentle": "toggle_gentle"}
     """Each key the footer names only in a wide window, and its unnamed twin."""
 
-    def __init__(self, rows: list[Row]) -> None:
+    def __init__(self, rows: list[Row], planned: dict[str, bool] | None = None) -> None:
+        """List ``rows``; ``planned`` names today's practices from the care plans, each
+        with whether it is done today, listed first as "Your plan"."""
         super().__init__()
         self.rows = rows
+        self.planned = dict(planned or {})
         self.filter = ""
         self._lengths: dict[str, LengthOptions] = {}
         self._by_name = {row.entry.name: row for row in rows}
@@ -112,6 +119,10 @@ class PickerScreen(CalmScreen[None]):
         options.clear_options()
         shown = [row for row in self.rows if self._matches(row)]
         listed: list[Option] = []
+        planned = [row for name in self.planned if (row := self._by_name.get(name)) in shown]
+        if planned:
+            listed.append(Option(Text("YOUR PLAN", style="bold dim"), disabled=True))
+            listed += [Option(self._label(row), id=PLANNED + row.entry.name) for row in planned]
         for category in [*Category, None]:
             group = [
                 row for row in shown if (row.header.category if row.header else None) is category
@@ -146,14 +157,18 @@ class PickerScreen(CalmScreen[None]):
             length = "" if timeline is None else length_text(timeline)
         if header is None or not length or row.entry.name in self._broken:
             return Text.assemble((name, "bold"), ("\ninvalid", "red"))
-        return Text.assemble((shown_safely(header.title), "bold"), (f"\n{name} · {length}", "dim"))
+        label = Text.assemble((shown_safely(header.title), "bold"), (f"\n{name} · {length}", "dim"))
+        done = self.planned.get(row.entry.name)
+        if done is not None:
+            label.append(" · ✓ done" if done else " · today", style="green")
+        return label
 
     def _row(self) -> Row | None:
         options = self.query_one(OptionList)
         if options.highlighted is None:
             return None
         option = options.get_option_at_index(options.highlighted)
-        return self._by_name.get(option.id or "")
+        return self._by_name.get((option.id or "").removeprefix(PLANNED))
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self) -> None:
@@ -228,7 +243,19 @@ class PickerScreen(CalmScreen[None]):
 
     def _relabel(self, row: Row) -> None:
         """Show the chosen length in the list as well as in the preview."""
-        self.query_one(OptionList).replace_option_prompt(row.entry.name, self._label(row))
+        options = self.query_one(OptionList)
+        label = self._label(row)
+        for option_id in (row.entry.name, PLANNED + row.entry.name):
+            with contextlib.suppress(OptionDoesNotExist):
+                options.replace_option_prompt(option_id, label)
+
+    def practised(self, name: str) -> None:
+        """A session of ``name`` now counts as done today: its plan entry says so."""
+        if self.planned.get(name) is False:
+            self.planned[name] = True
+            row = self._by_name.get(name)
+            if row is not None:
+                self._relabel(row)
 
     # -- keys ------------------------------------------------------------------------
 
