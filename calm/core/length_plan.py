@@ -18,6 +18,7 @@ from calm.core.script import (
     MAX_MINUTES,
     BreatheStep,
     Length,
+    MoveStep,
     PromptStep,
     SayStep,
     Script,
@@ -94,6 +95,8 @@ def _gentle(step: Step) -> Step:
     """The step as --gentle runs it: without holds, and in its gentle words where it has them."""
     if isinstance(step, BreatheStep):
         return step.without_holds()
+    if isinstance(step, MoveStep):  # its gentle words say how, not what
+        return step if step.gentle is None else replace(step, how=step.gentle)
     return step if step.gentle is None else replace(step, text=step.gentle)
 
 
@@ -182,7 +185,7 @@ def _fixed_ms(steps: list[Step]) -> int:
     """The time taken by the steps whose length never changes: say and timed prompts."""
     total = 0
     for step in steps:
-        if isinstance(step, SayStep):
+        if isinstance(step, SayStep | MoveStep):
             total += step.ms
         elif isinstance(step, PromptStep):
             total += step.timeout_ms or 0

@@ -43,6 +43,7 @@ class Category(StrEnum):
     UNWINDING = "unwinding"
     GROUNDING = "grounding"
     RESET = "reset"
+    MOVE = "move"
     DEMO = "demo"
 
     @classmethod
@@ -55,11 +56,12 @@ class Category(StrEnum):
 
 
 class StepKind(StrEnum):
-    """The three kinds of step a script is made of."""
+    """The kinds of step a script is made of."""
 
     SAY = "say"
     BREATHE = "breathe"
     PROMPT = "prompt"
+    MOVE = "move"
 
 
 @record
@@ -201,7 +203,51 @@ class PromptStep(Record):
     kind: StepKind = field(default=StepKind.PROMPT, init=False)
 
 
-Step = SayStep | BreatheStep | PromptStep
+@record
+class MoveStep(Record):
+    """A stretch held, or a strengthening move repeated, on each side, in sets.
+
+    It lays out as sets of work, each side in turn, with a rest between any two;
+    the work is one hold, or ``reps`` repetitions at ``tempo``.
+    """
+
+    text: str
+    """The move's name, shown big: "Calf stretch"."""
+    how: str
+    """How to do it, shown beneath."""
+    hold_ms: int | None
+    """How long each hold lasts; None for repetitions."""
+    reps: int | None
+    """How many repetitions each set has; None for a hold."""
+    tempo: tuple[int, int] | None
+    """Each repetition's two parts in milliseconds: up (or out), then down (or back)."""
+    sides: tuple[str, ...]
+    """The sides taken in turn, such as ("left", "right"); empty for a move done once."""
+    sets: int
+    rest_ms: int
+    """The rest between two sets, or between two sides."""
+    cue: str | None = None
+    """The sound cue played as the step begins."""
+    gentle: str | None = None
+    """Words shown in place of ``how`` when --gentle is on."""
+    kind: StepKind = field(default=StepKind.MOVE, init=False)
+
+    @property
+    def work_ms(self) -> int:
+        """One side's work in one set."""
+        if self.hold_ms is not None:
+            return self.hold_ms
+        assert self.reps is not None and self.tempo is not None
+        return self.reps * sum(self.tempo)
+
+    @property
+    def ms(self) -> int:
+        """The whole step: every side of every set, and the rests between."""
+        turns = self.sets * max(len(self.sides), 1)
+        return turns * self.work_ms + (turns - 1) * self.rest_ms
+
+
+Step = SayStep | BreatheStep | PromptStep | MoveStep
 
 
 @record

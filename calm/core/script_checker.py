@@ -16,6 +16,7 @@ from calm.core.script import (
     BreatheStep,
     Category,
     Length,
+    MoveStep,
     PromptStep,
     SayStep,
     Script,
@@ -23,7 +24,7 @@ from calm.core.script import (
     StepKind,
 )
 from calm.core.suggest import did_you_mean
-from calm.core.value_checks import HINTED_LENGTH
+from calm.core.value_checks import HINTED_LENGTH, whole_ms
 from calm.core.value_text import describe_value
 
 MAX_STEPS = 200
@@ -50,7 +51,27 @@ STEP_KEYS = {
     StepKind.SAY: ("say", "seconds", "cue", "gentle"),
     StepKind.BREATHE: ("breathe", "pattern", "cycles", "minutes", "cue", "gentle"),
     StepKind.PROMPT: ("prompt", "timeout", "cue", "gentle"),
+    StepKind.MOVE: (
+        "move",
+        "how",
+        "hold",
+        "reps",
+        "tempo",
+        "sides",
+        "sets",
+        "rest",
+        "cue",
+        "gentle",
+    ),
 }
+MOST_SETS = 10
+"""The most sets a move step may have."""
+MOST_REPS = 50
+"""The most repetitions in one set."""
+MOST_SIDES = 4
+MOST_HOLD_SECONDS = 300
+"""The longest hold: five minutes, far past any stretching guideline."""
+KINDS_TEXT = "say, breathe, prompt or move"
 
 
 def _keys_text(table: dict[str, Any]) -> str:
@@ -134,8 +155,7 @@ class ScriptChecker(PatternChecks):
             with self._at(f"step {number}"):
                 if not isinstance(table, dict):
                     self._problem(
-                        f"expected a [[steps]] table with say, breathe or prompt, "
-                        f"got {describe_value(table)}"
+                        f"expected a [[steps]] table with {KINDS_TEXT}, got {describe_value(table)}"
                     )
                     continue
                 step = self._step(table, script_length)
@@ -146,7 +166,7 @@ class ScriptChecker(PatternChecks):
     def _step(self, table: dict[str, Any], script_length: Length | None) -> Step | None:
         kinds = [kind for kind in StepKind if kind.value in table]
         if not kinds:
-            message = f"expected one of say, breathe or prompt, found {_keys_text(table)}"
+            message = f"expected one of {KINDS_TEXT}, found {_keys_text(table)}"
             names = [kind.value for kind in StepKind]
             keys = [key for key in list(table)[:_HINTED_KEYS] if len(key) <= HINTED_LENGTH]
             hints = [] if self._full else (did_you_mean(key, names) for key in keys)
@@ -155,7 +175,7 @@ class ScriptChecker(PatternChecks):
             return None
         if len(kinds) > 1:
             both = " and ".join(kind.value for kind in kinds)
-            self._problem(f"a step is one of say, breathe or prompt, found {both}")
+            self._problem(f"a step is one of {KINDS_TEXT}, found {both}")
             return None
         kind = kinds[0]
         if kind is StepKind.BREATHE and "seconds" in table:
@@ -166,6 +186,8 @@ class ScriptChecker(PatternChecks):
             return self._say(table)
         if kind is StepKind.BREATHE:
             return self._breathe(table, script_length)
+        if kind is StepKind.MOVE:
+            return self._move(table)
         return self._prompt(table)
 
     def _say(self, table: dict[str, Any]) -> SayStep | None:
@@ -205,3 +227,90 @@ class ScriptChecker(PatternChecks):
         if pattern is None:
             return None
         return BreatheStep(text=text, pattern=pattern, length=length, cue=cue, gentle=gentle)
+
+    def _move(self, table: dict[str, Any]) -> MoveStep | None:
+        """A stretch held, or a move repeated: on each side, in sets, with rests."""
+        text = self._text(table, "move", required=True)
+        how = self._text(table, "how") or ""
+        has_hold, has_reps = "hold" in table, "reps" in table
+        if has_hold == has_reps:
+            self._problem("a move step has either hold (seconds) or reps, not both or neither")
+        hold = self._seconds(table, "hold", required=False) if has_hold else None
+        if hold is not None and hold > MOST_HOLD_SECONDS * 1000:
+            self._problem(f"hold must be at most {MOST_HOLD_SECONDS} seconds")
+            hold = None
+        reps = self._count(table, "reps", 1, MOST_REPS) if has_reps else None
+        tempo = self._tempo(table) if has_reps else None
+        if "tempo" in table and not has_reps:
+            self._problem("tempo goes with reps: how long each repetition's two parts take")
+        sides = self._sides(table)
+        sets = self._count(table, "sets", 1, MOST_SETS) if "sets" in table else 1
+        rest = self._seconds(table, "rest", required=False) if "rest" in table else 0
+        cue = self._cue(table)
+        gentle = self._text(table, "gentle") or None
+        if text is None or sets is None or rest is None or (hold is None and reps is None):
+            return None
+        if has_reps and (reps is None or tempo is None):
+            return None
+        return MoveStep(
+            text=text,
+            how=how,
+            hold_ms=hold,
+            reps=reps,
+            tempo=tempo,
+            sides=sides,
+            sets=sets,
+            rest_ms=rest,
+            cue=cue,
+            gentle=gentle,
+        )
+
+    def _count(self, table: dict[str, Any], key: str, least: int, most: int) -> int | None:
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+            self._problem(
+                f"{key} must be a whole number from {least} to {most}, got {describe_value(value)}"
+            )
+            return None
+        return value
+
+    def _tempo(self, table: dict[str, Any]) -> tuple[int, int] | None:
+        """Each repetition's up and down, in seconds: "2-2" (the default) or [2, 3]."""
+        value = table.get("tempo", "2-2")
+        parts: object = value.split("-") if isinstance(value, str) else value
+        try:
+            if not isinstance(parts, list) or len(parts) != 2:
+                raise ValueError
+            seconds = [float(part) if isinstance(part, str) else part for part in parts]
+            if not all(
+                isinstance(part, int | float) and not isinstance(part, bool) and 0.5 <= part <= 10
+                for part in seconds
+            ):
+                raise ValueError
+        except ValueError:
+            self._problem(
+                f'tempo must be two times from 0.5 to 10 seconds, up then down, such as "2-2", '
+                f"got {describe_value(value)}"
+            )
+            return None
+        return whole_ms(seconds[0]), whole_ms(seconds[1])
+
+    def _sides(self, table: dict[str, Any]) -> tuple[str, ...]:
+        if "sides" not in table:
+            return ()
+        value = table["sides"]
+        if (
+            not isinstance(value, list)
+            or not 1 <= len(value) <= MOST_SIDES
+            or not all(isinstance(side, str) and 0 < len(side.strip()) <= 20 for side in value)
+        ):
+            self._problem(
+                f"sides must be a list of 1 to {MOST_SIDES} short names, such as "
+                f'["left", "right"], got {describe_value(value)}'
+            )
+            return ()
+        sides = tuple(side.strip() for side in value)
+        for number, side in enumerate(sides, start=1):
+            if not self._shown_safely(f"sides item {number}", side):
+                return ()
+        return sides

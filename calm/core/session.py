@@ -353,7 +353,7 @@ class SessionRunner:
         events: list[SessionEvent] = []
         if new_step:
             events += self._emit(EventKind.STEP, now, scheduled)
-        if segment.phase is not None:
+        if segment.phase is not None or segment.move is not None:
             events += self._emit(EventKind.PHASE, now, scheduled)
         if segment.untimed:
             self._waiting = True

@@ -12,7 +12,7 @@ import bisect
 
 from calm.core.length_plan import LengthOptions, plan_length
 from calm.core.record import Record, record
-from calm.core.script import BreatheStep, Phase, SayStep, Script, Step, StepKind
+from calm.core.script import BreatheStep, MoveStep, Phase, SayStep, Script, Step, StepKind
 
 
 def to_ms(seconds: float) -> float:
@@ -26,6 +26,22 @@ def to_ms(seconds: float) -> float:
 
 _set = object.__setattr__
 """How a record's own ``__init__`` sets its frozen fields, as a dataclass's does."""
+
+
+@record
+class MoveMark(Record):
+    """Where one segment of a move step lies in it: which part, side, set and repetition."""
+
+    part: str
+    """"hold", "up", "down" or "rest"."""
+    side: str | None
+    """The side being worked (for a rest, the side coming next); None for no sides."""
+    set_index: int
+    """Which set, counted from 0 (for a rest, the set coming next)."""
+    sets: int
+    rep: int | None = None
+    """Which repetition, counted from 0; None for a hold or a rest."""
+    reps: int | None = None
 
 
 @record
@@ -52,6 +68,8 @@ class Segment(Record):
     """Which breath of its step this phase belongs to, counted from 0."""
     ends_cycle: bool
     """Whether this is the last phase of a breath."""
+    move: MoveMark | None
+    """For a move step, which part of it this is; None for any other step."""
 
     def __init__(
         self,
@@ -65,6 +83,7 @@ class Segment(Record):
         cue: str | None,
         cycle: int | None,
         ends_cycle: bool,
+        move: MoveMark | None = None,
     ) -> None:
         """A segment; written out, as a long session lays out thousands."""
         _set(self, "index", index)
@@ -77,6 +96,7 @@ class Segment(Record):
         _set(self, "cue", cue)
         _set(self, "cycle", cycle)
         _set(self, "ends_cycle", ends_cycle)
+        _set(self, "move", move)
 
     @property
     def end_ms(self) -> int:
@@ -291,6 +311,8 @@ class _Layout:
                         cycle,
                         ends_cycle=position == last,
                     )
+        elif isinstance(step, MoveStep):
+            self._move(index, step)
         else:
             length = step.ms if isinstance(step, SayStep) else step.timeout_ms
             self._segment(
@@ -308,6 +330,66 @@ class _Layout:
             )
         )
 
+    def _move(self, index: int, step: MoveStep) -> None:
+        """A move step: each set, each side in turn, with a rest between any two turns.
+
+        A turn after a rest begins with the step bell, so a new side or set is heard;
+        each repetition's parts glide up and down with the breathing tones, and a
+        rest begins with the hold's tick.
+        """
+        sides: tuple[str | None, ...] = step.sides or (None,)
+        turns = [(set_index, side) for set_index in range(step.sets) for side in sides]
+        for turn, (set_index, side) in enumerate(turns):
+            if turn and step.rest_ms:
+                mark = MoveMark("rest", side, set_index, step.sets)
+                self._segment(
+                    index,
+                    step.kind,
+                    step.rest_ms,
+                    None,
+                    step.text,
+                    "hold",
+                    None,
+                    ends_cycle=False,
+                    move=mark,
+                )
+            bell = "step" if turn else None
+            if step.hold_ms is not None:
+                mark = MoveMark("hold", side, set_index, step.sets)
+                self._segment(
+                    index,
+                    step.kind,
+                    step.hold_ms,
+                    None,
+                    step.text,
+                    bell,
+                    None,
+                    ends_cycle=False,
+                    move=mark,
+                )
+                continue
+            assert step.reps is not None and step.tempo is not None
+            for rep in range(step.reps):
+                for part, ms, tone in (
+                    ("up", step.tempo[0], "inhale"),
+                    ("down", step.tempo[1], "exhale"),
+                ):
+                    mark = MoveMark(part, side, set_index, step.sets, rep, step.reps)
+                    # The first repetition of a turn begins with the turn's bell, or
+                    # with the step's own, which its STEP event rings.
+                    cue = bell if rep == 0 and part == "up" else tone
+                    self._segment(
+                        index,
+                        step.kind,
+                        ms,
+                        None,
+                        step.text,
+                        cue,
+                        None,
+                        ends_cycle=False,
+                        move=mark,
+                    )
+
     def _segment(
         self,
         step: int,
@@ -319,6 +401,7 @@ class _Layout:
         cycle: int | None,
         *,
         ends_cycle: bool,
+        move: MoveMark | None = None,
     ) -> None:
         self.segments.append(
             Segment(
@@ -332,6 +415,7 @@ class _Layout:
                 cue=cue,
                 cycle=cycle,
                 ends_cycle=ends_cycle,
+                move=move,
             )
         )
         self._start += ms or 0

@@ -36,6 +36,8 @@ MAX_CHARS = {
     "say": 2000,
     "prompt": 2000,
     "breathe": 2000,
+    "move": 120,
+    "how": 2000,
     "gentle": 2000,
     "text": 300,
     "tags": 60,

@@ -69,6 +69,10 @@ class PlainPrinter:
             text = words.plain_text(span.step)
             if text:
                 self.say(f"  {text}")
+        elif event.kind is EventKind.PHASE and segment is not None and segment.move is not None:
+            line = words_for(segment.kind).plain_moment(segment)
+            if line:
+                self.say(line)
         elif event.kind is EventKind.PHASE and segment is not None and segment.phase:
             span = self.timeline.spans[segment.step]
             count = f"{(segment.cycle or 0) + 1}/{span.cycles}"

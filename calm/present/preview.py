@@ -10,7 +10,7 @@ from rich.text import Text
 
 from calm.core.library import Entry
 from calm.core.safe_text import shown_name
-from calm.core.timeline import Timeline
+from calm.core.timeline import MoveMark, Timeline
 from calm.present.measures import breaths_text, length_text, rate_text
 from calm.present.steps import words_for
 
@@ -39,9 +39,23 @@ def timeline_json(entry: Entry, timeline: Timeline) -> dict[str, Any]:
                 "kind": segment.kind.value,
                 "phase": segment.phase.value if segment.phase else None,
                 "text": segment.text or steps[segment.step].step.text or None,
+                **({"move": _move_json(segment.move)} if segment.move else {}),
             }
             for segment in timeline.segments
         ],
+    }
+
+
+def _move_json(mark: MoveMark) -> dict[str, Any]:
+    """A move step's moment in ``calm show --json``: its part, side, set and repetition,
+    counted from 1 as people count them."""
+    return {
+        "part": mark.part,
+        "side": mark.side,
+        "set": mark.set_index + 1,
+        "sets": mark.sets,
+        "rep": None if mark.rep is None else mark.rep + 1,
+        "reps": mark.reps,
     }
 
 

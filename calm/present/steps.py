@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from calm.core.script import BreatheStep, PromptStep, Step, StepKind
-from calm.core.timeline import Segment, StepSpan
+from calm.core.script import BreatheStep, MoveStep, PromptStep, Step, StepKind
+from calm.core.timeline import MoveMark, Segment, StepSpan
 from calm.present.measures import (
     breaths_text,
     duration_text,
@@ -59,6 +59,10 @@ class StepWords:
     def plain_text(self, step: Step) -> str:
         """The step's words under its line in plain text."""
         return step.text
+
+    def plain_moment(self, segment: Segment) -> str | None:
+        """A line as a moment inside the step begins, in plain text; None for none."""
+        return None
 
     def preview(self, span: StepSpan, fit: Fit) -> Text:
         """What happens in the step, for ``calm show``."""
@@ -122,10 +126,82 @@ class PromptWords(StepWords):
         return step.text if _speaks_of_enter(step.text) else step.text + PLAIN_ENTER_HINT
 
 
+class MoveWords(StepWords):
+    """A stretch or a strengthening move: its side, set, repetition and what to do."""
+
+    def words_and_hint(self, segment: Segment, step: Step) -> tuple[str, str]:
+        """ "Calf stretch · left", or "3 of 10 · up", or "Rest"; beneath, the set and how."""
+        move, what = _move(step), segment.move
+        assert what is not None
+        where = move_place(what)
+        if what.part == "rest":
+            return "Rest", f"Next: {where}" if where else ""
+        if what.part == "hold":
+            words = f"{move.text} · {what.side}" if what.side else move.text
+        else:
+            assert what.rep is not None and what.reps is not None
+            words = f"{what.rep + 1} of {what.reps} · {what.part}"
+        return words, " · ".join(part for part in (where, move.how) if part)
+
+    def plain_text(self, step: Step) -> str:
+        """How to do it, under the step's line."""
+        move = _move(step)
+        return f"{move.text}: {move.how}" if move.how else move.text
+
+    def plain_moment(self, segment: Segment) -> str | None:
+        """A line as each side, set and rest begins (not each repetition)."""
+        what = segment.move
+        if what is None or (what.rep or 0) > 0 or what.part == "down":
+            return None
+        seconds = seconds_text((segment.ms or 0) / 1000)
+        if what.part == "rest":
+            return f"  rest · {seconds}"
+        work = f"hold {seconds}" if what.part == "hold" else f"{what.reps} reps"
+        place = move_place(what)
+        return f"  {place} · {work}" if place else f"  {work}"
+
+    def preview(self, span: StepSpan, fit: Fit) -> Text:
+        """What each set holds, the sides, the sets and the rests; then how."""
+        from rich.text import Text
+
+        move = _move(span.step)
+        if move.hold_ms is not None:
+            work = f"hold {seconds_text(move.hold_ms / 1000)}"
+        else:
+            assert move.reps is not None and move.tempo is not None
+            up, down = (seconds_text(part / 1000) for part in move.tempo)
+            work = f"{move.reps} reps, {up} up, {down} down"
+        parts = [work]
+        if move.sides:
+            parts.append(" and ".join(move.sides))
+        parts.append("1 set" if move.sets == 1 else f"{move.sets} sets")
+        if move.rest_ms and (move.sets > 1 or len(move.sides) > 1):
+            parts.append(f"rest {seconds_text(move.rest_ms / 1000)}")
+        what = Text(fit(move.text), style="bold")
+        what.append(f"\n{' · '.join(parts)}", style="dim")
+        if move.how:
+            what.append(f"\n{fit(move.how)}")
+        return what
+
+
+def move_place(mark: MoveMark) -> str:
+    """Where in a move step a moment is: "left · set 1 of 2", or "" for a single set."""
+    parts = [mark.side] if mark.side else []
+    if mark.sets > 1:
+        parts.append(f"set {mark.set_index + 1} of {mark.sets}")
+    return " · ".join(parts)
+
+
+def _move(step: Step) -> MoveStep:
+    assert isinstance(step, MoveStep)
+    return step
+
+
 WORDS: dict[StepKind, StepWords] = {
     StepKind.SAY: StepWords(),
     StepKind.BREATHE: BreatheWords(),
     StepKind.PROMPT: PromptWords(),
+    StepKind.MOVE: MoveWords(),
 }
 """Each step kind's words; a test checks every kind has its own entry."""
 

@@ -271,6 +271,8 @@ class SessionSound:
         segment = event.segment
         if event.kind is EventKind.PHASE and segment is not None and segment.phase is not None:
             return segment.cue or PHASE_CUES[segment.phase]
+        if event.kind is EventKind.PHASE and segment is not None:
+            return segment.cue  # a move step's: a new side or set, a repetition, a rest
         if event.kind is EventKind.STEP and segment is not None:
             step = self.timeline.spans[segment.step].step
             if step.cue:

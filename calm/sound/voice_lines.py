@@ -16,10 +16,10 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
-from calm.core.script import Phase
+from calm.core.script import MoveStep, Phase
 
 if TYPE_CHECKING:
-    from calm.core.timeline import Timeline
+    from calm.core.timeline import Segment, Timeline
 
 VOICE_PHASES = ("first", "every", "none")
 """When the phases of a breath are named: on each step's first breath, on every
@@ -50,7 +50,9 @@ def spoken_lines(timeline: Timeline, phases: str = DEFAULT_VOICE_PHASES) -> dict
     nothing has no entry. An unknown ``phases`` names no phases, as ``"none"``."""
     lines: dict[int, str] = {}
     for segment in timeline.segments:
-        if segment.phase is None:
+        if segment.move is not None:
+            text = speakable(_move_line(timeline, segment))
+        elif segment.phase is None:
             text = speakable(segment.text or "")
         elif phases == "every" or (phases == "first" and segment.cycle == 0):
             text = PHASE_WORDS[segment.phase]
@@ -59,6 +61,25 @@ def spoken_lines(timeline: Timeline, phases: str = DEFAULT_VOICE_PHASES) -> dict
         if text:
             lines[segment.index] = text
     return lines
+
+
+def _move_line(timeline: Timeline, segment: Segment) -> str:
+    """What is said in a move step: its name and how as it begins, the side or set as
+    each turn begins, and "Rest"; nothing for each repetition."""
+    mark = segment.move
+    assert mark is not None
+    step = timeline.spans[segment.step].step
+    if mark.part == "rest":
+        return "Rest."
+    if mark.part == "down" or (mark.rep or 0) > 0:
+        return ""
+    turn = f"{mark.side} side." if mark.side else ""
+    if mark.sets > 1 and not turn:
+        turn = f"Set {mark.set_index + 1}."
+    if segment.index == timeline.spans[segment.step].first:
+        how = step.how if isinstance(step, MoveStep) else ""
+        return " ".join(part for part in (f"{step.text}.", how, turn) if part)
+    return turn
 
 
 def speakable(text: str) -> str:

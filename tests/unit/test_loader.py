@@ -251,7 +251,7 @@ def test_bad_category_suggests_the_real_one(tmp_path: Path) -> None:
     """A misspelt category lists the categories and suggests the closest."""
     content = 'title = "t"\nsummary = "s"\ncategory = "breathng"\n' + SAY
     assert _problems(tmp_path, content) == [
-        "mine.toml: category must be one of breathing, unwinding, grounding, reset, demo, "
+        "mine.toml: category must be one of breathing, unwinding, grounding, reset, move, demo, "
         'got "breathng"; did you mean "breathing"?'
     ]
 
@@ -311,7 +311,7 @@ def test_all_problems_are_reported_together(tmp_path: Path) -> None:
     )
     assert _problems(tmp_path, content) == [
         "mine.toml: title must be text in quotes, got 4",
-        "mine.toml: category must be one of breathing, unwinding, grounding, reset, demo, "
+        "mine.toml: category must be one of breathing, unwinding, grounding, reset, move, demo, "
         'got "breathng"; did you mean "breathing"?',
         "mine.toml: step 1: seconds must be > 0, got -1",
         'mine.toml: step 2 > pattern: expected 2 to 4 numbers, such as "4-7-8", got 5',
@@ -325,14 +325,14 @@ def test_all_problems_are_reported_together(tmp_path: Path) -> None:
 def test_step_with_no_kind(tmp_path: Path) -> None:
     """A step with no say, breathe or prompt names the keys it does have."""
     assert _problems(tmp_path, HEADER + "[[steps]]\nseconds = 4\n") == [
-        "mine.toml: step 1: expected one of say, breathe or prompt, found seconds"
+        "mine.toml: step 1: expected one of say, breathe, prompt or move, found seconds"
     ]
 
 
 def test_empty_step(tmp_path: Path) -> None:
     """An empty [[steps]] table says it found nothing."""
     assert _problems(tmp_path, HEADER + SAY + "[[steps]]\n") == [
-        "mine.toml: step 2: expected one of say, breathe or prompt, found nothing"
+        "mine.toml: step 2: expected one of say, breathe, prompt or move, found nothing"
     ]
 
 
@@ -340,7 +340,7 @@ def test_step_with_two_kinds(tmp_path: Path) -> None:
     """A step that is both say and prompt is refused, naming both."""
     content = HEADER + '[[steps]]\nsay = "a"\nprompt = "b"\n'
     assert _problems(tmp_path, content) == [
-        "mine.toml: step 1: a step is one of say, breathe or prompt, found say and prompt"
+        "mine.toml: step 1: a step is one of say, breathe, prompt or move, found say and prompt"
     ]
 
 
@@ -930,12 +930,12 @@ _KEYS = "title, summary, category, tags, minutes, cycles, sources, caution, remi
         ),
         (
             HEADER + '[[steps]]\n"x\\ny" = 1\n',
-            "mine.toml: step 1: expected one of say, breathe or prompt, found x\\ny",
+            "mine.toml: step 1: expected one of say, breathe, prompt or move, found x\\ny",
         ),
         (
             HEADER.replace('"breathing"', '"breath\\ning"') + SAY,
-            "mine.toml: category must be one of breathing, unwinding, grounding, reset, demo, "
-            'got "breath\\ning"; did you mean "breathing"?',
+            "mine.toml: category must be one of breathing, unwinding, grounding, reset, move, "
+            'demo, got "breath\\ning"; did you mean "breathing"?',
         ),
         (
             HEADER + '[[steps]]\nsay = "a"\nseconds = 4\ncue = "a\\nb"\n',
@@ -1116,7 +1116,7 @@ def test_a_step_with_many_keys_lists_a_few(monkeypatch: pytest.MonkeyPatch) -> N
     """A step of 60,000 keys and no kind names five of them and counts the rest."""
     document = {**BASE, "steps": [{f"sya{index}": 1 for index in range(60_000)}]}
     assert _document_problems(document) == [
-        "mine.toml: step 1: expected one of say, breathe or prompt, "
+        "mine.toml: step 1: expected one of say, breathe, prompt or move, "
         "found sya0, sya1, sya2, sya3, sya4, and 59995 more"
     ]
 
@@ -1149,6 +1149,7 @@ def test_a_step_text_of_750_kb_is_one_problem(key: str) -> None:
 def test_every_text_has_a_limit() -> None:
     """Every text a script holds has a length limit, generous for the built-in scripts."""
     texts = {"title", "summary", "caution", "reminder", "say", "prompt", "breathe", "gentle"}
+    texts |= {"move", "how"}
     assert texts | {"text", "tags", "sources", "cue"} <= set(MAX_CHARS)
     for path in sorted(SCRIPTS.glob("*.toml")):
         script = load_script(path)

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from calm.core.clock import ManualClock
@@ -36,8 +37,12 @@ async def until(driver: Driver, happened: Callable[[], bool], what: str) -> None
 
 def showing(driver: Driver, words: str) -> bool:
     """Whether the session screen is up and its big words are ``words``."""
-    up = driver.app.screen.__class__.__name__ == "SessionScreen"
-    return up and driver.phase == words
+    if driver.app.screen.__class__.__name__ != "SessionScreen":
+        return False
+    try:
+        return driver.phase == words
+    except NoMatches:  # the screen is on top, its parts not yet mounted
+        return False
 
 
 def texts(driver: Driver) -> str:
