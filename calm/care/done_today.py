@@ -21,13 +21,15 @@ COUNTS_AS_DONE_SECONDS = 60.0
 class DoneThisWeek(Value):
     """What was done this week, Monday to today."""
 
-    __slots__ = ("days", "ticked")
+    __slots__ = ("days", "ticked", "ticked_days")
 
     def __init__(self) -> None:
         self.days: dict[str, set[date]] = {}
         """For each script name, the days it was practised."""
         self.ticked: set[tuple[str, str]] = set()
         """The reminders ticked off today, as (plan name, reminder text)."""
+        self.ticked_days: dict[tuple[str, str], set[date]] = {}
+        """For each reminder, as (plan name, text), the days this week it was ticked off."""
 
     def done_on(self, script: str, day: date) -> bool:
         """Whether ``script`` was practised on ``day``."""
@@ -55,7 +57,7 @@ def read_done(history: Path, today: date, since: date | None = None) -> DoneThis
         return done
     try:
         _read_sessions(connection, since or week_start(today), today, done)
-        _read_ticks(connection, today, done)
+        _read_ticks(connection, since or week_start(today), today, done)
     except sqlite3.Error:
         pass  # locked, damaged, or older: what could be read counts
     finally:
@@ -93,12 +95,23 @@ def counts_as_done(practised: object, planned: object, status: object) -> bool:
     return practised >= min(COUNTS_AS_DONE_SECONDS, planned / 2) and practised > 0
 
 
-def _read_ticks(connection: sqlite3.Connection, today: date, done: DoneThisWeek) -> None:
+def _read_ticks(
+    connection: sqlite3.Connection, since: date, today: date, done: DoneThisWeek
+) -> None:
     try:
         rows = connection.execute(
-            "SELECT plan, reminder FROM reminders_done WHERE day = ? LIMIT 1000",
-            (today.isoformat(),),
+            "SELECT plan, reminder, day FROM reminders_done WHERE day BETWEEN ? AND ? LIMIT 10000",
+            (since.isoformat(), today.isoformat()),
         ).fetchall()
     except sqlite3.OperationalError:
         return  # a history from before reminders could be ticked
-    done.ticked.update((plan, text) for plan, text in rows if isinstance(plan, str))
+    for plan, text, day_text in rows:
+        if not isinstance(plan, str) or not isinstance(text, str) or not isinstance(day_text, str):
+            continue
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            continue
+        done.ticked_days.setdefault((plan, text), set()).add(day)
+        if day == today:
+            done.ticked.add((plan, text))

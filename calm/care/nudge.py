@@ -71,8 +71,9 @@ def nudge_words(plans: list[Plan], history: Path, day: date, general: bool) -> t
 
 def nudge(places: Places, ask: NudgeAsk, now: datetime) -> str:
     """The line to say now, if any, with the state noted; empty for silence."""
-    general = _nudge_setting(places.config)
     plans = _plans(places.plans)
+    # The setting matters only without a plan: a plan turns the nudge on by itself.
+    general = not plans and _nudge_setting(places.config)
     if not plans and not general:
         return ""
     line, anything_done = nudge_words(plans, places.history, now.date(), general)
@@ -111,6 +112,15 @@ def _nudge_setting(config: Path) -> bool:
         return False
     if b"nudge" not in data or len(data) > MAX_CONFIG_BYTES:
         return False
+    import re
+
+    # The common way it is written, read at once: a top-level `nudge = true` or `false`
+    # (tomllib would import typing, which alone takes longer than a nudge may).
+    top = re.split(rb"(?m)^\s*\[", data, maxsplit=1)[0]
+    plain = re.findall(rb"(?m)^[ \t]*nudge[ \t]*=[ \t]*(true|false)[ \t]*(?:#[^\n]*)?\r?$", top)
+    if len(plain) == 1:
+        return bool(plain[0] == b"true")
+    # Anything else is read by the config's own rule ("yes" as true), which takes longer.
     from calm.config import load_settings
 
     settings, _ = load_settings(config)

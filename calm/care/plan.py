@@ -39,8 +39,12 @@ class PlannedPractice(Value):
 
     @property
     def start_command(self) -> str:
-        """What to type to start it."""
-        return f"calm start {self.path if self.path is not None else self.script}"
+        """What to type to start it, quoted for a shell where a path needs it."""
+        if self.path is None:
+            return f"calm start {self.script}"
+        import shlex
+
+        return f"calm start {shlex.quote(str(self.path))}"
 
 
 class Reminder(Value):

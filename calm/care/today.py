@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 NO_PLAN = "No care plan yet. If your therapist gives you one: calm plan import FILE"
+RESTING = "Your plan rests today: it has not begun yet, or it has come to its end."
 NOTHING_TODAY = "Nothing in your plan today. Rest is part of it too."
 ALL_DONE = "That is everything in your plan for today. Rest well."
 SOME_DONE = "You have made a start today. The rest can wait until it suits you."
@@ -82,19 +83,23 @@ class TodayItem(Value):
 class Today(Value):
     """Today's suggestions from every active plan, in plan order."""
 
-    __slots__ = ("day", "items", "plans")
+    __slots__ = ("day", "imported", "items", "plans")
 
-    def __init__(self, day: date, plans: tuple[Plan, ...], items: tuple[TodayItem, ...]) -> None:
+    def __init__(
+        self, day: date, plans: tuple[Plan, ...], items: tuple[TodayItem, ...], imported: int = 0
+    ) -> None:
         self.day = day
         self.plans = plans
         """The plans active today."""
         self.items = items
+        self.imported = imported
+        """How many plans there are, active today or not."""
 
     @property
     def line(self) -> str:
         """The one gentle line under the list."""
         if not self.plans:
-            return NO_PLAN
+            return RESTING if self.imported else NO_PLAN
         if not self.items:
             return NOTHING_TODAY
         done = sum(item.done for item in self.items)
@@ -164,12 +169,14 @@ def today_in(plans: list[Plan], day: date, done: DoneThisWeek) -> Today:
                     )
                 )
         for reminder in plan.reminders:
-            if reminder.when.asked_on(day):
+            key = (plan.name, reminder.text)
+            ticked = key in done.ticked
+            earlier = sum(1 for when in done.ticked_days.get(key, set()) if when < day)
+            if reminder.when.asked_on(day, earlier, ticked):
                 number += 1
-                ticked = (plan.name, reminder.text) in done.ticked
                 items.append(
                     TodayItem(
                         plan, "reminder", reminder.text, reminder.when.text, ticked, number=number
                     )
                 )
-    return Today(day, active, tuple(items))
+    return Today(day, active, tuple(items), imported=len(plans))

@@ -24,7 +24,7 @@ def today_lines(today: Today) -> list[str]:
             lines.append("  Reminders")
             for item in reminders:
                 mark = DONE if item.done else f"{item.number}."
-                lines.append(f"  {mark:>4} {item.text}")
+                lines.append(f"    {mark} {item.text}")
         if not items:
             lines.append("  Nothing from this plan today.")
     lines += ["", today.line]

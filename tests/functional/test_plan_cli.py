@@ -391,11 +391,6 @@ def test_a_nudge_with_a_plan_loads_nothing_heavy(home: Path) -> None:
     assert heavy_among(modules) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with 'nudge' in the config, calm.care.nudge._nudge_setting imports calm.config, "
-    "which loads dataclasses and typing (about 30 ms more at every prompt)",
-)
 def test_a_nudge_with_the_setting_loads_nothing_heavy(home: Path) -> None:
     config = home / ".config" / "calm" / "config.toml"
     config.parent.mkdir(parents=True)

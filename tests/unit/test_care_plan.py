@@ -300,11 +300,6 @@ def test_a_script_file_beside_the_plan_is_used(tmp_path: Path, library: Library)
     assert plan.path == tmp_path / "plan.toml"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PlannedPractice.start_command joins the path unquoted, so a path with a space "
-    "is not one word when typed",
-)
 def test_the_command_for_a_script_file_with_a_space_can_be_typed(
     tmp_path: Path, library: Library
 ) -> None:

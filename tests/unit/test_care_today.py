@@ -209,11 +209,6 @@ def test_a_plan_rests_outside_its_dates(library: Library, history: Path) -> None
         assert (len(today.items) == 1) is active
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Today.line says NO_PLAN ('No care plan yet...') when plans are imported but "
-    "none is active today (before starts or after ends)",
-)
 def test_a_plan_that_has_ended_is_not_called_no_plan(library: Library, history: Path) -> None:
     plan = plan_of(
         'title = "T"\nends = 2027-01-01\n[[reminder]]\ntext = "Walk."\nwhen = "daily"\n',
@@ -268,11 +263,6 @@ def test_a_tick_marks_that_reminder_done_today_only(
     assert read_done(history, WEDNESDAY).ticked == {("second", "Water.")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reminder's '2 per week' is never counted: read_done reads only today's ticks "
-    "and today_in asks every reminder with asked_on(day), so it is suggested every day",
-)
 def test_a_reminder_a_few_times_a_week_rests_once_the_week_has_them(
     library: Library, store: HistoryStore, history: Path
 ) -> None:
@@ -464,11 +454,6 @@ def test_the_lines_with_everything_done_do_not_ask_for_ticks(
     assert today_lines(today_of([], history, WEDNESDAY))[1:] == ["", NO_PLAN]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="today_lines right-aligns a tick in 4 columns ('     ✓ ...'), one column right "
-    "of the calm today example in docs/plans.md ('    ✓ ...')",
-)
 def test_the_lines_match_the_example_in_the_docs(
     library: Library, store: HistoryStore, history: Path
 ) -> None:
