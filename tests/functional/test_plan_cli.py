@@ -15,6 +15,9 @@ from calm.care.plan_template import TEMPLATE
 from calm.care.plans_folder import import_plan
 from calm.core.library import Library
 
+pytestmark = pytest.mark.slow
+"""Each test runs calm as a process, a dozen times over: the slow run's."""
+
 PLAN = """\
 title = "Between our sessions"
 from = "Sam, Harbour Massage"

@@ -19,6 +19,9 @@ from calm.practice.together import parse_log
 from tests.support.fake_sound import FakeSound
 from tests.support.tui import make_timeline
 
+pytestmark = pytest.mark.slow
+"""Real keys on a real event loop, in real time: the slow run's."""
+
 STEPS = """
 [[steps]]
 say = "Arrive."

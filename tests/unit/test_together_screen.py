@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
@@ -21,6 +22,9 @@ from calm.tui.screens.session import BEGINNING, PAUSED_THERE, WAITING_THERE
 from calm.tui.screens.summary import SummaryScreen
 from calm.tui.screens.waiting import WAITING, WaitingScreen
 from tests.support.tui import START, Driver, footer, make_timeline, pilot_test, session_app
+
+pytestmark = pytest.mark.slow
+"""The screen looks at the log in real time: the slow run's."""
 
 WAIT_SECONDS = 5.0
 """The longest any state may take to appear before the test gives up."""
