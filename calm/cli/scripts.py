@@ -40,7 +40,7 @@ def list_scripts(
         typer.Option(
             "--category",
             metavar="C",
-            help="Only this category: breathing, unwinding, grounding, reset or demo.",
+            help="Only this category: breathing, unwinding, grounding, reset, move or demo.",
         ),
     ] = None,
 ) -> None:

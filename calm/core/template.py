@@ -11,7 +11,7 @@ TEMPLATE = """\
 
 title = "{title}"
 summary = "One line that says what this script is for."
-# One of: breathing, unwinding, grounding, reset, demo
+# One of: breathing, unwinding, grounding, reset, move, demo
 category = "unwinding"
 tags = ["my own"]
 # How long the whole session lasts, say and prompt steps included: minutes = 5.
