@@ -77,7 +77,7 @@ def _run_plain(timeline: Timeline, options: SessionOptions) -> None:
     from calm.plain.runner import run
     from calm.practice.service import Practice
 
-    practice = Practice.open(options, notify=tell, tip=_tip(options))
+    practice = Practice.open(options, notify=tell, plan_line=_plan_line(options))
     try:
         run(timeline, practice)
     finally:
@@ -99,7 +99,9 @@ def run_screen(timeline: Timeline | None, options: SessionOptions) -> int:
     from calm.tui.launch import launch
 
     told = ToldOnce(locations.told_sound_file())
-    practice = Practice.opening_later(options, notify=tell, told=told, tip=_tip(options))
+    practice = Practice.opening_later(
+        options, notify=tell, told=told, plan_line=_plan_line(options)
+    )
     rows = planned = None
     if timeline is None:
         from calm.present.catalogue import collect
@@ -114,21 +116,19 @@ def run_screen(timeline: Timeline | None, options: SessionOptions) -> int:
         practice.close()
 
 
-def _tip(options: SessionOptions) -> Callable[[], str] | None:
-    """What the summary suggests after a script with no reminder of its own: the care
-    plan's next reminder for today, else the next self-care tip (None: the service's own)."""
+def _plan_line(options: SessionOptions) -> Callable[[], str | None] | None:
+    """The care plan's next reminder for today, for the summary; None for a demo, which
+    says only the script's own."""
     if options.demo or options.follow is not None:
-        return None  # a demo says only the script's own reminder
+        return None
 
-    def plan_or_tip() -> str:
+    def plan_line() -> str | None:
         from calm import locations
         from calm.care.closing_words import plan_reminder
-        from calm.practice.tips import next_tip
 
-        found = plan_reminder(locations.plans_dir(), locations.history_file())
-        return found or next_tip(locations.tip_state_file())
+        return plan_reminder(locations.plans_dir(), locations.history_file())
 
-    return plan_or_tip
+    return plan_line
 
 
 def _planned_today() -> dict[str, bool] | None:

@@ -67,6 +67,7 @@ class Practice:
         recorder: SessionRecorder | None = None,
         notify: Notify = _nowhere,
         tip: Callable[[], str] | None = None,
+        plan_line: Callable[[], str | None] | None = None,
         told: ToldOnce | None = None,
         make_sound: SoundMaker | None = None,
     ) -> None:
@@ -78,6 +79,8 @@ class Practice:
             recorder: Writes each session into the history; None to keep no record.
             notify: Where notices go until ``telling`` points them elsewhere.
             tip: Gives the self-care tip for a script with no reminder of its own.
+            plan_line: Gives the care plan's next reminder for today, if any, which
+                comes before a script's own reminder (``calm.care.closing_words``).
             told: The sound notices already said, to say each only once; None says each.
             make_sound: Makes a session's sound; by default from the options' volume and bed.
         """
@@ -86,6 +89,7 @@ class Practice:
         self.recorder = recorder
         self._sink = notify
         self._tip = tip or (lambda: next_tip(locations.tip_state_file()))
+        self._plan_line = plan_line
         self._told = told
         self._make_sound = make_sound or self._sound_from_options
         self.runner: SessionRunner | None = None
@@ -121,12 +125,12 @@ class Practice:
         notify: Notify,
         history_file: Path | None = None,
         told: ToldOnce | None = None,
-        tip: Callable[[], str] | None = None,
+        plan_line: Callable[[], str | None] | None = None,
     ) -> Practice:
         """The service with the trace ``CALM_TRACE`` asks for and, when recording, the
         history (``history_file``, calm's own by default); what they found is said."""
         practice = cls.opening_later(
-            options, notify=notify, history_file=history_file, told=told, tip=tip
+            options, notify=notify, history_file=history_file, told=told, plan_line=plan_line
         )
         practice.open_records()
         return practice
@@ -139,11 +143,11 @@ class Practice:
         notify: Notify,
         history_file: Path | None = None,
         told: ToldOnce | None = None,
-        tip: Callable[[], str] | None = None,
+        plan_line: Callable[[], str | None] | None = None,
     ) -> Practice:
         """The service as ``open`` makes it, but with the history and the trace still
         closed: ``open_records`` opens them, else the first session's ``begin``."""
-        practice = cls(options, notify=notify, told=told, tip=tip)
+        practice = cls(options, notify=notify, told=told, plan_line=plan_line)
         practice._history_file = history_file
         practice._records_closed = practice._trace_closed = True
         practice._screen_coming = True
@@ -333,12 +337,14 @@ class Practice:
             self.recorder.mood_after(mood)
 
     def afterwards(self, timeline: Timeline) -> str:
-        """What to do after the session: the script's reminder, else the next self-care
-        tip; a demo shows only the script's own."""
+        """What to do after the session: the care plan's next reminder when a plan has
+        one today (the therapist's words come first), else the script's reminder, else
+        the next self-care tip; a demo shows only the script's own."""
         reminder = timeline.script.reminder
-        if reminder or self.options.demo:
+        if self.options.demo:
             return reminder or ""
-        return self._tip()
+        planned = self._plan_line() if self._plan_line is not None else None
+        return planned or reminder or self._tip()
 
     def ring_out(
         self, outcome: SessionOutcome | None, *, timeout: float, left_at_once: bool = False

@@ -50,6 +50,8 @@ def cue_times(timeline: Timeline, *, untimed_ms: int = 0) -> list[tuple[int, str
                 times.append((at, step_cue))
         if segment.phase is not None:
             times.append((at, segment.cue or PHASE_CUES[segment.phase]))
+        elif segment.move is not None and segment.cue is not None:
+            times.append((at, segment.cue))  # a move step's side, set, repetition or rest
     times.append((session_ms(timeline, untimed_ms=untimed_ms), "end"))
     return times
 

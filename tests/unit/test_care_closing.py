@@ -131,3 +131,24 @@ def test_calm_stats_counts_a_plan_only_from_its_import(tmp_path: Path) -> None:
     assert this_week and this_week[0].planned == 1 and this_week[0].practised == 1
     # Imported today: last week held no planned day, so it is not shown.
     assert all(week.monday == week_start(today) for week in weeks)
+
+
+def test_the_plans_words_come_before_the_scripts_own_reminder() -> None:
+    """With a plan's reminder for today, the summary says it, even after a script with a
+    reminder of its own; without one, the script's; a demo says only the script's."""
+    from calm.core.timeline import compile_timeline
+    from calm.practice.options import SessionOptions
+    from calm.practice.service import Practice
+    from tests.support.tui import make_script
+
+    timeline = compile_timeline(make_script(reminder="Sip some water."))
+    plain = compile_timeline(make_script())
+    with_plan = Practice(
+        plan_line=lambda: "Your plan from Sam: rest your hands.", tip=lambda: "tip"
+    )
+    assert with_plan.afterwards(timeline) == "Your plan from Sam: rest your hands."
+    without = Practice(plan_line=lambda: None, tip=lambda: "tip")
+    assert without.afterwards(timeline) == "Sip some water."
+    assert without.afterwards(plain) == "tip"
+    demo = Practice(SessionOptions(demo=True), plan_line=lambda: "plan", tip=lambda: "tip")
+    assert demo.afterwards(timeline) == "Sip some water."

@@ -180,3 +180,32 @@ def test_a_long_session_holds_each_cue_once() -> None:
     ends = cue_times(timeline)[-2:]
     last = track.samples(ends[0][0] * RATE // 1000, track.length)
     assert np.count_nonzero(last) == len(last)  # the last cue, then the end chime, whole
+
+
+MOVE = """
+[[steps]]
+move = "Calf stretch"
+hold = 2
+sides = ["left", "right"]
+rest = 1
+
+[[steps]]
+move = "Heel raises"
+reps = 2
+tempo = "1-1"
+"""
+
+
+def test_a_move_step_rings_its_bell_for_each_side_and_glides_for_each_repetition() -> None:
+    """As live: the step's bell, the hold's tick as a rest begins, the bell again for
+    the next side; each repetition up and down with the breathing tones."""
+    assert cue_times(make_timeline(MOVE)) == [
+        (0, "step"),
+        (2000, "hold"),
+        (3000, "step"),
+        (5000, "step"),
+        (6000, "exhale"),
+        (7000, "inhale"),
+        (8000, "exhale"),
+        (9000, "end"),
+    ]
