@@ -43,7 +43,8 @@ def plan_reminder(plans_folder: Path, history: Path) -> str | None:
             text = item.text
             # "Stretch your calves" reads on after a colon as "stretch your calves",
             # but an acronym or a name keeps its capitals.
-            if text[:1].isupper() and text[1:2].islower() and text.split()[0] != "I":
+            first = text.split()[0]
+            if first[:1].isupper() and first != "I" and (len(first) == 1 or first[1:].islower()):
                 text = text[0].lower() + text[1:]
             return f"{item.plan.from_words}: {text}"
     return None

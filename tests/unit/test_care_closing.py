@@ -35,6 +35,10 @@ when = "daily"
 [[reminder]]
 text = "NHS leaflet: read page two."
 when = "daily"
+
+[[reminder]]
+text = "A glass of water after each session."
+when = "daily"
 """
 
 
@@ -64,6 +68,15 @@ def test_the_summary_names_the_plans_next_reminder_in_its_own_words(tmp_path: Pa
     store.close()
     # An acronym keeps its capitals.
     assert plan_reminder(folder, history) == "Your plan from Sam: NHS leaflet: read page two."
+    store = HistoryStore.open(history)
+    store.tick_reminder(
+        "between-our-sessions", "NHS leaflet: read page two.", datetime.now().astimezone()
+    )
+    store.close()
+    # "A glass of water" reads on after a colon as "a glass of water".
+    assert (
+        plan_reminder(folder, history) == "Your plan from Sam: a glass of water after each session."
+    )
     assert plan_reminder(tmp_path / "none", history) is None
 
 
