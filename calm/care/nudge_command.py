@@ -69,7 +69,7 @@ def run_nudge(ask: NudgeAsk, *, notify: bool = False) -> int:
         return 0
     if not line:
         return 0
-    if notify and _notify(line):
+    if notify and send_notification(line):
         return 0
     from calm.core.safe_text import shown_safely
 
@@ -81,7 +81,7 @@ def run_nudge(ask: NudgeAsk, *, notify: bool = False) -> int:
     return 0
 
 
-def _notify(line: str) -> bool:
+def send_notification(line: str) -> bool:
     """Send ``line`` as a desktop notification; False when there is no way to here."""
     import shutil
     import subprocess
