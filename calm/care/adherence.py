@@ -105,13 +105,8 @@ def adherence_lines(figures: list[WeekFigure]) -> list[str]:
 def plan_weeks(plans_folder: Path, history: Path, today: date) -> list[WeekFigure]:
     """This week and last for every imported plan; none when none can be read."""
     from calm.care.done_today import read_done
-    from calm.care.plan_summaries import read_summaries
+    from calm.care.plan_summaries import imported_plans
 
-    plans = read_summaries(plans_folder)
-    if plans is None:
-        from calm.care.plans_folder import read_plans
-        from calm.core.library import Library
-
-        plans = read_plans(plans_folder, Library.discover()).plans
+    plans = imported_plans(plans_folder)
     done = read_done(history, today, since=week_start(today) - timedelta(days=7))
     return recent_weeks(plans, today, done)

@@ -12,20 +12,14 @@ from datetime import datetime
 from pathlib import Path
 
 from calm.care.done_today import read_done
-from calm.care.plan import Plan
 from calm.care.today import Today, planned_in_picker, today_in
 
 
 def _today(plans_folder: Path, history: Path) -> Today | None:
-    from calm.care.plan_summaries import read_summaries
+    from calm.care.plan_summaries import imported_plans
 
     try:
-        plans: list[Plan] | None = read_summaries(plans_folder)
-        if plans is None:
-            from calm.care.plans_folder import read_plans
-            from calm.core.library import Library
-
-            plans = read_plans(plans_folder, Library.discover()).plans
+        plans = imported_plans(plans_folder)
         day = datetime.now().astimezone().date()
         return today_in(plans, day, read_done(history, day))
     except (OSError, ValueError):

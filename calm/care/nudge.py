@@ -71,7 +71,9 @@ def nudge_words(plans: list[Plan], history: Path, day: date, general: bool) -> t
 
 def nudge(places: Places, ask: NudgeAsk, now: datetime) -> str:
     """The line to say now, if any, with the state noted; empty for silence."""
-    plans = _plans(places.plans)
+    from calm.care.plan_summaries import imported_plans
+
+    plans = imported_plans(places.plans)
     # The setting matters only without a plan: a plan turns the nudge on by itself.
     general = not plans and _nudge_setting(places.config)
     if not plans and not general:
@@ -88,19 +90,6 @@ def nudge(places: Places, ask: NudgeAsk, now: datetime) -> str:
         return ""
     _note(places.state, today, (count if day == today else 0) + 1, now.timestamp())
     return line
-
-
-def _plans(folder: Path) -> list[Plan]:
-    """The imported plans, from their summaries, or read in full when one is missing."""
-    from calm.care.plan_summaries import read_summaries
-
-    plans = read_summaries(folder)
-    if plans is not None:
-        return plans
-    from calm.care.plans_folder import read_plans
-    from calm.core.library import Library
-
-    return read_plans(folder, Library.discover()).plans
 
 
 def _nudge_setting(config: Path) -> bool:

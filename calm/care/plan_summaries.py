@@ -43,3 +43,16 @@ def read_summaries(folder: Path) -> list[Plan] | None:
         except (OSError, ValueError):
             return None
     return plans
+
+
+def imported_plans(folder: Path) -> list[Plan]:
+    """The imported plans: from their summaries, or read and checked in full when any
+    summary cannot be used (a plan imported by an older calm, or one damaged since)."""
+    plans = read_summaries(folder)
+    if plans is not None:
+        return plans
+    # Imported here: reading in full loads the script library and the plan checks.
+    from calm.care.plans_folder import read_plans
+    from calm.core.library import Library
+
+    return read_plans(folder, Library.discover()).plans
