@@ -29,7 +29,7 @@ NONE_DONE = "Whenever you are ready: even a couple of minutes counts."
 class TodayItem(Value):
     """One thing a plan suggests today."""
 
-    __slots__ = ("command", "done", "kind", "number", "plan", "script", "text", "when")
+    __slots__ = ("command", "done", "from_file", "kind", "number", "plan", "script", "text", "when")
 
     def __init__(
         self,
@@ -42,6 +42,7 @@ class TodayItem(Value):
         number: int | None = None,
         command: str | None = None,
         script: str | None = None,
+        from_file: bool = False,
     ) -> None:
         self.plan = plan
         self.kind = kind
@@ -57,11 +58,8 @@ class TodayItem(Value):
         """What to type to start a practice."""
         self.script = script
         """A practice's script, as the history names it."""
-
-    @property
-    def command_is_file(self) -> bool:
-        """Whether a practice is a script file that came with its plan."""
-        return self.command is not None and self.command.endswith(".toml")
+        self.from_file = from_file
+        """Whether a practice is a script file that came with its plan, not the library's."""
 
     def to_json(self) -> dict[str, Any]:
         """The item as ``calm today --json`` gives it."""
@@ -137,7 +135,7 @@ def planned_in_picker(today: Today) -> dict[str, bool]:
     name, and whether it is done today, in the plans' order."""
     planned: dict[str, bool] = {}
     for item in today.items:
-        if item.kind == "practice" and item.script and not item.command_is_file:
+        if item.kind == "practice" and item.script and not item.from_file:
             planned[item.script] = planned.get(item.script, False) or item.done
     return planned
 
@@ -166,6 +164,7 @@ def today_in(plans: list[Plan], day: date, done: DoneThisWeek) -> Today:
                         done_today,
                         command=practice.start_command,
                         script=name,
+                        from_file=practice.path is not None,
                     )
                 )
         for reminder in plan.reminders:

@@ -165,3 +165,16 @@ def test_the_plans_words_come_before_the_scripts_own_reminder() -> None:
     assert without.afterwards(plain) == "tip"
     demo = Practice(SessionOptions(demo=True), plan_line=lambda: "plan", tip=lambda: "tip")
     assert demo.afterwards(timeline) == "Sip some water."
+
+
+def test_the_list_leaves_out_a_plans_own_script_file_whatever_its_name(tmp_path: Path) -> None:
+    """A script that came with the plan is not in the library's list, even when its
+    name holds a space and its command is quoted for the shell."""
+    (tmp_path / "my evening.toml").write_text(
+        'title = "My evening"\nsummary = "Mine."\ncategory = "breathing"\n\n'
+        '[[steps]]\nsay = "Rest."\nseconds = 5\n',
+        encoding="utf-8",
+    )
+    own = PLAN.replace('script = "body-scan"', 'script = "my evening.toml"')
+    folder, history = imported(tmp_path, own), tmp_path / "h.sqlite3"
+    assert planned_today(folder, history) == {"box": False}
