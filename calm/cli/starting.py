@@ -117,9 +117,10 @@ def run_screen(timeline: Timeline | None, options: SessionOptions) -> int:
 
 
 def _plan_line(options: SessionOptions) -> Callable[[], str | None] | None:
-    """The care plan's next reminder for today, for the summary; None for a demo, which
-    says only the script's own."""
-    if options.demo or options.follow is not None:
+    """The care plan's next reminder for today, for the summary (a demo's summary says
+    only the script's own: see ``Practice.afterwards``); None for a page that follows a
+    shared session, whose summary is the client's, not this machine's user's."""
+    if options.follow is not None:
         return None
 
     def plan_line() -> str | None:

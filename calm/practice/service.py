@@ -20,6 +20,7 @@ history, sqlite3, the sound) is loaded or done before it.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -284,10 +285,9 @@ class Practice:
 
         before = self.runner
         after = before.shared_start if isinstance(before, FollowingRunner) else None
-        if clock is None:
-            return FollowingRunner(timeline, self.options.follow, after=after)
         # The log's moments are read on the clock given (a test's), as the leader's are.
-        return FollowingRunner(timeline, self.options.follow, after=after, now=clock.now)
+        now = time.monotonic if clock is None else clock.now
+        return FollowingRunner(timeline, self.options.follow, after=after, now=now)
 
     def _record(self, runner: SessionRunner, timeline: Timeline, mood_before: int | None) -> None:
         """Write the session down as begun, and follow it into the history."""
