@@ -344,21 +344,18 @@ class CalmApp(App["SessionOutcome | None"]):
     async def _run_session(self, timeline: Timeline, mood_before: int | None) -> SessionOutcome:
         """The session on its screen, its runner from the practice service; a shared
         one (``calm serve --together``) once the serving terminal has begun it."""
+        # Loaded with the session screen's module, which needs it too.
+        from calm.practice.together import FollowingRunner
         from calm.tui.screens.session import SessionScreen
 
         runner = self.practice.begin(
             timeline, mood_before=mood_before, clock=self._clock, ring=self.bell
         )
-        followed = self.practice.options.follow is not None
-        if followed:
-            from calm.practice.together import FollowingRunner
+        if isinstance(runner, FollowingRunner):
             from calm.tui.screens.waiting import WaitingScreen
 
-            assert isinstance(runner, FollowingRunner)  # the service's, for a followed session
             await self.push_screen_wait(WaitingScreen(runner))
-        screen = SessionScreen(
-            runner, reduced_motion=self.reduced_motion, sound=self.sound, followed=followed
-        )
+        screen = SessionScreen(runner, reduced_motion=self.reduced_motion, sound=self.sound)
         return await self.push_screen_wait(screen)
 
     def _mark_practised(self, timeline: Timeline, outcome: SessionOutcome) -> None:

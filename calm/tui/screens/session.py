@@ -81,18 +81,14 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         *,
         reduced_motion: bool = False,
         sound: SessionSound | None = None,
-        followed: bool = False,
     ) -> None:
-        """Guide the session ``runner`` runs.
-
-        Args:
-            followed: The session is shared and led from elsewhere (``calm serve
-                --together``): the screen looks often for what changed there, and
-                its keys do nothing but show the help.
-        """
+        """Guide the session ``runner`` runs."""
         super().__init__()
         self.runner = runner
-        self.followed = followed
+        self.followed = isinstance(runner, FollowingRunner)
+        """Whether the session is shared and led from elsewhere (``calm serve
+        --together``): the screen looks often for what changed there, and its keys do
+        nothing but show the help."""
         self.sound = sound
         self.timeline: Timeline = runner.timeline
         self.reduced_motion = reduced_motion
@@ -177,7 +173,7 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         """Bring the screen up to date with the runner, and plan the next look."""
         if self._done:
             return
-        if self.runner.status is Status.READY and isinstance(self.runner, FollowingRunner):
+        if isinstance(self.runner, FollowingRunner) and self.runner.status is Status.READY:
             self.runner.start()
             if self.runner.status is Status.READY:
                 self._look_again(self.runner.follower.due_in())
