@@ -27,7 +27,7 @@ from calm.sound.players import Clip, PlaybackError, Player, SilentPlayer
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
-    from calm.core.timeline import Timeline
+    from calm.core.timeline import Segment, Timeline
 
 PHASE_CUES = {
     Phase.INHALE: "inhale",
@@ -36,6 +36,21 @@ PHASE_CUES = {
     Phase.HOLD_OUT: "hold",
 }
 """The built-in cue for each phase when the script names none."""
+
+
+def segment_cue(segment: Segment) -> str | None:
+    """The cue a segment rings as it begins: a phase's (its own, or the built-in one),
+    or a move step's part's (a new side or set, a repetition, a rest); else none."""
+    if segment.phase is not None:
+        return segment.cue or PHASE_CUES[segment.phase]
+    return segment.cue if segment.move is not None else None
+
+
+def step_cue(timeline: Timeline, segment: Segment) -> str | None:
+    """The cue a step rings as ``segment``, its first, begins: its own, else the step
+    bell; a step that begins with a breath announces itself with its phase's cue."""
+    step = timeline.spans[segment.step].step
+    return step.cue or (None if segment.phase is not None else "step")
 
 
 class SoundError(Exception):
@@ -132,8 +147,9 @@ def cue_names(timeline: Timeline) -> set[str]:
     """Every cue the session may play: built-in names and script files."""
     names = {"step", "end"}
     for segment in timeline.segments:
-        if segment.phase is not None:
-            names.add(segment.cue or PHASE_CUES[segment.phase])
+        cue = segment_cue(segment)
+        if cue is not None:
+            names.add(cue)
     for span in timeline.spans:
         if span.step.cue:
             names.add(span.step.cue)
@@ -269,16 +285,10 @@ class SessionSound:
     def cue_for(self, event: SessionEvent) -> str | None:
         """Which cue an event calls for: a phase's, a new step's bell, or the end chime."""
         segment = event.segment
-        if event.kind is EventKind.PHASE and segment is not None and segment.phase is not None:
-            return segment.cue or PHASE_CUES[segment.phase]
         if event.kind is EventKind.PHASE and segment is not None:
-            return segment.cue  # a move step's: a new side or set, a repetition, a rest
+            return segment_cue(segment)
         if event.kind is EventKind.STEP and segment is not None:
-            step = self.timeline.spans[segment.step].step
-            if step.cue:
-                return step.cue
-            # A step that begins with a breath announces itself with its phase's cue instead.
-            return None if segment.phase is not None else "step"
+            return step_cue(self.timeline, segment)
         if event.kind is EventKind.END and event.status is Status.COMPLETED:
             return "end"
         return None

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from calm.sound.cues import PHASE_CUES
+from calm.sound.cues import segment_cue, step_cue
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -45,13 +45,12 @@ def cue_times(timeline: Timeline, *, untimed_ms: int = 0) -> list[tuple[int, str
     for segment, at in zip(timeline.segments, starts, strict=True):
         span = timeline.spans[segment.step]
         if segment.index == span.first:
-            step_cue = span.step.cue or (None if segment.phase is not None else "step")
-            if step_cue is not None:
-                times.append((at, step_cue))
-        if segment.phase is not None:
-            times.append((at, segment.cue or PHASE_CUES[segment.phase]))
-        elif segment.move is not None and segment.cue is not None:
-            times.append((at, segment.cue))  # a move step's side, set, repetition or rest
+            begins = step_cue(timeline, segment)
+            if begins is not None:
+                times.append((at, begins))
+        cue = segment_cue(segment)
+        if cue is not None:
+            times.append((at, cue))
     times.append((session_ms(timeline, untimed_ms=untimed_ms), "end"))
     return times
 

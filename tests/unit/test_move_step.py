@@ -200,3 +200,12 @@ def test_each_routine_keeps_to_the_acsm_guideline_and_says_so(script: object) ->
     caution = (script.caution or "").lower()
     assert "never bounce" in caution and "pain" in caution and "therapist" in caution
     assert "not a treatment" in caution
+
+
+def test_a_routine_with_no_breathing_still_readies_the_cues_it_rings() -> None:
+    """The repetitions' tones and the rests' tick are made ready for a script that has no
+    breathing step at all, so the live session plays them (it plays only clips made)."""
+    from calm.sound.cues import cue_names
+
+    timeline = compile_timeline(make_script(REPS))
+    assert cue_names(timeline) == {"step", "end", "inhale", "exhale", "hold"}
