@@ -10,6 +10,8 @@ import sys
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
 USAGE_ERROR = 2
@@ -65,3 +67,15 @@ def write_nowhere() -> None:
     from calm.crash import write_nowhere as to_null_device
 
     to_null_device(sys.stdout, sys.stderr)
+
+
+def write_new_file(target: Path, content: bytes, kind: str) -> None:
+    """Write a file that must not exist yet (``calm new``, ``calm plan new``); one line
+    and exit 1 when it does, or when it cannot be written. ``kind`` names what it is."""
+    try:
+        with target.open("xb") as handle:
+            handle.write(content)
+    except FileExistsError:
+        fail(f"{target} already exists; calm never overwrites a {kind}. Pick another name.")
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror or error}")

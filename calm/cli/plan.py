@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from calm.cli.output import USAGE_ERROR, echo, fail, tell
+from calm.cli.output import USAGE_ERROR, echo, fail, tell, write_new_file
 
 if TYPE_CHECKING:
     from calm.care.plan import Plan
@@ -41,13 +41,7 @@ def new(
     if file is None:
         echo(TEMPLATE.rstrip("\n"))
         return
-    try:
-        with file.open("x", encoding="utf-8") as handle:
-            handle.write(TEMPLATE)
-    except FileExistsError:
-        fail(f"{file} already exists; calm never overwrites a file. Pick another name.")
-    except OSError as error:
-        fail(f"cannot write {file}: {error.strerror or error}")
+    write_new_file(file, TEMPLATE.encode("utf-8"), "file")
     echo(str(file))
     tell(f"Fill it in, then check it with `calm plan validate {file}`.")
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from calm.cli.options import CyclesOption, GentleOption, MinutesOption
-from calm.cli.output import USAGE_ERROR, console, echo, fail, tell
+from calm.cli.output import USAGE_ERROR, console, echo, fail, tell, write_new_file
 from calm.cli.script_lookup import compile_script, resolve_script, script_library, tell_problems
 
 if TYPE_CHECKING:
@@ -148,13 +148,7 @@ def new(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         fail(f"cannot make the scripts folder {folder}: {error.strerror or error}")
-    try:
-        with target.open("xb") as handle:
-            handle.write(content)
-    except FileExistsError:
-        fail(f"{target} already exists; calm never overwrites a script. Pick another name.")
-    except OSError as error:
-        fail(f"cannot write {target}: {error.strerror or error}")
+    write_new_file(target, content, "script")
     echo(str(target))
     hidden = script_library().get(name)
     if hidden is not None and hidden.hides:
