@@ -8,7 +8,7 @@ from typing import IO
 
 from calm.core.safe_text import shown_safely
 from calm.core.session import EventKind, SessionEvent, SessionOutcome, Status
-from calm.core.timeline import Timeline
+from calm.core.timeline import Segment, Timeline
 from calm.practice.closing import finished_line, parting_line
 from calm.present.measures import length_text, phase_label, seconds_text
 from calm.present.steps import words_for
@@ -62,11 +62,8 @@ class PlainPrinter:
         """Print the line for one event."""
         segment = event.segment
         if event.kind is EventKind.STEP and segment is not None:
-            span = self.timeline.spans[segment.step]
-            total = len(self.timeline.spans)
-            words = words_for(segment.kind)
-            self.say(f"Step {segment.step_number} of {total} · {words.session_length(span)}")
-            text = words.plain_text(span.step)
+            self.say(step_heading(self.timeline, segment))
+            text = words_for(segment.kind).plain_text(self.timeline.spans[segment.step].step)
             if text:
                 self.say(f"  {text}")
         elif event.kind is EventKind.PHASE and segment is not None and segment.move is not None:
@@ -93,3 +90,10 @@ class PlainPrinter:
             self.say(parting_line(self.timeline, outcome))
             if progress:
                 self.say(progress)
+
+
+def step_heading(timeline: Timeline, segment: Segment) -> str:
+    """The line a step begins with in plain text: "Step 2 of 5 · 14 breaths, 3 min"."""
+    span = timeline.spans[segment.step]
+    length = words_for(segment.kind).session_length(span)
+    return f"Step {segment.step_number} of {len(timeline.spans)} · {length}"

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from calm.core.session import EventKind, SessionEvent, Status
+from calm.plain.printer import step_heading
 from calm.practice.together import FollowingRunner, Leader
-from calm.present.steps import words_for
 
 if TYPE_CHECKING:
     from calm.core.session import SessionRunner
@@ -186,10 +186,7 @@ class SharedLead:
         """A line for each step, pause and end, so the room's leader knows where it is."""
         segment = event.segment
         if event.kind is EventKind.STEP and segment is not None:
-            span = self.timeline.spans[segment.step]
-            words = words_for(segment.kind)
-            total = len(self.timeline.spans)
-            self.say(f"Step {segment.step_number} of {total} · {words.session_length(span)}")
+            self.say(step_heading(self.timeline, segment))
         elif event.kind is EventKind.PAUSE:
             self.say("Paused for everyone. Space carries on.")
         elif event.kind is EventKind.RESUME:
