@@ -26,12 +26,14 @@ MAX_PLAN_BYTES = 100_000
 """The biggest plan file calm reads; a real one is a few hundred bytes."""
 MAX_ITEMS = 30
 """The most practices, and the most reminders, one plan may hold."""
-LIMITS = {"title": 120, "from": 120, "note": 2000, "text": 300, "script": 255}
+TEXT_LIMITS = {"title": 120, "from": 120, "note": 2000, "text": 300, "script": 255}
 """The longest each text may be, in characters."""
 TOP_KEYS = ("title", "from", "starts", "ends", "note", "practice", "reminder")
 PRACTICE_KEYS = ("script", "when")
 REMINDER_KEYS = ("text", "when")
-PLAN_TOML = TomlLimits(depth=4, keys=1_000, items=MAX_ITEMS + 1, chars=max(LIMITS.values()) + 1)
+PLAN_TOML = TomlLimits(
+    depth=4, keys=1_000, items=MAX_ITEMS + 1, chars=max(TEXT_LIMITS.values()) + 1
+)
 """What a plan's TOML may ask the parser to build."""
 
 
@@ -83,6 +85,8 @@ def parse_plan(
 class PlanChecker(ValueChecks):
     """Walks a parsed plan, building it and collecting every problem."""
 
+    LIMITS = TEXT_LIMITS
+
     def __init__(self, source: str, folder: Path | None, library: Library) -> None:
         super().__init__(source, folder)
         self.library = library
@@ -92,7 +96,7 @@ class PlanChecker(ValueChecks):
         self._unknown_keys(document, TOP_KEYS)
         title = self._line(document, "title", required=True)
         author = self._line(document, "from")
-        note = self._limited(document, "note")
+        note = self._text(document, "note")
         starts = self._date(document, "starts")
         ends = self._date(document, "ends")
         if starts is not None and ends is not None and ends < starts:
@@ -150,7 +154,7 @@ class PlanChecker(ValueChecks):
     def _reminder(self, index: int, table: dict[str, Any]) -> Reminder | None:
         with self._at(f"reminder {index}"):
             self._unknown_keys(table, REMINDER_KEYS)
-            text = self._limited(table, "text", required=True)
+            text = self._text(table, "text", required=True)
             when = self._when(table)
             if text is None or when is None:
                 return None
@@ -199,17 +203,9 @@ class PlanChecker(ValueChecks):
 
     # -- values ------------------------------------------------------------------
 
-    def _limited(self, table: dict[str, Any], key: str, *, required: bool = False) -> str | None:
-        """Text of at most ``LIMITS[key]`` characters that is safe to show."""
-        value = table.get(key)
-        if isinstance(value, str) and len(value) > LIMITS[key]:
-            self._problem(f"{key} must be at most {LIMITS[key]} characters, got {len(value)}")
-            return None
-        return self._text(table, key, required=required)
-
     def _line(self, table: dict[str, Any], key: str, *, required: bool = False) -> str | None:
         """One line of text: a title, a name."""
-        value = self._limited(table, key, required=required)
+        value = self._text(table, key, required=required)
         if value is not None and len(value.splitlines()) > 1:
             self._problem(f"{key} must be one line, got {len(value.splitlines())} lines")
             return None

@@ -11,10 +11,10 @@ was found, and what was probably meant. ``calm.core.pattern_checks`` and
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from calm.core.cue_names import COMPRESSED_SUFFIXES
 from calm.core.cue_names import CUE_NAMES as BUILTIN_CUES
@@ -85,6 +85,9 @@ def _outside() -> str:
 class ValueChecks:
     """The problems found in one document so far, and the checks that find them."""
 
+    LIMITS: ClassVar[Mapping[str, int]] = MAX_CHARS
+    """The longest each text may be, in characters, by its key: a script's."""
+
     def __init__(self, source: str, folder: Path | None) -> None:
         """Check a document read from ``source``; a cue file is looked for in ``folder``."""
         self.source = source
@@ -138,7 +141,7 @@ class ValueChecks:
             self._problem(message)
 
     def _too_long(self, key: str, value: str) -> None:
-        self._problem(f"{key} must be at most {MAX_CHARS[key]} characters, got {len(value)}")
+        self._problem(f"{key} must be at most {self.LIMITS[key]} characters, got {len(value)}")
 
     # -- values ---------------------------------------------------------------
 
@@ -154,7 +157,7 @@ class ValueChecks:
         if required and not value.strip():
             self._problem(f"{key} must not be empty")
             return None
-        if len(value) > MAX_CHARS.get(key, len(value)):
+        if len(value) > self.LIMITS.get(key, len(value)):
             self._too_long(key, value)
             return None
         if not self._shown_safely(key, value):
