@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from calm.care.done_today import read_done
 from calm.care.today import Today, planned_in_picker, today_in
 
 
@@ -20,6 +19,10 @@ def _today(plans_folder: Path, history: Path) -> Today | None:
 
     try:
         plans = imported_plans(plans_folder)
+        if not plans:
+            return None  # no plan: the history (and sqlite3) is left alone, before a first frame
+        from calm.care.done_today import read_done
+
         day = datetime.now().astimezone().date()
         return today_in(plans, day, read_done(history, day))
     except (OSError, ValueError):

@@ -8,11 +8,14 @@ damaged or from another calm counts as nothing done: a nudge is never worth an e
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from calm.care.value import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is left unimported at run time (see calm.care.value)
+    import sqlite3
 
 COUNTS_AS_DONE_SECONDS = 60.0
 """A session stopped early still counts once it has lasted this long (or half its plan)."""
@@ -51,6 +54,8 @@ def read_done(history: Path, today: date, since: date | None = None) -> DoneThis
     done = DoneThisWeek()
     if not history.is_file():
         return done
+    import sqlite3  # here: the list's first frame imports this module, and needs no history
+
     try:
         connection = sqlite3.connect(f"{history.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
     except (sqlite3.Error, OSError, ValueError):
@@ -98,6 +103,8 @@ def counts_as_done(practised: object, planned: object, status: object) -> bool:
 def _read_ticks(
     connection: sqlite3.Connection, since: date, today: date, done: DoneThisWeek
 ) -> None:
+    import sqlite3  # already loaded by read_done, which opened the connection
+
     try:
         rows = connection.execute(
             "SELECT plan, reminder, day FROM reminders_done WHERE day BETWEEN ? AND ? LIMIT 10000",
