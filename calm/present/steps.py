@@ -138,6 +138,8 @@ class MoveWords(StepWords):
             return "Rest", f"Next: {where}" if where else ""
         if what.part == "hold":
             words = f"{move.text} · {what.side}" if what.side else move.text
+            # The side is in the big words already: beneath them, only the set.
+            where = move_place(what, side=False)
         else:
             assert what.rep is not None and what.reps is not None
             words = f"{what.rep + 1} of {what.reps} · {what.part}"
@@ -184,9 +186,10 @@ class MoveWords(StepWords):
         return what
 
 
-def move_place(mark: MoveMark) -> str:
-    """Where in a move step a moment is: "left · set 1 of 2", or "" for a single set."""
-    parts = [mark.side] if mark.side else []
+def move_place(mark: MoveMark, *, side: bool = True) -> str:
+    """Where in a move step a moment is: "left · set 1 of 2", or "" for a single set
+    (and no side, or ``side`` False)."""
+    parts = [mark.side] if mark.side and side else []
     if mark.sets > 1:
         parts.append(f"set {mark.set_index + 1} of {mark.sets}")
     return " · ".join(parts)

@@ -139,7 +139,7 @@ def test_every_front_end_shows_the_side_the_set_and_the_repetition() -> None:
     step = holds.spans[0].step
     assert words.words_and_hint(holds.segments[0], step) == (
         "Calf stretch · left",
-        "left · set 1 of 2 · Lean into the wall.",
+        "set 1 of 2 · Lean into the wall.",
     )
     assert words.words_and_hint(holds.segments[1], step) == ("Rest", "Next: right · set 1 of 2")
     assert words.plain_moment(holds.segments[0]) == "  left · set 1 of 2 · hold 30 s"
