@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import textwrap
 from typing import IO
 
 from calm.core.safe_text import shown_safely
 from calm.core.session import EventKind, SessionEvent, SessionOutcome, Status
 from calm.core.timeline import Segment, Timeline
 from calm.practice.closing import finished_line, parting_line
+from calm.present.lines import wrapped
 from calm.present.measures import length_text, phase_label, seconds_text
 from calm.present.steps import words_for
 
@@ -33,13 +32,7 @@ class PlainPrinter:
         On a terminal, long lines wrap between words, keeping their indent.
         """
         line = shown_safely(line)  # It may quote a script's words, which are data.
-        if self._terminal and line:
-            width = shutil.get_terminal_size().columns
-            indent = " " * (len(line) - len(line.lstrip()))
-            line = textwrap.fill(
-                line.strip(), width, initial_indent=indent, subsequent_indent=indent + "  "
-            )
-        self.out.write(line + "\n")
+        self.out.write(wrapped(line, self.out) + "\n")
         self.out.flush()
 
     def interrupted(self) -> None:

@@ -135,8 +135,10 @@ def _record_now(practice: Practice, late: float) -> None:
 
 def _tell(line: str) -> None:
     """Print a notice on stderr, if anything still reads it."""
+    from calm.present.lines import wrapped
+
     with contextlib.suppress(OSError, ValueError):
-        print(line, file=sys.stderr, flush=True)
+        print(wrapped(line, sys.stderr), file=sys.stderr, flush=True)
 
 
 def _let_go_of_a_terminal_that_has_gone() -> None:
@@ -157,8 +159,10 @@ def _let_go_of_a_terminal_that_has_gone() -> None:
 
 def _say(line: str) -> None:
     """Print a line under the screen; after a hang-up there is no terminal to take it."""
+    from calm.present.lines import wrapped
+
     try:
-        print(line, flush=True)
+        print(wrapped(line, sys.stdout), flush=True)
     except OSError:
         from calm.crash import write_nowhere
 
