@@ -90,6 +90,12 @@ class PlanChecker(ValueChecks):
     def __init__(self, source: str, folder: Path | None, library: Library) -> None:
         super().__init__(source, folder)
         self.library = library
+        self._practised: dict[str, int] = {}
+        """Each practice's script as the history names it, with the first practice that
+        named it: two practices of one script could not be told apart there."""
+        self._reminded: dict[str, int] = {}
+        """Each reminder's words, with the first reminder that said them: a tick is
+        kept by its words."""
 
     def plan(self, document: dict[str, Any], path: Path | None) -> Plan | None:
         """The plan ``document`` holds; None when it has any problem."""
@@ -149,6 +155,15 @@ class PlanChecker(ValueChecks):
             if found is None or when is None:
                 return None
             title, path = found
+            kept_as = Path(name).stem if path is not None else name
+            first = self._practised.setdefault(kept_as, index)
+            if first != index:
+                with self._at("script"):
+                    self._problem(
+                        f"practice {first} is {describe_value(kept_as)} too; give one"
+                        " practice a script once, with one rhythm"
+                    )
+                return None
             return PlannedPractice(script=name, when=when, title=title, path=path)
 
     def _reminder(self, index: int, table: dict[str, Any]) -> Reminder | None:
@@ -158,7 +173,13 @@ class PlanChecker(ValueChecks):
             when = self._when(table)
             if text is None or when is None:
                 return None
-            return Reminder(text=" ".join(text.split()), when=when)
+            words = " ".join(text.split())
+            first = self._reminded.setdefault(words.casefold(), index)
+            if first != index:
+                with self._at("text"):
+                    self._problem(f"reminder {first} says the same; say each reminder once")
+                return None
+            return Reminder(text=words, when=when)
 
     def _script(self, name: str) -> tuple[str, Path | None] | None:
         """The title of the script ``name`` and its file beside the plan, if it is one."""
@@ -193,6 +214,13 @@ class PlanChecker(ValueChecks):
             return None
         if not is_file(path):
             self._problem(f"{describe_value(name)} was not found beside the plan")
+            return None
+        if path.stem in self.library.names:
+            # The history knows a session by its script's name alone.
+            self._problem(
+                f"{describe_value(name)} has the name of calm's own {path.stem} script,"
+                " so your history could not tell them apart; give the file another name"
+            )
             return None
         try:
             script = load_script(path, source=name)

@@ -90,12 +90,13 @@ class Rhythm(Value):
             if moment not in MOMENTS:
                 raise RhythmError("not a rhythm")
             return cls(moment=moment)
-        if isinstance(per_week, int) and 1 <= per_week <= 7:
+        # ``True`` is an int to Python, but no count a summary writes.
+        if type(per_week) is int and 1 <= per_week <= 7:
             return cls(per_week=per_week)
         if (
             isinstance(weekdays, list)
             and weekdays
-            and all(isinstance(day, int) and 0 <= day <= 6 for day in weekdays)
+            and all(type(day) is int and 0 <= day <= 6 for day in weekdays)
         ):
             return cls(weekdays=tuple(sorted(set(weekdays))))
         raise RhythmError("not a rhythm")

@@ -335,6 +335,41 @@ def test_a_script_file_that_cannot_be_used_is_a_problem(
     assert line.startswith(f"p.toml: practice 1 > script: {words}")
 
 
+def test_what_the_history_could_not_tell_apart_is_a_problem(
+    tmp_path: Path, library: Library
+) -> None:
+    """The history knows a session by its script's name, and a tick by its words."""
+    (tmp_path / "sub").mkdir()
+    for name in ("box.toml", "evening.toml", "sub/evening.toml"):
+        (tmp_path / name).write_text(tiny_script(), encoding="utf-8")
+    text = (
+        'title = "T"\n'
+        '[[practice]]\nscript = "box.toml"\nwhen = "daily"\n'
+        '[[practice]]\nscript = "evening.toml"\nwhen = "daily"\n'
+        '[[practice]]\nscript = "sub/evening.toml"\nwhen = "before bed"\n'
+        '[[practice]]\nscript = "coherent"\nwhen = "daily"\n'
+        '[[practice]]\nscript = "coherent"\nwhen = ["sat"]\n'
+        '[[reminder]]\ntext = "Drink water."\nwhen = "daily"\n'
+        '[[reminder]]\ntext = "drink   WATER."\nwhen = "after work"\n'
+    )
+    assert problems_of(text, library, folder=tmp_path) == [
+        'p.toml: practice 1 > script: "box.toml" has the name of calm\'s own box script,'
+        " so your history could not tell them apart; give the file another name",
+        'p.toml: practice 3 > script: practice 2 is "evening" too;'
+        " give one practice a script once, with one rhythm",
+        'p.toml: practice 5 > script: practice 4 is "coherent" too;'
+        " give one practice a script once, with one rhythm",
+        "p.toml: reminder 2 > text: reminder 1 says the same; say each reminder once",
+    ]
+
+
+@pytest.mark.parametrize("count", [True, False, [True], [1, False]])
+def test_a_summary_s_true_or_false_is_no_count_or_weekday(count: object) -> None:
+    key = "per_week" if isinstance(count, bool) else "weekdays"
+    with pytest.raises(RhythmError):
+        Rhythm.from_json({key: count})
+
+
 def test_a_script_file_needs_a_plan_file_to_be_beside(library: Library) -> None:
     text = 'title = "T"\n[[practice]]\nscript = "evening.toml"\nwhen = "daily"\n'
     assert problems_of(text, library) == [
@@ -378,10 +413,20 @@ def test_unknown_keys_and_wrong_shapes_are_problems(library: Library) -> None:
 
 
 @pytest.mark.parametrize("kind", ["practice", "reminder"])
-def test_a_plan_holds_a_limited_number_of_items(library: Library, kind: str) -> None:
-    item = '[[practice]]\nscript = "box"\nwhen = "daily"\n' if kind == "practice" else REMINDER
-    assert plan_of('title = "T"\n' + item * MAX_ITEMS, library)
-    assert problems_of('title = "T"\n' + item * (MAX_ITEMS + 1), library) == [
+def test_a_plan_holds_a_limited_number_of_items(tmp_path: Path, kind: str) -> None:
+    for n in range(MAX_ITEMS + 1):  # a plan names each script once: enough of them
+        (tmp_path / f"own-{n}.toml").write_text(tiny_script(), encoding="utf-8")
+    library = Library.discover(user_dirs=[tmp_path])
+
+    def items(count: int) -> str:
+        if kind == "practice":
+            return "".join(
+                f'[[practice]]\nscript = "own-{n}"\nwhen = "daily"\n' for n in range(count)
+            )
+        return "".join(f'[[reminder]]\ntext = "Water {n}."\nwhen = "daily"\n' for n in range(count))
+
+    assert plan_of('title = "T"\n' + items(MAX_ITEMS), library)
+    assert problems_of('title = "T"\n' + items(MAX_ITEMS + 1), library) == [
         f"p.toml: a plan can have at most {MAX_ITEMS} [[{kind}]], got {MAX_ITEMS + 1}"
     ]
 
