@@ -31,6 +31,7 @@ GROUPS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("calm.cli.serve", None, ("serve",)),
     ("calm.cli.history", "history", ("history",)),
     ("calm.cli.stats", None, ("stats",)),
+    ("calm.cli.pace", None, ("pace",)),
     ("calm.cli.plan", "plan", ("plan",)),
     ("calm.cli.today", "today", ("today",)),
     ("calm.cli.nudge", None, ("nudge",)),

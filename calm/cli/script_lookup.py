@@ -24,12 +24,20 @@ def script_library() -> Library:
     """Every script calm can start; a scripts folder that cannot be read is one line, once."""
     from calm.core.library import Library
 
-    library = Library.discover()
+    library = Library.discover(pace=_saved_pace)
     for notice in library.notices:
         if notice not in _told_about_folders:
             _told_about_folders.add(notice)
             tell(f"calm: {notice}")
     return library
+
+
+def _saved_pace() -> float | None:
+    """The user's preferred pace, read for a script that breathes at it."""
+    from calm import locations
+    from calm.practice.pace_results import preferred_pace
+
+    return preferred_pace(locations.history_file())
 
 
 def resolve_script(wanted: str) -> Entry:
@@ -64,6 +72,11 @@ def compile_script(
         import typer  # only a failure needs it: `calm start NAME` runs without typer
 
         raise typer.Exit(1) from None
+    if script.pace_used is not None and not script.pace_used.saved:
+        tell(
+            "calm: no preferred pace is saved yet, so this breathes at 6 a minute;"
+            " find yours with calm pace"
+        )
     try:
         options = LengthOptions(minutes=minutes, cycles=cycles, gentle=gentle)
         return entry, compile_timeline(script, options)

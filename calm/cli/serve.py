@@ -64,6 +64,10 @@ def serve(
             help="Every page follows one shared session of SCRIPT, led from this terminal.",
         ),
     ] = False,
+    pace: Annotated[
+        bool,
+        typer.Option("--pace", help="Each page runs calm pace, to find a comfortable slow pace."),
+    ] = False,
 ) -> None:
     """Serve calm to a browser: the list, or SCRIPT, one calm for each page."""
     from calm.serve.address import LOCAL_HOST, lan_address, new_token, page_url
@@ -71,8 +75,10 @@ def serve(
 
     if together and script is None:
         fail("--together leads one script: name it, as in calm serve --together box", USAGE_ERROR)
+    if pace and (script is not None or together):
+        fail("--pace runs calm pace on each page: no SCRIPT, and not --together", USAGE_ERROR)
 
-    title = "calm"
+    title = "calm: finding your preferred pace" if pace else "calm"
     chosen: str | None = None
     timeline = None
     if script is not None:
@@ -119,7 +125,7 @@ def serve(
     from calm.serve.server import CalmServer
 
     follow = None if lead is None else str(lead.log)
-    served = Served(chosen, demo=demo, no_audio=no_audio or together, follow=follow)
+    served = Served(chosen, demo=demo, no_audio=no_audio or together, follow=follow, pace=pace)
     server = CalmServer(
         served_command(served),
         host=host,

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from calm.core.timeline import Timeline
     from calm.practice.options import SessionFlags, SessionOptions
+    from calm.practice.pace_finder import PaceFinder
 
 
 def start_session(
@@ -74,17 +75,29 @@ def session_options(flags: SessionFlags, *, screen: bool) -> SessionOptions:
 
 def _run_plain(timeline: Timeline, options: SessionOptions) -> None:
     """A session as lines of text, on the practice service."""
+    run_plain_practice(timeline, options)
+
+
+def run_plain_practice(
+    timeline: Timeline, options: SessionOptions, *, pace: PaceFinder | None = None
+) -> int:
+    """A session as lines of text, on the practice service; ``pace`` for a run of
+    ``calm pace``. The exit status."""
     from calm.plain.runner import run
     from calm.practice.service import Practice
 
     practice = Practice.open(options, notify=tell, plan_line=_plan_line(options))
+    practice.pace_finder = pace
     try:
         run(timeline, practice)
     finally:
         practice.close()
+    return 0
 
 
-def run_screen(timeline: Timeline | None, options: SessionOptions) -> int:
+def run_screen(
+    timeline: Timeline | None, options: SessionOptions, *, pace: PaceFinder | None = None
+) -> int:
     """The session on the full screen, on the practice service; with no timeline, the
     list to choose from first. The exit status.
 
@@ -102,6 +115,7 @@ def run_screen(timeline: Timeline | None, options: SessionOptions) -> int:
     practice = Practice.opening_later(
         options, notify=tell, told=told, plan_line=_plan_line(options)
     )
+    practice.pace_finder = pace
     rows = planned = None
     if timeline is None:
         from calm.present.catalogue import collect

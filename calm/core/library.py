@@ -6,17 +6,22 @@ needed, so a broken file never hides the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from calm import locations
 from calm.core.loader import load_script
+from calm.core.pace import uses_preferred, with_pace
 from calm.core.problems import ScriptError
 from calm.core.safe_read import ReadError, expanded, files_in, is_dir, is_file, is_there
 from calm.core.safe_text import shown_name
 from calm.core.script import Script
 from calm.core.suggest import did_you_mean
+
+PreferredPace = Callable[[], float | None]
+"""Reads the user's preferred pace in breaths a minute; None when none is saved."""
 
 
 class Origin(StrEnum):
@@ -36,6 +41,8 @@ class Entry:
     origin: Origin
     hides: list[Entry] = field(default_factory=list)
     """Scripts of the same name that this one hides, such as a built-in script."""
+    pace: PreferredPace | None = field(default=None, repr=False)
+    """Reads the user's preferred pace, for a script that breathes at it."""
     _script: Script | None = field(default=None, repr=False)
     _error: ScriptError | None = field(default=None, repr=False)
     _loaded: bool = field(default=False, repr=False)
@@ -60,7 +67,10 @@ class Entry:
         """
         if not self._loaded:
             try:
-                self._script = load_script(self.path, name=self.name, source=self.shown_path)
+                script = load_script(self.path, name=self.name, source=self.shown_path)
+                if uses_preferred(script):  # the pace is read only for such a script
+                    script = with_pace(script, self.pace() if self.pace is not None else None)
+                self._script = script
             except ScriptError as error:
                 self._error = error
             self._loaded = True
@@ -107,19 +117,33 @@ class UnknownScriptError(LookupError):
 class Library:
     """All the scripts calm can find, by name."""
 
-    def __init__(self, entries: list[Entry], notices: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        entries: list[Entry],
+        notices: list[str] | None = None,
+        pace: PreferredPace | None = None,
+    ) -> None:
         self._by_name = {entry.name: entry for entry in entries}
         self.notices = notices or []
         """One line for each scripts folder that could not be read; the rest still count."""
+        self.pace = pace
+        """Reads the user's preferred pace; None has none (see ``calm.core.pace``)."""
+        for entry in entries:
+            entry.pace = pace
 
     @classmethod
     def discover(
-        cls, builtin_dir: Path | None = None, user_dirs: list[Path] | None = None
+        cls,
+        builtin_dir: Path | None = None,
+        user_dirs: list[Path] | None = None,
+        *,
+        pace: PreferredPace | None = None,
     ) -> Library:
         """Find every script in the user's folders and the built-in folder.
 
         A user script hides a built-in of the same name, and an earlier user
-        folder hides a later one.
+        folder hides a later one. ``pace`` reads the user's preferred pace, for the
+        scripts that breathe at it; it is called only when one of them is read.
         """
         builtin = builtin_dir if builtin_dir is not None else locations.builtin_scripts_dir()
         users = user_dirs if user_dirs is not None else locations.user_scripts_dirs()
@@ -136,7 +160,7 @@ class Library:
                     found[name].hides.append(Entry(name=name, path=path, origin=origin))
                 else:
                     found[name] = Entry(name=name, path=path, origin=origin)
-        return cls(list(found.values()), notices)
+        return cls(list(found.values()), notices, pace)
 
     @property
     def names(self) -> list[str]:
@@ -169,7 +193,7 @@ class Library:
             path = Path(wanted)
         # Something calm may not look at is still the user's file: loading it says why.
         if is_file(path) or (path_like and is_there(path) and not is_dir(path)):
-            return Entry(name=path.stem, path=path, origin=Origin.PATH)
+            return Entry(name=path.stem, path=path, origin=Origin.PATH, pace=self.pace)
         if path_like:
             raise UnknownScriptError(wanted, [], is_path=True)
         lowered = {name.lower(): name for name in self._by_name}

@@ -161,6 +161,10 @@ class BreatheStep(Record):
     """The sound cue played as the step begins."""
     gentle: str | None = None
     """Words shown in place of ``text`` when --gentle leaves out the script's holds."""
+    preferred: bool = False
+    """Whether it breathes at the user's preferred pace (``pace = "preferred"``): its
+    pattern is then one breath at 6 a minute until ``calm.core.pace.with_pace`` lays
+    it out at the pace saved."""
     kind: StepKind = field(default=StepKind.BREATHE, init=False)
 
     @property
@@ -251,6 +255,16 @@ Step = SayStep | BreatheStep | PromptStep | MoveStep
 
 
 @record
+class PaceUsed(Record):
+    """The pace a script's ``pace = "preferred"`` steps breathe at, and where it came from."""
+
+    per_minute: float
+    """Breaths a minute."""
+    saved: bool
+    """Whether it is the user's saved preferred pace; False for the default, with none saved."""
+
+
+@record
 class Script(Record):
     """A whole relaxation script, checked and ready to compile into a timeline."""
 
@@ -275,6 +289,9 @@ class Script(Record):
     """Shown after the session ends."""
     path: Path | None = None
     """The file it was read from, if any."""
+    pace_used: PaceUsed | None = None
+    """The pace its ``pace = "preferred"`` steps breathe at, once it is known; None for a
+    script without such steps (see ``calm.core.pace``)."""
 
     @property
     def breathe_steps(self) -> tuple[BreatheStep, ...]:

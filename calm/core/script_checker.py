@@ -11,12 +11,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from calm.core.pace import (
+    DEFAULT_PACE,
+    FASTEST_PACE,
+    PREFERRED,
+    SLOWEST_PACE,
+    breath_at,
+    pace_text,
+    scaled_to,
+)
 from calm.core.pattern_checks import PatternChecks, is_pattern_shorthand
 from calm.core.script import (
     BreatheStep,
     Category,
     Length,
     MoveStep,
+    PhaseSpec,
     PromptStep,
     SayStep,
     Script,
@@ -49,7 +59,7 @@ TOP_KEYS = (
 )
 STEP_KEYS = {
     StepKind.SAY: ("say", "seconds", "cue", "gentle"),
-    StepKind.BREATHE: ("breathe", "pattern", "cycles", "minutes", "cue", "gentle"),
+    StepKind.BREATHE: ("breathe", "pattern", "pace", "cycles", "minutes", "cue", "gentle"),
     StepKind.PROMPT: ("prompt", "timeout", "cue", "gentle"),
     StepKind.MOVE: (
         "move",
@@ -210,14 +220,22 @@ class ScriptChecker(PatternChecks):
 
     def _breathe(self, table: dict[str, Any], script_length: Length | None) -> BreatheStep | None:
         text = self._text(table, "breathe") or ""
+        paced = "pace" in table
+        pace = self._pace(table["pace"]) if paced else None
         if "pattern" in table:
             pattern = self._pattern(table["pattern"])
         elif is_pattern_shorthand(text):
             # `breathe = "4-7-8"` is the shortest way to write a breathing step.
             pattern, text = self._pattern(text), ""
+        elif paced:
+            pattern = breath_at(DEFAULT_PACE)  # laid out at the pace below
         else:
-            self._problem('pattern is missing; expected a shorthand such as "4-7-8" or phases')
+            self._problem(
+                'pattern is missing; expected a shorthand such as "4-7-8", phases, or a pace'
+            )
             pattern = None
+        if paced and pattern is not None:
+            pattern = self._at_pace(pattern, pace)
         length = self._length(table)
         written = self._script_length_written or {"cycles", "minutes"} & set(table)
         if length is None and script_length is None and not written:
@@ -226,7 +244,44 @@ class ScriptChecker(PatternChecks):
         gentle = self._text(table, "gentle") or None
         if pattern is None:
             return None
-        return BreatheStep(text=text, pattern=pattern, length=length, cue=cue, gentle=gentle)
+        return BreatheStep(
+            text=text,
+            pattern=pattern,
+            length=length,
+            cue=cue,
+            gentle=gentle,
+            preferred=pace == PREFERRED,
+        )
+
+    def _pace(self, value: object) -> float | str | None:
+        """Breaths a minute, or "preferred"; None, with a problem, for anything else."""
+        if value == PREFERRED:
+            return PREFERRED
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and SLOWEST_PACE <= value <= FASTEST_PACE
+        ):
+            return float(value)
+        with self._at("pace"):
+            self._problem(
+                f"expected breaths a minute from {pace_text(SLOWEST_PACE)} to"
+                f' {pace_text(FASTEST_PACE)}, or "{PREFERRED}", got {describe_value(value)}'
+            )
+        return None
+
+    def _at_pace(
+        self, pattern: tuple[PhaseSpec, ...], pace: float | str | None
+    ) -> tuple[PhaseSpec, ...] | None:
+        """The pattern stretched to one breath at ``pace`` (the preferred pace is laid out
+        at 6 a minute until it is known); None when it cannot be."""
+        if pace is None:
+            return None
+        if any(spec.progression is not None for spec in pattern):
+            with self._at("pace"):
+                self._problem("a pattern that changes breath by breath cannot also have a pace")
+            return None
+        return scaled_to(pattern, DEFAULT_PACE if pace == PREFERRED else float(pace))
 
     def _move(self, table: dict[str, Any]) -> MoveStep | None:
         """A stretch held, or a move repeated: on each side, in sets, with rests."""

@@ -6,7 +6,9 @@ import os
 import select
 from typing import IO
 
+from calm.practice import pace_finder
 from calm.practice.check_in import BACK_KEYS, NOT_NOW, SCALE, SKIP, NotNow, mood_from_key
+from calm.practice.pace_finder import PaceFinder
 
 ESCAPE_SECONDS = 0.05
 """How soon the rest of a key that begins with Esc (an arrow key) follows it."""
@@ -71,3 +73,39 @@ def _one_key(fd: int) -> str:
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
     return data.decode("utf-8", errors="replace")
+
+
+def ask_about_rung(finder: PaceFinder, rung: int, stdin: IO[str], out: IO[str]) -> bool:
+    """Ask ``calm pace``'s three questions about ``rung``, one key each, and give the
+    answers to ``finder``; False, asking nothing, without a terminal to ask on.
+
+    A key that answers nothing is not taken for an answer: the question waits.
+    """
+    try:
+        fd = stdin.fileno()
+        seen = out.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
+    if os.name == "nt" or not os.isatty(fd) or not seen:
+        return False
+    answers: list[int | bool] = []
+    for (question, scale), read in zip(
+        pace_finder.QUESTIONS,
+        (pace_finder.scale_answer, pace_finder.scale_answer, pace_finder.yes_no_answer),
+        strict=True,
+    ):
+        out.write(f"  {question} {scale}: ")
+        out.flush()
+        while (answer := read(_one_key(fd))) is None:
+            pass
+        shown = ("yes" if answer else "no") if read is pace_finder.yes_no_answer else str(answer)
+        out.write(f"{shown}\n")
+        out.flush()
+        answers.append(answer)
+    ease, calm, dizzy = answers
+    assert isinstance(ease, int) and isinstance(calm, int) and isinstance(dizzy, bool)
+    finder.answer(rung, ease, calm, dizzy)
+    if dizzy:
+        out.write(f"  {pace_finder.STOP_IF_DIZZY}\n")
+        out.flush()
+    return True

@@ -21,7 +21,7 @@ from calm.core.clock import Clock, RunningClock
 from calm.core.session import SessionOutcome, SessionRunner, Status
 from calm.core.timeline import Timeline
 from calm.crash import write_nowhere
-from calm.plain.asking import ask_mood
+from calm.plain.asking import ask_about_rung, ask_mood
 from calm.plain.bell import terminal_bell
 from calm.plain.line_input import Input, LineReader
 from calm.plain.printer import PlainPrinter
@@ -95,10 +95,18 @@ def run_plain(
             ring=ring,
             listeners=[printer],
         )
+        finder = practice.pace_finder
+
+        def ask(step: int) -> bool:
+            rung = finder.rung_at(step) if finder is not None else None
+            if finder is None or rung is None:
+                return False
+            return ask_about_rung(finder, rung, stdin or sys.stdin, out or sys.stdout)
+
         try:
             runner.start()
             while runner.running:
-                _wait_for_next_moment(runner, reader, sleep)
+                _wait_for_next_moment(runner, reader, sleep, ask)
         except KeyboardInterrupt:
             printer.interrupted()
             runner.finish()
@@ -125,13 +133,18 @@ def _closing_check_in(practice: Practice) -> None:
 
 
 def _wait_for_next_moment(
-    runner: SessionRunner, reader: LineReader, sleep: Callable[[float], None]
+    runner: SessionRunner,
+    reader: LineReader,
+    sleep: Callable[[float], None],
+    ask: Callable[[int], bool] = lambda step: False,
 ) -> None:
     if runner.at_prompt and reader.fresh_prompt(runner.segment.index):
         # An Enter pressed during the breathing was meant for then, not for this prompt.
         reader.discard_pending()
     if runner.waiting:
-        reader.wait(None)
+        # calm pace's questions, one key each, move the session on; else Enter does.
+        if not ask(runner.segment.step):
+            reader.wait(None)
         runner.continue_prompt()
         return
     delay = runner.seconds_to_next_boundary() or 0.0

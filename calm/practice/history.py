@@ -257,9 +257,11 @@ class HistoryStore(HistoryFigures):
                 raise HistoryError(f"no session {row} in the history")
 
     def clear(self) -> int:
-        """Forget every session, and every reminder ticked off; how many sessions there were."""
+        """Forget every session, every reminder ticked off and every pace found; how many
+        sessions there were."""
         with self._write() as connection:
             connection.execute("DELETE FROM reminders_done")
+            connection.execute("DELETE FROM pace_results")
             return connection.execute("DELETE FROM sessions").rowcount
 
     def tick_reminder(self, plan: str, reminder: str, moment: datetime) -> bool:
@@ -271,6 +273,18 @@ class HistoryStore(HistoryFigures):
                 (moment.date().isoformat(), plan, reminder, stamp(moment)),
             )
             return cursor.rowcount > 0
+
+    def keep_pace(
+        self, pace: float, *, found: bool, answers: str, moment: datetime, session: int | None
+    ) -> None:
+        """Keep what ``calm pace`` found on ``moment``: the pace, whether a rung earned it,
+        the answers (as JSON), and the session that asked them."""
+        with self._write() as connection:
+            connection.execute(
+                "INSERT INTO pace_results (found_at, pace, found, answers, session)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (stamp(moment), pace, int(found), answers, session),
+            )
 
     def _records(
         self, query: str, limit: int | None, left_out: list[str] | None

@@ -76,6 +76,18 @@ MIGRATIONS = (
         UNIQUE (day, plan, reminder)
     );
     """,
+    # Version 7: what ``calm pace`` found: the pace kept, whether a rung earned it, and
+    # every rung's answers as JSON, beside the session that asked them.
+    """
+    CREATE TABLE pace_results (
+        id INTEGER PRIMARY KEY,
+        found_at TEXT NOT NULL,
+        pace REAL NOT NULL,
+        found INTEGER NOT NULL,
+        answers TEXT NOT NULL,
+        session INTEGER
+    );
+    """,
 )
 """Each schema version's changes, in order: version N is ``MIGRATIONS[N - 1]``.
 

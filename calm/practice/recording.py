@@ -251,6 +251,19 @@ class SessionRecorder:
 
         self._write(note_mood)
 
+    def pace_found(self, pace: float, *, found: bool, answers: str) -> None:
+        """Keep what ``calm pace`` found, beside this session's row."""
+        if self._started_at is None:
+            return
+        moment = self._now()
+
+        def keep() -> None:
+            self._ready().keep_pace(
+                pace, found=found, answers=answers, moment=moment, session=self._row
+            )
+
+        self._write(keep)
+
     def week_sentence(self) -> str | None:
         """The summary's one kind sentence about this week's practice; None without one."""
         store = self._store

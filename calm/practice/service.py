@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from calm.core.clock import Clock
     from calm.core.session import Listener, SessionOutcome, SessionRunner
     from calm.core.trace import TraceWriter
+    from calm.practice.pace_finder import PaceFinder
     from calm.practice.recording import SessionRecorder
     from calm.practice.sound_ahead import HandOver, SoundAhead
     from calm.sound.cues import SessionSound
@@ -95,6 +96,9 @@ class Practice:
         self._make_sound = make_sound or self._sound_from_options
         self.runner: SessionRunner | None = None
         """The session begun last, while it runs and after."""
+        self.pace_finder: PaceFinder | None = None
+        """The run of ``calm pace`` its sessions are, if they are: the front ends ask its
+        questions, and its result is kept as the session ends."""
         self.sound: SessionSound | None = None
         """The sound of the session begun last, if it has any."""
         self._prepared: tuple[Timeline, SessionSound | SoundAhead | None] | None = None
@@ -268,6 +272,8 @@ class Practice:
                 runner.add_listener(listener)
         self._sessions += 1
         self.runner = runner
+        if self.pace_finder is not None:
+            self.pace_finder.restart()
         if self._records_closed and self.options.history:
             self._unrecorded = (runner, timeline, mood_before)
         else:
@@ -306,10 +312,30 @@ class Practice:
             sound.stop_bed()
             if self._told is not None and not sound.silenced:
                 self._told.sound_worked()
+        self._keep_pace(outcome)
         if self.recorder is None:
             return None
         self.recorder.ended(outcome)
         return self.recorder.week_sentence()
+
+    def _keep_pace(self, outcome: SessionOutcome) -> None:
+        """A run of ``calm pace`` that reached its end keeps what it found, if anything
+        was answered; one stopped early keeps nothing."""
+        from calm.core.session import Status
+
+        finder = self.pace_finder
+        if finder is None or finder.kept is not None:
+            return
+        finder.completed = outcome.status is Status.COMPLETED
+        choice = finder.choice()
+        finder.kept = False
+        if not finder.completed or choice is None or self.recorder is None:
+            return
+        from calm.practice.pace_results import answers_json
+
+        answers = answers_json(finder.ordered_answers())
+        self.recorder.pace_found(choice.pace, found=choice.found, answers=answers)
+        finder.kept = True
 
     def end_now(self, late: float = 0.0) -> SessionOutcome | None:
         """End the running session, if any, as of ``late`` seconds ago, and write it
@@ -340,6 +366,8 @@ class Practice:
         """What to do after the session: the care plan's next reminder when a plan has
         one today (the therapist's words come first), else the script's reminder, else
         the next self-care tip; a demo shows only the script's own."""
+        if self.pace_finder is not None:
+            return self.pace_finder.closing_words()
         reminder = timeline.script.reminder
         if self.options.demo:
             return reminder or ""

@@ -9,7 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from calm.core.library import Entry
+from calm.core.pace import pace_text
 from calm.core.safe_text import shown_name
+from calm.core.script import PaceUsed
 from calm.core.timeline import MoveMark, Timeline
 from calm.present.measures import breaths_text, length_text, rate_text
 from calm.present.steps import words_for
@@ -31,6 +33,7 @@ def timeline_json(entry: Entry, timeline: Timeline) -> dict[str, Any]:
         "cycles": timeline.cycles,
         "breaths_per_minute": timeline.breaths_per_minute,
         "self_paced": timeline.has_untimed_prompts,
+        "preferred_pace": _pace_json(script.pace_used),
         "timeline": [
             {
                 "start": segment.start_ms / 1000,
@@ -44,6 +47,24 @@ def timeline_json(entry: Entry, timeline: Timeline) -> dict[str, Any]:
             for segment in timeline.segments
         ],
     }
+
+
+def pace_used_text(used: PaceUsed) -> str:
+    """Which pace a script's ``pace = "preferred"`` steps breathe at, and why."""
+    if used.saved:
+        return f"your preferred pace, {pace_text(used.per_minute)} breaths a minute (calm pace)"
+    return (
+        f"{pace_text(used.per_minute)} breaths a minute: no preferred pace is saved yet"
+        " (calm pace finds one)"
+    )
+
+
+def _pace_json(used: PaceUsed | None) -> dict[str, Any] | None:
+    """The preferred pace a script used, in ``calm show --json``; None for a script
+    that breathes at none."""
+    if used is None:
+        return None
+    return {"breaths_per_minute": used.per_minute, "saved": used.saved}
 
 
 def _move_json(mark: MoveMark) -> dict[str, Any]:
@@ -119,6 +140,8 @@ def preview(entry: Entry, timeline: Timeline) -> RenderableType:
     if timeline.cycles:
         length += f" · {breaths_text(timeline.cycles)} · {rate_text(timeline.breaths_per_minute)}"
     facts.add_row("Length", length)
+    if script.pace_used is not None:
+        facts.add_row("Pace", pace_used_text(script.pace_used))
     if timeline.options.gentle:
         facts.add_row("Gentle", "holds left out")
     if script.tags:

@@ -22,13 +22,15 @@ class Served:
     no_audio: bool = False
     follow: str | None = None
     """The shared session's log every page follows (``--together``), a path calm made."""
+    pace: bool = False
+    """Whether each page runs ``calm pace`` instead of a session."""
 
 
 def served_command(served: Served) -> str:
     """The shell command line for one page's calm; ``exec`` so the process that
     textual-serve holds, and ends, is calm itself."""
     # `calm start` with no script opens on the list, as bare `calm` does.
-    argv = [sys.executable, "-m", "calm", "start"]
+    argv = [sys.executable, "-m", "calm", "pace" if served.pace else "start"]
     if served.no_audio:
         argv.append("--no-audio")
     if served.demo:

@@ -355,7 +355,12 @@ class CalmApp(App["SessionOutcome | None"]):
             from calm.tui.screens.waiting import WaitingScreen
 
             await self.push_screen_wait(WaitingScreen(runner))
-        screen = SessionScreen(runner, reduced_motion=self.reduced_motion, sound=self.sound)
+        screen = SessionScreen(
+            runner,
+            reduced_motion=self.reduced_motion,
+            sound=self.sound,
+            pace=self.practice.pace_finder,
+        )
         return await self.push_screen_wait(screen)
 
     def _mark_practised(self, timeline: Timeline, outcome: SessionOutcome) -> None:

@@ -586,7 +586,8 @@ def test_breathe_text_without_pattern(tmp_path: Path) -> None:
     """breathe with words but no pattern says the pattern is missing."""
     content = HEADER + '[[steps]]\nbreathe = "Slowly."\ncycles = 3\n'
     assert _problems(tmp_path, content) == [
-        'mine.toml: step 1: pattern is missing; expected a shorthand such as "4-7-8" or phases'
+        "mine.toml: step 1: pattern is missing;"
+        ' expected a shorthand such as "4-7-8", phases, or a pace'
     ]
 
 

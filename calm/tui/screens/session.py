@@ -28,6 +28,7 @@ from calm.tui.screens.session_bindings import SESSION_BINDINGS
 from calm.tui.screens.session_looks import LookFailed, until_next_change
 
 if TYPE_CHECKING:
+    from calm.practice.pace_finder import PaceFinder
     from calm.sound.cues import SessionSound
 from calm.present.steps import words_for
 from calm.tui.widgets.blank import Blank, blank_lines
@@ -81,10 +82,16 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         *,
         reduced_motion: bool = False,
         sound: SessionSound | None = None,
+        pace: PaceFinder | None = None,
     ) -> None:
-        """Guide the session ``runner`` runs."""
+        """Guide the session ``runner`` runs; ``pace`` when it is a run of ``calm pace``,
+        whose questions are asked at each rung's prompt."""
         super().__init__()
         self.runner = runner
+        self.pace = pace
+        self._asked_at: int | None = None
+        """The prompt (a segment index) whose questions were last opened."""
+        self._asking = False
         self.followed = isinstance(runner, FollowingRunner)
         """Whether the session is shared and led from elsewhere (``calm serve
         --together``): the screen looks often for what changed there, and its keys do
@@ -186,6 +193,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self._show(state)
         self._refresh_keys()
         self._look_again(self._until_next_change(state))
+        if state.waiting and not state.paused:
+            self._ask_about_rung(state.timeline.segment.index)
 
     def _look_again(self, delay: float | None) -> None:
         """Tick again in ``delay`` seconds (or never, for None), in place of any earlier plan.
@@ -401,9 +410,41 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self.action_continue()
 
     def action_continue(self) -> None:
-        """Enter: move on from a prompt."""
+        """Enter: move on from a prompt; at a rung's questions, ask them again."""
+        if self.pace is not None and self._rung_asked_about() is not None:
+            self._asked_at = None
+            self._ask_about_rung(self.runner.segment.index)
+            return
         self.runner.continue_prompt()
         self._after()
+
+    def _rung_asked_about(self) -> int | None:
+        """The rung whose questions the session waits at, if it waits at any."""
+        if self.pace is None or not self.runner.waiting:
+            return None
+        return self.pace.rung_at(self.runner.segment.step)
+
+    def _ask_about_rung(self, segment: int) -> None:
+        """Ask the three questions about the rung just breathed, once each time the
+        session comes to them; the answers move the session on."""
+        rung = self._rung_asked_about()
+        if rung is None or self.pace is None or self._asking or self._asked_at == segment:
+            return
+        from calm.tui.screens.pace_questions import PaceAnswers, PaceQuestionsScreen
+
+        self._asked_at, self._asking = segment, True
+        finder = self.pace
+
+        def answered(answers: PaceAnswers | None) -> None:
+            self._asking = False
+            if answers is None or self._done or self._rung_asked_about() != rung:
+                return  # back to the session: Enter asks again
+            finder.answer(rung, answers.ease, answers.calm, answers.light_headed)
+            self.runner.continue_prompt()
+            self._after()
+
+        screen = PaceQuestionsScreen(finder.pace_of(rung), rung, len(finder.ladder.paces))
+        self.app.push_screen(screen, answered)
 
     def action_next_step(self) -> None:
         """Skip to the next step."""
