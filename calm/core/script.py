@@ -204,6 +204,10 @@ class PromptStep(Record):
     """The sound cue played as the step begins."""
     gentle: str | None = None
     """Words shown in place of ``text`` when --gentle leaves out the script's holds."""
+    asks: bool = False
+    """Whether the front end asks questions of its own here, whose answers move the
+    session on (``calm pace``'s, after each pace), rather than waiting for Enter.
+    Never read from a script file."""
     kind: StepKind = field(default=StepKind.PROMPT, init=False)
 
 

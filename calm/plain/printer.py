@@ -69,20 +69,21 @@ class PlainPrinter:
             label = segment.text or phase_label(segment.phase)
             self.say(f"  {count:>7}  {label} · {seconds_text((segment.ms or 0) / 1000)}")
 
-    def closing(self, outcome: SessionOutcome, progress: str | None = None) -> None:
-        """The one-line summary, the week's sentence, and the reminder after a finished session."""
+    def closing(
+        self, outcome: SessionOutcome, progress: str | None = None, afterwards: str = ""
+    ) -> None:
+        """The one-line summary, the week's sentence, and what to do afterwards (the
+        practice service's: a plan's reminder, the script's, a tip, or what calm pace
+        found), as the screen's summary gives them."""
         if outcome.status is Status.COMPLETED:
             self.say()
             self.say(finished_line(self.timeline, outcome))
-            if progress:
-                self.say(progress)
-            reminder = self.timeline.script.reminder
-            if reminder:
-                self.say(reminder)
         else:
             self.say(parting_line(self.timeline, outcome))
-            if progress:
-                self.say(progress)
+        if progress:
+            self.say(progress)
+        if afterwards:
+            self.say(afterwards)
 
 
 def step_heading(timeline: Timeline, segment: Segment) -> str:

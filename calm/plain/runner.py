@@ -117,7 +117,7 @@ def run_plain(
             runner.finish()
         outcome = runner.outcome()
         progress = practice.end(outcome)
-    printer.closing(outcome, progress)
+    printer.closing(outcome, progress, practice.afterwards(timeline))
     return outcome
 
 

@@ -25,7 +25,6 @@ from calm.core.script import (
     Script,
     Step,
 )
-from calm.present.measures import seconds_text
 
 LADDER_NAME = "pace"
 """The name the ladder's sessions go into the history under."""
@@ -136,8 +135,8 @@ def ladder_script(ladder: Ladder) -> tuple[Script, dict[int, int]]:
         said = pace_text(pace)
         steps.append(
             SayStep(
-                f"Rung {rung + 1} of {len(paces)}: {said} breaths a minute. In for"
-                f" {seconds_text(inhale.ms / 1000)}, out for {seconds_text(exhale.ms / 1000)}.",
+                f"Rung {rung + 1} of {len(paces)}: {said} breaths a minute. In for about"
+                f" {_tenths(inhale.ms)}, out for {_tenths(exhale.ms)}.",
                 HEADING_MS,
             )
         )
@@ -149,7 +148,7 @@ def ladder_script(ladder: Ladder) -> tuple[Script, dict[int, int]]:
             )
         )
         questions[len(steps)] = rung
-        steps.append(PromptStep(QUESTIONS))
+        steps.append(PromptStep(QUESTIONS, asks=True))
         if rung < len(paces) - 1:
             steps.append(
                 SayStep("Breathe normally, at your own rhythm, for a moment.", ladder.rest_ms)
@@ -168,10 +167,12 @@ def ladder_script(ladder: Ladder) -> tuple[Script, dict[int, int]]:
         tags=("slow", "resonance", "no holds"),
         sources=SOURCES,
         caution=(
-            f"This takes about {minutes}: {len(paces)} paces, each followed by three quick"
-            " questions and a short rest. You can stop at any time. If you feel light-headed"
-            " or short of air, stop and breathe normally. It finds a pace that feels"
-            " comfortable, not a measurement, and it is not a treatment."
+            "This looks for a slow breathing pace that feels comfortable for you:"
+            f" {len(paces)} paces, from {pace_text(paces[0])} down to"
+            f" {pace_text(paces[-1])} breaths a minute, each followed by three quick"
+            f" questions and a short rest. It takes about {minutes}, and you can stop at"
+            " any time. If you feel light-headed or short of air, stop and breathe"
+            " normally. It is a comfort-based estimate, not a measurement."
         ),
     )
     return script, questions
@@ -186,3 +187,8 @@ def _minutes_text(ladder: Ladder) -> str:
     ) / 1000 + CLOSING_MS / 1000
     minutes = round((breathing + answering + fixed) / 60)
     return "a minute" if minutes <= 1 else f"{minutes} minutes"
+
+
+def _tenths(ms: int) -> str:
+    """Seconds to a tenth, as a breath is counted: "3.7 s", "4 s"."""
+    return f"{round(ms / 1000, 1):g} s"

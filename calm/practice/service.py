@@ -90,7 +90,9 @@ class Practice:
         self.trace = trace
         self.recorder = recorder
         self._sink = notify
-        self._tip = tip or (lambda: next_tip(locations.tip_state_file()))
+        self._tip = tip or (
+            lambda: next_tip(locations.tip_state_file(), move_on=self.options.history)
+        )
         self._plan_line = plan_line
         self._told = told
         self._make_sound = make_sound or self._sound_from_options

@@ -30,14 +30,16 @@ TIPS = (
 )
 
 
-def next_tip(state_file: Path) -> str:
-    """The next tip in turn, moving the turn on for next time."""
+def next_tip(state_file: Path, *, move_on: bool = True) -> str:
+    """The next tip in turn, moving the turn on for next time unless not ``move_on``
+    (with the history off, calm writes nothing down, not even whose turn it is)."""
     try:
         index = int(read_bytes(state_file, _MOST_BYTES).decode("ascii").strip())
     except (ReadError, ValueError):  # UnicodeDecodeError is a ValueError
         index = 0
     tip = TIPS[index % len(TIPS)]
-    _write_turn(state_file, (index + 1) % len(TIPS))
+    if move_on:
+        _write_turn(state_file, (index + 1) % len(TIPS))
     return tip
 
 

@@ -25,6 +25,8 @@ from calm.present.measures import (
 ENTER_HINT = "Press Enter when you are ready."
 """Under a prompt on screen, unless its own words already speak of Enter."""
 PLAIN_ENTER_HINT = " (press Enter to continue)"
+ASKS_HINT = "Press Enter for the questions."
+"""Under a prompt whose questions were put aside with Esc: Enter brings them back."""
 """After a prompt's words in plain text, unless they already speak of Enter."""
 SELF_PACED = "self-paced"
 """The length of a prompt that waits for Enter however long it takes."""
@@ -119,11 +121,16 @@ class PromptWords(StepWords):
     def words_and_hint(self, segment: Segment, step: Step) -> tuple[str, str]:
         """The prompt's words, and how to carry on unless they say it already."""
         words = segment.text or ""
+        if isinstance(step, PromptStep) and step.asks:
+            return words, ASKS_HINT  # seen only once the questions are put aside
         return words, "" if _speaks_of_enter(words) else ENTER_HINT
 
     def plain_text(self, step: Step) -> str:
-        """The prompt's words, and how to carry on unless they say it already."""
-        return step.text if _speaks_of_enter(step.text) else step.text + PLAIN_ENTER_HINT
+        """The prompt's words, and how to carry on unless they say it already, or
+        questions follow them."""
+        if _speaks_of_enter(step.text) or (isinstance(step, PromptStep) and step.asks):
+            return step.text
+        return step.text + PLAIN_ENTER_HINT
 
 
 class MoveWords(StepWords):

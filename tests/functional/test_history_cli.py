@@ -34,6 +34,7 @@ import pytest
 
 from calm import locations
 from calm.practice.history import HistoryStore
+from calm.practice.tips import TIPS
 from tests.support.scripts import tiny_script
 from tests.support.terminal import Terminal, tmux_server
 
@@ -1702,8 +1703,11 @@ def test_a_kind_sentence_follows_a_plain_session(tmp_path: Path, state: str) -> 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     after = [line for line in lines[closing_line_index(lines) + 1 :] if line.strip()]
-    assert len(after) == 1, result.stdout
-    (sentence,) = after
+    # The week's sentence, then what to do afterwards: this script has no reminder of
+    # its own, so a self-care tip, as on the screen's summary.
+    assert len(after) == 2, result.stdout
+    sentence, tip = after
+    assert tip in TIPS
     assert "this week" in sentence
     assert not GUILT.search(sentence), sentence
     if state == "streak":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from textual import events
@@ -17,6 +18,9 @@ BACK_KEYS = ("escape",)
 """Back to the session, which waits at its prompt; Enter there asks again."""
 BACK = "Esc goes back to the session."
 GO_ON = "Press any key to go on."
+NEXT_QUESTION_SECONDS = 0.2
+"""How long after one answer a key counts for the next question: longer than a key
+bounces or repeats, shorter than anyone reads a question."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,8 @@ class PaceQuestionsScreen(CalmScreen[PaceAnswers | None]):
         self._asking = 0
         self._ease: int | None = None
         self._calm: int | None = None
+        self._asked_at = float("-inf")
+        """When the question shown now replaced the one before it."""
         self._answers: PaceAnswers | None = None
         """All three, held while the word about light-headedness is read."""
 
@@ -58,6 +64,8 @@ class PaceQuestionsScreen(CalmScreen[PaceAnswers | None]):
         event.prevent_default()
         if not self.settled:
             return  # typed before the questions were asked: meant for the breathing
+        if time.monotonic() - self._asked_at < NEXT_QUESTION_SECONDS:
+            return  # a key pressed twice, or held, answers one question, not two
         if event.key in BACK_KEYS:
             self.answer(None)
             return
@@ -85,7 +93,7 @@ class PaceQuestionsScreen(CalmScreen[PaceAnswers | None]):
         self._asking += 1
         question, scale = asked.QUESTIONS[self._asking]
         self._show(question, scale, BACK)
-        self.shown_now()  # a key pressed twice answers one question, not two
+        self._asked_at = time.monotonic()
 
     def _show(self, question: str, scale: str, hint: str) -> None:
         self.query_one("#pace-question", Plain).update(question)
