@@ -59,8 +59,10 @@ def choose_pace(answers: Sequence[RungAnswers]) -> PaceChoice:
     if not counted:
         return PaceChoice(DEFAULT_PACE, found=False)
     calmest = max(rung.calm for rung in counted)
+    # Distances are rounded so paces as near as written (8.95 and 3.05) tie, as floats
+    # a hair apart would not, and the tie goes to the slower.
     kept = min(
         (rung for rung in counted if rung.calm == calmest),
-        key=lambda rung: (abs(rung.pace - DEFAULT_PACE), rung.pace),
+        key=lambda rung: (round(abs(rung.pace - DEFAULT_PACE), 6), rung.pace),
     )
     return PaceChoice(kept.pace, found=True)
