@@ -154,13 +154,18 @@ def ladder_script(ladder: Ladder) -> tuple[Script, dict[int, int]]:
                 SayStep("Breathe normally, at your own rhythm, for a moment.", ladder.rest_ms)
             )
     steps.append(SayStep("That is the whole ladder. Breathe as you like now.", CLOSING_MS))
+    ladder_words = (
+        f"{len(paces)} paces, from {pace_text(paces[0])} down to {pace_text(paces[-1])}"
+        " breaths a minute"
+        if len(paces) > 1
+        else f"one pace, {pace_text(paces[0])} breaths a minute"
+    )
     script = Script(
         name=LADDER_NAME,
         title=LADDER_TITLE,
         summary=(
-            f"Slow breathing at {len(paces)} paces, from {pace_text(paces[0])} down to"
-            f" {pace_text(paces[-1])} breaths a minute, to find the one that feels easiest"
-            " and calmest for you."
+            f"Slow breathing at {ladder_words}, to find the pace that feels easiest and"
+            " calmest for you."
         ),
         category=Category.BREATHING,
         steps=tuple(steps),
@@ -168,9 +173,9 @@ def ladder_script(ladder: Ladder) -> tuple[Script, dict[int, int]]:
         sources=SOURCES,
         caution=(
             "This looks for a slow breathing pace that feels comfortable for you:"
-            f" {len(paces)} paces, from {pace_text(paces[0])} down to"
-            f" {pace_text(paces[-1])} breaths a minute, each followed by three quick"
-            f" questions and a short rest. It takes about {minutes}, and you can stop at"
+            f" {ladder_words}, {'each ' if len(paces) > 1 else ''}followed by three quick"
+            " questions and a short rest."
+            f" It takes about {minutes}, and you can stop at"
             " any time. If you feel light-headed or short of air, stop and breathe"
             " normally. It is a comfort-based estimate, not a measurement."
         ),
