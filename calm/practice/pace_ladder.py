@@ -113,8 +113,12 @@ class Ladder:
 
 
 def breaths_in(ladder: Ladder, pace: float) -> int:
-    """How many whole breaths one rung at ``pace`` takes: its minutes' worth, at least one."""
-    return max(1, round(ladder.rung_minutes * pace))
+    """How many whole breaths one rung at ``pace`` takes: its minutes' worth, at least one.
+
+    A half breath rounds up, never to even as ``round`` would: a one-minute rung at
+    6.5 and one at 5.5 are both about a minute (7 and 6 breaths), not 55 s and 65 s.
+    """
+    return max(1, math.floor(ladder.rung_minutes * pace + 0.5))
 
 
 def ladder_script(ladder: Ladder) -> tuple[Script, dict[int, int]]:

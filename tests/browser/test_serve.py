@@ -414,3 +414,19 @@ def _argument_after(flag: str, pids: list[int]) -> str:
             if flag in words:
                 return words[words.index(flag) + 1]
     raise AssertionError(f"no calm was started with {flag}")
+
+
+def test_pace_runs_calm_pace_on_each_page(tmp_path: Path, browser: Any) -> None:
+    """``calm serve --pace``: a phone's page opens on calm pace's introduction, its first
+    pace runs, and q stops it kindly, keeping nothing."""
+    with calm_serve(tmp_path, "--pace") as served:
+        page, _ = open_page(browser, served.url, PHONE)
+        intro = wait_for(page, "Press Enter when you are ready")
+        assert "Finding your preferred pace" in intro
+        settle(page)
+        page.keyboard.press("Enter")
+        wait_for(page, "Rung 1 of 5")
+        wait_for(page, "6.5 breaths a minute")
+        page.keyboard.press("q")
+        stopped = " ".join(wait_for(page, "Ended early").split())
+        assert "nothing was saved" in stopped
