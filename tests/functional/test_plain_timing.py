@@ -12,6 +12,7 @@ import pytest
 
 from calm.core.loader import load_script
 from calm.core.timeline import compile_timeline
+from calm.practice.tips import TIPS
 
 THREE_SECONDS = """\
 title = "Three seconds"
@@ -96,10 +97,12 @@ def test_interrupt_ends_calmly_with_one_line(tmp_path: Path) -> None:
     out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert "Traceback" not in err
-    # The closing line, then the week's sentence from the history.
-    closing, week = out.strip().splitlines()[-2:]
+    # The closing line, the week's sentence from the history, and what to do afterwards
+    # (a tip, for a script with no reminder of its own), as the screen's summary has.
+    closing, week, afterwards = out.strip().splitlines()[-3:]
     assert closing.startswith("Session ended after ")
     assert "this week" in week
+    assert afterwards in TIPS
     assert json.loads(trace_file.read_text().splitlines()[-1])["event"] == "end"
 
 
