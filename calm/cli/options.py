@@ -59,3 +59,14 @@ VolumeOption = Annotated[
     ),
 ]
 """``--volume 0-100``: how loud the cues are (``start`` and ``audio test``)."""
+
+PlainOption = Annotated[bool, typer.Option("--plain", help="Print lines of text, no screen.")]
+"""``--plain``: lines of text instead of the screen (``start`` and ``pace``)."""
+
+NoAudioOption = Annotated[bool, typer.Option("--no-audio", help="No sound cues.")]
+"""``--no-audio``: no sound at all (``start`` and ``pace``)."""
+
+VoiceOption = Annotated[
+    bool, typer.Option("--voice", help="Speak the steps through the system's speech engine.")
+]
+"""``--voice``: speak each step's words (``start``, ``pace`` and ``render``)."""

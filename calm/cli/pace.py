@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from calm.cli.number_option import NumberRange
+from calm.cli.options import NoAudioOption, PlainOption, VoiceOption
 from calm.cli.output import USAGE_ERROR, echo, fail
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def pace(
     quick: Annotated[
         bool, typer.Option("--quick", help="One minute at each pace instead of two.")
     ] = False,
-    plain: Annotated[bool, typer.Option("--plain", help="Print lines of text, no screen.")] = False,
+    plain: PlainOption = False,
     start: Annotated[
         float,
         typer.Option(
@@ -55,10 +56,8 @@ def pace(
             help="Minutes at each pace (for tests and demos).",
         ),
     ] = None,
-    no_audio: Annotated[bool, typer.Option("--no-audio", help="No sound cues.")] = False,
-    voice: Annotated[
-        bool, typer.Option("--voice", help="Speak the steps through the system's speech engine.")
-    ] = False,
+    no_audio: NoAudioOption = False,
+    voice: VoiceOption = False,
     demo: Annotated[
         bool, typer.Option("--demo", help="For showing calm to someone: nothing is saved.")
     ] = False,

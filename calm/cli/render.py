@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from calm.cli.number_option import NumberRange
-from calm.cli.options import CyclesOption, GentleOption, MinutesOption, VolumeOption
+from calm.cli.options import CyclesOption, GentleOption, MinutesOption, VoiceOption, VolumeOption
 from calm.cli.output import USAGE_ERROR, echo, fail, tell
 
 if TYPE_CHECKING:
@@ -64,9 +64,7 @@ def render(
         typer.Option("--ambient", metavar="NAME", help="A sound bed: pink, brown or ocean."),
     ] = None,
     volume: VolumeOption = None,
-    voice: Annotated[
-        bool, typer.Option("--voice", help="Speak the steps through the system's speech engine.")
-    ] = False,
+    voice: VoiceOption = False,
     prompt_seconds: Annotated[
         float,
         typer.Option(

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from calm.cli.options import CyclesOption, DemoOption, GentleOption, MinutesOption, VolumeOption
+from calm.cli.options import (
+    CyclesOption,
+    DemoOption,
+    GentleOption,
+    MinutesOption,
+    NoAudioOption,
+    PlainOption,
+    VoiceOption,
+    VolumeOption,
+)
 from calm.cli.starting import run_screen, session_options, start_session
 
 app = typer.Typer()
@@ -25,16 +34,14 @@ def start(
     minutes: MinutesOption = None,
     cycles: CyclesOption = None,
     gentle: GentleOption = False,
-    plain: Annotated[bool, typer.Option("--plain", help="Print lines of text, no screen.")] = False,
-    no_audio: Annotated[bool, typer.Option("--no-audio", help="No sound cues.")] = False,
+    plain: PlainOption = False,
+    no_audio: NoAudioOption = False,
     volume: VolumeOption = None,
     ambient: Annotated[
         str | None,
         typer.Option("--ambient", metavar="NAME", help="A sound bed: pink, brown or ocean."),
     ] = None,
-    voice: Annotated[
-        bool, typer.Option("--voice", help="Speak the steps through the system's speech engine.")
-    ] = False,
+    voice: VoiceOption = False,
     theme: Annotated[
         str | None, typer.Option("--theme", metavar="NAME", help="A colour theme, such as nord.")
     ] = None,
