@@ -34,6 +34,7 @@ import pytest
 
 from calm import locations
 from calm.practice.history import HistoryStore
+from calm.practice.recording import BUSY_NOTICE
 from calm.practice.tips import TIPS
 from tests.support.scripts import tiny_script
 from tests.support.terminal import Terminal, tmux_server
@@ -480,7 +481,10 @@ def test_two_sessions_at_once_are_both_recorded(tmp_path: Path) -> None:
     with running_session(script) as first, running_session(script) as second:
         outputs = [first.communicate(timeout=TIMEOUT), second.communicate(timeout=TIMEOUT)]
         assert [first.returncode, second.returncode] == [0, 0], outputs
-        assert [err for _, err in outputs] == [b"", b""]
+        # On a loaded machine one calm can find the other mid-write for longer than its
+        # wait, and says so; it must say nothing else, and still write its session down.
+        for _, err in outputs:
+            assert err in (b"", f"{BUSY_NOTICE}\n".encode()), err
     rows = stored_rows()
     assert [row["status"] for row in rows] == ["completed", "completed"]
     assert {row["script"] for row in rows} == {"quick"}
