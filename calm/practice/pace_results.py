@@ -21,6 +21,11 @@ MEDIAN_OF = 3
 MOST_RESULTS = 1_000
 """The most results read back, newest first."""
 MOST_RUNGS_READ = 50
+MOST_ANSWERS_CHARS = 4_096
+"""The longest answers text read: 50 rungs as calm writes them take under 2,000, and
+a row longer than this is left in the file, unread, rather than decoded into memory."""
+MOST_MOMENT_CHARS = 64
+"""The longest moment read, as a moment calm writes takes 32."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +60,10 @@ def read_results(history: Path, limit: int = MOST_RESULTS) -> list[PaceResult]:
         return []
     try:
         rows = connection.execute(
-            "SELECT found_at, pace, found, answers FROM pace_results"
+            "SELECT CASE WHEN length(found_at) <= ? THEN found_at END, pace, found,"
+            " CASE WHEN length(answers) <= ? THEN answers END FROM pace_results"
             " ORDER BY julianday(found_at) DESC, id DESC LIMIT ?",
-            (max(min(limit, MOST_RESULTS), 0),),
+            (MOST_MOMENT_CHARS, MOST_ANSWERS_CHARS, max(min(limit, MOST_RESULTS), 0)),
         ).fetchall()
     except sqlite3.Error:
         return []  # locked, damaged, or from before calm pace

@@ -48,13 +48,14 @@ def pace_app(history: Path) -> tuple[CalmApp, ManualClock, PaceFinder]:
 
 
 async def until_questions(driver: Driver, rung: int) -> PaceQuestionsScreen:
-    """Let the clock run until the questions about ``rung`` are up."""
-    for _ in range(120):
+    """Let the clock run, from one moment to the next, until the questions about
+    ``rung`` are up."""
+    for _ in range(60):
         screen = driver.app.screen
         if isinstance(screen, PaceQuestionsScreen):
             assert screen.heading.startswith(f"Rung {rung + 1} of 3")
             return screen
-        await driver.advance(0.5)
+        await driver.advance(driver.runner.seconds_to_next_boundary() or 0.5)
     raise AssertionError(f"no questions; the screen is {type(driver.app.screen).__name__}")
 
 
@@ -93,10 +94,10 @@ async def test_the_whole_ladder_asks_after_each_rung_and_keeps_the_pace_chosen(
         assert "Breathe normally" in driver.phase  # the rest between rungs
         await answer(driver, 1, "5", "5", "n")
         await answer(driver, 2, "5", "5", "n")
-        for _ in range(40):
+        for _ in range(20):
             if isinstance(driver.app.screen, SummaryScreen):
                 break
-            await driver.advance(0.5)
+            await driver.advance(driver.runner.seconds_to_next_boundary() or 0.5)
         texts = " ".join(driver.summary_texts())
         # 5.5 and 5 both felt calmest (5); 5.5 is nearer 6.
         assert "Your preferred slow pace today: 5.5 breaths a minute" in texts
