@@ -91,8 +91,9 @@ def _result(row: tuple[object, ...]) -> PaceResult | None:
         return None
     try:
         moment = datetime.fromisoformat(found_at)
+        moment.astimezone()  # a moment with no local time (year 1 at +14:00) cannot be shown
         rungs = _answers(json.loads(answers)) if isinstance(answers, str) else None
-    except (ValueError, RecursionError):
+    except (ValueError, OverflowError, OSError, RecursionError):
         return None
     if rungs is None or moment.tzinfo is None:
         return None

@@ -66,3 +66,25 @@ def test_the_longest_answers_calm_writes_are_still_read(history: Path) -> None:
     insert_raw(history, GOOD_MOMENT, 5.5, f"[{rungs}]")
     (result,) = read_results(history)
     assert len(result.answers) == 50
+
+
+# -- moments with no local time ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "found_at",
+    [
+        pytest.param("0001-01-01T00:00:00+14:00", id="before year 1 in UTC"),
+        pytest.param("9999-12-31T23:59:59-14:00", id="after year 9999 in UTC"),
+    ],
+)
+def test_a_moment_that_has_no_local_time_is_left_out(history: Path, found_at: str) -> None:
+    """A moment datetime can read but not move into any time zone would crash
+    ``calm pace --history`` and ``--show`` as they say it in local time."""
+    insert_raw(history, found_at, 5.0, GOOD_ANSWERS)
+    insert_raw(history, GOOD_MOMENT, 5.5, GOOD_ANSWERS)
+    assert [result.pace for result in read_results(history)] == [5.5]
+    for option in ("--history", "--show"):
+        code, output = calm("pace", option)
+        assert code == 0, output
+        assert "5.5" in output
