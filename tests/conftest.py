@@ -1,7 +1,8 @@
 """Keep the machine running the tests out of them: no user config, scripts or trace.
 
 Also chooses how hard the property tests look: a quick hypothesis profile by default,
-and a thorough one (CI's) when ``HYPOTHESIS_PROFILE=thorough`` is set.
+and a thorough one when ``HYPOTHESIS_PROFILE=thorough`` is set, which CI uses for a run
+of the property tests alone (``-m property``: each is marked here), after the README's.
 """
 
 from __future__ import annotations
@@ -50,3 +51,12 @@ def isolated_home(
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     yield home
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every hypothesis property test ``property``, so CI can run them alone with
+    the thorough profile, and the README's quick run stays quick."""
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is not None and getattr(function, "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
