@@ -77,7 +77,7 @@ def run_plain(
     stops = (
         following_stops(running_clock) if running_clock is not None else contextlib.nullcontext()
     )
-    with _signals_as_interrupt(), stops:
+    with _signals_as_interrupt() as session_over, stops:
         try:
             printer.opening()
             mood_before = check_in() if check_in is not None else None
@@ -115,6 +115,7 @@ def run_plain(
             # there, as if the window had closed, and is written down with its time.
             write_nowhere(sys.stdout, sys.stderr)
             runner.finish()
+        session_over()
         outcome = runner.outcome()
         progress = practice.end(outcome)
     printer.closing(outcome, progress, practice.afterwards(timeline))
@@ -162,18 +163,29 @@ def _wait_for_next_moment(
 
 
 @contextmanager
-def _signals_as_interrupt() -> Iterator[None]:
+def _signals_as_interrupt() -> Iterator[Callable[[], None]]:
     """Let ``kill``, a closed terminal window, or any other signal that would end calm
-    on the spot, end a plain session as calmly as Ctrl+C.
+    on the spot, end a plain session as calmly as Ctrl+C; yields what to call once
+    the session is over, so that no signal cuts short its writing down.
 
     After a hang-up there is no terminal to write to, so what would have been
     shown goes to the null device; the session is still written down as it ended.
+    Only the first signal interrupts: a closing window sends two hang-ups at once,
+    and the second must not interrupt the leaving the first began.
     """
+    leaving = False
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
+        nonlocal leaving
         if signum == getattr(signal, "SIGHUP", None):
             write_nowhere(sys.stdout, sys.stderr)
-        raise KeyboardInterrupt
+        if not leaving:
+            leaving = True
+            raise KeyboardInterrupt
+
+    def over() -> None:
+        nonlocal leaving
+        leaving = True
 
     with handling(ENDING_SIGNALS, interrupt):
-        yield
+        yield over

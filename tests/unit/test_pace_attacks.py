@@ -1,5 +1,5 @@
 """``calm pace`` attacked as a hostile or clumsy user would: a history whose pace rows
-were written by hand or by another program.
+were written by hand or by another program, and a plain run whose window closes.
 
 Each test here failed before the fix it guards. The history is data from outside
 calm: no row of it may crash calm, cost unbounded time or memory, or reach the
@@ -8,7 +8,11 @@ terminal as anything but calm's own words.
 
 from __future__ import annotations
 
+import io
+import signal
 import sqlite3
+import threading
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -17,8 +21,17 @@ from typer.testing import CliRunner
 
 from calm import locations
 from calm.cli import app
+from calm.core.clock import ManualClock
+from calm.core.session import SessionOutcome
+from calm.core.timeline import compile_timeline
+from calm.plain.runner import run_plain
 from calm.practice.history import HistoryStore
+from calm.practice.options import SessionOptions
+from calm.practice.pace_finder import PaceFinder
+from calm.practice.pace_ladder import Ladder
 from calm.practice.pace_results import read_results
+from calm.practice.service import Practice
+from tests.support.history import recorder, rows
 
 GOOD_ANSWERS = "[[5.5,4,5,false]]"
 GOOD_MOMENT = "2026-12-03T09:00:00+00:00"
@@ -88,3 +101,81 @@ def test_a_moment_that_has_no_local_time_is_left_out(history: Path, found_at: st
         code, output = calm("pace", option)
         assert code == 0, output
         assert "5.5" in output
+
+
+# -- a plain run whose window closes -----------------------------------------------------
+
+
+def ladder_practice(history: Path, practice_type: type[Practice] = Practice) -> Practice:
+    """A practice that writes into ``history``, running a one-rung ladder of calm pace."""
+    practice = practice_type(SessionOptions(history=True), recorder=recorder(history))
+    practice.pace_finder = PaceFinder(Ladder(6.0, 6.0, 0.5, rung_minutes=0.1))
+    return practice
+
+
+def signals_at_once(*signums: int) -> None:
+    """Send the main thread ``signums`` so that all are waiting together, as the two
+    hang-ups a closing window sends are: each handler runs in turn."""
+    main = threading.main_thread().ident
+    assert main is not None
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, set(signums))
+    try:
+        for signum in signums:
+            signal.pthread_kill(main, signum)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def run_ladder(practice: Practice, sleep_hook: Callable[[float], None] | None = None) -> None:
+    """Run the practice's ladder as plain text on a hand-set clock, with no terminal."""
+    assert practice.pace_finder is not None
+    timeline = compile_timeline(practice.pace_finder.script)
+    clock = ManualClock()
+
+    def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+        if sleep_hook is not None:
+            sleep_hook(clock.now())
+
+    try:
+        run_plain(
+            timeline, practice, out=io.StringIO(), stdin=io.StringIO(), clock=clock, sleep=sleep
+        )
+    except KeyboardInterrupt:
+        pytest.fail("a signal escaped the plain runner before the session was written down")
+
+
+def test_a_second_signal_while_leaving_still_writes_the_session_down(tmp_path: Path) -> None:
+    """The first signal ends the session as Ctrl+C does; the second, a moment later,
+    used to interrupt that ending, so the session stayed "interrupted", with no end."""
+    history = tmp_path / "history.sqlite3"
+    sent: list[bool] = []
+
+    def two_hang_ups(now: float) -> None:
+        if now > 3 and not sent:
+            sent.append(True)
+            signals_at_once(signal.SIGTERM, signal.SIGUSR1)
+
+    run_ladder(ladder_practice(history), two_hang_ups)
+    (row,) = rows(history)
+    assert (row.status, row.ended_at is not None) == ("ended_early", True)
+    assert read_results(history) == []
+
+
+class SignalledWhileWriting(Practice):
+    """A practice that is sent a signal just as it writes the session down."""
+
+    def end(self, outcome: SessionOutcome) -> str | None:
+        """Write the session down, with a signal arriving as the writing begins."""
+        signals_at_once(signal.SIGTERM)
+        return super().end(outcome)
+
+
+def test_a_signal_while_the_session_is_written_down_does_not_cut_it_short(
+    tmp_path: Path,
+) -> None:
+    """A session over is written down whole, though a signal comes as it is."""
+    history = tmp_path / "history.sqlite3"
+    run_ladder(ladder_practice(history, SignalledWhileWriting))
+    (row,) = rows(history)
+    assert row.ended_at is not None
