@@ -79,6 +79,8 @@ def launch(
         from calm.practice.closing import parting_line
 
         _say(parting_line(runner.timeline, outcome))
+        if practice.pace_finder is not None:
+            _say(practice.pace_finder.closing_words())  # that nothing was kept, and why
     return app.return_code or 0
 
 

@@ -107,3 +107,15 @@ def test_the_quick_ladder_as_plain_text_and_stopped_midway(terminal: Terminal) -
     assert "How easy was that pace? 1 hard · 2 · 3 · 4 · 5 very easy: 5" in screen
     assert "You stopped before the end, so nothing was saved" in screen
     assert "No preferred pace is saved yet." in run_again(terminal, "pace", "--history")
+
+
+def test_ctrl_c_on_the_screen_says_nothing_was_kept(terminal: Terminal) -> None:
+    terminal.run(*QUICK)
+    terminal.wait_for(lambda screen: "Press Enter when you are ready." in screen)
+    begin(terminal)
+    terminal.wait_for(lambda screen: "Sit comfortably" in screen)
+    terminal.send("C-c")
+    assert terminal.exit_status() == 0
+    left = " ".join(terminal.screen().split())
+    assert "Session ended after" in left
+    assert "You stopped before the end, so nothing was saved" in left
