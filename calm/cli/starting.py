@@ -116,15 +116,19 @@ def run_screen(
         options, notify=tell, told=told, plan_line=_plan_line(options)
     )
     practice.pace_finder = pace
-    rows = planned = None
+    rows = None
     if timeline is None:
         from calm.present.catalogue import collect
 
         rows = collect(script_library())
-        planned = _planned_today()
     try:
         return launch(
-            practice, timeline=timeline, rows=rows, notices=list(options.notices), planned=planned
+            practice,
+            timeline=timeline,
+            rows=rows,
+            notices=list(options.notices),
+            # The plans and the history are read once the list is on the screen.
+            planned_later=_planned_today if timeline is None else None,
         )
     finally:
         practice.close()

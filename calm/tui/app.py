@@ -18,7 +18,7 @@ import contextlib
 import gc
 import io
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -80,6 +80,7 @@ class CalmApp(App["SessionOutcome | None"]):
         clock: Clock | None = None,
         notices: Iterable[str] = (),
         planned: dict[str, bool] | None = None,
+        planned_later: Callable[[], dict[str, bool] | None] | None = None,
     ) -> None:
         """Set up the app.
 
@@ -92,6 +93,8 @@ class CalmApp(App["SessionOutcome | None"]):
             notices: One-line messages to show once the app is up, such as config problems.
             planned: Today's practices from the care plans, and whether each is done,
                 which the picker lists first (``calm.care.today.planned_in_picker``).
+            planned_later: Works ``planned`` out once the first screen is up, rather
+                than before it: it reads the plans and the history.
         """
         super().__init__()
         self.practice = practice or Practice()
@@ -101,6 +104,7 @@ class CalmApp(App["SessionOutcome | None"]):
         self._timeline = timeline
         self._rows = rows or []
         self._planned = planned
+        self._planned_later = planned_later
         self._clock = clock
         self.reduced_motion = options.reduced_motion or self.animation_level == "none"
         self._notices = list(notices)
@@ -168,8 +172,24 @@ class CalmApp(App["SessionOutcome | None"]):
             self.practice.screen_up()
         for notice in self._notices:
             self.notify(notice, severity="warning")
+        self._plan_today()
         if self._timeline is not None and self.practice.runner is None:
             self.practice.prepare_sound_soon(self._timeline, self.bell)
+
+    def _plan_today(self) -> None:
+        """Work out today's practices from the care plans, which waited for the first
+        screen, and list them first in the list, if it is up."""
+        later, self._planned_later = self._planned_later, None
+        planned = later() if later is not None else None
+        if not planned:
+            return
+        self._planned = planned
+        module = sys.modules.get("calm.tui.screens.picker")
+        if module is None:
+            return  # no list yet: it gets them when it opens
+        for screen in self.screen_stack:
+            if isinstance(screen, module.PickerScreen):
+                screen.plan_today(planned)
 
     def _opening_notice(self, message: str) -> None:
         """What opening the history or the trace found: on the screen, and kept for after."""

@@ -16,6 +16,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from calm.core.clock import RunningClock
     from calm.core.session import SessionOutcome
     from calm.core.timeline import Timeline
@@ -33,7 +35,7 @@ def launch(
     timeline: Timeline | None,
     rows: list[Row] | None,
     notices: list[str],
-    planned: dict[str, bool] | None = None,
+    planned_later: Callable[[], dict[str, bool] | None] | None = None,
 ) -> int:
     """Run the app until the user leaves; the exit status.
 
@@ -48,7 +50,12 @@ def launch(
     # The session's clock leaves out any time calm spends stopped (Ctrl+Z).
     clock = RunningClock()
     app = CalmApp(
-        practice, timeline=timeline, rows=rows, clock=clock, notices=notices, planned=planned
+        practice,
+        timeline=timeline,
+        rows=rows,
+        clock=clock,
+        notices=notices,
+        planned_later=planned_later,
     )
     outcome: SessionOutcome | None = None
     try:

@@ -178,3 +178,46 @@ def test_the_list_leaves_out_a_plans_own_script_file_whatever_its_name(tmp_path:
     own = PLAN.replace('script = "body-scan"', 'script = "my evening.toml"')
     folder, history = imported(tmp_path, own), tmp_path / "h.sqlite3"
     assert planned_today(folder, history) == {"box": False}
+
+
+@pilot_test
+async def test_the_plan_is_read_once_the_list_is_up_and_listed_first() -> None:
+    """Today's practices wait for the list's first frame, then go first in it; a script
+    already highlighted there stays highlighted."""
+    from calm.core.clock import ManualClock
+    from calm.tui.app import CalmApp
+    from calm.tui.screens.picker import PickerScreen
+    from tests.support.apps import practice_for
+
+    asked: list[bool] = []
+
+    def planned_later() -> dict[str, bool]:
+        # Asked once the list has been drawn, never before it.
+        asked.append(isinstance(app.screen, PickerScreen) and app.screen.is_mounted)
+        return {"coherent": False}
+
+    app = CalmApp(
+        practice_for(),
+        rows=library_rows(),
+        clock=ManualClock(100.0),
+        planned_later=planned_later,
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+            if asked:
+                break
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        assert asked == [True]
+        options = picker.query_one("OptionList")
+        first = [str(option.prompt) for option in options.options[:2]]  # type: ignore[attr-defined]
+        assert first[0] == "YOUR PLAN" and first[1].startswith("Coherent breathing")
+        assert picker._row() is not None and picker._row().entry.name == "coherent"  # type: ignore[union-attr]
+        # Worked out again with a script chosen below it: the choice stays.
+        await pilot.press("down", "down")
+        chosen = picker._row()
+        assert chosen is not None and chosen.entry.name != "coherent"
+        picker.plan_today({"coherent": False, "box": True})
+        await pilot.pause()
+        assert picker._row() is chosen

@@ -135,9 +135,7 @@ class PickerScreen(CalmScreen[None]):
         options.add_options(listed)
         filter_text = f"Filter: {self.filter}▏" if self.filter else "Type to filter"
         self.query_one("#filter", Plain).update(filter_text)
-        first = next(
-            (index for index, option in enumerate(options.options) if not option.disabled), None
-        )
+        first = self._first_choice(options)
         options.highlighted = first
         if first is None:
             self._show_preview(None)
@@ -248,6 +246,26 @@ class PickerScreen(CalmScreen[None]):
         for option_id in (row.entry.name, PLANNED + row.entry.name):
             with contextlib.suppress(OptionDoesNotExist):
                 options.replace_option_prompt(option_id, label)
+
+    def plan_today(self, planned: dict[str, bool]) -> None:
+        """Today's practices from the care plans, worked out after the list was first
+        drawn: they go first, highlighted, unless a script was already chosen there."""
+        options = self.query_one(OptionList)
+        chosen = options.highlighted_option
+        moved = options.highlighted != self._first_choice(options)
+        highlighted = chosen.id if moved and chosen is not None else None
+        self.planned = dict(planned)
+        self._fill()
+        if highlighted is not None:
+            with contextlib.suppress(OptionDoesNotExist):
+                options.highlighted = options.get_option_index(highlighted)
+
+    @staticmethod
+    def _first_choice(options: OptionList) -> int | None:
+        """Where the first entry that can be chosen is, below the headings."""
+        return next(
+            (index for index, option in enumerate(options.options) if not option.disabled), None
+        )
 
     def practised(self, name: str) -> None:
         """A session of ``name`` now counts as done today: its plan entry says so."""
