@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 from typing import IO
@@ -37,7 +38,10 @@ def ask_mood(
     hint = f"{NOT_NOW} {SKIP}" if may_go_back else SKIP
     out.write(f"{question}\n  {SCALE}. {hint} ")
     out.flush()
-    key = _one_key(fd)
+    try:
+        key = _one_key(fd)
+    except EOFError:
+        return None  # the terminal went away: nobody is left to answer
     if may_go_back and key in BACK_KEYS:
         out.write("not now\n")
         out.flush()
@@ -52,11 +56,17 @@ def _one_key(fd: int) -> str:
     """Read a single keypress without waiting for Enter, and without echoing it.
 
     Ctrl+C still interrupts, as anywhere else.
+
+    Raises:
+        EOFError: when the terminal has gone (its window closed): no key will come.
     """
     import termios
     import tty
 
-    saved = termios.tcgetattr(fd)
+    try:
+        saved = termios.tcgetattr(fd)
+    except termios.error:
+        raise EOFError("the terminal has gone") from None
     try:
         # Keys typed while the question was not yet shown were not meant as answers.
         termios.tcflush(fd, termios.TCIFLUSH)
@@ -70,8 +80,13 @@ def _one_key(fd: int) -> str:
             data = b"\x1b["
         # The rest of a key that sends several bytes is no answer to anything.
         termios.tcflush(fd, termios.TCIFLUSH)
+    except (OSError, termios.error):
+        data = b""  # the terminal went away while the question waited
     finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        with contextlib.suppress(termios.error):  # a terminal gone has no modes to put back
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    if not data:
+        raise EOFError("the terminal has gone")
     return data.decode("utf-8", errors="replace")
 
 
@@ -80,6 +95,9 @@ def ask_about_rung(finder: PaceFinder, rung: int, stdin: IO[str], out: IO[str]) 
     answers to ``finder``; False, asking nothing, without a terminal to ask on.
 
     A key that answers nothing is not taken for an answer: the question waits.
+
+    Raises:
+        EOFError: when the terminal goes away while a question waits.
     """
     try:
         fd = stdin.fileno()

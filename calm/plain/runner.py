@@ -103,19 +103,25 @@ def run_plain(
                 return False
             return ask_about_rung(finder, rung, stdin or sys.stdin, out or sys.stdout)
 
+        # A signal is a KeyboardInterrupt until the session is over, and only the first:
+        # one that comes while leaving some other way (below) is caught the same.
         try:
-            runner.start()
-            while runner.running:
-                _wait_for_next_moment(runner, reader, sleep, ask)
+            try:
+                runner.start()
+                while runner.running:
+                    _wait_for_next_moment(runner, reader, sleep, ask)
+            except (BrokenPipeError, EOFError):
+                # Whatever read the session went away (`calm start box | head`), or the
+                # terminal that answers calm pace's questions did (its window closed,
+                # and its hang-up is on its way): it ends there, as if the window had
+                # closed, and is written down with its time.
+                session_over()
+                write_nowhere(sys.stdout, sys.stderr)
+            session_over()
         except KeyboardInterrupt:
+            session_over()
             printer.interrupted()
-            runner.finish()
-        except BrokenPipeError:
-            # Whatever read the session went away (`calm start box | head`): it ends
-            # there, as if the window had closed, and is written down with its time.
-            write_nowhere(sys.stdout, sys.stderr)
-            runner.finish()
-        session_over()
+        runner.finish()
         outcome = runner.outcome()
         progress = practice.end(outcome)
     printer.closing(outcome, progress, practice.afterwards(timeline))

@@ -8,12 +8,14 @@ terminal as anything but calm's own words.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import signal
 import sqlite3
 import threading
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,8 @@ from calm.cli import app
 from calm.core.clock import ManualClock
 from calm.core.session import SessionOutcome
 from calm.core.timeline import compile_timeline
+from calm.plain import runner as plain_runner
+from calm.plain.asking import ask_about_rung, ask_mood
 from calm.plain.runner import run_plain
 from calm.practice.history import HistoryStore
 from calm.practice.options import SessionOptions
@@ -34,6 +38,8 @@ from calm.practice.service import Practice
 from tests.support.history import recorder, rows
 
 GOOD_ANSWERS = "[[5.5,4,5,false]]"
+SIGNAL = signal.SIGTERM
+"""An ending signal that, unlike a hang-up, leaves the test's own output alone."""
 GOOD_MOMENT = "2026-12-03T09:00:00+00:00"
 
 
@@ -179,3 +185,58 @@ def test_a_signal_while_the_session_is_written_down_does_not_cut_it_short(
     run_ladder(ladder_practice(history, SignalledWhileWriting))
     (row,) = rows(history)
     assert row.ended_at is not None
+
+
+# -- a terminal that goes away at a question ---------------------------------------------
+
+
+@contextmanager
+def closing_terminal(after: float) -> Iterator[tuple[io.TextIOWrapper, io.TextIOWrapper]]:
+    """A pseudo-terminal for calm's input and output, whose window closes ``after``
+    seconds in: its other side is closed, as a terminal emulator's is."""
+    window, calm_side = os.openpty()
+    stdin = os.fdopen(calm_side, "r", encoding="utf-8")
+    out = os.fdopen(os.dup(calm_side), "w", encoding="utf-8")
+    closed = threading.Timer(after, os.close, (window,))
+    closed.start()
+    try:
+        yield stdin, out
+    finally:
+        closed.join()
+        for stream in (stdin, out):
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+def test_a_question_whose_window_closes_says_the_terminal_has_gone() -> None:
+    """Reading the key fails and the terminal's modes cannot be put back: that is the
+    end of the input, said as EOFError, not the terminal's own error escaping."""
+    finder = PaceFinder(Ladder(6.0, 6.0, 0.5, rung_minutes=0.1))
+    with closing_terminal(after=0.3) as (stdin, out), pytest.raises(EOFError):
+        ask_about_rung(finder, 0, stdin, out)
+    assert finder.answers == {}
+
+
+def test_the_check_in_whose_window_closes_has_no_answer() -> None:
+    with closing_terminal(after=0.3) as (stdin, out):
+        assert ask_mood("How tense do you feel?", stdin, out) is None
+
+
+@pytest.mark.parametrize("gone", [EOFError, BrokenPipeError])
+def test_a_terminal_gone_at_the_questions_ends_the_session_written_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gone: type[Exception]
+) -> None:
+    """The window closed at a rung's questions, and its hang-up arrives as calm leaves:
+    the session ends early, written down with its end, and nothing is kept."""
+
+    def window_closed(*args: object) -> bool:
+        raise gone
+
+    # The hang-up comes while calm puts its output aside, before it has ended the session.
+    monkeypatch.setattr(plain_runner, "ask_about_rung", window_closed)
+    monkeypatch.setattr(plain_runner, "write_nowhere", lambda *streams: signals_at_once(SIGNAL))
+    history = tmp_path / "history.sqlite3"
+    run_ladder(ladder_practice(history))
+    (row,) = rows(history)
+    assert (row.status, row.ended_at is not None) == ("ended_early", True)
+    assert read_results(history) == []
