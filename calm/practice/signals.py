@@ -136,8 +136,25 @@ def following_stops(clock: RunningClock) -> Iterator[None]:
 
     with handling((signal.SIGTSTP,), stop), handling((signal.SIGCONT,), go_on):
         thread = threading.Thread(target=heartbeat, name="calm-heartbeat", daemon=True)
-        thread.start()
+        start_unsignalled(thread)
         try:
             yield
         finally:
             beating.set()
+
+
+def start_unsignalled(thread: threading.Thread) -> None:
+    """Start ``thread`` with every signal blocked in it, so that each goes to the main
+    thread, where Python runs the handlers: the kernel may hand a signal to any thread
+    that does not block it (a closing window sends two at once), and one handed to
+    another thread is not heard until the main thread wakes by itself, perhaps only
+    at the end of a long step."""
+    try:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    except (AttributeError, OSError, ValueError):
+        thread.start()  # no signal masks here
+        return
+    try:
+        thread.start()  # a new thread starts with the mask of the thread that starts it
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)

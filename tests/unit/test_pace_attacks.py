@@ -1,5 +1,6 @@
 """``calm pace`` attacked as a hostile or clumsy user would: a history whose pace rows
-were written by hand or by another program, and a plain run whose window closes.
+were written by hand or by another program, and a plain run whose window closes or
+which is sent signals.
 
 Each test here failed before the fix it guards. The history is data from outside
 calm: no row of it may crash calm, cost unbounded time or memory, or reach the
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import signal
 import sqlite3
 import threading
@@ -23,7 +25,7 @@ from typer.testing import CliRunner
 
 from calm import locations
 from calm.cli import app
-from calm.core.clock import ManualClock
+from calm.core.clock import ManualClock, RunningClock
 from calm.core.session import SessionOutcome
 from calm.core.timeline import compile_timeline
 from calm.plain import runner as plain_runner
@@ -35,6 +37,7 @@ from calm.practice.pace_finder import PaceFinder
 from calm.practice.pace_ladder import Ladder
 from calm.practice.pace_results import read_results
 from calm.practice.service import Practice
+from calm.practice.signals import following_stops
 from tests.support.history import recorder, rows
 
 GOOD_ANSWERS = "[[5.5,4,5,false]]"
@@ -240,3 +243,24 @@ def test_a_terminal_gone_at_the_questions_ends_the_session_written_down(
     (row,) = rows(history)
     assert (row.status, row.ended_at is not None) == ("ended_early", True)
     assert read_results(history) == []
+
+
+# -- signals heard at once ---------------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads Linux's /proc")
+def test_the_heartbeat_thread_leaves_every_signal_to_the_main_thread() -> None:
+    """The kernel hands a signal to any thread that does not block it; Python hears it
+    only in the main thread, and only once that wakes. A closing window sends two
+    signals, and one handed to the heartbeat kept a plain session breathing to nobody
+    until its step ended."""
+    main_before = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    with following_stops(RunningClock()):
+        (beat,) = [thread for thread in threading.enumerate() if thread.name == "calm-heartbeat"]
+        status = Path(f"/proc/self/task/{beat.native_id}/status").read_text()
+        assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == main_before
+    found = re.search(r"^SigBlk:\s*([0-9a-f]+)$", status, re.MULTILINE)
+    assert found is not None
+    blocked = int(found.group(1), 16)
+    for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT, signal.SIGCONT, signal.SIGTSTP):
+        assert blocked >> (signum - 1) & 1, signal.Signals(signum).name
