@@ -5,11 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-from typing import IO
+import signal
+from collections.abc import Iterator
+from types import FrameType
+from typing import IO, Any
 
 from calm.practice import pace_finder
 from calm.practice.check_in import BACK_KEYS, NOT_NOW, SCALE, SKIP, NotNow, mood_from_key
 from calm.practice.pace_finder import PaceFinder
+from calm.practice.signals import handling
 
 ESCAPE_SECONDS = 0.05
 """How soon the rest of a key that begins with Esc (an arrow key) follows it."""
@@ -36,10 +40,11 @@ def ask_mood(
         return None
     # The plain runner always starts a session by name: Esc or q leaves calm.
     hint = f"{NOT_NOW} {SKIP}" if may_go_back else SKIP
-    out.write(f"{question}\n  {SCALE}. {hint} ")
+    asked = f"{question}\n  {SCALE}. {hint} "
+    out.write(asked)
     out.flush()
     try:
-        key = _one_key(fd)
+        key = _one_key(fd, out, asked)
     except EOFError:
         return None  # the terminal went away: nobody is left to answer
     if may_go_back and key in BACK_KEYS:
@@ -52,10 +57,12 @@ def ask_mood(
     return mood
 
 
-def _one_key(fd: int) -> str:
+def _one_key(fd: int, out: IO[str], asked: str) -> str:
     """Read a single keypress without waiting for Enter, and without echoing it.
 
-    Ctrl+C still interrupts, as anywhere else.
+    Ctrl+C still interrupts, as anywhere else. After Ctrl+Z and ``fg`` the shell has
+    put its own modes back and written over the question: the terminal is taken
+    again and ``asked`` is written to ``out`` once more.
 
     Raises:
         EOFError: when the terminal has gone (its window closed): no key will come.
@@ -74,7 +81,8 @@ def _one_key(fd: int) -> str:
         attributes = termios.tcgetattr(fd)
         attributes[3] &= ~termios.ECHO
         termios.tcsetattr(fd, termios.TCSANOW, attributes)
-        data = os.read(fd, 1)
+        with _taken_back_after_a_stop(fd, attributes, out, asked):
+            data = os.read(fd, 1)
         if data == b"\x1b" and select.select([fd], [], [], ESCAPE_SECONDS)[0]:
             # More bytes at once: an arrow or function key, which only starts with Esc.
             data = b"\x1b["
@@ -88,6 +96,32 @@ def _one_key(fd: int) -> str:
     if not data:
         raise EOFError("the terminal has gone")
     return data.decode("utf-8", errors="replace")
+
+
+@contextlib.contextmanager
+def _taken_back_after_a_stop(
+    fd: int, attributes: list[Any], out: IO[str], asked: str
+) -> Iterator[None]:
+    """Inside the block, a SIGCONT sets ``attributes`` on the terminal again and shows
+    ``asked`` again, after whatever handled it before (the session's clock)."""
+    import termios
+
+    continuing = getattr(signal, "SIGCONT", None)
+    if continuing is None:
+        yield  # no job control here
+        return
+    before = signal.getsignal(continuing)
+
+    def taken_back(signum: int, frame: FrameType | None) -> None:
+        if callable(before):
+            before(signum, frame)
+        with contextlib.suppress(termios.error, OSError, ValueError):
+            termios.tcsetattr(fd, termios.TCSANOW, attributes)
+            out.write(asked)
+            out.flush()
+
+    with handling((continuing,), taken_back):
+        yield
 
 
 def ask_about_rung(finder: PaceFinder, rung: int, stdin: IO[str], out: IO[str]) -> bool:
@@ -112,9 +146,10 @@ def ask_about_rung(finder: PaceFinder, rung: int, stdin: IO[str], out: IO[str]) 
         (pace_finder.scale_answer, pace_finder.scale_answer, pace_finder.yes_no_answer),
         strict=True,
     ):
-        out.write(f"  {question} {scale}: ")
+        asked = f"  {question} {scale}: "
+        out.write(asked)
         out.flush()
-        while (answer := read(_one_key(fd))) is None:
+        while (answer := read(_one_key(fd, out, asked))) is None:
             pass
         shown = ("yes" if answer else "no") if read is pace_finder.yes_no_answer else str(answer)
         out.write(f"{shown}\n")

@@ -13,9 +13,12 @@ import contextlib
 import io
 import os
 import re
+import select
 import signal
 import sqlite3
+import termios
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -33,7 +36,7 @@ from calm.plain.asking import ask_about_rung, ask_mood
 from calm.plain.runner import run_plain
 from calm.practice.history import HistoryStore
 from calm.practice.options import SessionOptions
-from calm.practice.pace_finder import PaceFinder
+from calm.practice.pace_finder import EASE, EASE_SCALE, PaceFinder
 from calm.practice.pace_ladder import Ladder
 from calm.practice.pace_results import read_results
 from calm.practice.service import Practice
@@ -264,3 +267,62 @@ def test_the_heartbeat_thread_leaves_every_signal_to_the_main_thread() -> None:
     blocked = int(found.group(1), 16)
     for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT, signal.SIGCONT, signal.SIGTSTP):
         assert blocked >> (signum - 1) & 1, signal.Signals(signum).name
+
+
+# -- Ctrl+Z and fg at a question ---------------------------------------------------------
+
+
+def read_until(fd: int, end: bytes, seconds: float = 5.0) -> bytes:
+    """What the terminal shows, up to ``end``: a pty hands output over in pieces."""
+    shown = b""
+    deadline = time.monotonic() + seconds
+    while not shown.endswith(end) and time.monotonic() < deadline:
+        if select.select([fd], [], [], 0.05)[0]:
+            shown += os.read(fd, 4096)
+    return shown
+
+
+def test_after_ctrl_z_and_fg_a_question_takes_its_key_without_enter() -> None:
+    """The shell puts back line editing and echo while calm is stopped, and writes over
+    the question; when calm goes on, the question is asked again and one key still
+    answers it, unechoed, where it used to wait for Enter and show the key typed."""
+    window, calm_side = os.openpty()
+    stdin = os.fdopen(calm_side, "r", encoding="utf-8")
+    out = os.fdopen(os.dup(calm_side), "w", encoding="utf-8")
+    finder = PaceFinder(Ladder(6.0, 6.0, 0.5, rung_minutes=0.1))
+    main = threading.main_thread().ident
+    assert main is not None
+    shells_modes = termios.tcgetattr(calm_side)
+    seen: list[bytes] = []
+    needed_enter: list[bool] = []
+
+    def person() -> None:
+        ease = f"{EASE} {EASE_SCALE}: ".encode()
+        seen.append(read_until(window, ease))
+        time.sleep(0.3)  # calm waits for the key by now; the person presses Ctrl+Z
+        termios.tcsetattr(calm_side, termios.TCSANOW, shells_modes)  # as the shell does
+        signal.pthread_kill(main, signal.SIGCONT)  # fg
+        seen.append(read_until(window, ease))
+        for key, next_end in ((b"4", b"very calm: "), (b"5", b"no: "), (b"n", b"no\r\n")):
+            os.write(window, key)
+            shown = read_until(window, next_end, seconds=1.0)
+            if not shown.endswith(next_end):
+                needed_enter.append(True)
+                os.write(window, b"\n")
+                shown += read_until(window, next_end)
+            seen.append(shown)
+
+    typing = threading.Thread(target=person)
+    typing.start()
+    try:
+        asked = ask_about_rung(finder, 0, stdin, out)
+    finally:
+        typing.join()
+        stdin.close()
+        out.close()
+        os.close(window)
+    assert asked
+    assert seen[1].strip().startswith(b"How easy"), "the question is asked again"
+    assert needed_enter == []
+    assert seen[2].startswith(b"4\r\n  How calm"), "calm's own 4 alone: the key was not echoed"
+    assert finder.ordered_answers()[0].ease == 4
