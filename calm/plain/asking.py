@@ -159,6 +159,6 @@ def ask_about_rung(finder: PaceFinder, rung: int, stdin: IO[str], out: IO[str]) 
     assert isinstance(ease, int) and isinstance(calm, int) and isinstance(dizzy, bool)
     finder.answer(rung, ease, calm, dizzy)
     if dizzy:
-        out.write(f"  {pace_finder.STOP_IF_DIZZY}\n")
+        out.write(f"  {pace_finder.stop_if_dizzy('Ctrl+C')}\n")
         out.flush()
     return True

@@ -21,7 +21,17 @@ LIGHT_HEADED = "Any light-headedness or air hunger?"
 YES_NO = "y yes · n no"
 QUESTIONS = ((EASE, EASE_SCALE), (CALM, CALM_SCALE), (LIGHT_HEADED, YES_NO))
 """The three questions after each rung, each with the keys that answer it."""
-STOP_IF_DIZZY = "Breathe normally now. If it happens again, stop with q; that is a fine result too."
+
+
+def stop_if_dizzy(stop: str = "q") -> str:
+    """What is said after light-headedness, with the key that stops (``stop``): q on
+    the screen, Ctrl+C as plain text, where q is just a letter."""
+    return (
+        f"Breathe normally now. If it happens again, stop with {stop}; that is a fine result too."
+    )
+
+
+STOP_IF_DIZZY = stop_if_dizzy()
 
 
 def scale_answer(key: str) -> int | None:

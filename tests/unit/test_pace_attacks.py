@@ -326,3 +326,36 @@ def test_after_ctrl_z_and_fg_a_question_takes_its_key_without_enter() -> None:
     assert needed_enter == []
     assert seen[2].startswith(b"4\r\n  How calm"), "calm's own 4 alone: the key was not echoed"
     assert finder.ordered_answers()[0].ease == 4
+
+
+# -- the words after light-headedness, as plain text -------------------------------------
+
+
+def test_plain_text_names_ctrl_c_to_stop_after_light_headedness() -> None:
+    """q stops the screen, but as plain text it is just a letter: someone light-headed
+    must be told the key that really stops."""
+    window, calm_side = os.openpty()
+    stdin = os.fdopen(calm_side, "r", encoding="utf-8")
+    out = os.fdopen(os.dup(calm_side), "w", encoding="utf-8")
+    finder = PaceFinder(Ladder(6.0, 6.0, 0.5, rung_minutes=0.1))
+    shown: list[bytes] = []
+
+    def person() -> None:
+        for key, end in ((b"4", b"very easy: "), (b"5", b"very calm: "), (b"y", b"no: ")):
+            shown.append(read_until(window, end))
+            time.sleep(0.1)  # a question takes no key typed before it was asked
+            os.write(window, key)
+        shown.append(read_until(window, b"too.\r\n"))
+
+    typing = threading.Thread(target=person)
+    typing.start()
+    try:
+        assert ask_about_rung(finder, 0, stdin, out)
+    finally:
+        typing.join()
+        stdin.close()
+        out.close()
+        os.close(window)
+    said = shown[-1].decode()
+    assert "stop with Ctrl+C;" in said
+    assert "with q" not in said
