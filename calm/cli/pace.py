@@ -17,10 +17,15 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 NO_PACE_YET = "No preferred pace is saved yet. Find yours with: calm pace"
+LADDER_OPTIONS = frozenset(
+    {"quick", "plain", "start", "end", "step", "rung_minutes", "no_audio", "voice", "demo"}
+)
+"""The options that shape a run of the ladder, which mean nothing beside --show or --history."""
 
 
 @app.command()
 def pace(
+    context: typer.Context,
     quick: Annotated[
         bool, typer.Option("--quick", help="One minute at each pace instead of two.")
     ] = False,
@@ -79,6 +84,7 @@ def pace(
     if show and history:
         fail("--show or --history, not both", USAGE_ERROR)
     if show or history:
+        _only_showing(context, "--history" if history else "--show")
         from calm.practice.pace_results import read_results
 
         results = read_results(locations.history_file())
@@ -96,6 +102,21 @@ def pace(
         voice=voice,
         demo=demo,
     )
+
+
+def _only_showing(context: typer.Context, showing: str) -> None:
+    """Refuse, in one line, an option typed for running the ladder beside ``showing``,
+    which runs nothing: left unsaid, it would be quietly ignored."""
+    from typer._click.core import ParameterSource
+
+    from calm.cli.flag_rules import long_name
+
+    for param in context.command.params:
+        name = param.name
+        if name in LADDER_OPTIONS and (
+            context.get_parameter_source(name) is ParameterSource.COMMANDLINE
+        ):
+            fail(f"{long_name(param)} runs the ladder; it does not go with {showing}", USAGE_ERROR)
 
 
 def _find(

@@ -359,3 +359,32 @@ def test_plain_text_names_ctrl_c_to_stop_after_light_headedness() -> None:
     said = shown[-1].decode()
     assert "stop with Ctrl+C;" in said
     assert "with q" not in said
+
+
+# -- options that would be quietly ignored -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--show", "--quick"), "--quick runs the ladder; it does not go with --show"),
+        (("--history", "--from", "6"), "--from runs the ladder; it does not go with --history"),
+        (("--show", "--json", "--plain"), "--plain runs the ladder; it does not go with --show"),
+        (("--history", "--rung-minutes", "1"), "--rung-minutes runs the ladder; it does not"),
+    ],
+)
+def test_an_option_for_the_ladder_beside_show_or_history_is_refused(
+    args: tuple[str, ...], said: str
+) -> None:
+    """--show and --history run nothing: an option that shapes a run, typed beside
+    them, would have been quietly ignored, as if it had been taken."""
+    code, output = calm("pace", *args)
+    assert code == 2
+    assert said in output
+    assert len(output.splitlines()) == 1
+
+
+def test_show_and_history_alone_still_show() -> None:
+    for args in (("--show",), ("--history",), ("--show", "--json"), ("--history", "--json")):
+        code, output = calm("pace", *args)
+        assert code == 0, output
