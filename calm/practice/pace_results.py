@@ -26,6 +26,11 @@ MOST_ANSWERS_CHARS = 4_096
 a row longer than this is left in the file, unread, rather than decoded into memory."""
 MOST_MOMENT_CHARS = 64
 """The longest moment read, as a moment calm writes takes 32."""
+MOST_READING_STEPS = 20_000_000
+"""The most work SQLite may do to read the results back: a million rows take some ten
+million steps. A file whose pace_results never ends (a view another program wrote
+there) is given up on, as unreadable, rather than read for ever."""
+STEPS_BETWEEN_LOOKS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,14 @@ def read_results(history: Path, limit: int = MOST_RESULTS) -> list[PaceResult]:
         connection = sqlite3.connect(f"{history.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
     except (sqlite3.Error, OSError, ValueError):
         return []
+    looks_left = MOST_READING_STEPS // STEPS_BETWEEN_LOOKS
+
+    def too_long() -> bool:
+        nonlocal looks_left
+        looks_left -= 1
+        return looks_left < 0  # true ends the query with an error
+
+    connection.set_progress_handler(too_long, STEPS_BETWEEN_LOOKS)
     try:
         rows = connection.execute(
             "SELECT CASE WHEN length(found_at) <= ? THEN found_at END, pace, found,"
@@ -66,7 +79,7 @@ def read_results(history: Path, limit: int = MOST_RESULTS) -> list[PaceResult]:
             (MOST_MOMENT_CHARS, MOST_ANSWERS_CHARS, max(min(limit, MOST_RESULTS), 0)),
         ).fetchall()
     except sqlite3.Error:
-        return []  # locked, damaged, or from before calm pace
+        return []  # locked, damaged, from before calm pace, or never ending
     finally:
         connection.close()
     return [result for row in rows if (result := _result(row)) is not None]

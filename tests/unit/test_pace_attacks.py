@@ -34,6 +34,7 @@ from calm.core.timeline import compile_timeline
 from calm.plain import runner as plain_runner
 from calm.plain.asking import ask_about_rung, ask_mood
 from calm.plain.runner import run_plain
+from calm.practice import pace_results
 from calm.practice.history import HistoryStore
 from calm.practice.options import SessionOptions
 from calm.practice.pace_finder import EASE, EASE_SCALE, PaceFinder
@@ -91,6 +92,30 @@ def test_the_longest_answers_calm_writes_are_still_read(history: Path) -> None:
     insert_raw(history, GOOD_MOMENT, 5.5, f"[{rungs}]")
     (result,) = read_results(history)
     assert len(result.answers) == 50
+
+
+def test_a_pace_results_that_goes_on_and_on_is_given_up_on(
+    history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program may leave a view named pace_results that never ends: calm list,
+    calm show my-pace and calm pace --show used to read it for ever. Reading stops
+    after so much work, as unreadable; here the work allowed is made small, and the
+    view finite, so that the test is quick either way."""
+    monkeypatch.setattr(pace_results, "MOST_READING_STEPS", 1_000_000, raising=False)
+    with closing(sqlite3.connect(history)) as connection:
+        connection.executescript(
+            """
+            DROP TABLE pace_results;
+            CREATE VIEW pace_results AS
+                WITH RECURSIVE counted(x) AS (
+                    SELECT 1 UNION ALL SELECT x + 1 FROM counted WHERE x < 500000
+                )
+                SELECT '2026-12-03T09:00:00+00:00' AS found_at, 5.5 AS pace, 1 AS found,
+                    '[[5.5,4,5,false]]' AS answers, x AS id, NULL AS session
+                FROM counted;
+            """
+        )
+    assert read_results(history) == []
 
 
 # -- moments with no local time ----------------------------------------------------------
