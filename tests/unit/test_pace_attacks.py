@@ -294,96 +294,111 @@ def test_the_heartbeat_thread_leaves_every_signal_to_the_main_thread() -> None:
         assert blocked >> (signum - 1) & 1, signal.Signals(signum).name
 
 
-# -- Ctrl+Z and fg at a question ---------------------------------------------------------
+# -- a person at the plain questions -----------------------------------------------------
 
 
-def read_until(fd: int, end: bytes, seconds: float = 5.0) -> bytes:
-    """What the terminal shows, up to ``end``: a pty hands output over in pieces."""
+def read_until(fd: int, end: bytes, seconds: float) -> bytes:
+    """What the terminal shows within ``seconds``, up to ``end`` if it comes: a pty hands
+    output over in pieces."""
     shown = b""
     deadline = time.monotonic() + seconds
-    while not shown.endswith(end) and time.monotonic() < deadline:
+    while end not in shown and time.monotonic() < deadline:
         if select.select([fd], [], [], 0.05)[0]:
             shown += os.read(fd, 4096)
     return shown
+
+
+def press_until(window: int, key: bytes, end: bytes) -> bytes:
+    """Press ``key``, again each moment, until the terminal shows ``end``: a question
+    throws away a key pressed before it was asked, and a person presses again. What
+    the terminal showed meanwhile."""
+    shown = b""
+    for _ in range(25):
+        os.write(window, key)
+        shown += read_until(window, end, 0.2)
+        if end in shown:
+            return shown
+    raise AssertionError(f"{key!r} never brought {end!r}; the terminal showed {shown!r}")
+
+
+def asked_on_a_terminal(person: Callable[[int, int], None]) -> PaceFinder:
+    """Ask the questions about a one-rung ladder on a pseudo-terminal, with ``person``
+    (given the window's side and calm's) answering from a thread; the finder after.
+    A person who gives up closes the window, so the questions never wait for ever."""
+    window, calm_side = os.openpty()
+    stdin = os.fdopen(calm_side, "r", encoding="utf-8")
+    out = os.fdopen(os.dup(calm_side), "w", encoding="utf-8")
+    finder = PaceFinder(Ladder(6.0, 6.0, 0.5, rung_minutes=0.1))
+    gave_up: list[BaseException] = []
+
+    def at_the_keyboard() -> None:
+        try:
+            person(window, calm_side)
+        except BaseException as error:
+            gave_up.append(error)
+            os.close(window)
+
+    typing = threading.Thread(target=at_the_keyboard)
+    typing.start()
+    try:
+        with contextlib.suppress(EOFError):
+            ask_about_rung(finder, 0, stdin, out)
+    finally:
+        typing.join()
+        stdin.close()
+        out.close()
+        if not gave_up:
+            os.close(window)
+    if gave_up:
+        raise gave_up[0]
+    return finder
+
+
+EASE_ASKED = f"{EASE} {EASE_SCALE}: ".encode()
+CALM_ASKED = b"very calm: "
+DIZZY_ASKED = b"no: "
 
 
 def test_after_ctrl_z_and_fg_a_question_takes_its_key_without_enter() -> None:
     """The shell puts back line editing and echo while calm is stopped, and writes over
     the question; when calm goes on, the question is asked again and one key still
     answers it, unechoed, where it used to wait for Enter and show the key typed."""
-    window, calm_side = os.openpty()
-    stdin = os.fdopen(calm_side, "r", encoding="utf-8")
-    out = os.fdopen(os.dup(calm_side), "w", encoding="utf-8")
-    finder = PaceFinder(Ladder(6.0, 6.0, 0.5, rung_minutes=0.1))
     main = threading.main_thread().ident
     assert main is not None
-    shells_modes = termios.tcgetattr(calm_side)
     seen: list[bytes] = []
-    needed_enter: list[bool] = []
 
-    def person() -> None:
-        ease = f"{EASE} {EASE_SCALE}: ".encode()
-        seen.append(read_until(window, ease))
+    def person(window: int, calm_side: int) -> None:
+        shells_modes = termios.tcgetattr(calm_side)
+        read_until(window, EASE_ASKED, 5)
         time.sleep(0.3)  # calm waits for the key by now; the person presses Ctrl+Z
         termios.tcsetattr(calm_side, termios.TCSANOW, shells_modes)  # as the shell does
         signal.pthread_kill(main, signal.SIGCONT)  # fg
-        seen.append(read_until(window, ease))
-        for key, next_end in ((b"4", b"very calm: "), (b"5", b"no: "), (b"n", b"no\r\n")):
-            os.write(window, key)
-            shown = read_until(window, next_end, seconds=1.0)
-            if not shown.endswith(next_end):
-                needed_enter.append(True)
-                os.write(window, b"\n")
-                shown += read_until(window, next_end)
-            seen.append(shown)
+        seen.append(read_until(window, EASE_ASKED, 5))
+        seen.append(press_until(window, b"4", CALM_ASKED))
+        press_until(window, b"5", DIZZY_ASKED)
+        press_until(window, b"n", b"no\r\n")
 
-    typing = threading.Thread(target=person)
-    typing.start()
-    try:
-        asked = ask_about_rung(finder, 0, stdin, out)
-    finally:
-        typing.join()
-        stdin.close()
-        out.close()
-        os.close(window)
-    assert asked
-    assert seen[1].strip().startswith(b"How easy"), "the question is asked again"
-    assert needed_enter == []
-    assert seen[2].startswith(b"4\r\n  How calm"), "calm's own 4 alone: the key was not echoed"
+    finder = asked_on_a_terminal(person)
+    assert seen[0].strip().startswith(EASE.encode()), "the question is asked again"
+    assert seen[1].startswith(b"4\r\n  How calm"), "calm's own 4 alone: the key was not echoed"
     assert finder.ordered_answers()[0].ease == 4
-
-
-# -- the words after light-headedness, as plain text -------------------------------------
 
 
 def test_plain_text_names_ctrl_c_to_stop_after_light_headedness() -> None:
     """q stops the screen, but as plain text it is just a letter: someone light-headed
     must be told the key that really stops."""
-    window, calm_side = os.openpty()
-    stdin = os.fdopen(calm_side, "r", encoding="utf-8")
-    out = os.fdopen(os.dup(calm_side), "w", encoding="utf-8")
-    finder = PaceFinder(Ladder(6.0, 6.0, 0.5, rung_minutes=0.1))
-    shown: list[bytes] = []
+    said: list[bytes] = []
 
-    def person() -> None:
-        for key, end in ((b"4", b"very easy: "), (b"5", b"very calm: "), (b"y", b"no: ")):
-            shown.append(read_until(window, end))
-            time.sleep(0.1)  # a question takes no key typed before it was asked
-            os.write(window, key)
-        shown.append(read_until(window, b"too.\r\n"))
+    def person(window: int, calm_side: int) -> None:
+        read_until(window, EASE_ASKED, 5)
+        press_until(window, b"4", CALM_ASKED)
+        press_until(window, b"5", DIZZY_ASKED)
+        said.append(press_until(window, b"y", b"too.\r\n"))
 
-    typing = threading.Thread(target=person)
-    typing.start()
-    try:
-        assert ask_about_rung(finder, 0, stdin, out)
-    finally:
-        typing.join()
-        stdin.close()
-        out.close()
-        os.close(window)
-    said = shown[-1].decode()
-    assert "stop with Ctrl+C;" in said
-    assert "with q" not in said
+    finder = asked_on_a_terminal(person)
+    assert finder.ordered_answers()[0].light_headed
+    assert b"stop with Ctrl+C;" in said[0]
+    assert b"with q" not in said[0]
 
 
 # -- options that would be quietly ignored -----------------------------------------------
