@@ -363,6 +363,17 @@ def test_after_ctrl_z_and_fg_a_question_takes_its_key_without_enter() -> None:
     """The shell puts back line editing and echo while calm is stopped, and writes over
     the question; when calm goes on, the question is asked again and one key still
     answers it, unechoed, where it used to wait for Enter and show the key typed."""
+    # As in calm's plain runner: SIGCONT is the system's own until calm asks. A pilot
+    # test run earlier in this process may have left Textual's handler in place, which
+    # redraws an app that is no longer running.
+    before = signal.signal(signal.SIGCONT, signal.SIG_DFL)
+    try:
+        _ctrl_z_and_fg()
+    finally:
+        signal.signal(signal.SIGCONT, before)
+
+
+def _ctrl_z_and_fg() -> None:
     main = threading.main_thread().ident
     assert main is not None
     seen: list[bytes] = []
