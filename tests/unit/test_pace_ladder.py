@@ -239,7 +239,8 @@ def test_each_rung_breathes_its_pace_for_its_minutes() -> None:
 def test_any_ladders_rungs_breathe_at_their_paces(
     start: int, gap: int, step: int, minutes: int
 ) -> None:
-    """On any ladder, each rung is round(minutes x pace) breaths, at least one, each
+    """On any ladder, each rung is minutes x pace breaths to the nearest whole breath (a
+    half rounds up, never to even), at least one, each
     60 / pace seconds long (to the millisecond), its breath in 40 % of it."""
     try:
         ladder = Ladder(start / 100, max(start - gap, 300) / 100, step / 100, minutes / 100)
@@ -250,7 +251,9 @@ def test_any_ladders_rungs_breathe_at_their_paces(
     assert len(breathing) == len(ladder.paces) == len(questions)
     for step_, pace in zip(breathing, ladder.paces, strict=True):
         assert step_.length is not None
-        assert step_.length.cycles == max(1, round(ladder.rung_minutes * pace))
+        breaths = ladder.rung_minutes * pace
+        assert step_.length.cycles == max(1, math.floor(breaths + 0.5))
+        assert step_.length.cycles == 1 or abs(step_.length.cycles - breaths) <= 0.5
         inhale, exhale = step_.pattern
         whole = inhale.ms + exhale.ms
         assert abs(whole - 60_000 / pace) <= 0.5
@@ -303,3 +306,10 @@ def test_the_words_shown_never_call_the_pace_resonance() -> None:
     shown = [script.title, script.summary, script.caution or ""]
     shown += [step.text for step in script.steps]
     assert not [text for text in shown if "resonan" in text.lower()]
+
+
+def test_quick_rungs_round_a_half_breath_up_so_each_is_about_a_minute() -> None:
+    """6.5 x 1 minute is 6.5 breaths: 7 (65 s), not 6 (55 s) as rounding to even gives."""
+    script, _ = ladder_script(Ladder(rung_minutes=1.0))
+    cycles = [step.length.cycles for step in _breathing(script) if step.length is not None]
+    assert cycles == [7, 6, 6, 5, 5]
