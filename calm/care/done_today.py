@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from calm.care.value import Value
+from calm.practice.quick_reading import open_quickly
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is left unimported at run time (see calm.care.value)
@@ -52,14 +53,11 @@ def read_done(history: Path, today: date, since: date | None = None) -> DoneThis
     """What ``history`` says was done from ``since`` (this week's Monday by default) to
     ``today``."""
     done = DoneThisWeek()
-    if not history.is_file():
+    connection = open_quickly(history)
+    if connection is None:
         return done
-    import sqlite3  # here: the list's first frame imports this module, and needs no history
+    import sqlite3  # loaded already, by open_quickly: the list needs none without a history
 
-    try:
-        connection = sqlite3.connect(f"{history.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
-    except (sqlite3.Error, OSError, ValueError):
-        return done
     try:
         _read_sessions(connection, since or week_start(today), today, done)
         _read_ticks(connection, since or week_start(today), today, done)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from calm.core.pace import FASTEST_PACE, SLOWEST_PACE
 from calm.practice.pace_choice import SCALE, RungAnswers
+from calm.practice.quick_reading import open_quickly
 
 MEDIAN_OF = 3
 """The preferred pace is the median of this many of the latest results that found one."""
@@ -26,11 +27,6 @@ MOST_ANSWERS_CHARS = 4_096
 a row longer than this is left in the file, unread, rather than decoded into memory."""
 MOST_MOMENT_CHARS = 64
 """The longest moment read, as a moment calm writes takes 32."""
-MOST_READING_STEPS = 20_000_000
-"""The most work SQLite may do to read the results back: a million rows take some ten
-million steps. A file whose pace_results never ends (a view another program wrote
-there) is given up on, as unreadable, rather than read for ever."""
-STEPS_BETWEEN_LOOKS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,22 +51,11 @@ def answers_json(answers: tuple[RungAnswers, ...]) -> str:
 def read_results(history: Path, limit: int = MOST_RESULTS) -> list[PaceResult]:
     """The results kept in ``history``, newest first; rows that cannot be read are
     left out, and a history that cannot be read has none."""
-    if not history.is_file():
+    connection = open_quickly(history)
+    if connection is None:
         return []
-    import sqlite3
+    import sqlite3  # loaded already, by open_quickly
 
-    try:
-        connection = sqlite3.connect(f"{history.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
-    except (sqlite3.Error, OSError, ValueError):
-        return []
-    looks_left = MOST_READING_STEPS // STEPS_BETWEEN_LOOKS
-
-    def too_long() -> bool:
-        nonlocal looks_left
-        looks_left -= 1
-        return looks_left < 0  # true ends the query with an error
-
-    connection.set_progress_handler(too_long, STEPS_BETWEEN_LOOKS)
     try:
         rows = connection.execute(
             "SELECT CASE WHEN length(found_at) <= ? THEN found_at END, pace, found,"

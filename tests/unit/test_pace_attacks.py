@@ -34,7 +34,7 @@ from calm.core.timeline import compile_timeline
 from calm.plain import runner as plain_runner
 from calm.plain.asking import ask_about_rung, ask_mood
 from calm.plain.runner import run_plain
-from calm.practice import pace_results
+from calm.practice import quick_reading
 from calm.practice.history import HistoryStore
 from calm.practice.options import SessionOptions
 from calm.practice.pace_finder import EASE, EASE_SCALE, PaceFinder
@@ -101,7 +101,7 @@ def test_a_pace_results_that_goes_on_and_on_is_given_up_on(
     calm show my-pace and calm pace --show used to read it for ever. Reading stops
     after so much work, as unreadable; here the work allowed is made small, and the
     view finite, so that the test is quick either way."""
-    monkeypatch.setattr(pace_results, "MOST_READING_STEPS", 1_000_000, raising=False)
+    monkeypatch.setattr(quick_reading, "MOST_READING_STEPS", 1_000_000)
     with closing(sqlite3.connect(history)) as connection:
         connection.executescript(
             """
@@ -116,6 +116,38 @@ def test_a_pace_results_that_goes_on_and_on_is_given_up_on(
             """
         )
     assert read_results(history) == []
+
+
+def test_a_sessions_table_that_goes_on_and_on_costs_the_nudge_nothing(
+    history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same bound serves what calm nudge and the list read of the week: a sessions
+    view that never ends counts as nothing done, rather than hanging a shell prompt.
+    Here the work allowed is made small, and the view finite, its one session this week
+    its last row, so that the test is quick either way."""
+    from datetime import date
+
+    from calm.care.done_today import read_done
+
+    monkeypatch.setattr(quick_reading, "MOST_READING_STEPS", 1_000_000)
+    with closing(sqlite3.connect(history)) as connection:
+        connection.executescript(
+            """
+            DROP TABLE sessions;
+            CREATE VIEW sessions AS
+                WITH RECURSIVE counted(x) AS (
+                    SELECT 1 UNION ALL SELECT x + 1 FROM counted WHERE x < 500000
+                )
+                SELECT 'box' AS script,
+                    CASE WHEN x < 500000 THEN '2001-01-01T09:00:00+00:00'
+                        ELSE '2026-12-03T09:00:00+00:00' END AS started_at,
+                    240.0 AS practised_seconds, 240.0 AS planned_seconds,
+                    'completed' AS status
+                FROM counted;
+            """
+        )
+    done = read_done(history, date(2026, 12, 3))
+    assert done.days == {}
 
 
 # -- moments with no local time ----------------------------------------------------------
