@@ -31,12 +31,8 @@ def ask_mood(
     Raises:
         NotNow: when ``may_go_back`` and the key was Esc or q.
     """
-    try:
-        fd = stdin.fileno()
-        seen = out.isatty()
-    except (AttributeError, OSError, ValueError):
-        return None
-    if os.name == "nt" or not os.isatty(fd) or not seen:
+    fd = _answering_terminal(stdin, out)
+    if fd is None:
         return None
     # The plain runner always starts a session by name: Esc or q leaves calm.
     hint = f"{NOT_NOW} {SKIP}" if may_go_back else SKIP
@@ -55,6 +51,21 @@ def ask_mood(
     out.write(f"{mood}\n" if mood is not None else "skipped\n")
     out.flush()
     return mood
+
+
+def _answering_terminal(stdin: IO[str], out: IO[str]) -> int | None:
+    """The file descriptor of the terminal a question is answered on; None unless both
+    ``stdin`` and ``out`` are a terminal: with input from a pipe or output to a file
+    there is nobody to answer, and a session must never wait on a question no one sees.
+    """
+    try:
+        fd = stdin.fileno()
+        seen = out.isatty()
+    except (AttributeError, OSError, ValueError):
+        return None
+    if os.name == "nt" or not os.isatty(fd) or not seen:
+        return None
+    return fd
 
 
 def _one_key(fd: int, out: IO[str], asked: str) -> str:
@@ -133,12 +144,8 @@ def ask_about_rung(finder: PaceFinder, rung: int, stdin: IO[str], out: IO[str]) 
     Raises:
         EOFError: when the terminal goes away while a question waits.
     """
-    try:
-        fd = stdin.fileno()
-        seen = out.isatty()
-    except (AttributeError, OSError, ValueError):
-        return False
-    if os.name == "nt" or not os.isatty(fd) or not seen:
+    fd = _answering_terminal(stdin, out)
+    if fd is None:
         return False
     answers: list[int | bool] = []
     for (question, scale), read in zip(
