@@ -362,19 +362,14 @@ class CalmApp(App["SessionOutcome | None"]):
         return timeline, answer.mood
 
     async def _run_session(self, timeline: Timeline, mood_before: int | None) -> SessionOutcome:
-        """The session on its screen, its runner from the practice service; a shared
-        one (``calm serve --together``) once the serving terminal has begun it."""
-        # Loaded with the session screen's module, which needs it too.
-        from calm.practice.together import FollowingRunner
+        """The session on its screen, its runner from the practice service. A shared
+        one (``calm serve --together``) waits on that screen until the serving
+        terminal begins it."""
         from calm.tui.screens.session import SessionScreen
 
         runner = self.practice.begin(
             timeline, mood_before=mood_before, clock=self._clock, ring=self.bell
         )
-        if isinstance(runner, FollowingRunner):
-            from calm.tui.screens.waiting import WaitingScreen
-
-            await self.push_screen_wait(WaitingScreen(runner))
         screen = SessionScreen(
             runner,
             reduced_motion=self.reduced_motion,

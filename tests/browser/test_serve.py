@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from calm.tui.screens.shared_words import WAITING
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -383,7 +385,7 @@ def test_together_every_page_follows_one_session_led_from_the_terminal(
         changes = [page.evaluate("() => window.calmChanges") for page in pages]
         words = [[said for _, said in page_changes] for page_changes in changes]
         assert words[0] == words[1], words
-        assert "Box breathing" in words[0][0]  # the waiting card's title
+        assert words[0][0] == WAITING, words[0]  # the session screen, waiting
         assert {"Paused", "Breathe in through the nose"} <= set(words[0]), words[0]
         assert len(words[0]) >= 8, words[0]
         apart = [abs(a[0] - b[0]) for a, b in zip(changes[0][1:], changes[1][1:], strict=True)]

@@ -54,6 +54,34 @@ from tests.support.tui import (
     session_app,
 )
 
+# -- the first moment ------------------------------------------------------------
+
+
+@pilot_test
+async def test_the_first_frame_shows_the_first_moment_never_a_shared_sessions_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The screen is drawn at the session's first moment before the clock starts, so
+    the words it first shows are the first step's: never a shared session's "Beginning
+    together", which the screen once showed for a frame before every session."""
+    shown: list[str] = []
+    original = SessionScreen.watch_words
+
+    def watch_words(screen: SessionScreen, words: str) -> None:
+        shown.append(words)
+        original(screen, words)
+
+    monkeypatch.setattr(SessionScreen, "watch_words", watch_words)
+    app, clock = session_app()
+
+    async def scenario(d: Driver) -> None:
+        await d.advance(INHALE + 1)
+        assert shown[0] == "Settle in.", shown
+        assert d.runner.status is Status.RUNNING
+
+    await drive(app, clock, scenario)
+
+
 # -- pause and resume ------------------------------------------------------------
 
 

@@ -18,9 +18,15 @@ from calm.core.clock import ManualClock
 from calm.core.session import Status
 from calm.practice.together import Leader
 from calm.tui.screens.help import HelpScreen
-from calm.tui.screens.session import BEGINNING, PAUSED_THERE, WAITING_THERE
+from calm.tui.screens.shared_words import (
+    BEGINNING,
+    BEGINNING_SECONDS,
+    LED_FROM_THERE,
+    PAUSED_THERE,
+    WAITING,
+    WAITING_THERE,
+)
 from calm.tui.screens.summary import SummaryScreen
-from calm.tui.screens.waiting import WAITING, WaitingScreen
 from tests.support.tui import START, Driver, footer, make_timeline, pilot_test, session_app
 
 pytestmark = pytest.mark.slow
@@ -69,16 +75,21 @@ async def follow(tmp_path: Path, scenario: Callable[[Driver, Leader], Awaitable[
 @pilot_test
 async def test_a_page_waits_then_shows_the_shared_session(tmp_path: Path) -> None:
     async def scenario(driver: Driver, leader: Leader) -> None:
-        await until(driver, lambda: isinstance(driver.app.screen, WaitingScreen), "waiting")
-        assert WAITING in texts(driver)
+        await until(driver, lambda: showing(driver, WAITING), "waiting")
+        assert driver.instruction == LED_FROM_THERE
         driver.clock.advance(30)  # nothing begins until the serving terminal says
         await driver.pilot.pause(0.2)
-        assert isinstance(driver.app.screen, WaitingScreen)
+        assert driver.phase == WAITING and driver.runner.status is Status.READY
         leader.start(lead_in=1.0)
-        await until(driver, lambda: driver.app.screen.__class__.__name__ == "SessionScreen", "up")
+        # "Beginning together" comes at a moment the log sets, half a second before
+        # the start, so that every page changes at once: not whenever this one looks.
+        await driver.pilot.pause(0.3)
+        assert driver.phase == WAITING
+        driver.clock.advance(1.0 - BEGINNING_SECONDS)
         await until(driver, lambda: showing(driver, BEGINNING), "the lead-in")
         assert driver.runner.status is Status.READY and driver.countdown == ""
-        driver.clock.advance(1.0)
+        assert driver.instruction == ""
+        driver.clock.advance(BEGINNING_SECONDS)
         await until(driver, lambda: showing(driver, "Settle in."), "the first step")
         driver.clock.advance(2.5)
         await until(driver, lambda: showing(driver, "In through the nose"), "the first breath")
@@ -139,7 +150,7 @@ async def test_a_prompt_waits_for_the_serving_terminal_and_the_end_offers_the_ne
         first = leader.log.start
         await driver.pilot.pause(0.5)
         await driver.press("a")
-        await until(driver, lambda: isinstance(driver.app.screen, WaitingScreen), "waiting again")
+        await until(driver, lambda: showing(driver, WAITING), "waiting again")
         driver.clock.advance(1)
         leader.start()
         assert leader.log.start != first

@@ -26,6 +26,7 @@ from calm.practice.together import FollowingRunner
 from calm.tui.screens.base import CalmScreen, TooSmall, too_small_for
 from calm.tui.screens.session_bindings import SESSION_BINDINGS
 from calm.tui.screens.session_looks import LookFailed, until_next_change
+from calm.tui.screens.shared_words import PAUSED_THERE, WAITING_THERE, before_start
 
 if TYPE_CHECKING:
     from calm.practice.pace_finder import PaceFinder
@@ -44,9 +45,6 @@ LED_KEYS = frozenset(
     binding.action for binding in SESSION_BINDINGS if isinstance(binding, Binding)
 ) - {"help"}
 """The session's keys that a viewer of a shared session does not have."""
-PAUSED_THERE = "Paused from the calm computer."
-BEGINNING = "Beginning together"
-WAITING_THERE = "It goes on from the calm computer."
 
 
 class SessionScreen(CalmScreen[SessionOutcome]):
@@ -102,6 +100,8 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self._curve = BreathCurve(self.timeline)
         self._next_look: asyncio.TimerHandle | None = None
         self._done = False
+        self._begun = False
+        """Whether the screen has been painted, and the session begun or looked for."""
         self._words_follow: tuple[object, ...] = ()
         """What the words, step and countdown were last shown for."""
         self._keys_shown: tuple[bool, ...] = ()
@@ -155,7 +155,11 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         # The first moment is drawn now and the clock starts once it is on the screen,
         # so the first step is seen for all of its length. Textual tells of a layout
         # just after painting it, and a screen's first paint comes with its first
-        # layout; after the refresh is the fallback, a frame or two later.
+        # layout; after the refresh is the fallback, a frame or two later. A shared
+        # session keeps the log's time instead: one already under way is drawn where
+        # it is, for a page that joins late.
+        if self.followed:
+            self.runner.start()
         self._show(self.runner.state())
         self._session = self.query_one("#session")
         signal = self.screen_layout_refresh_signal
@@ -163,15 +167,15 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         self.call_after_refresh(self._begin)
 
     def _begin(self) -> None:
-        """The screen has been painted: the session begins now."""
-        if self._done or self.runner.status is not Status.READY:
+        """The screen has been painted: the session begins now (a shared one, when the
+        log says)."""
+        if self._done or self._begun:
             return
+        self._begun = True
         self.screen_layout_refresh_signal.unsubscribe(self._session)
         self.runner.start()
-        if self.runner.status is Status.READY:
-            self.tick()  # a shared session that begins in a moment: looked at then
-            return
-        self.hold_for_room(too_small_for(self.app.size))
+        if self.runner.status is not Status.READY:
+            self.hold_for_room(too_small_for(self.app.size))
         self.tick()
 
     # -- the clock -------------------------------------------------------------
@@ -183,7 +187,10 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         if isinstance(self.runner, FollowingRunner) and self.runner.status is Status.READY:
             self.runner.start()
             if self.runner.status is Status.READY:
-                self._look_again(self.runner.follower.due_in())
+                # Not begun: waiting for the serving terminal, or about to begin.
+                waiting = before_start(self.runner)
+                self.words, self.hint = waiting.words, waiting.hint
+                self._look_again(waiting.changes_in)
                 return
         self.runner.poll()
         if not self.runner.running:
@@ -286,9 +293,11 @@ class SessionScreen(CalmScreen[SessionOutcome]):
     def _show_words(self, state: SessionState) -> None:
         segment = state.timeline.segment
         step = self.timeline.spans[segment.step].step
-        if self.runner.status is Status.READY:
-            # A shared session about to begin (``FollowingRunner``): nothing moves yet.
-            self.words, self.hint = BEGINNING, ""
+        if isinstance(self.runner, FollowingRunner) and self.runner.status is Status.READY:
+            # A shared session not yet begun: nothing moves yet. (A session of one's
+            # own is drawn at its first moment, and begins once that is on the screen.)
+            waiting = before_start(self.runner)
+            self.words, self.hint = waiting.words, waiting.hint
             return
         if state.paused:
             words, hint = "Paused", "Press space when you are ready to carry on."
