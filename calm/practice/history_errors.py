@@ -1,7 +1,8 @@
 """What can go wrong with the history file, each said in one line for the user.
 
 SQLite reports trouble as result codes; ``error_for`` turns one into the error
-calm acts on: damage (``HistoryDamaged``) is kept aside and a new file started,
+calm acts on: damage (``HistoryDamaged``, which includes a query that does not end)
+is kept aside and a new file started,
 a busy file (``HistoryBusy``) is waited for, and a full disk or read-only file
 (``HistoryUnwritable``) is still read. Anything else is one line and no more.
 """
@@ -14,6 +15,8 @@ from pathlib import Path
 
 DISK_FULL = "the disk is full"
 READ_ONLY_FILE = "the history file is read-only"
+ENDLESS = "reading it does not end, so another program has changed it"
+"""Why a statement ran out of the work it may do (``calm.practice.bounded_work``)."""
 
 
 class HistoryError(Exception):
@@ -55,6 +58,8 @@ def error_for(error: sqlite3.Error, context: str, folder: Path | None = None) ->
     code = primary_code(error)
     if code in _DAMAGE_CODES:
         return HistoryDamaged(f"{context}: {error}")
+    if code == sqlite3.SQLITE_INTERRUPT:
+        return HistoryDamaged(f"{context}: {ENDLESS}")
     if code in _BUSY_CODES:
         return HistoryBusy(f"{context}: another program is using it")
     if code == sqlite3.SQLITE_FULL or (code == sqlite3.SQLITE_IOERR and no_room(folder)):

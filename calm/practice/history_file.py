@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from calm.practice.bounded_work import BoundedConnection
 from calm.practice.history_errors import (
     DISK_FULL,
     READ_ONLY_FILE,
@@ -29,7 +30,7 @@ from calm.practice.history_errors import (
     no_room,
     primary_code,
 )
-from calm.practice.history_schema import migrate, refuse_newer, refuse_older
+from calm.practice.history_schema import migrate, refuse_newer, refuse_older, refuse_replaced
 
 BUSY_SECONDS = 1.0
 """How long to wait for another calm writing the file before giving up on it."""
@@ -71,7 +72,9 @@ def connect(
                         on_failure.callback(snapshot.cleanup)
                         source = Path(snapshot.name) / path.name
                 uri = f"{source.resolve().as_uri()}?mode=ro{frozen}"
-                connection = sqlite3.connect(uri, uri=True, timeout=busy_seconds)
+                connection = sqlite3.connect(
+                    uri, uri=True, timeout=busy_seconds, factory=BoundedConnection
+                )
             else:
                 refuse_a_file_for_the_folder(path.parent)
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +86,9 @@ def connect(
                     raise HistoryUnwritable(
                         f"cannot write {path}: {READ_ONLY_FILE}", READ_ONLY_FILE
                     )
-                connection = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
+                connection = sqlite3.connect(
+                    path, timeout=busy_seconds, isolation_level=None, factory=BoundedConnection
+                )
         except (OSError, sqlite3.Error) as error:
             if isinstance(error, OSError) and no_room(path.parent):
                 raise HistoryUnwritable(f"cannot open {path}: {DISK_FULL}", DISK_FULL) from error
@@ -99,6 +104,7 @@ def connect(
             else:
                 _use_wal(connection, busy_seconds)
                 migrate(connection)
+            refuse_replaced(connection, path)
             # Reading the schema finds a file whose first page is damaged, at no real cost.
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as error:

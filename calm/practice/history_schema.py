@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from calm.core.session import Status
-from calm.practice.history_errors import HistoryError
+from calm.practice.history_errors import HistoryDamaged, HistoryError
 from calm.practice.history_rows import CANONICAL
 
 MIGRATIONS = (
@@ -96,6 +96,8 @@ Statements are separated by semicolons, which must not appear anywhere else.
 SCHEMA_VERSION = len(MIGRATIONS)
 READABLE_FROM = 2
 """The oldest schema that has every column calm reads: the versions since add indexes."""
+TABLES = {"sessions": 1, "reminders_done": 6, "pace_results": 7}
+"""calm's tables, each with the schema version that made it."""
 
 
 def refuse_newer(connection: sqlite3.Connection, path: Path) -> None:
@@ -116,6 +118,23 @@ def refuse_older(connection: sqlite3.Connection, path: Path) -> None:
         raise HistoryError(
             f"{path} needs updating to this calm's format, and calm cannot write to it"
         )
+
+
+def refuse_replaced(connection: sqlite3.Connection, path: Path) -> None:
+    """A file whose tables are not calm's is damaged: one of them dropped by another
+    program, or made a view (which may never end) or something else of that name."""
+    version = schema_version(connection)
+    found = {
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+            f"({', '.join('?' * len(TABLES))})",
+            tuple(TABLES),
+        )
+    }
+    for table, since in TABLES.items():
+        if since <= version and table not in found:
+            raise HistoryDamaged(f"{path}: its {table} table is missing, or is not a table")
 
 
 def migrate(connection: sqlite3.Connection) -> None:

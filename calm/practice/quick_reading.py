@@ -2,9 +2,10 @@
 plan for ``calm nudge`` and the list, and the preferred pace for a script.
 
 Read-only, waiting at most a moment for a busy file, and with a bound on SQLite's
-work: a file another program left with a table that never ends (a recursive view)
-is given up on as unreadable, never read for ever. Nothing here imports ``typing``
-or more than ``sqlite3``, so ``calm nudge`` stays quick.
+work (``calm.practice.bounded_work``): a file another program left with a table
+that never ends (a recursive view) is given up on as unreadable, never read for
+ever. Nothing here imports ``typing`` or more than ``sqlite3``, so ``calm nudge``
+stays quick.
 """
 
 from __future__ import annotations
@@ -14,11 +15,6 @@ if TYPE_CHECKING:  # typing is left unimported at run time (see calm.care.value)
     import sqlite3
     from pathlib import Path
 
-MOST_READING_STEPS = 20_000_000
-"""The most work SQLite may do on one connection: a million rows take some ten million
-steps. Past it, the query ends with an error, as for an unreadable file."""
-STEPS_BETWEEN_LOOKS = 100_000
-"""How often SQLite asks whether the work allowed is used up."""
 BUSY_WAIT_SECONDS = 0.2
 """How long to wait for a file another calm is writing."""
 
@@ -31,18 +27,14 @@ def open_quickly(history: Path) -> sqlite3.Connection | None:
         return None
     import sqlite3
 
+    from calm.practice.bounded_work import QuickConnection
+
     try:
-        connection = sqlite3.connect(
-            f"{history.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_WAIT_SECONDS
+        return sqlite3.connect(
+            f"{history.resolve().as_uri()}?mode=ro",
+            uri=True,
+            timeout=BUSY_WAIT_SECONDS,
+            factory=QuickConnection,
         )
     except (sqlite3.Error, OSError, ValueError):
         return None
-    looks_left = MOST_READING_STEPS // STEPS_BETWEEN_LOOKS
-
-    def too_long() -> bool:
-        nonlocal looks_left
-        looks_left -= 1
-        return looks_left < 0  # true ends the query with an error
-
-    connection.set_progress_handler(too_long, STEPS_BETWEEN_LOOKS)
-    return connection

@@ -34,7 +34,7 @@ from calm.core.timeline import compile_timeline
 from calm.plain import runner as plain_runner
 from calm.plain.asking import ask_about_rung, ask_mood
 from calm.plain.runner import run_plain
-from calm.practice import quick_reading
+from calm.practice.bounded_work import QuickConnection
 from calm.practice.history import HistoryStore
 from calm.practice.options import SessionOptions
 from calm.practice.pace_finder import EASE, EASE_SCALE, PaceFinder
@@ -101,7 +101,7 @@ def test_a_pace_results_that_goes_on_and_on_is_given_up_on(
     calm show my-pace and calm pace --show used to read it for ever. Reading stops
     after so much work, as unreadable; here the work allowed is made small, and the
     view finite, so that the test is quick either way."""
-    monkeypatch.setattr(quick_reading, "MOST_READING_STEPS", 1_000_000)
+    monkeypatch.setattr(QuickConnection, "most_steps", 1_000_000)
     with closing(sqlite3.connect(history)) as connection:
         connection.executescript(
             """
@@ -129,7 +129,7 @@ def test_a_sessions_table_that_goes_on_and_on_costs_the_nudge_nothing(
 
     from calm.care.done_today import read_done
 
-    monkeypatch.setattr(quick_reading, "MOST_READING_STEPS", 1_000_000)
+    monkeypatch.setattr(QuickConnection, "most_steps", 1_000_000)
     with closing(sqlite3.connect(history)) as connection:
         connection.executescript(
             """
