@@ -117,11 +117,19 @@ def replace_file(path: Path, text: str | bytes) -> None:
 
 
 def _check_kind(mode: int) -> None:
-    if stat.S_ISREG(mode):
-        return
     if stat.S_ISDIR(mode):
         raise ReadError(Why.FOLDER, "is a folder, not a file")
-    raise ReadError(Why.NOT_REGULAR, f"is {_kind_name(mode)}, not a regular file")
+    problem = not_regular(mode)
+    if problem is not None:
+        raise ReadError(Why.NOT_REGULAR, problem)
+
+
+def not_regular(mode: int) -> str | None:
+    """What a path whose ``st_mode`` is ``mode`` is, such as "is a named pipe, not a
+    regular file", when it is not a regular file; None when it is one."""
+    if stat.S_ISREG(mode):
+        return None
+    return f"is {_kind_name(mode)}, not a regular file"
 
 
 def _kind_name(mode: int) -> str:

@@ -16,6 +16,7 @@ import operator
 import os
 import shutil
 import sqlite3
+import stat
 import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -118,15 +119,22 @@ def connect(
 
 def refuse_what_cannot_be_looked_at(path: Path) -> None:
     """Say why, when calm may not even look for its history file (its folder is mode 000,
-    say); on Python 3.11 ``Path.exists()`` and ``is_dir()`` raise for it."""
-    from calm.core.safe_read import read_error
+    say; on Python 3.11 ``Path.exists()`` and ``is_dir()`` raise for it), or when it is
+    not a file at all (a named pipe, a device)."""
+    from calm.core.safe_read import not_regular, read_error
 
     try:
         os.lstat(path)
+        mode = os.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
         return
     except (OSError, ValueError) as error:
         raise HistoryError(f"{path} {read_error(error).reason}") from None
+    # A named pipe would be opened, and SQLite would say only "disk I/O error"; a
+    # folder is said by the caller, in words of its own.
+    problem = None if stat.S_ISDIR(mode) else not_regular(mode)
+    if problem is not None:
+        raise HistoryError(f"{path} {problem}")
 
 
 def refuse_a_file_for_the_folder(folder: Path) -> None:

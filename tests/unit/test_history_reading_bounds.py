@@ -1,4 +1,5 @@
-"""A history file another program changed so that reading or writing it never ends.
+"""A history file another program changed so that reading or writing it never ends,
+or one that is not a file at all.
 
 The file is calm's own, but anything can change it: ``sessions`` made a view over a
 recursive query, one of calm's tables dropped, or a trigger that runs for ever each
@@ -9,6 +10,7 @@ SQLite file, changed with ``sqlite3`` as a person would.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
@@ -22,7 +24,7 @@ from calm.core.timeline import compile_timeline
 from calm.practice.bounded_work import BoundedConnection
 from calm.practice.damaged_history import KEPT_AS, open_to_read
 from calm.practice.history import HistoryStore
-from calm.practice.history_errors import HistoryDamaged
+from calm.practice.history_errors import HistoryDamaged, HistoryError
 from calm.practice.history_schema import TABLES
 from calm.practice.recording import SessionRecorder
 from tests.support.scripts import tiny_script
@@ -141,3 +143,17 @@ def test_a_trigger_that_never_ends_costs_no_session(tmp_path: Path) -> None:
         assert [(row.script, row.status) for row in store.sessions()] == [("two", "completed")]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("kind", ["a named pipe", "a device"])
+def test_a_history_that_is_not_a_file_is_said_in_one_line(kind: str, tmp_path: Path) -> None:
+    """SQLite would open a named pipe and say only "disk I/O error"."""
+    path = tmp_path / "history.sqlite3"
+    if kind == "a named pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/null")
+    for read_only in (True, False):
+        with pytest.raises(HistoryError) as raised:
+            HistoryStore.open(path, read_only=read_only)
+        assert str(raised.value) == f"{path} is {kind}, not a regular file"
