@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from calm.core.script import BreatheStep, PaceUsed, Phase, PhaseSpec
+from calm.core.script import BreatheStep, PaceUsed, Phase, PhaseSpec, stretched
 
 if TYPE_CHECKING:
     from calm.core.script import Script
@@ -46,11 +46,7 @@ def breath_at(per_minute: float, in_share: float = IN_SHARE) -> tuple[PhaseSpec,
 def scaled_to(pattern: tuple[PhaseSpec, ...], per_minute: float) -> tuple[PhaseSpec, ...]:
     """``pattern`` with each phase stretched or shrunk alike, so that one breath takes
     60 / ``per_minute`` seconds; the last phase takes up any rounding."""
-    whole = sum(spec.ms for spec in pattern)
-    target = round(60_000 / per_minute)
-    scaled = [replace(spec, ms=max(round(spec.ms * target / whole), 1)) for spec in pattern]
-    scaled[-1] = replace(scaled[-1], ms=max(target - sum(s.ms for s in scaled[:-1]), 1))
-    return tuple(scaled)
+    return stretched(pattern, round(60_000 / per_minute))
 
 
 def at_pace(step: BreatheStep, per_minute: float) -> BreatheStep:

@@ -165,6 +165,9 @@ class BreatheStep(Record):
     """Whether it breathes at the user's preferred pace (``pace = "preferred"``): its
     pattern is then one breath at 6 a minute until ``calm.core.pace.with_pace`` lays
     it out at the pace saved."""
+    paced: bool = False
+    """Whether a pace sets how long its breath is (``pace = 5.5``, or "preferred"):
+    leaving out its holds then stretches the rest, so that the pace stays."""
     kind: StepKind = field(default=StepKind.BREATHE, init=False)
 
     @property
@@ -185,11 +188,24 @@ class BreatheStep(Record):
 
         Its words become its ``gentle`` words. A step that held the breath and has none
         shows no words of its own, since they may describe the holds ("four sides of a
-        square"); each phase still says what to do.
+        square"); each phase still says what to do. A step at a pace keeps its pace: the
+        breath in and out take the holds' time between them.
         """
         kept = tuple(spec for spec in self.pattern if not spec.phase.is_hold)
+        if self.paced and kept and self.has_holds:
+            kept = stretched(kept, self.cycle_ms(0))
         own = "" if self.has_holds else self.text
         return replace(self, text=self.gentle if self.gentle is not None else own, pattern=kept)
+
+
+def stretched(pattern: tuple[PhaseSpec, ...], breath_ms: int) -> tuple[PhaseSpec, ...]:
+    """``pattern`` with each phase stretched or shrunk alike, so that one breath takes
+    ``breath_ms``; the last phase takes up any rounding. (For a pattern whose phases
+    are the same in every breath.)"""
+    whole = sum(spec.ms for spec in pattern)
+    scaled = [replace(spec, ms=max(round(spec.ms * breath_ms / whole), 1)) for spec in pattern]
+    scaled[-1] = replace(scaled[-1], ms=max(breath_ms - sum(s.ms for s in scaled[:-1]), 1))
+    return tuple(scaled)
 
 
 @record

@@ -251,6 +251,7 @@ class ScriptChecker(PatternChecks):
             cue=cue,
             gentle=gentle,
             preferred=pace == PREFERRED,
+            paced=paced,
         )
 
     def _pace(self, value: object) -> float | str | None:

@@ -18,12 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+from calm.core.length_plan import LengthOptions
 from calm.core.library import Entry, Library
 from calm.core.loader import load_script
 from calm.core.pace import breath_at, scaled_to, uses_preferred, with_pace
 from calm.core.problems import ScriptError
 from calm.core.script import BreatheStep, PaceUsed, Phase, PhaseSpec, Script
-from calm.core.timeline import compile_timeline
+from calm.core.timeline import Timeline, compile_timeline
 from calm.present.preview import preview, timeline_json
 from tests.support.examples import examples
 from tests.support.scripts import HEADER, SIMPLE, parse
@@ -49,6 +50,11 @@ def _step(script: Script, index: int = 0) -> BreatheStep:
 
 def _ms(step: BreatheStep) -> list[int]:
     return [spec.ms for spec in step.pattern]
+
+
+def _breathed(timeline: Timeline) -> BreatheStep:
+    """The first breathe step as the session breathes it (with --gentle, say)."""
+    return next(span.step for span in timeline.spans if isinstance(span.step, BreatheStep))
 
 
 def _problems(tmp_path: Path, body: str) -> list[str]:
@@ -285,6 +291,34 @@ def test_preferred_with_holds_keeps_their_shares(tmp_path: Path) -> None:
     body = _step_with('breathe = "4-2-6"', 'pace = "preferred"')
     script = _loaded(_library(tmp_path, Reader(5.0), mine=body), "mine")
     assert _ms(_step(script)) == [4000, 2000, 6000]
+
+
+@pytest.mark.parametrize(
+    ("keys", "pace", "ms"),
+    [
+        (['breathe = "4-2-6"', "pace = 5"], 5.0, [4800, 7200]),  # 12 s, 4:6 as written
+        (['breathe = "4-4-4-4"', 'pace = "preferred"'], 4.0, [7500, 7500]),  # 15 s
+        (['breathe = "4-7-8"', "pace = 3"], 3.0, [6667, 13333]),  # 20 s, 4:8
+    ],
+)
+def test_gentle_leaves_out_the_holds_and_keeps_the_pace(
+    tmp_path: Path, keys: list[str], pace: float, ms: list[int]
+) -> None:
+    """--gentle at a pace: the breath in and out share the holds' time, so the breath
+    is as long as before and the session breathes at the same pace."""
+    script = _loaded(_library(tmp_path, Reader(pace), mine=_step_with(*keys)), "mine")
+    gentle = compile_timeline(script, LengthOptions(gentle=True))
+    held = compile_timeline(script)
+    assert _ms(_breathed(gentle)) == ms
+    assert gentle.breaths_per_minute == held.breaths_per_minute == pace
+    assert gentle.total_seconds == held.total_seconds
+
+
+def test_gentle_without_a_pace_still_leaves_the_holds_out_of_the_time() -> None:
+    """A pattern in seconds, with no pace, keeps its in and out as written."""
+    script = parse(_step_with('breathe = "4-4-4-4"'))
+    gentle = compile_timeline(script, LengthOptions(gentle=True))
+    assert _ms(_breathed(gentle)) == [4000, 4000]
 
 
 @pytest.mark.parametrize("saved", [2.5, 12.0, float("nan")])
