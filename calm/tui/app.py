@@ -61,7 +61,20 @@ class CalmApp(App["SessionOutcome | None"]):
 
     CSS_PATH = "calm.tcss"
     TITLE = "calm"
-    BINDINGS = [Binding("ctrl+c", "leave", "Leave at once", priority=True, show=False)]
+    BINDINGS = [
+        Binding("ctrl+c", "leave", "Leave at once", priority=True, show=False),
+        # Textual reads Ctrl+Z as a key, so a terminal's own suspend never comes: this
+        # asks for it. The time calm spends stopped is left out of the session's
+        # clock (calm.practice.signals), so it goes on where it was. Served to a
+        # browser, the driver cannot suspend, and the key does nothing.
+        Binding(
+            "ctrl+z",
+            "suspend_process",
+            "Step out to the shell",
+            show=False,
+            tooltip="step out to the shell",
+        ),
+    ]
 
     class Said(Message):
         """A notice for the user, on its way from any thread to the screen."""

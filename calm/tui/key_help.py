@@ -9,7 +9,7 @@ footer also shows on hover), and each of them reads them here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from textual.app import SystemCommand
@@ -30,6 +30,7 @@ HELP_ORDER = (
     "help",
     "end",
     "leave",
+    "suspend_process",
     "command_palette",
 )
 """The actions the help lists first, in this order: what moves the session on, then
@@ -63,13 +64,15 @@ class KeyHelp:
     """The keys, such as "space" or "q  esc"."""
     what: str
     """What they do, in a few lower-case words."""
+    action: str = field(default="", compare=False)
+    """The action they run, such as "pause"."""
 
 
 def session_keys() -> list[KeyHelp]:
     """The session's keys and what each does: the help screen's rows, in its order.
 
-    The session screen's bindings come first, then the app's own (Ctrl+C) and the
-    command palette's key.
+    The session screen's bindings come first, then the app's own (Ctrl+C, Ctrl+Z) and
+    the command palette's key.
     """
     # Imported here: the screens import this module for ``CommandBinding``.
     from calm.tui.app import CalmApp
@@ -99,7 +102,8 @@ def help_rows(bindings: Sequence[BindingType], first: Sequence[str]) -> list[Key
     others = [action for action, binding in by_action.items() if binding.tooltip]
     chosen = [*first, *[action for action in others if action not in first]]
     return [
-        KeyHelp(keys_shown(by_action[action]), words_for(by_action[action])) for action in chosen
+        KeyHelp(keys_shown(by_action[action]), words_for(by_action[action]), action)
+        for action in chosen
     ]
 
 

@@ -80,6 +80,7 @@ def test_the_help_lists_the_session_keys_as_it_always_has() -> None:
         "?",
         "q  esc",
         "ctrl+c",
+        "ctrl+z",
         "ctrl+p",
     ]
 

@@ -45,7 +45,9 @@ class HelpScreen(Settling, ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for row in session_keys():
-            table.add_row(row.keys, row.what)
+            # In a browser there is no shell to step out to (calm serve).
+            if not (row.action == "suspend_process" and self.app.is_web):
+                table.add_row(row.keys, row.what)
         with Vertical(id="help", classes="card"):
             yield Static("Keys", id="help-title")
             yield Static(table)
