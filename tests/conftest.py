@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.support import homes
+
 # Every property test runs the loaded profile's number of examples, or, where its own
 # examples are dear or cheap, a count scaled from it (tests.support.examples). No deadline
 # in either: the machine is shared and noisy, and a test that means to bound a time says
@@ -42,11 +44,7 @@ def isolated_home(
 ) -> Iterator[Path]:
     """Point every platform folder calm uses at a fresh temporary home."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    homes.point_at(monkeypatch, home)
     for variable in ("CALM_SCRIPTS_PATH", "CALM_TRACE", "NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("COLUMNS", "100")

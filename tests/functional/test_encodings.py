@@ -15,6 +15,7 @@ import pytest
 
 from calm import locations
 from calm.cli.streams import stand_in
+from tests.support import homes
 from tests.support.scripts import tiny_script
 
 EMOJI_SCRIPT = tiny_script(
@@ -49,20 +50,16 @@ def _calm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]
 def practised_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the emoji-titled script and one session of it recorded by the real
     calm, made once for the module: each test gets a copy (``practised``)."""
-    with pytest.MonkeyPatch.context() as env:
-        home = tmp_path_factory.mktemp("practised")
-        env.setenv("HOME", str(home))
-        env.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-        env.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-        env.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
-        env.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+
+    def practise() -> None:
         folder = locations.user_scripts_dirs()[0]
         folder.mkdir(parents=True)
         (folder / "evening.toml").write_text(EMOJI_SCRIPT, encoding="utf-8")
         done = _calm("start", "evening", "--plain", "--no-audio", env=dict(os.environ))
         assert done.returncode == 0, done.stderr
         assert locations.history_file().is_file()
-    return home
+
+    return homes.made_once(tmp_path_factory, "practised", practise)
 
 
 @pytest.fixture
@@ -70,8 +67,7 @@ def practised(practised_once: Path, isolated_home: Path) -> Path:
     """A home with the emoji-titled script, and one session of it recorded: a copy of
     the module's, so a test may add to it. (A real session for each test cost most of
     this module's time.)"""
-    shutil.copytree(practised_once, isolated_home, dirs_exist_ok=True)
-    return isolated_home
+    return homes.copy_into(practised_once, isolated_home)
 
 
 def _latin1_locale(tmp_path: Path) -> dict[str, str] | None:
