@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from calm.cli.flag_rules import Apart, Instead, Needs, RuledCommand
 from calm.cli.number_option import NumberRange
 from calm.cli.options import NoAudioOption, PlainOption, VoiceOption
 from calm.cli.output import USAGE_ERROR, echo, fail
@@ -17,15 +18,33 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 NO_PACE_YET = "No preferred pace is saved yet. Find yours with: calm pace"
-LADDER_OPTIONS = frozenset(
-    {"quick", "plain", "start", "end", "step", "rung_minutes", "no_audio", "voice", "demo"}
+LADDER_OPTIONS = (
+    "--quick",
+    "--plain",
+    "--from",
+    "--to",
+    "--step",
+    "--rung-minutes",
+    "--no-audio",
+    "--voice",
+    "--demo",
 )
 """The options that shape a run of the ladder, which mean nothing beside --show or --history."""
 
 
-@app.command()
+class _PaceCommand(RuledCommand):
+    """``calm pace`` runs the ladder, or shows what it found: one at a time."""
+
+    rules = (
+        Apart("--show", "--history"),
+        Instead("--show", run="runs the ladder", shaping=LADDER_OPTIONS),
+        Instead("--history", run="runs the ladder", shaping=LADDER_OPTIONS),
+        Needs("--json", "--show", "--history"),
+    )
+
+
+@app.command(cls=_PaceCommand)
 def pace(
-    context: typer.Context,
     quick: Annotated[
         bool, typer.Option("--quick", help="One minute at each pace instead of two.")
     ] = False,
@@ -81,17 +100,13 @@ def pace(
     --quick), and stops whenever you like. A comfort-based estimate, not a measurement."""
     from calm import locations
 
-    if show and history:
-        fail("--show or --history, not both", USAGE_ERROR)
+    # Which options go together is the command's rules (_PaceCommand), kept by then.
     if show or history:
-        _only_showing(context, "--history" if history else "--show")
         from calm.practice.pace_results import read_results
 
         results = read_results(locations.history_file())
         (_show_history if history else _show_preferred)(results, as_json=as_json)
         return
-    if as_json:
-        fail("--json goes with --show or --history", USAGE_ERROR)
     _find(
         start,
         end,
@@ -102,21 +117,6 @@ def pace(
         voice=voice,
         demo=demo,
     )
-
-
-def _only_showing(context: typer.Context, showing: str) -> None:
-    """Refuse, in one line, an option typed for running the ladder beside ``showing``,
-    which runs nothing: left unsaid, it would be quietly ignored."""
-    from typer._click.core import ParameterSource
-
-    from calm.cli.flag_rules import long_name
-
-    for param in context.command.params:
-        name = param.name
-        if name in LADDER_OPTIONS and (
-            context.get_parameter_source(name) is ParameterSource.COMMANDLINE
-        ):
-            fail(f"{long_name(param)} runs the ladder; it does not go with {showing}", USAGE_ERROR)
 
 
 def _find(

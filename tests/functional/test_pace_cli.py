@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from typer._click.exceptions import UsageError
 from typer.testing import CliRunner, Result
 
 from calm import locations
@@ -241,9 +242,25 @@ def test_history_json_lists_every_result_newest_first() -> None:
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["--show", "--history"], "calm: --show or --history, not both"),
-        (["--show", "--history", "--json"], "calm: --show or --history, not both"),
-        (["--json"], "calm: --json goes with --show or --history"),
+        (["--show", "--history"], "--show and --history cannot be used together"),
+        (["--show", "--history", "--json"], "--show and --history cannot be used together"),
+        (["--json"], "--json only goes with --show or --history"),
+    ],
+)
+def test_options_that_do_not_go_together_are_a_usage_error(args: list[str], said: str) -> None:
+    """The command's rules (calm.cli.flag_rules), which calm says as it says any usage
+    error: one line, and exit 2. Nothing is shown, run or written."""
+    seed(*SEEDED)
+    result = CliRunner().invoke(app, ["pace", *args], standalone_mode=False)
+    assert isinstance(result.exception, UsageError), result.output
+    assert result.exception.format_message() == said
+    assert result.stdout == ""
+    assert len(read_results(locations.history_file())) == len(SEEDED)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
         (
             ["--from", "4", "--to", "6"],
             "calm: --to (6) must be slower than --from (4): the ladder goes down",
@@ -254,7 +271,7 @@ def test_history_json_lists_every_result_newest_first() -> None:
         ),
     ],
 )
-def test_options_that_do_not_go_together_are_one_line(args: list[str], said: str) -> None:
+def test_a_ladder_that_cannot_be_run_is_one_line(args: list[str], said: str) -> None:
     """Exit 2 with one ``calm:`` line; nothing is shown, run or written."""
     seed(*SEEDED)
     assert refusal(invoke("pace", *args)) == said
@@ -294,6 +311,16 @@ def test_calm_pace_with_no_terminal_to_answer_on_is_one_line(args: list[str]) ->
 def test_calm_pace_refuses_a_ladder_going_up_in_a_real_process() -> None:
     assert refusal(calm("pace", "--from", "4", "--to", "6")) == (
         "calm: --to (6) must be slower than --from (4): the ladder goes down"
+    )
+
+
+@pytest.mark.slow
+def test_an_option_for_the_ladder_beside_show_is_one_line_in_a_real_process() -> None:
+    """The command's rules are said as any usage error is: one line, exit 2 (run as
+    ``python -m calm`` here, which the help it points to names)."""
+    assert refusal(calm("pace", "--show", "--quick")) == (
+        "calm: --quick runs the ladder; it does not go with --show"
+        " (see `python -m calm pace --help`)"
     )
 
 
