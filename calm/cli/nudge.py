@@ -11,13 +11,25 @@ from typing import Annotated
 
 import typer
 
+from calm.cli.flag_rules import Apart, Instead, RuledCommand
 from calm.cli.number_option import NumberRange
 from calm.cli.output import USAGE_ERROR, echo, fail
 
 app = typer.Typer()
 
 
-@app.command()
+class _NudgeCommand(RuledCommand):
+    """``calm nudge`` says the nudge one way at a time, or prints a setup instead."""
+
+    rules = (
+        Apart("--notify", "--status"),
+        Instead(
+            "--setup", run="is for the nudge itself", shaping=("--once-per", "--notify", "--status")
+        ),
+    )
+
+
+@app.command(cls=_NudgeCommand)
 def nudge(
     once_per: Annotated[
         float | None,
@@ -59,8 +71,6 @@ def nudge(
             )
         echo(snippet)
         return
-    if notify and status:
-        fail("--notify and --status cannot be used together", USAGE_ERROR)
     from calm.care.nudge import NudgeAsk
     from calm.care.nudge_command import run_nudge
 

@@ -335,6 +335,10 @@ def test_nudge_help_is_typers(home: Path) -> None:
     refused = calm(home, "nudge", "--notify", "--status")
     assert refused.returncode == 2
     assert "cannot be used together" in one_line(refused)
+    # --setup prints a snippet instead: an option for the nudge itself would be ignored.
+    refused = calm(home, "nudge", "--setup", "bash", "--once-per", "2")
+    assert refused.returncode == 2
+    assert "--once-per is for the nudge itself; it does not go with --setup" in one_line(refused)
 
 
 def test_an_escape_sequence_from_outside_never_reaches_the_terminal_raw(home: Path) -> None:
