@@ -5,6 +5,9 @@ A script, a setting, a file name or a notice may hold ``[/]``, ``[bold red]`` or
 crashes, nothing is restyled and no live action reaches the screen. Each test
 looks at what is actually drawn: the text of every line, and the actions held
 by every cell.
+
+The walk through every screen runs by default for one payload of each kind (``NAMED``);
+the rest of ``PAYLOADS``, more of the same kinds, run in the slow half (``-m slow``).
 """
 
 from __future__ import annotations
@@ -50,6 +53,12 @@ PAYLOADS = (
 
 NAMED = ("[/]", "[bold red on yellow]loud[/]", "[@click=app.quit]x[/]")
 """One of each kind: a crash, a restyling and a live action."""
+
+WALKED = [
+    payload if payload in NAMED else pytest.param(payload, marks=pytest.mark.slow)
+    for payload in PAYLOADS
+]
+"""``PAYLOADS``, each beyond ``NAMED`` left to the slow half: a walk is dear."""
 
 FIELDS = (
     "title",
@@ -149,7 +158,7 @@ async def walk_by_name(d: Driver, words: dict[str, str]) -> None:
     await d.press("enter")  # leave
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", WALKED)
 @pilot_test
 async def test_every_script_text_is_drawn_as_written_from_start_to_summary(payload: str) -> None:
     """A script with the payload in every field: each screen draws it exactly, and the
