@@ -139,12 +139,12 @@ def test_a_broken_script_file_name(payload: str, scripts: Path) -> None:
         assert_shown_safely(run(*args), " ".join(args[:1]))
 
 
-@pytest.mark.parametrize(
-    "field",
-    ["title", "summary", "caution", "reminder", "say", "breathe", "text", "tags", "sources"],
-)
-def test_every_script_field(payload: str, field: str, scripts: Path) -> None:
-    """The payload in any field is refused with a problem line that shows it escaped."""
+FIELDS = ["title", "summary", "caution", "reminder", "say", "breathe", "text", "tags", "sources"]
+"""Every text field of a script."""
+
+
+def _fielded(payload: str, field: str) -> str:
+    """``QUICK`` with the payload in ``field``, as valid TOML."""
     quoted = toml_text(payload)
     text = QUICK
     if field in ("title", "summary", "say", "breathe"):
@@ -156,15 +156,37 @@ def test_every_script_field(payload: str, field: str, scripts: Path) -> None:
     else:
         text = text.replace('category = "reset"', f'category = "reset"\n{field} = "{quoted}"')
     assert quoted in text
+    return text
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_every_script_field(payload: str, field: str, scripts: Path) -> None:
+    """The payload in any field is refused with a problem line that shows it escaped, by
+    each command that reads the one file (the list, for every field at once, below)."""
     path = scripts / "fielded.toml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(_fielded(payload, field), encoding="utf-8")
     checked = run("validate", str(path))
     assert b"TOML" not in checked  # the file is TOML, and the payload is in the field
     assert b": ok (" not in checked
     assert_shown_safely(checked, "validate")
-    for args in _commands_for(path):
-        if args != ("validate", str(path)):  # its output is ``checked``
-            assert_shown_safely(run(*args), " ".join(args[:1]))
+    for args in (
+        ("show", str(path)),
+        ("show", str(path), "--json"),
+        ("start", str(path), "--plain", "--no-audio"),
+    ):
+        assert_shown_safely(run(*args), " ".join(args[:1]))
+
+
+def test_every_script_field_in_the_list(payload: str, scripts: Path) -> None:
+    """A file for each field, side by side: the list and validate of the folder name each
+    one, safely (one run of each for all nine, where each field's own file is above)."""
+    for field in FIELDS:
+        (scripts / f"fielded-{field}.toml").write_text(_fielded(payload, field), encoding="utf-8")
+    for args in (("list",), ("list", "--json"), ("validate", str(scripts))):
+        output = run(*args)
+        assert_shown_safely(output, " ".join(args[:1]))
+        for field in FIELDS:
+            assert f"fielded-{field}".encode() in output, (args, field)
 
 
 def test_config_keys_and_values(payload: str, tmp_path: Path) -> None:
