@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -100,9 +101,10 @@ def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> N
     assert read_start(["start", "box"]) is None
 
 
-def _calm(args: list[str], reading: str, base: Path) -> tuple[str, str, int, str]:
-    """Run ``calm`` in a home of its own; its stdout, stderr, exit status and what the
-    quick reading returned ("" when it was off or never returned)."""
+def _calm(args: list[str], reading: str, base: Path) -> Callable[[], tuple[str, str, int, str]]:
+    """Start ``calm`` in a home of its own; the call it returns waits for it and gives its
+    stdout, stderr, exit status and what the quick reading returned ("" when it was off
+    or never returned). Both readings of a case run at once: each session is real time."""
     home = base / reading
     home.mkdir()
     env = dict(os.environ)
@@ -115,18 +117,27 @@ def _calm(args: list[str], reading: str, base: Path) -> tuple[str, str, int, str
         TERM="dumb",
     )
     marker = home / "quick"
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-c", RUN, str(marker), reading, *args],
         cwd=base,
         env=env,
         stdin=subprocess.DEVNULL,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=60,
-        check=False,
     )
-    returned = marker.read_text(encoding="utf-8") if marker.exists() else ""
-    return result.stdout, result.stderr, result.returncode, returned
+
+    def finished() -> tuple[str, str, int, str]:
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+        returned = marker.read_text(encoding="utf-8") if marker.exists() else ""
+        return stdout, stderr, process.returncode, returned
+
+    return finished
 
 
 @pytest.mark.parametrize(
@@ -147,7 +158,8 @@ def test_a_quick_start_ends_as_typer_would_end_it(args: list[str], tmp_path: Pat
     """The same lines on stdout and stderr and the same exit status, read either way."""
     (tmp_path / "tiny.toml").write_text(tiny_script(), encoding="utf-8")
     (tmp_path / "broken.toml").write_text('title = "T"\nsteps = 3\n', encoding="utf-8")
-    *quick, returned = _calm(args, "quick", tmp_path)
-    *typer, _ = _calm(args, "typer", tmp_path)
+    quickly, slowly = _calm(args, "quick", tmp_path), _calm(args, "typer", tmp_path)
+    *quick, returned = quickly()
+    *typer, _ = slowly()
     assert returned not in ("", "None"), "the quick reading should have run this"
     assert quick == typer
