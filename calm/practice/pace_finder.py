@@ -58,12 +58,22 @@ class PaceFinder:
         """Whether the ladder ran to its end (set by the practice service as it ends)."""
         self.kept: bool | None = None
         """Whether the result was written into the history; None until the end."""
+        self.preferred_now: float | None = None
+        """The preferred pace scripts use once the result is kept: the middle of the
+        latest few found (``calm.practice.pace_results``); None when none is found."""
 
     def restart(self) -> None:
         """A new run of the same ladder begins (the summary's "again"): nothing answered."""
         self.answers = {}
         self.completed = False
         self.kept = None
+        self.preferred_now = None
+
+    @property
+    def every_rung_answered(self) -> bool:
+        """Whether each rung's questions are answered: the ladder's whole work done, even
+        if the session is ended in its last quiet moments."""
+        return len(self.answers) == len(self.ladder.paces)
 
     def rung_at(self, step: int) -> int | None:
         """The rung whose questions the step at index ``step`` asks, if it asks any."""
@@ -97,16 +107,37 @@ class PaceFinder:
             )
         if choice is None:
             return "No pace was answered, so nothing was saved. Try again whenever you like."
-        unsaved = "" if self.kept else " It was not saved, as this session keeps no history."
+        if not self.kept:
+            return self._unsaved_words(choice)
+        now = self.preferred_now
         if not choice.found:
+            kept = (
+                f"your preferred pace stays {pace_text(now)} breaths a minute, from earlier runs"
+                if now is not None
+                else "scripts at your preferred pace breathe at 6 a minute, which suits most people"
+            )
             return (
-                "No pace felt both easy and free of light-headedness today, so calm keeps"
-                " 6 breaths a minute, which suits most people. Another day may feel"
-                f" different.{unsaved}"
+                f"No pace felt both easy and free of light-headedness today, so {kept}."
+                " Another day may feel different."
             )
         said = pace_text(choice.pace)
+        used = (
+            "use it"
+            if now is None or now == choice.pace
+            else f"use the middle of your latest results, now {pace_text(now)}"
+        )
         return (
             f"Your preferred slow pace today: {said} breaths a minute. Scripts that breathe"
-            ' at pace = "preferred", such as my-pace, use it. Paces vary from day to day:'
-            f" trying again on another day or two makes it surer.{unsaved}"
+            f' at pace = "preferred", such as my-pace, {used}. Paces vary from day to day:'
+            " trying again on another day or two makes it surer."
         )
+
+    @staticmethod
+    def _unsaved_words(choice: PaceChoice) -> str:
+        """The run's words when this session keeps no history (a demo, history off)."""
+        found = (
+            f"The pace that suited you best today: {pace_text(choice.pace)} breaths a minute."
+            if choice.found
+            else "No pace felt both easy and free of light-headedness today."
+        )
+        return f"{found} It was not saved, as this session keeps no history."

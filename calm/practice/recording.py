@@ -251,6 +251,11 @@ class SessionRecorder:
 
         self._write(note_mood)
 
+    @property
+    def history(self) -> Path | None:
+        """The history file it writes, when it was given one."""
+        return self._path
+
     def pace_found(self, pace: float, *, found: bool, answers: str) -> None:
         """Keep what ``calm pace`` found, beside this session's row."""
         if self._started_at is None:

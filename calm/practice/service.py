@@ -328,16 +328,21 @@ class Practice:
         finder = self.pace_finder
         if finder is None or finder.kept is not None:
             return
-        finder.completed = outcome.status is Status.COMPLETED
+        # Every rung answered is the ladder's work done: q in its last quiet moments
+        # ("That is the whole ladder") must not throw the answers away.
+        finder.completed = outcome.status is Status.COMPLETED or finder.every_rung_answered
         choice = finder.choice()
         finder.kept = False
         if not finder.completed or choice is None or self.recorder is None:
             return
-        from calm.practice.pace_results import answers_json
+        from calm.practice.pace_results import answers_json, preferred_pace
 
         answers = answers_json(finder.ordered_answers())
         self.recorder.pace_found(choice.pace, found=choice.found, answers=answers)
         finder.kept = True
+        # What scripts now breathe at, read back as they will read it.
+        history = self.recorder.history
+        finder.preferred_now = preferred_pace(history) if history is not None else None
 
     def end_now(self, late: float = 0.0) -> SessionOutcome | None:
         """End the running session, if any, as of ``late`` seconds ago, and write it

@@ -208,3 +208,81 @@ def test_each_run_of_the_ladder_begins_with_nothing_answered(tmp_path: Path) -> 
     practice.begin(timeline, clock=clock)
     assert finder.answers == {} and finder.kept is None and not finder.completed
     practice.close()
+
+
+def _ladder_answered(
+    app: CalmApp, clock: ManualClock, finder: PaceFinder, *rungs: tuple[int, int, bool]
+) -> None:
+    """One run of the ladder on the service, each rung answered as ``rungs`` says, then
+    ended as q ends it: early, at whatever moment the clock is."""
+    practice = app.practice
+    runner = practice.begin(compile_timeline(finder.script), clock=clock)
+    runner.start()
+    for rung, (ease, calmness, light_headed) in enumerate(rungs):
+        finder.answer(rung, ease, calmness, light_headed)
+    clock.advance(1.0)
+    runner.finish()  # ended now, before the end: as q ends it
+    practice.end(runner.outcome())
+
+
+def test_ending_in_the_ladders_last_moments_keeps_every_answer(tmp_path: Path) -> None:
+    """Every rung answered, then q during "That is the whole ladder": the session ended
+    early, but the ladder's work is done, so the pace is kept and said."""
+    history = tmp_path / "h.sqlite3"
+    app, clock, finder = pace_app(history)
+    _ladder_answered(app, clock, finder, (4, 3, False), (5, 5, False), (5, 4, False))
+    assert finder.completed and finder.kept
+    assert "Your preferred slow pace today: 5.5 breaths a minute" in finder.closing_words()
+    (result,) = read_results(history)
+    assert (result.pace, result.found) == (5.5, True)
+    assert [row.status for row in rows(history)] == [Status.ENDED_EARLY.value]
+    app.practice.close()
+
+
+def test_a_rung_left_unanswered_is_still_stopping_before_the_end(tmp_path: Path) -> None:
+    history = tmp_path / "h.sqlite3"
+    app, clock, finder = pace_app(history)
+    _ladder_answered(app, clock, finder, (4, 3, False), (5, 5, False))
+    assert not finder.kept
+    assert "You stopped before the end" in finder.closing_words()
+    assert read_results(history) == []
+    app.practice.close()
+
+
+def test_a_run_that_finds_nothing_says_the_pace_scripts_still_use(tmp_path: Path) -> None:
+    """Nothing counted today: scripts keep the pace found on earlier days (the middle of
+    the latest results), and the words say that pace, not 6."""
+    history = tmp_path / "h.sqlite3"
+    app, clock, finder = pace_app(history)
+    _ladder_answered(app, clock, finder, (5, 5, False), (2, 3, False), (2, 3, False))
+    assert "today: 6 breaths a minute" in finder.closing_words()  # found, and kept
+    for _ in range(2):  # two days when nothing felt easy
+        _ladder_answered(app, clock, finder, (2, 2, True), (1, 2, False), (2, 2, True))
+        words = finder.closing_words()
+        assert "your preferred pace stays 6 breaths a minute, from earlier runs" in words
+    assert [result.found for result in read_results(history)] == [False, False, True]
+    app.practice.close()
+
+
+def test_a_first_run_that_finds_nothing_says_scripts_breathe_at_6(tmp_path: Path) -> None:
+    history = tmp_path / "h.sqlite3"
+    app, clock, finder = pace_app(history)
+    _ladder_answered(app, clock, finder, (2, 2, True), (1, 2, False), (2, 2, True))
+    words = finder.closing_words()
+    assert "scripts at your preferred pace breathe at 6 a minute" in words
+    app.practice.close()
+
+
+def test_a_pace_found_today_that_is_not_yet_the_one_scripts_use_says_both(
+    tmp_path: Path,
+) -> None:
+    """Found 5 today after 6 and 5.5 before: scripts use the middle, 5.5."""
+    history = tmp_path / "h.sqlite3"
+    app, clock, finder = pace_app(history)
+    _ladder_answered(app, clock, finder, (5, 5, False), (3, 3, False), (3, 3, False))  # 6
+    _ladder_answered(app, clock, finder, (3, 3, False), (5, 5, False), (3, 3, False))  # 5.5
+    _ladder_answered(app, clock, finder, (3, 3, False), (3, 3, False), (5, 5, False))  # 5
+    words = finder.closing_words()
+    assert "today: 5 breaths a minute" in words
+    assert "use the middle of your latest results, now 5.5" in words
+    app.practice.close()
