@@ -202,7 +202,9 @@ def _show_preferred(results: list[PaceResult], *, as_json: bool) -> None:
         else f"the middle of your {used} results"
     )
     echo(f"Your preferred slow pace: {pace_text(preferred)} breaths a minute ({how}).")
-    echo(f"Latest: {_when(results[0])}. See them all with: calm pace --history")
+    latest = results[0]
+    found = f"found {pace_text(latest.pace)}" if latest.found else "found none"
+    echo(f"Latest run: {_when(latest)}, {found}. See them all with: calm pace --history")
     echo('Scripts with pace = "preferred", such as my-pace, breathe at it.')
 
 

@@ -152,7 +152,7 @@ def test_show_gives_the_median_of_the_last_three_found() -> None:
     seed(*SEEDED)
     assert lines(invoke("pace", "--show")) == [
         "Your preferred slow pace: 5 breaths a minute (the middle of your last 3 results).",
-        "Latest: 4 Dec 2026, 08:00. See them all with: calm pace --history",
+        "Latest run: 4 Dec 2026, 08:00, found none. See them all with: calm pace --history",
         'Scripts with pace = "preferred", such as my-pace, breathe at it.',
     ]
 
@@ -339,7 +339,7 @@ def test_show_and_history_in_a_real_process() -> None:
     shown = calm("pace", "--show")
     assert shown.returncode == 0 and shown.stderr == ""
     assert shown.stdout.splitlines()[1] == (
-        "Latest: 4 Dec 2026, 08:00. See them all with: calm pace --history"
+        "Latest run: 4 Dec 2026, 08:00, found none. See them all with: calm pace --history"
     )
     listed = calm("pace", "--history", "--json")
     assert listed.returncode == 0 and listed.stderr == ""
