@@ -63,6 +63,7 @@ class Plan(Value):
     __slots__ = (
         "author",
         "ends",
+        "given_name",
         "imported",
         "note",
         "path",
@@ -83,6 +84,7 @@ class Plan(Value):
         note: str | None = None,
         path: Path | None = None,
         imported: date | None = None,
+        given_name: str | None = None,
     ) -> None:
         self.title = title
         self.author = author
@@ -96,11 +98,15 @@ class Plan(Value):
         """The file it was read from."""
         self.imported = imported
         """The day it was imported, for an imported plan: it asks nothing before then."""
+        self.given_name = given_name
+        """The name its import gave it (its folder's), which may differ from its title's
+        slug when another plan had that; None for a plan file not imported."""
 
     @property
     def name(self) -> str:
-        """The plan's name for ``calm plan show`` and ``remove``: its title, as a slug."""
-        return plan_name(self.title)
+        """The plan's name for ``calm plan show`` and ``remove``, and the history's key
+        for its reminders: the name its import gave it, or else its title as a slug."""
+        return self.given_name or plan_name(self.title)
 
     def active_on(self, day: date) -> bool:
         """Whether the plan runs on ``day``: between its start and end dates, and not
@@ -173,6 +179,7 @@ def plan_from_json(document: object, path: Path) -> Plan:
             ends=date.fromisoformat(_text(ends)) if ends else None,
             imported=date.fromisoformat(_text(imported)) if imported else None,
             path=path,
+            given_name=path.parent.name,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ValueError("not a plan summary") from error
@@ -182,6 +189,12 @@ def _text(value: object) -> str:
     if not isinstance(value, str) or not value.isprintable() or len(value) > 2000:
         raise ValueError("not text calm wrote")
     return value
+
+
+def same_title(first: str, second: str) -> bool:
+    """Whether two titles are the same plan's: alike but for case and spacing, as the
+    checker compares reminders."""
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
 
 
 def plan_name(title: str) -> str:

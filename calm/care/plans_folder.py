@@ -2,8 +2,10 @@
 plan file and the script files that came with it.
 
 Importing checks the plan first, then copies it (and only the script files it names)
-into a fresh folder, which replaces any plan with the same title in one rename.
-Reading them back checks each again: a plan damaged since is left out with a notice.
+into a fresh folder, which replaces any plan with the same title in one rename. A
+plan with another title never replaces one: where its title's slug is taken, it gets
+the next free name (``plan-2``). Reading them back checks each again: a plan damaged
+since is left out with a notice.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from calm.care.plan import Plan, plan_name, plan_to_json
+from calm.care.plan import Plan, plan_name, plan_to_json, same_title
 from calm.care.plan_checker import PlanError, load_plan
 from calm.care.plan_summaries import MAX_PLANS, PLAN_FILE, SUMMARY_FILE
 from calm.core.library import Library
@@ -37,7 +39,7 @@ class Plans:
             LookupError: with one line saying what there is.
         """
         for plan in self.plans:
-            if wanted in (plan.name, plan.title) or wanted.lower() == plan.title.lower():
+            if wanted in (plan.name, plan.title) or same_title(wanted, plan.title):
                 return plan
         names = [plan.name for plan in self.plans]
         if not names:
@@ -67,9 +69,9 @@ def read_plans(folder: Path, library: Library) -> Plans:
     return found
 
 
-def import_plan(source: Path, folder: Path, library: Library) -> tuple[Plan, bool]:
+def import_plan(source: Path, folder: Path, library: Library) -> tuple[Plan, Plan | None]:
     """Check the plan at ``source`` and copy it into ``folder``, with the script files it
-    names; the plan as imported, and whether it replaced one with the same title.
+    names; the plan as imported, and the one with the same title it replaced, if any.
 
     Raises:
         PlanError: when the plan cannot be used; nothing is copied.
@@ -77,7 +79,9 @@ def import_plan(source: Path, folder: Path, library: Library) -> tuple[Plan, boo
     """
     plan = load_plan(source, library)
     folder.mkdir(parents=True, exist_ok=True)
-    name = plan_name(plan.title)
+    earlier = read_plans(folder, library).plans
+    replaced = next((old for old in earlier if same_title(old.title, plan.title)), None)
+    name = replaced.name if replaced is not None else _free_name(plan.title, folder)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=folder))
     try:
         shutil.copyfile(source, staging / PLAN_FILE)
@@ -87,8 +91,7 @@ def import_plan(source: Path, folder: Path, library: Library) -> tuple[Plan, boo
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(practice.path, target)
         destination = folder / name
-        replaced = destination.exists()
-        if replaced:
+        if destination.exists():
             retired = folder / f".{name}-replaced"
             shutil.rmtree(retired, ignore_errors=True)
             os.replace(destination, retired)
@@ -131,6 +134,23 @@ def _imported(path: Path, library: Library) -> Plan:
     from datetime import date
 
     plan = load_plan(path, library, source=str(path))
+    plan.given_name = path.parent.name
     with contextlib.suppress(OSError, ValueError, OverflowError):
         plan.imported = date.fromtimestamp(path.stat().st_mtime)
     return plan
+
+
+def _free_name(title: str, folder: Path) -> str:
+    """A name for a plan titled ``title`` that no plan in ``folder`` has: its title's
+    slug, or the slug with the first free number after it (``plan-2``)."""
+    try:
+        taken = {entry.name for entry in folder.iterdir()}
+    except OSError:
+        taken = set()
+    base = plan_name(title)
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        suffix = f"-{number}"
+        name = base[: 60 - len(suffix)].rstrip("-") + suffix
+    return name

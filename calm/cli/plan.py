@@ -71,8 +71,12 @@ def import_(file: PlanFile) -> None:
         _fail_problems(error)
     except OSError as error:
         fail(f"cannot import the plan into {locations.plans_dir()}: {error.strerror or error}")
-    done = "Replaced" if replaced else "Imported"
-    echo(f"{done} {plan.title} ({plan.name}). See today's part of it with: calm today")
+    if replaced is None:
+        done = f"Imported {plan.title} ({plan.name})"
+    else:  # the plan it replaced, whose title may differ in case or spacing
+        renamed = f" with {plan.title}" if replaced.title != plan.title else ""
+        done = f"Replaced {replaced.title} ({plan.name}){renamed}"
+    echo(f"{done}. See today's part of it with: calm today")
 
 
 @app.command("list")

@@ -270,6 +270,39 @@ def test_a_plan_with_the_same_title_replaces_the_one_imported(home: Path) -> Non
     assert "calm start box" not in shown
 
 
+def test_a_plan_with_another_title_is_kept_beside_one_whose_slug_it_shares(home: Path) -> None:
+    write_plan(home)
+    write_plan(home, 'title = "!!!"\n[[practice]]\nscript = "box"\nwhen = "daily"\n', "a.toml")
+    write_plan(home, PLAN.replace("Between our sessions", "日本語の計画"), "b.toml")
+    assert calm(home, "plan", "import", "a.toml").stdout.startswith("Imported !!! (plan).")
+    second = calm(home, "plan", "import", "b.toml")
+    assert second.stdout.startswith("Imported 日本語の計画 (plan-2).")
+    newer = PLAN.replace("Between our sessions", "日本語の計画").replace("Sam,", "Kim,")
+    write_plan(home, newer, "d.toml")
+    replaced = calm(home, "plan", "import", "d.toml")
+    assert replaced.stdout.startswith("Replaced 日本語の計画 (plan-2).")
+    assert calm(home, "plan", "list").stdout.splitlines() == [
+        "plan  !!!",
+        "plan-2  日本語の計画 · from Kim, Harbour Massage",
+    ]
+    assert "日本語の計画" in calm(home, "plan", "show", "plan-2").stdout
+    today = calm(home, "today").stdout
+    assert "Your plan: !!!" in today and "Kim, Harbour Massage: 日本語の計画" in today
+    assert calm(home, "today", "done", "1").returncode == 0
+    items = json.loads(calm(home, "today", "--json").stdout)["items"]
+    assert [(item["plan"], item["done"]) for item in items if item["kind"] == "reminder"] == [
+        ("plan-2", True),
+        ("plan-2", False),
+    ]
+    assert calm(home, "plan", "remove", "plan-2").stdout == "Removed 日本語の計画.\n"
+    assert calm(home, "plan", "list").stdout == "plan  !!!\n"
+    write_plan(home, PLAN.replace("Between our sessions", "Between  OUR sessions"), "e.toml")
+    assert calm(home, "plan", "import", "sam.toml").returncode == 0
+    assert calm(home, "plan", "import", "e.toml").stdout.startswith(
+        "Replaced Between our sessions (between-our-sessions) with Between  OUR sessions."
+    )
+
+
 @pytest.mark.parametrize("command", ["show", "remove"])
 def test_an_unknown_plan_is_one_line_with_a_did_you_mean(home: Path, command: str) -> None:
     write_plan(home)

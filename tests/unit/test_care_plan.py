@@ -539,6 +539,7 @@ def test_a_plan_survives_its_summary(tmp_path: Path, library: Library) -> None:
         ends=plan.ends,
         note=None,
         path=plan.path,
+        given_name=tmp_path.name,  # the folder an import keeps it in names it
     )
     assert again.practices[-1].path == tmp_path / "evening.toml"
 
