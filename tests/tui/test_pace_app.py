@@ -286,3 +286,22 @@ def test_a_pace_found_today_that_is_not_yet_the_one_scripts_use_says_both(
     assert "today: 5 breaths a minute" in words
     assert "use the middle of your latest results, now 5.5" in words
     app.practice.close()
+
+
+@pilot_test
+async def test_q_on_the_questions_ends_the_run_as_it_does_in_the_session(tmp_path: Path) -> None:
+    """The introduction says the ladder stops whenever you like, with q: on the card
+    too, not only after Esc. Stopped at the first rung's questions, nothing is kept."""
+    history = tmp_path / "history.sqlite3"
+    app, clock, _ = pace_app(history)
+
+    async def scenario(driver: Driver) -> None:
+        await answer(driver, 0, "4")
+        assert "q ends the run" in driver.text("#pace-hint")
+        await driver.press("q")
+        texts = " ".join(driver.summary_texts())
+        assert "You stopped before the end, so nothing was saved" in texts
+
+    await drive(app, clock, scenario)
+    assert read_results(history) == []
+    assert [row.status for row in rows(history)] == [Status.ENDED_EARLY.value]

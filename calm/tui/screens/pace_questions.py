@@ -16,7 +16,11 @@ from calm.tui.widgets.plain import Plain
 
 BACK_KEYS = ("escape",)
 """Back to the session, which waits at its prompt; Enter there asks again."""
-BACK = "Esc goes back to the session."
+END_KEYS = ("q",)
+"""End the run here, as q does in the session: it can stop at any time."""
+END = "end"
+"""What the screen answers when the run is to end."""
+BACK = "Esc goes back to the session; q ends the run."
 GO_ON = "Press any key to go on."
 NEXT_QUESTION_SECONDS = 0.2
 """How long after one answer a key counts for the next question: longer than a key
@@ -32,9 +36,10 @@ class PaceAnswers:
     light_headed: bool
 
 
-class PaceQuestionsScreen(CalmScreen[PaceAnswers | None]):
+class PaceQuestionsScreen(CalmScreen[PaceAnswers | str | None]):
     """Asks how easy the rung was, how calm the user feels, and whether it brought any
-    light-headedness; a key that answers nothing is left unanswered, never guessed."""
+    light-headedness; a key that answers nothing is left unanswered, never guessed.
+    Esc answers None (back to the session) and q answers ``END``."""
 
     def __init__(self, pace: float, rung: int, rungs: int) -> None:
         """Ask about rung ``rung`` (from 0) of ``rungs``, breathed at ``pace`` a minute."""
@@ -68,6 +73,9 @@ class PaceQuestionsScreen(CalmScreen[PaceAnswers | None]):
             return  # a key pressed twice, or held, answers one question, not two
         if event.key in BACK_KEYS:
             self.answer(None)
+            return
+        if event.key in END_KEYS:
+            self.answer(END)
             return
         if self.too_small:
             return  # a key pressed at a question nobody can read is not an answer

@@ -439,15 +439,20 @@ class SessionScreen(CalmScreen[SessionOutcome]):
         rung = self._rung_asked_about()
         if rung is None or self.pace is None or self._asking or self._asked_at == segment:
             return
-        from calm.tui.screens.pace_questions import PaceAnswers, PaceQuestionsScreen
+        from calm.tui.screens.pace_questions import END, PaceAnswers, PaceQuestionsScreen
 
         self._asked_at, self._asking = segment, True
         finder = self.pace
 
-        def answered(answers: PaceAnswers | None) -> None:
+        def answered(answers: PaceAnswers | str | None) -> None:
             self._asking = False
-            if answers is None or self._done or self._rung_asked_about() != rung:
+            if answers == END and not self._done:
+                self.action_end()
+                return
+            if not isinstance(answers, PaceAnswers) or self._done:
                 return  # back to the session: Enter asks again
+            if self._rung_asked_about() != rung:
+                return
             finder.answer(rung, answers.ease, answers.calm, answers.light_headed)
             self.runner.continue_prompt()
             self._after()
