@@ -14,7 +14,7 @@ from typing import Any
 
 from calm.care.plan import Plan, PlannedPractice, Reminder
 from calm.care.rhythm import Rhythm, RhythmError, parse_rhythm
-from calm.core.library import Library
+from calm.core.library import Library, Origin
 from calm.core.problems import Problem, ScriptError
 from calm.core.safe_read import ReadError, Why, read_bytes, size_text
 from calm.core.safe_toml import TomlError, TomlLimits, parse_toml
@@ -90,6 +90,13 @@ class PlanChecker(ValueChecks):
     def __init__(self, source: str, folder: Path | None, library: Library) -> None:
         super().__init__(source, folder)
         self.library = library
+        self._own = {
+            entry.name: own[0]
+            for entry in library.entries()
+            if (own := [item for item in (entry, *entry.hides) if item.origin is not Origin.PLAN])
+        }
+        """The library's scripts but those that came with plans (this one's among them,
+        once imported): a plan names only calm's and the user's, or a file of its own."""
         self._practised: dict[str, int] = {}
         """Each practice's script as the history names it, with the first practice that
         named it: two practices of one script could not be told apart there."""
@@ -186,9 +193,9 @@ class PlanChecker(ValueChecks):
         with self._at("script"):
             if name.endswith(".toml"):
                 return self._script_file(name)
-            entry = self.library.get(name)
+            entry = self._own.get(name)
             if entry is None:
-                hint = did_you_mean(name, self.library.names)
+                hint = did_you_mean(name, sorted(self._own))
                 advice = f"; {hint}" if hint else "; run `calm list` to see them all"
                 self._problem(f"calm has no script named {describe_value(name)}{advice}")
                 return None
@@ -215,7 +222,7 @@ class PlanChecker(ValueChecks):
         if not is_file(path):
             self._problem(f"{describe_value(name)} was not found beside the plan")
             return None
-        if path.stem in self.library.names:
+        if path.stem in self._own:
             # The history knows a session by its script's name alone.
             self._problem(
                 f"{describe_value(name)} has the name of calm's own {path.stem} script,"

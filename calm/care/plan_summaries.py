@@ -33,16 +33,48 @@ def read_summaries(folder: Path) -> list[Plan] | None:
         return None
     plans: list[Plan] = []
     for entry in entries[:MAX_PLANS]:
-        summary = entry / SUMMARY_FILE
         try:
-            with summary.open("rb") as handle:
-                data = handle.read(MAX_SUMMARY_BYTES + 1)
-            if len(data) > MAX_SUMMARY_BYTES:
-                return None
-            plans.append(plan_from_json(json.loads(data), entry / PLAN_FILE))
+            plans.append(read_summary(entry))
         except (OSError, ValueError):
             return None
     return plans
+
+
+def read_summary(entry: Path) -> Plan:
+    """The plan imported into the folder ``entry``, from its summary.
+
+    Raises:
+        OSError: when the summary cannot be read.
+        ValueError: when it is not a summary calm wrote.
+    """
+    with (entry / SUMMARY_FILE).open("rb") as handle:
+        data = handle.read(MAX_SUMMARY_BYTES + 1)
+    if len(data) > MAX_SUMMARY_BYTES:
+        raise ValueError("too big to be a plan summary")
+    return plan_from_json(json.loads(data), entry / PLAN_FILE)
+
+
+def plan_script_files(folder: Path) -> list[tuple[str, Path]]:
+    """The script files that came with the plans imported into ``folder``, each with its
+    plan's name, in the plans' order: for the script library, so that ``calm start
+    NAME``, ``calm list`` and the picker find them. A plan whose summary cannot be read
+    gives the script files in its folder."""
+    try:
+        entries = sorted(entry for entry in folder.iterdir() if not entry.name.startswith("."))
+    except OSError:
+        return []
+    found: list[tuple[str, Path]] = []
+    for entry in entries[:MAX_PLANS]:
+        try:
+            plan = read_summary(entry)
+        except (OSError, ValueError):
+            from calm.core.safe_read import files_in
+
+            paths = [path for path in files_in(entry, ".toml")[0] if path.name != PLAN_FILE]
+        else:
+            paths = [entry / item.script for item in plan.practices if item.path is not None]
+        found += [(entry.name, path) for path in paths]
+    return found
 
 
 def imported_plans(folder: Path) -> list[Plan]:

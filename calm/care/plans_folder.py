@@ -20,9 +20,12 @@ from pathlib import Path
 from calm.care.plan import Plan, plan_name, plan_to_json, same_title
 from calm.care.plan_checker import PlanError, load_plan
 from calm.care.plan_summaries import MAX_PLANS, PLAN_FILE, SUMMARY_FILE
+from calm.care.today import history_name
 from calm.core.library import Library
+from calm.core.problems import Problem
 from calm.core.safe_text import shown_name
 from calm.core.suggest import did_you_mean
+from calm.core.value_text import describe_value
 
 
 @dataclass
@@ -82,6 +85,7 @@ def import_plan(source: Path, folder: Path, library: Library) -> tuple[Plan, Pla
     earlier = read_plans(folder, library).plans
     replaced = next((old for old in earlier if same_title(old.title, plan.title)), None)
     name = replaced.name if replaced is not None else _free_name(plan.title, folder)
+    _refuse_shared_script_files(plan, [old for old in earlier if old.name != name], source)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=folder))
     try:
         shutil.copyfile(source, staging / PLAN_FILE)
@@ -138,6 +142,30 @@ def _imported(path: Path, library: Library) -> Plan:
     with contextlib.suppress(OSError, ValueError, OverflowError):
         plan.imported = date.fromtimestamp(path.stat().st_mtime)
     return plan
+
+
+def _refuse_shared_script_files(plan: Plan, others: list[Plan], source: Path) -> None:
+    """Refuse ``plan`` when a script file of its own has the name of one that came with
+    another plan: each is started by that name, and the history knows it by it alone.
+
+    Raises:
+        PlanError: naming the first such file and the plan it clashes with.
+    """
+    theirs = {
+        history_name(practice.script): other
+        for other in others
+        for practice in other.practices
+        if practice.path is not None
+    }
+    for index, practice in enumerate(plan.practices, start=1):
+        other = theirs.get(history_name(practice.script)) if practice.path else None
+        if other is not None:
+            words = (
+                f"{describe_value(practice.script)} has the name of a script that came with"
+                f" your plan {other.name} ({other.title}), so calm could not tell them apart;"
+                " ask for the file under another name"
+            )
+            raise PlanError([Problem(str(source), f"practice {index} > script", words)])
 
 
 def _free_name(title: str, folder: Path) -> str:

@@ -131,11 +131,12 @@ class Today(Value):
 
 
 def planned_in_picker(today: Today) -> dict[str, bool]:
-    """Today's practices from the library, for the picker's "Your plan": each script's
-    name, and whether it is done today, in the plans' order."""
+    """Today's practices, for the picker's "Your plan": each script's name (a script
+    file that came with a plan is in the library by its name too), and whether it is
+    done today, in the plans' order."""
     planned: dict[str, bool] = {}
     for item in today.items:
-        if item.kind == "practice" and item.script and not item.from_file:
+        if item.kind == "practice" and item.script:
             planned[item.script] = planned.get(item.script, False) or item.done
     return planned
 

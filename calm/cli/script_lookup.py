@@ -21,10 +21,14 @@ _told_about_folders: set[str] = set()
 
 
 def script_library() -> Library:
-    """Every script calm can start; a scripts folder that cannot be read is one line, once."""
+    """Every script calm can start, those that came with care plans among them; a
+    scripts folder that cannot be read is one line, once."""
+    from calm import locations
+    from calm.care.plan_summaries import plan_script_files
     from calm.core.library import Library
 
-    library = Library.discover(pace=_saved_pace)
+    plan_scripts = plan_script_files(locations.plans_dir())
+    library = Library.discover(pace=_saved_pace, plan_scripts=plan_scripts)
     for notice in library.notices:
         if notice not in _told_about_folders:
             _told_about_folders.add(notice)

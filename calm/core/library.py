@@ -1,4 +1,5 @@
-"""Where scripts come from: the built-in ones, the user's folders, and direct paths.
+"""Where scripts come from: the built-in ones, the user's folders, the script files that
+came with the user's care plans, and direct paths.
 
 Listing the library only looks at file names; a script is read when it is
 needed, so a broken file never hides the others.
@@ -29,6 +30,7 @@ class Origin(StrEnum):
 
     BUILTIN = "built-in"
     USER = "user"
+    PLAN = "plan"
     PATH = "path"
 
 
@@ -43,6 +45,8 @@ class Entry:
     """Scripts of the same name that this one hides, such as a built-in script."""
     pace: PreferredPace | None = field(default=None, repr=False)
     """Reads the user's preferred pace, for a script that breathes at it."""
+    plan: str | None = None
+    """The name of the care plan the script came with, for one that came with a plan."""
     _script: Script | None = field(default=None, repr=False)
     _error: ScriptError | None = field(default=None, repr=False)
     _loaded: bool = field(default=False, repr=False)
@@ -58,6 +62,14 @@ class Entry:
         if self.origin is Origin.BUILTIN:
             return f"{self.name}.toml (built-in)"
         return shown_name(str(self.path))
+
+    @property
+    def shown_origin(self) -> str:
+        """Where it comes from, as ``calm list`` says it: "plan evening-rest" for a
+        script that came with a care plan."""
+        if self.origin is Origin.PLAN and self.plan:
+            return f"{self.origin.value} {shown_name(self.plan)}"
+        return self.origin.value
 
     def load(self) -> Script:
         """The checked script.
@@ -87,6 +99,24 @@ class Entry:
         except ScriptError as error:
             return error
         return None
+
+
+def _add_folder(found: dict[str, Entry], notices: list[str], folder: Path, origin: Origin) -> None:
+    """Every script in ``folder`` into ``found``; one line into ``notices`` when it
+    cannot be read."""
+    paths, problem = files_in(folder, ".toml")
+    if problem is not None:
+        notices.append(f"{shown_name(str(folder))}: {problem}; its scripts are left out")
+    for path in paths:
+        _add(found, Entry(name=path.stem, path=path, origin=origin))
+
+
+def _add(found: dict[str, Entry], entry: Entry) -> None:
+    """``entry`` into ``found``, or among what the one found first of its name hides."""
+    if entry.name in found:
+        found[entry.name].hides.append(entry)
+    else:
+        found[entry.name] = entry
 
 
 class UnknownScriptError(LookupError):
@@ -138,28 +168,26 @@ class Library:
         user_dirs: list[Path] | None = None,
         *,
         pace: PreferredPace | None = None,
+        plan_scripts: list[tuple[str, Path]] | None = None,
     ) -> Library:
-        """Find every script in the user's folders and the built-in folder.
+        """Find every script in the user's folders, the care plans' script files and
+        the built-in folder.
 
         A user script hides a built-in of the same name, and an earlier user
-        folder hides a later one. ``pace`` reads the user's preferred pace, for the
-        scripts that breathe at it; it is called only when one of them is read.
+        folder hides a later one. ``plan_scripts`` are the script files that came with
+        the care plans, each with its plan's name (found by whoever reads the plans);
+        they come after the user's folders. ``pace`` reads the user's preferred pace,
+        for the scripts that breathe at it; it is called only when one of them is read.
         """
         builtin = builtin_dir if builtin_dir is not None else locations.builtin_scripts_dir()
         users = user_dirs if user_dirs is not None else locations.user_scripts_dirs()
         found: dict[str, Entry] = {}
         notices: list[str] = []
-        sources = [(folder, Origin.USER) for folder in users] + [(builtin, Origin.BUILTIN)]
-        for folder, origin in sources:
-            paths, problem = files_in(folder, ".toml")
-            if problem is not None:
-                notices.append(f"{shown_name(str(folder))}: {problem}; its scripts are left out")
-            for path in paths:
-                name = path.stem
-                if name in found:
-                    found[name].hides.append(Entry(name=name, path=path, origin=origin))
-                else:
-                    found[name] = Entry(name=name, path=path, origin=origin)
+        for folder in users:
+            _add_folder(found, notices, folder, Origin.USER)
+        for plan, path in plan_scripts or []:
+            _add(found, Entry(name=path.stem, path=path, origin=Origin.PLAN, plan=plan))
+        _add_folder(found, notices, builtin, Origin.BUILTIN)
         return cls(list(found.values()), notices, pace)
 
     @property

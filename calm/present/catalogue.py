@@ -66,10 +66,10 @@ class Row:
         """Where the script comes from, and what it hides."""
         hidden = {entry.origin for entry in self.entry.hides}
         if Origin.BUILTIN in hidden:
-            return f"{self.entry.origin.value} (hides built-in)"
+            return f"{self.entry.shown_origin} (hides built-in)"
         if hidden:
-            return f"{self.entry.origin.value} (hides another)"
-        return self.entry.origin.value
+            return f"{self.entry.shown_origin} (hides another)"
+        return self.entry.shown_origin
 
 
 def collect(

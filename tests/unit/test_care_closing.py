@@ -167,9 +167,10 @@ def test_the_plans_words_come_before_the_scripts_own_reminder() -> None:
     assert demo.afterwards(timeline) == "Sip some water."
 
 
-def test_the_list_leaves_out_a_plans_own_script_file_whatever_its_name(tmp_path: Path) -> None:
-    """A script that came with the plan is not in the library's list, even when its
-    name holds a space and its command is quoted for the shell."""
+def test_the_list_has_a_plans_own_script_file_by_its_name_whatever_it_is(tmp_path: Path) -> None:
+    """A script that came with the plan is in the library by its name (see
+    test_plan_scripts_found), so the list's "Your plan" has it too, even when its name
+    holds a space and its command is quoted for the shell."""
     (tmp_path / "my evening.toml").write_text(
         'title = "My evening"\nsummary = "Mine."\ncategory = "breathing"\n\n'
         '[[steps]]\nsay = "Rest."\nseconds = 5\n',
@@ -177,7 +178,7 @@ def test_the_list_leaves_out_a_plans_own_script_file_whatever_its_name(tmp_path:
     )
     own = PLAN.replace('script = "body-scan"', 'script = "my evening.toml"')
     folder, history = imported(tmp_path, own), tmp_path / "h.sqlite3"
-    assert planned_today(folder, history) == {"box": False}
+    assert planned_today(folder, history) == {"box": False, "my evening": False}
 
 
 @pilot_test
