@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import IO
 
 from calm.core.safe_text import shown_safely
+from calm.core.script import BreatheStep
 from calm.core.session import EventKind, SessionEvent, SessionOutcome, Status
 from calm.core.timeline import Segment, Timeline
 from calm.practice.closing import finished_line, parting_line
 from calm.present.lines import wrapped
-from calm.present.measures import length_text, phase_label, seconds_text
+from calm.present.measures import breath_seconds_text, length_text, phase_label, seconds_text
 from calm.present.steps import words_for
 
 GENTLE_CHOSEN = "You chose --gentle: the holds are left out."
@@ -67,7 +68,13 @@ class PlainPrinter:
             span = self.timeline.spans[segment.step]
             count = f"{(segment.cycle or 0) + 1}/{span.cycles}"
             label = segment.text or phase_label(segment.phase)
-            self.say(f"  {count:>7}  {label} · {seconds_text((segment.ms or 0) / 1000)}")
+            ms, step = segment.ms or 0, span.step
+            shown = (
+                breath_seconds_text(ms, step)
+                if isinstance(step, BreatheStep)
+                else seconds_text(ms / 1000)
+            )
+            self.say(f"  {count:>7}  {label} · {shown}")
 
     def closing(
         self, outcome: SessionOutcome, progress: str | None = None, afterwards: str = ""

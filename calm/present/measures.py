@@ -29,6 +29,13 @@ def seconds_text(seconds: float) -> str:
     return number_text(seconds) + " s"
 
 
+def breath_seconds_text(ms: int, step: BreatheStep) -> str:
+    """One phase's length in a breathe step: as written, or for a step at a pace, whose
+    phases are worked out to the millisecond (4.364 s), to a tenth of a second."""
+    seconds = ms / 1000
+    return seconds_text(round(seconds, 1) if step.paced else seconds)
+
+
 def duration_text(seconds: float) -> str:
     """A length as people say it: "45 s", "4 min", "4 min 30 s", "1 h 5 min"."""
     whole = round(seconds)
@@ -57,10 +64,13 @@ def pattern_text(step: BreatheStep) -> str:
         (Phase.INHALE, Phase.HOLD_IN, Phase.EXHALE, Phase.HOLD_OUT),
     )
     if phases in shorthand_orders and not any(spec.progression for spec in step.pattern):
-        return "-".join(number_text(spec.ms / 1000) for spec in step.pattern)
+        shorthand = "-".join(
+            breath_seconds_text(spec.ms, step).removesuffix(" s") for spec in step.pattern
+        )
+        return f"about {shorthand}" if step.paced else shorthand
     parts = []
     for spec in step.pattern:
-        part = f"{spec.phase.value} {seconds_text(spec.ms / 1000)}"
+        part = f"{spec.phase.value} {breath_seconds_text(spec.ms, step)}"
         if spec.progression:
             change = spec.progression.per_cycle_ms / 1000
             sign = "+" if change > 0 else "-"

@@ -31,7 +31,8 @@ def timeline_json(entry: Entry, timeline: Timeline) -> dict[str, Any]:
         "sources": list(script.sources),
         "seconds": timeline.total_seconds,
         "cycles": timeline.cycles,
-        "breaths_per_minute": timeline.breaths_per_minute,
+        # Worked out from milliseconds (5.500045… at 5.5 a minute): the noise is not news.
+        "breaths_per_minute": _rounded(timeline.breaths_per_minute),
         "self_paced": timeline.has_untimed_prompts,
         "preferred_pace": _pace_json(script.pace_used),
         "timeline": [
@@ -181,3 +182,8 @@ def preview(entry: Entry, timeline: Timeline) -> RenderableType:
             ),
         ]
     return Group(*parts)
+
+
+def _rounded(rate: float | None) -> float | None:
+    """A breathing rate to four decimal places, as a reader of the JSON would want it."""
+    return None if rate is None else round(rate, 4)
