@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from calm.care.today import Today
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO
+
 DONE, NOT_YET = "✓", "·"
+NO_BREAK = "\u00a0"
 
 
 def today_lines(today: Today) -> list[str]:
@@ -31,3 +36,41 @@ def today_lines(today: Today) -> list[str]:
     if any(item.kind == "reminder" and not item.done for item in today.items):
         lines.append("Tick a reminder off with: calm today done N")
     return lines
+
+
+def fitted(line: str, out: IO[str]) -> str:
+    """``line`` wrapped between words to the terminal ``out`` is, as
+    ``calm.present.lines.wrapped`` wraps a session's closing lines, with a hanging
+    indent under a list item's text (after "·", "✓" or "2.") and a command to copy
+    kept whole on one line; unchanged for a pipe or a file."""
+    if "\n" in line:  # a note of a few lines: each is wrapped on its own
+        return "\n".join(fitted(part, out) for part in line.split("\n"))
+    try:
+        terminal = out.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        terminal = False
+    import shutil
+
+    width = shutil.get_terminal_size().columns
+    if not terminal or len(line) <= width:
+        return line
+    import re
+    import textwrap
+
+    indent = line[: len(line) - len(line.lstrip())]
+    item = re.match(r"(?:[·✓]|\d+\.) ", line.lstrip())
+    hanging = indent + " " * (len(item.group()) if item else 2)
+    # A command is glued with no-break spaces, which textwrap never breaks at.
+    command = re.search(r"calm (?:start|today done) .*$", line)
+    text = line.strip()
+    if command is not None:
+        text = text.removesuffix(command.group()) + command.group().replace(" ", NO_BREAK)
+    lines = textwrap.wrap(
+        text,
+        max(width, 20),
+        initial_indent=indent,
+        subsequent_indent=hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines).replace(NO_BREAK, " ")

@@ -115,17 +115,23 @@ def show(
         document["note"] = plan.note
         echo(json.dumps(document, indent=2))
         return
-    echo(f"{plan.title}{' · from ' + plan.author if plan.author else ''}{_dates(plan)}")
+    import sys
+
+    from calm.care.today_view import fitted
+
+    lines = [f"{plan.title}{' · from ' + plan.author if plan.author else ''}{_dates(plan)}"]
     if plan.practices:
-        echo("Practices")
+        lines.append("Practices")
         for practice in plan.practices:
-            echo(f"  {practice.title} · {practice.when.text} · {practice.start_command}")
+            lines.append(f"  {practice.title} · {practice.when.text} · {practice.start_command}")
     if plan.reminders:
-        echo("Reminders")
+        lines.append("Reminders")
         for reminder in plan.reminders:
-            echo(f"  {reminder.text} · {reminder.when.text}")
+            lines.append(f"  {reminder.text} · {reminder.when.text}")
     if plan.note:
-        echo(plan.note)
+        lines.append(plan.note)
+    for line in lines:
+        echo(fitted(line, sys.stdout))
 
 
 @app.command()

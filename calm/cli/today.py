@@ -29,10 +29,12 @@ def today(
     if as_json:
         echo(json.dumps(found.to_json(), indent=2))
         return
-    from calm.care.today_view import today_lines
+    import sys
+
+    from calm.care.today_view import fitted, today_lines
 
     for line in today_lines(found):
-        echo(line)
+        echo(fitted(line, sys.stdout))
 
 
 @app.command()
