@@ -12,7 +12,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from calm.care.plan import Plan, PlannedPractice, Reminder
+from calm.care.plan import Plan, PlannedPractice, Reminder, same_title
+from calm.care.plan_template import FROM_PLACEHOLDER
 from calm.care.rhythm import Rhythm, RhythmError, parse_rhythm
 from calm.core.library import Library, Origin
 from calm.core.problems import Problem, ScriptError
@@ -109,6 +110,9 @@ class PlanChecker(ValueChecks):
         self._unknown_keys(document, TOP_KEYS)
         title = self._line(document, "title", required=True)
         author = self._line(document, "from")
+        if author is not None and same_title(author, FROM_PLACEHOLDER):
+            with self._at("from"):
+                self._problem("still the template's words; put your name or practice")
         note = self._text(document, "note")
         starts = self._date(document, "starts")
         ends = self._date(document, "ends")
@@ -220,7 +224,7 @@ class PlanChecker(ValueChecks):
             self._problem("must be in the plan's folder" if outside else error.reason)
             return None
         if not is_file(path):
-            self._problem(f"{describe_value(name)} was not found beside the plan")
+            self._problem(f"{describe_value(name)} {_not_there(path)}")
             return None
         if path.stem in self._own:
             # The history knows a session by its script's name alone.
@@ -274,3 +278,19 @@ class PlanChecker(ValueChecks):
                 pass
         self._problem(f"{key} must be a date such as 2027-01-31, got {describe_value(value)}")
         return None
+
+
+def _not_there(path: Path) -> str:
+    """Why no script file is at ``path``: not found, or something that is not a file."""
+    import os
+    import stat
+
+    from calm.core.safe_read import not_regular
+
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return "was not found beside the plan"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a script file"
+    return not_regular(mode) or "was not found beside the plan"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+FROM_PLACEHOLDER = "Your therapist's name or practice"
+"""The template's words for ``from``, which a plan may not keep: a client would read
+"Your plan from Your therapist's name or practice"."""
+
 TEMPLATE = """\
 # A care plan for calm: what to practise between appointments, and a few reminders.
 # Fill it in, check it with `calm plan validate FILE`, and give it to your client.
@@ -38,4 +42,5 @@ when = "before bed"
 text = "A glass of water after each session."
 when = "daily"
 """
-"""The template: valid as written, so that ``calm plan validate`` passes it at once."""
+"""The template: valid as written but for ``from``, which ``calm plan validate`` asks
+to be filled in."""

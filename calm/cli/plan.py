@@ -16,6 +16,8 @@ import typer
 from calm.cli.output import USAGE_ERROR, echo, fail, tell, write_new_file
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from calm.care.plan import Plan
     from calm.care.plans_folder import Plans
     from calm.core.problems import ScriptError
@@ -76,7 +78,7 @@ def import_(file: PlanFile) -> None:
     else:  # the plan it replaced, whose title may differ in case or spacing
         renamed = f" with {plan.title}" if replaced.title != plan.title else ""
         done = f"Replaced {replaced.title} ({plan.name}){renamed}"
-    echo(f"{done}. See today's part of it with: calm today")
+    echo(f"{done}. {_when_today_shows(plan)}")
 
 
 @app.command("list")
@@ -187,13 +189,39 @@ def _named(name: str) -> Plan:
 
 
 def _dates(plan: Plan) -> str:
-    if plan.starts and plan.ends:
-        return f" · {plan.starts} to {plan.ends}"
-    if plan.starts:
-        return f" · from {plan.starts}"
-    if plan.ends:
-        return f" · until {plan.ends}"
-    return ""
+    """ " · starts 4 January 2027", " · ended 28 February 2027": the plan's dates as
+    they stand today ("from" is who the plan is from)."""
+    today = _today()
+    if plan.ends is not None and plan.ends < today:
+        return f" · ended {_day(plan.ends)}"
+    words = []
+    if plan.starts is not None:
+        began = "starts" if plan.starts > today else "began"
+        words.append(f"{began} {_day(plan.starts)}")
+    if plan.ends is not None:
+        words.append(f"until {_day(plan.ends)}")
+    return "".join(f" · {word}" for word in words)
+
+
+def _when_today_shows(plan: Plan) -> str:
+    """What the import says of when ``calm today`` shows the plan."""
+    today = _today()
+    if plan.ends is not None and plan.ends < today:
+        return f"It ended on {_day(plan.ends)}, so calm today will not show it."
+    if plan.starts is not None and plan.starts > today:
+        return f"It starts on {_day(plan.starts)}; calm today will show it from then."
+    return "See today's part of it with: calm today"
+
+
+def _today() -> date:
+    from datetime import datetime
+
+    return datetime.now().astimezone().date()
+
+
+def _day(day: date) -> str:
+    """ "1 January 2099"."""
+    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 def _summary_json(plan: Plan) -> dict[str, object]:

@@ -129,6 +129,14 @@ def test_a_new_plan_is_a_template_that_checks(home: Path) -> None:
     assert made.stdout == "client.toml\n"
     assert "calm plan validate client.toml" in made.stderr
     assert (home / "client.toml").read_text(encoding="utf-8") == TEMPLATE
+    # Valid as written but for who it is from, which a client would read as it stands.
+    refused = calm(home, "plan", "validate", "client.toml")
+    assert refused.returncode == 1
+    assert one_line(refused) == (
+        "client.toml: from: still the template's words; put your name or practice"
+    )
+    filled = TEMPLATE.replace("Your therapist's name or practice", "Sam, Harbour Massage")
+    write_plan(home, filled, "client.toml")
     checked = calm(home, "plan", "validate", "client.toml")
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout == "client.toml: ok · 2 practices, 2 reminders\n"
@@ -301,6 +309,23 @@ def test_a_plan_with_another_title_is_kept_beside_one_whose_slug_it_shares(home:
     assert calm(home, "plan", "import", "e.toml").stdout.startswith(
         "Replaced Between our sessions (between-our-sessions) with Between  OUR sessions."
     )
+
+
+def test_a_plan_s_dates_are_said_as_they_stand(home: Path) -> None:
+    ended = 'title = "Ended"\nends = 2020-01-01\n' + PLAN.split("\n", 1)[1]
+    later = 'title = "Later"\nstarts = 2099-01-01\n[[practice]]\nscript = "box"\nwhen = "daily"\n'
+    write_plan(home, ended, "ended.toml")
+    write_plan(home, later, "later.toml")
+    assert calm(home, "plan", "import", "ended.toml").stdout == (
+        "Imported Ended (ended). It ended on 1 January 2020, so calm today will not show it.\n"
+    )
+    assert calm(home, "plan", "import", "later.toml").stdout == (
+        "Imported Later (later). It starts on 1 January 2099; calm today will show it from then.\n"
+    )
+    assert calm(home, "plan", "list").stdout.splitlines() == [
+        "ended  Ended · from Sam, Harbour Massage · ended 1 January 2020",
+        "later  Later · starts 1 January 2099",
+    ]
 
 
 @pytest.mark.parametrize("command", ["show", "remove"])
