@@ -53,13 +53,16 @@ def console() -> Console:
     """A Rich console for stdout whose closed pipe ends calm quietly, as every other does."""
     from rich.console import Console
 
+    from calm.present.table import rich_size
+
     class QuietConsole(Console):
         def on_broken_pipe(self) -> None:
             # Rich would exit 1 itself; calm ends every closed pipe the same way.
             self.quiet = True
             raise ReaderGone
 
-    return QuietConsole(highlight=False)
+    width, height = rich_size()
+    return QuietConsole(highlight=False, width=width, height=height)
 
 
 def write_nowhere() -> None:

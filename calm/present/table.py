@@ -59,14 +59,69 @@ def paint(text: str, style: str, colour: bool) -> str:
     return f"{style}{text}{RESET}" if colour and text else text
 
 
-def output_width() -> int:
-    """The terminal's width; with output to a pipe or file, no limit, so grep finds it all.
+LEAST_COLUMNS = 40
+"""The narrowest width calm lays its tables out for, as calm is made for 40 columns
+and up (docs/sessions.md). Narrower, cells shrink to "…" or a letter (at 20, nearly
+two hundred in ``calm show pmr``), where a terminal that narrow would rather wrap the
+lines, losing nothing. A ``COLUMNS`` below it is taken as this on a terminal, and is
+not a width at all in a pipe or a file."""
 
-    ``COLUMNS``, when set, is obeyed either way.
+
+def columns_setting() -> int | None:
+    """``COLUMNS`` as a width, read as ``shutil.get_terminal_size`` reads it: None when
+    it is unset, not a whole number, or not above 0."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return columns if columns > 0 else None
+
+
+def output_width() -> int:
+    """The terminal's width, never below ``LEAST_COLUMNS``; with output to a pipe or
+    file, no limit, so grep finds it all.
+
+    ``COLUMNS`` of at least ``LEAST_COLUMNS`` is obeyed either way: in a pipe, it lays
+    the table out as for a terminal that wide (``COLUMNS=80 calm history > notes.txt``).
+    A smaller one cuts nothing short in a pipe, where no terminal is that narrow.
     """
-    if "COLUMNS" not in os.environ and not sys.stdout.isatty():
-        return sys.maxsize
-    return max(shutil.get_terminal_size((100, 24)).columns, 1)
+    if not sys.stdout.isatty():
+        columns = columns_setting()
+        return columns if columns is not None and columns >= LEAST_COLUMNS else sys.maxsize
+    return max(shutil.get_terminal_size((100, 24)).columns, LEAST_COLUMNS)
+
+
+def rich_size() -> tuple[int, int | None]:
+    """The width and height for a Rich console (``calm stats``, ``calm show``), by the
+    rules of ``output_width``, except that a pipe or file is given a width where Rich
+    would take one: a terminal's on stdin or stderr, else 80.
+
+    The height is None, left to Rich, unless ``COLUMNS`` or ``LINES`` holds digits
+    that are not decimal ("²"), which Rich would read and fail on.
+    """
+    if sys.stdout.isatty():
+        width = output_width()
+    else:
+        columns = columns_setting()
+        width = columns if columns is not None and columns >= LEAST_COLUMNS else _width_beside()
+    unreadable = any(
+        value.isdigit() and not value.isdecimal()
+        for value in (os.environ.get("COLUMNS", ""), os.environ.get("LINES", ""))
+    )
+    return width, shutil.get_terminal_size((80, 25)).lines if unreadable else None
+
+
+def _width_beside() -> int:
+    """The width Rich gives output to a pipe or file with no ``COLUMNS``, at least
+    ``LEAST_COLUMNS``."""
+    for stream in (sys.stdin, sys.stderr):
+        try:
+            columns = os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            continue  # not a terminal
+        if columns:
+            return max(columns, LEAST_COLUMNS)
+    return 80
 
 
 def shortened(text: str, columns: int) -> str:
