@@ -114,17 +114,6 @@ def pilot_test(
     return run
 
 
-def stand_still(screen: SessionScreen) -> None:
-    """Cancel the look the session ``screen`` planned for itself.
-
-    On a clock moved by hand, a planned look finds the clock where it was and draws the
-    same picture again. Where the orb's next picture or a boundary is due at that very
-    moment (mid-inhale at 40x12, say), the screen plans its next look 2 ms on, again and
-    again, and keeps Textual so busy that each wait for it to go idle runs its full
-    second. The test's own ticks draw every moment it moves the clock to."""
-    screen._look_again(None)
-
-
 class Driver:
     """Reads the session screen and moves the clock under it."""
 
@@ -151,12 +140,9 @@ class Driver:
         await self.tick()
 
     async def tick(self) -> None:
-        """One tick of the session screen, then let Textual settle. The screen's own
-        next look is cancelled (``stand_still``): the clock stands still till moved."""
-        screen = self.app.screen
-        if isinstance(screen, SessionScreen):
-            screen.tick()
-            stand_still(screen)
+        """One tick of the session screen, then let Textual settle."""
+        if isinstance(self.app.screen, SessionScreen):
+            self.app.screen.tick()
         await self.pilot.pause()
 
     async def press(self, *keys: str) -> None:

@@ -27,7 +27,6 @@ from calm.sound.players import BellPlayer
 from calm.tui.app import CalmApp
 from calm.tui.screens.session import SessionScreen
 from tests.support.apps import calm_app
-from tests.support.tui import stand_still
 
 TIP = "Have a few sips of water before you move on."
 START = 100.0
@@ -81,7 +80,6 @@ async def tick(pilot: Pilot[Any]) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, SessionScreen), type(screen).__name__
     screen.tick()
-    stand_still(screen)
     await pilot.pause()
 
 
