@@ -1,5 +1,8 @@
 """Keys: what a key does in a screen's first moments, what the footer says each key
-does now, overlays that close only themselves, and a filter that is only text."""
+does now, overlays that close only themselves, and a filter that is only text.
+
+One name typed into the filter, "cyclic-sigh" (its "-" between words, as in "4-7-8"),
+runs only in the slow half (``-m slow``): eleven keys in the list cost seconds."""
 
 from __future__ import annotations
 
@@ -317,7 +320,16 @@ def lengths(app: CalmApp) -> dict[str, str]:
     return shown
 
 
-@pytest.mark.parametrize("typed", ["cyclic-sigh", "4-7-8", "box+", "a=b", "-+-+"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param("cyclic-sigh", marks=pytest.mark.slow),
+        "4-7-8",
+        "box+",
+        "a=b",
+        "-+-+",
+    ],
+)
 @pilot_test
 async def test_typing_a_name_never_changes_a_length(typed: str) -> None:
     """- and + are text in the filter: typing "4-7-8" finds it, and no length changes,
