@@ -2,6 +2,10 @@
 
 The session screen keeps no time of its own: a test moves the ManualClock, asks
 the screen to tick, and lets Textual settle before looking. Nothing here sleeps.
+
+Two of the countdown's moments part way through a second (0.3 s and 2.5 s in) run only
+in the slow half (``-m slow``); its edges (a phase's start and last tenth, just before
+and at a whole second) run by default.
 """
 
 from __future__ import annotations
@@ -531,7 +535,14 @@ async def test_phase_label_falls_back_to_plain_names(at: float, words: str) -> N
 
 @pytest.mark.parametrize(
     ("into", "shown"),
-    [(0.0, "4"), (0.3, "4"), (0.999, "4"), (1.0, "3"), (2.5, "2"), (3.9, "1")],
+    [
+        (0.0, "4"),
+        pytest.param(0.3, "4", marks=pytest.mark.slow),
+        (0.999, "4"),
+        (1.0, "3"),
+        pytest.param(2.5, "2", marks=pytest.mark.slow),
+        (3.9, "1"),
+    ],
 )
 @pilot_test
 async def test_countdown_shows_the_whole_seconds_left_rounded_up(into: float, shown: str) -> None:
