@@ -1,6 +1,7 @@
 """Output that any terminal can take: an ASCII or Latin-1 locale, closed streams, odd bytes.
 
-Each test runs the real ``calm`` in a process, as a shell would start it.
+Each test runs the real ``calm`` in a process, as a shell would start it. Six of the
+closed-stream cases run in the slow half (``-m slow``; see ``CLOSED_STREAM_CASES``).
 """
 
 from __future__ import annotations
@@ -138,12 +139,30 @@ def test_stand_ins_are_ascii_and_keep_their_width() -> None:
     assert stand_in("→") == "->"
 
 
-@pytest.mark.parametrize(
-    "args",
-    [("list",), ("history",), ("stats",), ("show", "box"), ("start", "evening", "--plain")],
-    ids=" ".join,
-)
-@pytest.mark.parametrize("closed", ["stdout", "stderr", "stdin"])
+CLOSED_STREAM_COMMANDS = [
+    ("list",),
+    ("history",),
+    ("stats",),
+    ("show", "box"),
+    ("start", "evening", "--plain"),
+]
+CLOSED_STREAM_CASES = [
+    pytest.param(
+        closed,
+        args,
+        id=f"{closed}-{' '.join(args)}",
+        marks=[pytest.mark.slow] if closed != "stdout" and args[0] not in ("list", "start") else [],
+    )
+    for closed in ("stdout", "stderr", "stdin")
+    for args in CLOSED_STREAM_COMMANDS
+]
+"""Each stream closed under each command. Calm puts the null device in a closed stream's
+place as it starts, whatever the command; every command writes to stdout, so each runs
+with it closed by default, and with stderr or stdin closed ``list`` and ``start`` do (the
+other three run in the slow half, ``-m slow``)."""
+
+
+@pytest.mark.parametrize(("closed", "args"), CLOSED_STREAM_CASES)
 def test_a_closed_stream_is_no_crash(practised: Path, args: tuple[str, ...], closed: str) -> None:
     """`calm list >&-` (or 2>&-, <&-): calm runs as if the stream were the null device."""
     fd = {"stdin": 0, "stdout": 1, "stderr": 2}[closed]
