@@ -3,7 +3,8 @@
 Every test runs in the isolated home from ``tests/conftest.py``, so the history
 is ``$XDG_DATA_HOME/calm/history.sqlite3`` (``locations.history_file()``). The
 expected answers are worked out here from what was seeded, never by calm's own
-code.
+code. The widest of the three terminal widths the tables are fitted to runs only in the
+slow half (``-m slow``), as 80 columns takes the same way.
 """
 
 from __future__ import annotations
@@ -1377,7 +1378,7 @@ def test_history_table_keeps_each_session_on_one_line() -> None:
     assert "line one / line two, with a comma / naïve café — 平静 ☕" in result.stdout
 
 
-@pytest.mark.parametrize("columns", [40, 80, 120])
+@pytest.mark.parametrize("columns", [40, 80, pytest.param(120, marks=pytest.mark.slow)])
 def test_history_stats_and_list_fit_the_terminal(columns: int) -> None:
     """At 40, 80 and 120 columns, `calm history`, `calm stats` and `calm list` print no line
     wider than the terminal, keep their headers at 80 and more, and never cut a figure."""
