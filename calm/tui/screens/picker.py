@@ -84,6 +84,10 @@ class PickerScreen(CalmScreen[None]):
         self._by_name = {row.entry.name: row for row in rows}
         self._broken: set[str] = set()
         """Scripts listed from their headers that turned out broken when loaded."""
+        self._listed: tuple[object, ...] | None = None
+        """What the list was last filled with: the scripts shown and today's plan."""
+        self._previewed: tuple[object, ...] | None = None
+        """What the preview last showed: the script and its length options."""
 
     def compose(self) -> ComposeResult:
         yield self.notices
@@ -116,13 +120,22 @@ class PickerScreen(CalmScreen[None]):
 
     def _fill(self) -> None:
         options = self.query_one(OptionList)
-        options.clear_options()
         shown = [row for row in self.rows if self._matches(row)]
-        listed: list[Option] = []
+        filter_text = f"Filter: {self.filter}▏" if self.filter else "Type to filter"
+        self.query_one("#filter", Plain).update(filter_text)
+        listed = (tuple(row.entry.name for row in shown), tuple(self.planned.items()))
+        if listed == self._listed:
+            # A letter that leaves the same scripts shown (most of a name, once typed)
+            # changes the filter line alone: the list, its highlight and the preview
+            # stay, rather than being built and drawn again for each key.
+            return
+        self._listed = listed
+        options.clear_options()
+        entries: list[Option] = []
         planned = [row for name in self.planned if (row := self._by_name.get(name)) in shown]
         if planned:
-            listed.append(Option(Text("YOUR PLAN", style="bold dim"), disabled=True))
-            listed += [Option(self._label(row), id=PLANNED + row.entry.name) for row in planned]
+            entries.append(Option(Text("YOUR PLAN", style="bold dim"), disabled=True))
+            entries += [Option(self._label(row), id=PLANNED + row.entry.name) for row in planned]
         for category in [*Category, None]:
             group = [
                 row for row in shown if (row.header.category if row.header else None) is category
@@ -130,11 +143,9 @@ class PickerScreen(CalmScreen[None]):
             if not group:
                 continue
             heading = category.value if category else "invalid"
-            listed.append(Option(Text(heading.upper(), style="bold dim"), disabled=True))
-            listed += [self._option(row) for row in group]
-        options.add_options(listed)
-        filter_text = f"Filter: {self.filter}▏" if self.filter else "Type to filter"
-        self.query_one("#filter", Plain).update(filter_text)
+            entries.append(Option(Text(heading.upper(), style="bold dim"), disabled=True))
+            entries += [self._option(row) for row in group]
+        options.add_options(entries)
         first = self._first_choice(options)
         options.highlighted = first
         if first is None:
@@ -190,6 +201,10 @@ class PickerScreen(CalmScreen[None]):
             return compile_timeline(row.script)
 
     def _show_preview(self, row: Row | None) -> None:
+        shown = None if row is None else (row.entry.name, self._options_for(row))
+        if shown == self._previewed:
+            return  # already on the screen: a preview is dozens of tables to draw
+        self._previewed = shown
         preview_widget = self.query_one("#preview", Plain)
         length_widget = self.query_one("#length", Plain)
         if row is None:
