@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -72,6 +73,10 @@ def main() -> int:
         subprocess.run(
             [*_calm(), "plan", "new", str(plan)], env=env, check=True, capture_output=True
         )
+        # Filled in as a therapist would: the template's own "from" is refused.
+        text = plan.read_text(encoding="utf-8")
+        filled = re.sub(r"(?m)^from = .*$", 'from = "Sam at Willow Massage"', text)
+        plan.write_text(filled, encoding="utf-8")
         subprocess.run(
             [*_calm(), "plan", "import", str(plan)], env=env, check=True, capture_output=True
         )
