@@ -118,9 +118,17 @@ def serve(
             else:
                 echo("A phone on the same network can open it from this code:")
                 echo(code)
-        echo("Sound plays on this machine. Press Ctrl+C to stop.")
+        sound = "No sound (--no-audio)." if no_audio else "Sound plays on this machine."
+        echo(f"{sound} Press Ctrl+C to stop.")
         if lead is not None:
             lead.attach()
+
+    def turned_away() -> None:
+        shown = "1 page" if most == 1 else f"{most} pages"
+        echo(
+            f"A page was turned away: {shown} at a time is the most (--max {most}); it can"
+            " try again once one has ended."
+        )
 
     from calm.serve.server import CalmServer
 
@@ -134,11 +142,17 @@ def serve(
         token=token,
         max_sessions=most,
         on_ready=ready,
+        sound=not no_audio,
+        on_turned_away=turned_away,
     )
     try:
         server.serve()
     except OSError as error:
-        fail(f"cannot listen on {host}:{port}: {error.strerror or error}", USAGE_ERROR)
+        import errno
+
+        if error.errno == errno.EADDRINUSE:
+            fail(f"port {port} is in use by another program; choose another with --port N")
+        fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
     finally:
         if lead is not None:
             lead.close()

@@ -43,6 +43,7 @@ MESSAGE_CHARACTERS = 65_536
 QUIT_SECONDS = 5.0
 """How long a calm asked to quit has before it is ended outright."""
 SOUND_NOTE = "Sound plays on the calm computer, not here."
+NO_SOUND_NOTE = "No sound: calm serve was started with --no-audio."
 FORBIDDEN_PAGE = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>calm</title></head>"
     "<body><p>This address needs the link calm serve printed.</p></body></html>"
@@ -70,6 +71,8 @@ class CalmServer(Server):
         token: str,
         max_sessions: int,
         on_ready: Callable[[], None],
+        sound: bool = True,
+        on_turned_away: Callable[[], None] | None = None,
     ) -> None:
         """Serve ``command`` (a shell command line calm built) on ``host``:``port``.
 
@@ -78,6 +81,9 @@ class CalmServer(Server):
             token: The first part of every path.
             max_sessions: How many calm processes may run at once.
             on_ready: Called once the socket listens, to say where calm is served.
+            sound: Whether the pages' sessions play sound here, which each page says.
+            on_turned_away: Called when a page is turned away, every session in use,
+                so the serving terminal can say why a phone was refused.
         """
         import textual_serve
 
@@ -97,6 +103,8 @@ class CalmServer(Server):
         self._processes: set[asyncio.subprocess.Process] = set()
         """Every calm started and not yet known to be gone."""
         self.on_ready = on_ready
+        self.sound = sound
+        self.on_turned_away = on_turned_away
 
     def initialize_logging(self) -> None:
         """Only problems: calm says itself what it serves, and a request log would fill
@@ -113,6 +121,8 @@ class CalmServer(Server):
         app.add_routes(
             [
                 web.get(f"{prefix}/", self.handle_index, name="index"),
+                # The address typed by hand, its last slash left off.
+                web.get(prefix, self.handle_bare, name="bare"),
                 web.get(f"{prefix}/ws", self.handle_websocket, name="websocket"),
                 # textual.js asks for a download at the page's origin, not under the
                 # token: the key Textual makes for each delivery is its own secret.
@@ -173,11 +183,16 @@ class CalmServer(Server):
             with contextlib.suppress(TimeoutError, Exception):
                 await asyncio.wait_for(process.wait(), QUIT_SECONDS)
 
+    async def handle_bare(self, request: web.Request) -> web.StreamResponse:
+        """The page's address without its last slash: on to the page."""
+        raise web.HTTPFound(f"/{self.token}/")
+
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """calm's page, or that calm is busy when every session is in use."""
         import aiohttp_jinja2
 
         if len(self.services) >= self.max_sessions:
+            self._turned_away()
             return web.Response(status=503, text=BUSY_PAGE, content_type="text/html")
         router = request.app.router
         static = str(router["static"].url_for(filename="/")).rstrip("/") + "/"
@@ -189,15 +204,20 @@ class CalmServer(Server):
             "app_websocket_url": f"{scheme}://{request.host}{websocket}",
             "config": {"static": {"url": static}},
             "application": {"name": self.title},
-            "sound_note": SOUND_NOTE,
+            "sound_note": SOUND_NOTE if self.sound else NO_SOUND_NOTE,
         }
         return aiohttp_jinja2.render_template("app_index.html", request, context)
+
+    def _turned_away(self) -> None:
+        if self.on_turned_away is not None:
+            self.on_turned_away()
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One browser page: its own calm process, unless every session is in use."""
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
         if len(self.services) >= self.max_sessions:
+            self._turned_away()
             await websocket.close(message=b"calm is busy")
             return websocket
         width, height = _size(request.query.get("width"), request.query.get("height"))
