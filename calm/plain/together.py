@@ -68,6 +68,8 @@ class SharedLead:
         self._look: asyncio.TimerHandle | None = None
         self._input: int | None = None
         self._terminal: list[Any] | None = None
+        self._serving = True
+        """False once serving stops: a session that ends then cannot begin again."""
 
     # -- the terminal ------------------------------------------------------------
 
@@ -93,6 +95,7 @@ class SharedLead:
 
     def detach(self) -> None:
         """Stop reading keys and give the terminal back as it was; end any session."""
+        self._serving = False
         if self._look is not None:
             self._look.cancel()
             self._look = None
@@ -193,4 +196,5 @@ class SharedLead:
             self.say("Carrying on.")
         elif event.kind is EventKind.END:
             done = "is complete" if event.status is Status.COMPLETED else "has ended"
-            self.say(f"The session {done}. Press Enter to begin it again for everyone.")
+            again = " Press Enter to begin it again for everyone." if self._serving else ""
+            self.say(f"The session {done}.{again}")

@@ -115,8 +115,12 @@ def test_enter_begins_it_again_and_leaving_ends_it_for_everyone(terminal: Termin
     log = parse_log(terminal.log.read_bytes())
     assert log.start != first and log.controls == ()
     assert terminal.lead.runner is not None and terminal.lead.runner.running
+    ended = [line for line in terminal.said if line.startswith("The session has ended")]
+    assert ended == ["The session has ended. Press Enter to begin it again for everyone."]
     terminal.lead.detach()  # Ctrl+C on calm serve
     assert parse_log(terminal.log.read_bytes()).ended
+    # Serving stops: nothing can begin again, so nothing invites it.
+    assert terminal.said[-1] == "The session has ended.", terminal.said[-3:]
 
 
 def test_keys_that_stop_coming_leave_the_session_running(terminal: Terminal) -> None:
