@@ -164,6 +164,17 @@ def settle(page: Any) -> None:
     page.focus(".xterm-helper-textarea")
 
 
+def test_a_page_takes_keys_with_no_click_first(tmp_path: Path, browser: Any) -> None:
+    """On a computer (a mouse or trackpad), the page's keys reach calm at once: a
+    therapist's demo once had to click the page before anything typed did anything."""
+    with calm_serve(tmp_path) as served:
+        page, _ = open_page(browser, served.url)
+        wait_for(page, "Type to filter")
+        page.wait_for_timeout(800)  # the first layout, as in settle(), with no focus given
+        page.keyboard.type("box")
+        wait_for(page, "Filter: box")
+
+
 def test_a_session_from_the_list_in_the_browser(tmp_path: Path, browser: Any) -> None:
     """The picker, box chosen by typing, the phase words changing, q, and the summary; the
     page never asks anything of another host."""
