@@ -4,13 +4,10 @@ pipe their lines are as they were."""
 
 from __future__ import annotations
 
-import fcntl
 import io
 import os
-import struct
 import subprocess
 import sys
-import termios
 from pathlib import Path
 
 import pytest
@@ -20,6 +17,7 @@ from calm.care.plans_folder import import_plan
 from calm.care.today_view import fitted
 from calm.cli.script_lookup import script_library
 from tests.support.homes import point_at
+from tests.support.pseudo_terminal import written_to_terminal
 
 PLAN = """\
 title = "Between our sessions"
@@ -73,32 +71,11 @@ def test_a_pipe_gets_each_line_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None
 
 def on_terminal(args: list[str], columns: int) -> str:
     """What ``calm ARGS`` writes to a pseudo-terminal ``columns`` wide."""
-    leader, follower = os.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, columns, 0, 0))
-    attributes = termios.tcgetattr(follower)
-    attributes[1] &= ~termios.ONLCR  # lines end as calm wrote them
-    termios.tcsetattr(follower, termios.TCSANOW, attributes)
-    env = dict(os.environ, COLUMNS=str(columns))
-    with subprocess.Popen(
-        [sys.executable, "-m", "calm", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        env=env,
-    ) as process:
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal closed with calm
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        assert process.wait(timeout=60) == 0
-    os.close(leader)
-    return b"".join(chunks).decode()
+    status, written, errors = written_to_terminal(
+        [sys.executable, "-m", "calm", *args], columns, dict(os.environ, COLUMNS=str(columns))
+    )
+    assert status == 0, errors
+    return written.decode()
 
 
 @pytest.mark.slow
