@@ -4,6 +4,7 @@ is done, and one gentle line."""
 from __future__ import annotations
 
 from calm.care.today import Today
+from calm.present.lines import terminal_width
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,14 +46,8 @@ def fitted(line: str, out: IO[str]) -> str:
     kept whole on one line; unchanged for a pipe or a file."""
     if "\n" in line:  # a note of a few lines: each is wrapped on its own
         return "\n".join(fitted(part, out) for part in line.split("\n"))
-    try:
-        terminal = out.isatty()
-    except (AttributeError, ValueError):  # no isatty, or a closed stream
-        terminal = False
-    import shutil
-
-    width = shutil.get_terminal_size().columns
-    if not terminal or len(line) <= width:
+    width = terminal_width(out)
+    if width is None or len(line) <= width:
         return line
     import re
     import textwrap
@@ -67,7 +62,7 @@ def fitted(line: str, out: IO[str]) -> str:
         text = text.removesuffix(command.group()) + command.group().replace(" ", NO_BREAK)
     lines = textwrap.wrap(
         text,
-        max(width, 20),
+        width,
         initial_indent=indent,
         subsequent_indent=hanging,
         break_long_words=False,
