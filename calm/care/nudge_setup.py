@@ -17,6 +17,7 @@ import shutil
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 
 @dataclass(frozen=True)
@@ -215,13 +216,9 @@ def _systemd(calm: Calm) -> str:
     )
 
 
-def _xml_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _launchd(calm: Calm) -> str:
     arguments = "".join(
-        f"<string>{_xml_text(word)}</string>" for word in (*calm.argv, "nudge", "--notify")
+        f"<string>{escape(word)}</string>" for word in (*calm.argv, "nudge", "--notify")
     )
     # The declaration must open the file; the guidance is a comment just after it.
     return (
