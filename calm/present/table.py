@@ -68,13 +68,13 @@ not a width at all in a pipe or a file."""
 
 
 def columns_setting() -> int | None:
-    """``COLUMNS`` as a width, read as ``shutil.get_terminal_size`` reads it: None when
-    it is unset, not a whole number, or not above 0."""
+    """``COLUMNS`` as a width to lay a table out for, read as ``shutil.get_terminal_size``
+    reads it: None when it is unset, not a whole number, or below ``LEAST_COLUMNS``."""
     try:
         columns = int(os.environ.get("COLUMNS", ""))
     except ValueError:
         return None
-    return columns if columns > 0 else None
+    return columns if columns >= LEAST_COLUMNS else None
 
 
 def output_width() -> int:
@@ -87,7 +87,7 @@ def output_width() -> int:
     """
     if not sys.stdout.isatty():
         columns = columns_setting()
-        return columns if columns is not None and columns >= LEAST_COLUMNS else sys.maxsize
+        return sys.maxsize if columns is None else columns
     return max(shutil.get_terminal_size((100, 24)).columns, LEAST_COLUMNS)
 
 
@@ -103,7 +103,7 @@ def rich_size() -> tuple[int, int | None]:
         width = output_width()
     else:
         columns = columns_setting()
-        width = columns if columns is not None and columns >= LEAST_COLUMNS else _width_beside()
+        width = _width_beside() if columns is None else columns
     unreadable = any(
         value.isdigit() and not value.isdecimal()
         for value in (os.environ.get("COLUMNS", ""), os.environ.get("LINES", ""))
